@@ -1,0 +1,264 @@
+using System.Numerics.Tensors;
+using MathNet.Numerics;
+
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// The op table for element-wise operations: each entry is one operation's vectorised kernel beside its
+/// derivative rule, so that every rule lives in one place (the idea of PyTorch's derivatives.yaml).
+/// </summary>
+internal static class ElementwiseRules
+{
+    public static readonly UnaryOp Negate = new(
+        "negate",
+        static (x, y) => TensorPrimitives.Negate(x, y),
+        static (x, y, gy, gx) => TensorPrimitives.Negate(gy, gx));
+
+    public static readonly UnaryOp Square = new(
+        "square",
+        static (x, y) => TensorPrimitives.Multiply(x, x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx x² = 2x
+            TensorPrimitives.Multiply(gy, x, gx);
+            TensorPrimitives.Multiply(gx, 2.0, gx);
+        });
+
+    public static readonly UnaryOp Sqrt = new(
+        "sqrt",
+        static (x, y) => TensorPrimitives.Sqrt(x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx √x = 1 / (2√x)
+            TensorPrimitives.Divide(gy, y, gx);
+            TensorPrimitives.Multiply(gx, 0.5, gx);
+        });
+
+    public static readonly UnaryOp Exp = new(
+        "exp",
+        static (x, y) => TensorPrimitives.Exp(x, y),
+        static (x, y, gy, gx) => TensorPrimitives.Multiply(gy, y, gx));
+
+    public static readonly UnaryOp Log = new(
+        "log",
+        static (x, y) => TensorPrimitives.Log(x, y),
+        static (x, y, gy, gx) => TensorPrimitives.Divide(gy, x, gx));
+
+    public static readonly UnaryOp Log1p = new(
+        "log1p",
+        static (x, y) => TensorPrimitives.LogP1(x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx log(1 + x) = 1 / (1 + x)
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] / (1 + x[i]);
+            }
+        });
+
+    public static readonly UnaryOp Expm1 = new(
+        "expm1",
+        static (x, y) => TensorPrimitives.ExpM1(x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx (e^x - 1) = y + 1
+            TensorPrimitives.Add(y, 1.0, gx);
+            TensorPrimitives.Multiply(gx, gy, gx);
+        });
+
+    public static readonly UnaryOp Softplus = new(
+        "softplus",
+        static (x, y) =>
+        {
+            // log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}): no overflow for large x, no cancellation for small.
+            TensorPrimitives.Abs(x, y);
+            TensorPrimitives.Negate(y, y);
+            TensorPrimitives.Exp(y, y);
+            TensorPrimitives.LogP1(y, y);
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] += Math.Max(x[i], 0.0);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx softplus(x) = sigmoid(x)
+            TensorPrimitives.Sigmoid(x, gx);
+            TensorPrimitives.Multiply(gx, gy, gx);
+        });
+
+    public static readonly UnaryOp Sigmoid = new(
+        "sigmoid",
+        static (x, y) => TensorPrimitives.Sigmoid(x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx σ(x) = σ(x)(1 - σ(x))
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] * y[i] * (1 - y[i]);
+            }
+        });
+
+    public static readonly UnaryOp Tanh = new(
+        "tanh",
+        static (x, y) => TensorPrimitives.Tanh(x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx tanh(x) = 1 - tanh²(x)
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] * (1 - (y[i] * y[i]));
+            }
+        });
+
+    public static readonly UnaryOp Abs = new(
+        "abs",
+        static (x, y) => TensorPrimitives.Abs(x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx |x| = sign(x), taken as 0 at 0 (as PyTorch does)
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = x[i] > 0 ? gy[i] : x[i] < 0 ? -gy[i] : 0;
+            }
+        });
+
+    public static readonly UnaryOp Reciprocal = new(
+        "reciprocal",
+        static (x, y) => TensorPrimitives.Reciprocal(x, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx 1/x = -1/x² = -y²
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = -gy[i] * y[i] * y[i];
+            }
+        });
+
+    public static readonly UnaryOp LogGamma = new(
+        "lgamma",
+        static (x, y) =>
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = SpecialFunctions.GammaLn(x[i]);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx log Γ(x) = ψ(x)
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] * SpecialFunctions.DiGamma(x[i]);
+            }
+        });
+
+    public static readonly UnaryOp Digamma = new(
+        "digamma",
+        static (x, y) =>
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = SpecialFunctions.DiGamma(x[i]);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx ψ(x) = ψ₁(x)
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] * ScalarMath.Trigamma(x[i]);
+            }
+        });
+
+    public static readonly UnaryOp NormalCdf = new(
+        "normal_cdf",
+        static (x, y) =>
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = ScalarMath.NormalCdf(x[i]);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx Φ(x) = φ(x)
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] * ScalarMath.InvSqrtTwoPi * Math.Exp(-0.5 * x[i] * x[i]);
+            }
+        });
+
+    public static readonly UnaryOp LogNormalCdf = new(
+        "log_normal_cdf",
+        static (x, y) =>
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = ScalarMath.LogNormalCdf(x[i]);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx log Φ(x) = φ(x)/Φ(x) = exp(log φ(x) - log Φ(x)): finite far into the left tail.
+            for (int i = 0; i < gx.Length; i++)
+            {
+                double ratio = double.IsNegativeInfinity(x[i]) ? double.PositiveInfinity
+                    : Math.Exp((-0.5 * x[i] * x[i]) - ScalarMath.LogSqrtTwoPi - y[i]);
+                gx[i] = gy[i] * ratio;
+            }
+        });
+
+    public static readonly BinaryOp Add = new(
+        "add",
+        static (a, b, y) => TensorPrimitives.Add(a, b, y),
+        static (a, b, y, gy, g) => gy.CopyTo(g),
+        static (a, b, y, gy, g) => gy.CopyTo(g));
+
+    public static readonly BinaryOp Subtract = new(
+        "subtract",
+        static (a, b, y) => TensorPrimitives.Subtract(a, b, y),
+        static (a, b, y, gy, g) => gy.CopyTo(g),
+        static (a, b, y, gy, g) => TensorPrimitives.Negate(gy, g));
+
+    public static readonly BinaryOp Multiply = new(
+        "multiply",
+        static (a, b, y) => TensorPrimitives.Multiply(a, b, y),
+        static (a, b, y, gy, g) => TensorPrimitives.Multiply(gy, b, g),
+        static (a, b, y, gy, g) => TensorPrimitives.Multiply(gy, a, g));
+
+    public static readonly BinaryOp Divide = new(
+        "divide",
+        static (a, b, y) => TensorPrimitives.Divide(a, b, y),
+        static (a, b, y, gy, g) => TensorPrimitives.Divide(gy, b, g),
+        static (a, b, y, gy, g) =>
+        {
+            // d/db (a/b) = -a/b² = -y/b
+            for (int i = 0; i < g.Length; i++)
+            {
+                g[i] = -gy[i] * y[i] / b[i];
+            }
+        });
+
+    public static readonly BinaryOp Minimum = new(
+        "minimum",
+        static (a, b, y) => TensorPrimitives.Min(a, b, y),
+        static (a, b, y, gy, g) => SelectGrad(a, b, gy, g, takeLess: true),
+        static (a, b, y, gy, g) => SelectGrad(b, a, gy, g, takeLess: true));
+
+    public static readonly BinaryOp Maximum = new(
+        "maximum",
+        static (a, b, y) => TensorPrimitives.Max(a, b, y),
+        static (a, b, y, gy, g) => SelectGrad(a, b, gy, g, takeLess: false),
+        static (a, b, y, gy, g) => SelectGrad(b, a, gy, g, takeLess: false));
+
+    /// <summary>The gradient of min/max to <paramref name="self"/>: all of it when selected, half on a tie.</summary>
+    private static void SelectGrad(ReadOnlySpan<double> self, ReadOnlySpan<double> other, ReadOnlySpan<double> gy, Span<double> g, bool takeLess)
+    {
+        for (int i = 0; i < g.Length; i++)
+        {
+            bool wins = takeLess ? self[i] < other[i] : self[i] > other[i];
+            g[i] = wins ? gy[i] : self[i] == other[i] ? 0.5 * gy[i] : 0;
+        }
+    }
+}

@@ -1,0 +1,290 @@
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// Differentiable operations that rearrange elements: reshape, broadcast, transpose, slicing,
+/// indexing, concatenation and stacking.
+/// </summary>
+public static class ShapeOps
+{
+    /// <summary>The same elements under a new shape; one entry may be -1 to infer it. Shares storage.</summary>
+    /// <exception cref="ArgumentException">The element count does not match.</exception>
+    public static Tensor Reshape(this Tensor x, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
+        int[] s = (int[])shape.Clone();
+        int infer = Array.IndexOf(s, -1);
+        if (infer >= 0)
+        {
+            int known = 1;
+            for (int i = 0; i < s.Length; i++)
+            {
+                known *= i == infer ? 1 : s[i];
+            }
+
+            s[infer] = known == 0 ? 0 : x.Length / known;
+        }
+
+        Shapes.Validate(s, nameof(shape));
+        if (Shapes.Size(s) != x.Length)
+        {
+            throw new ArgumentException($"Cannot reshape a tensor of shape {Shapes.Format(x.ShapeArray)} to {Shapes.Format(shape)}.", nameof(shape));
+        }
+
+        var result = new Tensor(x.Data, s);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g => [new Tensor(g.Data, x.ShapeArray)]);
+    }
+
+    /// <summary>Inserts a dimension of length 1 at <paramref name="axis"/> (negative counts from the end of the result).</summary>
+    public static Tensor Unsqueeze(this Tensor x, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank + 1);
+        var s = new List<int>(x.ShapeArray);
+        s.Insert(ax, 1);
+        return x.Reshape([.. s]);
+    }
+
+    /// <summary>Removes the dimension of length 1 at <paramref name="axis"/>.</summary>
+    public static Tensor Squeeze(this Tensor x, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank);
+        if (x.ShapeArray[ax] != 1)
+        {
+            throw new ArgumentException($"Cannot squeeze axis {axis} of length {x.ShapeArray[ax]} (shape {Shapes.Format(x.ShapeArray)}).", nameof(axis));
+        }
+
+        return x.Reshape(TensorOps.RemoveAxis(x.ShapeArray, ax));
+    }
+
+    /// <summary>The tensor broadcast (copied) to <paramref name="shape"/>; the gradient sums back.</summary>
+    public static Tensor BroadcastTo(this Tensor x, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
+        int[] target = Shapes.Broadcast(x.ShapeArray, shape);
+        if (!Shapes.Equal(target, shape))
+        {
+            throw new ArgumentException($"Cannot broadcast shape {Shapes.Format(x.ShapeArray)} to {Shapes.Format(shape)}.", nameof(shape));
+        }
+
+        if (Shapes.Equal(x.ShapeArray, shape))
+        {
+            return x;
+        }
+
+        var result = new Tensor(Shapes.BroadcastData(x.Data, x.ShapeArray, target), target);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g => [TensorOps.SumTo(g, x.ShapeArray)]);
+    }
+
+    /// <summary>Swaps the last two dimensions (the matrix transpose, batched).</summary>
+    public static Tensor Transpose(this Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank < 2)
+        {
+            throw new ArgumentException($"Transpose needs rank 2 or more, got shape {Shapes.Format(x.ShapeArray)}.", nameof(x));
+        }
+
+        var result = new Tensor(TransposeData(x.Data, x.ShapeArray, out int[] shape), shape);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g => [new Tensor(TransposeData(g.Data, g.ShapeArray, out int[] s), s)]);
+    }
+
+    /// <summary>
+    /// The slice of <paramref name="length"/> entries starting at <paramref name="start"/> along
+    /// <paramref name="axis"/> (the dimension is kept).
+    /// </summary>
+    public static Tensor Narrow(this Tensor x, int axis, int start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank);
+        if (start < 0 || length < 0 || start + length > x.ShapeArray[ax])
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"Slice [{start}, {start + length}) is out of range for axis {axis} of shape {Shapes.Format(x.ShapeArray)}.");
+        }
+
+        var indices = new int[length];
+        for (int i = 0; i < length; i++)
+        {
+            indices[i] = start + i;
+        }
+
+        return x.IndexSelect(ax, indices);
+    }
+
+    /// <summary>The entry <paramref name="index"/> along <paramref name="axis"/>, removing that dimension.</summary>
+    public static Tensor Select(this Tensor x, int axis, int index)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank);
+        return x.IndexSelect(ax, [index]).Squeeze(ax);
+    }
+
+    /// <summary>
+    /// The entries at <paramref name="indices"/> along <paramref name="axis"/>, in that order (repeats allowed);
+    /// the gradient adds back into the picked positions.
+    /// </summary>
+    public static Tensor IndexSelect(this Tensor x, int axis, int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(indices);
+        int ax = Shapes.Axis(axis, x.Rank);
+        var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
+        foreach (int i in indices)
+        {
+            if ((uint)i >= (uint)n)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {i} is out of range for axis {axis} of length {n}.");
+            }
+        }
+
+        int m = indices.Length;
+        var y = new double[outer * m * inner];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int k = 0; k < m; k++)
+            {
+                x.Data.AsSpan(((o * n) + indices[k]) * inner, inner).CopyTo(y.AsSpan(((o * m) + k) * inner, inner));
+            }
+        }
+
+        int[] shape = (int[])x.ShapeArray.Clone();
+        shape[ax] = m;
+        var result = new Tensor(y, shape);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g =>
+        {
+            var gx = new double[x.Length];
+            for (int o = 0; o < outer; o++)
+            {
+                for (int k = 0; k < m; k++)
+                {
+                    var src = g.Data.AsSpan(((o * m) + k) * inner, inner);
+                    var dst = gx.AsSpan(((o * n) + indices[k]) * inner, inner);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+                }
+            }
+
+            return [new Tensor(gx, x.ShapeArray)];
+        });
+    }
+
+    /// <summary>Joins tensors along an existing axis; all other dimensions must match.</summary>
+    public static Tensor Concat(int axis, params Tensor[] tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Length == 0)
+        {
+            throw new ArgumentException("Concat needs at least one tensor.", nameof(tensors));
+        }
+
+        var first = tensors[0];
+        int ax = Shapes.Axis(axis, first.Rank);
+        int total = 0;
+        foreach (var t in tensors)
+        {
+            ArgumentNullException.ThrowIfNull(t, nameof(tensors));
+            if (t.Rank != first.Rank)
+            {
+                throw new ArgumentException($"Concat needs tensors of one rank, got shapes {Shapes.Format(first.ShapeArray)} and {Shapes.Format(t.ShapeArray)}.", nameof(tensors));
+            }
+
+            for (int d = 0; d < t.Rank; d++)
+            {
+                if (d != ax && t.ShapeArray[d] != first.ShapeArray[d])
+                {
+                    throw new ArgumentException($"Concat along axis {axis}: shapes {Shapes.Format(first.ShapeArray)} and {Shapes.Format(t.ShapeArray)} differ elsewhere.", nameof(tensors));
+                }
+            }
+
+            total += t.ShapeArray[ax];
+        }
+
+        int[] shape = (int[])first.ShapeArray.Clone();
+        shape[ax] = total;
+        var (outer, _, inner) = Shapes.AroundAxis(shape, ax);
+        var y = new double[Shapes.Size(shape)];
+        int offset = 0;
+        foreach (var t in tensors)
+        {
+            int len = t.ShapeArray[ax];
+            for (int o = 0; o < outer; o++)
+            {
+                t.Data.AsSpan(o * len * inner, len * inner).CopyTo(y.AsSpan(((o * total) + offset) * inner, len * inner));
+            }
+
+            offset += len;
+        }
+
+        var result = new Tensor(y, shape);
+        if (!tensors.Any(Tensor.Tracks))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, tensors, g =>
+        {
+            var grads = new Tensor?[tensors.Length];
+            int start = 0;
+            for (int i = 0; i < tensors.Length; i++)
+            {
+                int len = tensors[i].ShapeArray[ax];
+                grads[i] = g.Narrow(ax, start, len);
+                start += len;
+            }
+
+            return grads;
+        });
+    }
+
+    /// <summary>Stacks tensors of one shape along a new axis.</summary>
+    public static Tensor Stack(int axis, params Tensor[] tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        return Concat(axis, [.. tensors.Select(t => t.Unsqueeze(axis))]);
+    }
+
+    private static double[] TransposeData(double[] data, int[] shape, out int[] newShape)
+    {
+        int rank = shape.Length;
+        int rows = shape[rank - 2], cols = shape[rank - 1];
+        int batch = data.Length / Math.Max(rows * cols, 1);
+        var y = new double[data.Length];
+        for (int b = 0; b < batch; b++)
+        {
+            int off = b * rows * cols;
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    y[off + (j * rows) + i] = data[off + (i * cols) + j];
+                }
+            }
+        }
+
+        newShape = (int[])shape.Clone();
+        newShape[rank - 2] = cols;
+        newShape[rank - 1] = rows;
+        return y;
+    }
+}

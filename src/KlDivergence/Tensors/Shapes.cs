@@ -1,0 +1,198 @@
+using System.Globalization;
+
+namespace KlDivergence.Tensors;
+
+/// <summary>Shape arithmetic shared by the tensor operations: sizes, broadcasting, strides, messages.</summary>
+internal static class Shapes
+{
+    public static int Size(ReadOnlySpan<int> shape)
+    {
+        int size = 1;
+        foreach (int d in shape)
+        {
+            size *= d;
+        }
+
+        return size;
+    }
+
+    public static int[] Validate(ReadOnlySpan<int> shape, string paramName)
+    {
+        foreach (int d in shape)
+        {
+            if (d < 0)
+            {
+                throw new ArgumentException($"Shape dimensions must be non-negative, got {Format(shape)}.", paramName);
+            }
+        }
+
+        return shape.ToArray();
+    }
+
+    public static string Format(ReadOnlySpan<int> shape)
+    {
+        var parts = new string[shape.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return "[" + string.Join(", ", parts) + "]";
+    }
+
+    public static bool Equal(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+
+    public static void RequireEqual(ReadOnlySpan<int> expected, ReadOnlySpan<int> actual, string paramName)
+    {
+        if (!Equal(expected, actual))
+        {
+            throw new ArgumentException($"Shape mismatch: expected {Format(expected)}, got {Format(actual)}.", paramName);
+        }
+    }
+
+    /// <summary>NumPy broadcasting: align from the right; each pair of dimensions must be equal or one of them 1.</summary>
+    public static int[] Broadcast(int[] a, int[] b)
+    {
+        if (Equal(a, b))
+        {
+            return a;
+        }
+
+        int rank = Math.Max(a.Length, b.Length);
+        var result = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
+            int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
+            if (da != db && da != 1 && db != 1)
+            {
+                throw new ArgumentException($"Shapes {Format(a)} and {Format(b)} cannot be broadcast together (dimension {i}: {da} vs {db}).");
+            }
+
+            result[i] = da == 1 ? db : da;
+        }
+
+        return result;
+    }
+
+    public static int[] Strides(ReadOnlySpan<int> shape)
+    {
+        var strides = new int[shape.Length];
+        int s = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = s;
+            s *= shape[i];
+        }
+
+        return strides;
+    }
+
+    public static int FlatIndex(int[] shape, int[] index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (index.Length != shape.Length)
+        {
+            throw new ArgumentException($"An index into a tensor of shape {Format(shape)} needs {shape.Length} entries, got {index.Length}.", nameof(index));
+        }
+
+        int flat = 0;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if ((uint)index[i] >= (uint)shape[i])
+            {
+                throw new ArgumentOutOfRangeException(nameof(index), $"Index {Format(index)} is out of range for shape {Format(shape)}.");
+            }
+
+            flat = (flat * shape[i]) + index[i];
+        }
+
+        return flat;
+    }
+
+    /// <summary>Resolves a possibly negative axis against a rank.</summary>
+    public static int Axis(int axis, int rank, string paramName = "axis")
+    {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank)
+        {
+            throw new ArgumentOutOfRangeException(paramName, $"Axis {axis} is out of range for a tensor of rank {rank}.");
+        }
+
+        return a;
+    }
+
+    /// <summary>Splits a shape around an axis into (outer, length, inner) element counts.</summary>
+    public static (int Outer, int Length, int Inner) AroundAxis(int[] shape, int axis)
+    {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++)
+        {
+            outer *= shape[i];
+        }
+
+        for (int i = axis + 1; i < shape.Length; i++)
+        {
+            inner *= shape[i];
+        }
+
+        return (outer, shape[axis], inner);
+    }
+
+    /// <summary>Copies <paramref name="source"/> (shape <paramref name="from"/>) broadcast to shape <paramref name="to"/>.</summary>
+    public static double[] BroadcastData(double[] source, int[] from, int[] to)
+    {
+        int size = Size(to);
+        var result = new double[size];
+        if (source.Length == 1)
+        {
+            result.AsSpan().Fill(source[0]);
+            return result;
+        }
+
+        int rank = to.Length;
+        var srcStrides = new int[rank];
+        var fromStrides = Strides(from);
+        for (int i = 0; i < rank; i++)
+        {
+            int j = i - (rank - from.Length);
+            srcStrides[i] = j < 0 || from[j] == 1 ? 0 : fromStrides[j];
+        }
+
+        // Copy the innermost dimension as a block when it is not broadcast, else element by element.
+        int innerLen = rank == 0 ? 1 : to[rank - 1];
+        int innerStride = rank == 0 ? 0 : srcStrides[rank - 1];
+        int rows = innerLen == 0 ? 0 : size / innerLen;
+        var idx = new int[Math.Max(rank - 1, 0)];
+        for (int row = 0; row < rows; row++)
+        {
+            int src = 0;
+            for (int i = 0; i < idx.Length; i++)
+            {
+                src += idx[i] * srcStrides[i];
+            }
+
+            var dst = result.AsSpan(row * innerLen, innerLen);
+            if (innerStride == 1)
+            {
+                source.AsSpan(src, innerLen).CopyTo(dst);
+            }
+            else
+            {
+                dst.Fill(source[src]);
+            }
+
+            for (int i = idx.Length - 1; i >= 0; i--)
+            {
+                if (++idx[i] < to[i])
+                {
+                    break;
+                }
+
+                idx[i] = 0;
+            }
+        }
+
+        return result;
+    }
+}

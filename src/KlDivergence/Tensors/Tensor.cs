@@ -1,0 +1,359 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// A dense, row-major array of doubles with a shape (rank 0 for a scalar), optionally recording the
+/// operations applied to it so that <see cref="Backward()"/> can compute gradients by reverse-mode
+/// automatic differentiation. Tensors are immutable once built: every operation returns a new tensor
+/// (reshapes share storage), so a recorded graph can never see its inputs change.
+/// </summary>
+public sealed class Tensor
+{
+    [ThreadStatic] private static int noGradDepth;
+
+    internal readonly double[] Data;
+    internal readonly int[] ShapeArray;
+    internal GradNode? Node;
+
+    internal Tensor(double[] data, int[] shape, bool requiresGrad = false)
+    {
+        Data = data;
+        ShapeArray = shape;
+        RequiresGrad = requiresGrad;
+    }
+
+    /// <summary>The length of each dimension; empty for a scalar.</summary>
+    public ImmutableArray<int> Shape => ImmutableCollectionsMarshal.AsImmutableArray(ShapeArray);
+
+    /// <summary>The number of dimensions (0 for a scalar).</summary>
+    public int Rank => ShapeArray.Length;
+
+    /// <summary>The number of elements (the product of the shape; 1 for a scalar).</summary>
+    public int Length => Data.Length;
+
+    /// <summary>The elements in row-major order.</summary>
+    public ReadOnlySpan<double> Values => Data;
+
+    /// <summary>
+    /// Whether gradients flow to this tensor: true for a leaf marked with <see cref="RequireGrad"/> and for
+    /// every result computed from such a leaf outside a <see cref="NoGrad"/> scope.
+    /// </summary>
+    public bool RequiresGrad { get; private set; }
+
+    /// <summary>True when this tensor was not produced by a recorded operation (a leaf of the graph).</summary>
+    public bool IsLeaf => Node is null;
+
+    /// <summary>The gradient accumulated by <see cref="Backward()"/> for a leaf that requires it; null before.</summary>
+    public Tensor? Grad { get; internal set; }
+
+    /// <summary>True inside a <see cref="NoGrad"/> scope on this thread: operations record no graph.</summary>
+    public static bool IsGradEnabled => noGradDepth == 0;
+
+    /// <summary>
+    /// Starts a scope (dispose it to end) in which operations record no graph, so plain evaluation pays no
+    /// autodiff cost. Scopes nest and are per thread.
+    /// </summary>
+    public static NoGradScope NoGrad()
+    {
+        noGradDepth++;
+        return new NoGradScope(true);
+    }
+
+    internal static void ExitNoGrad() => noGradDepth--;
+
+    /// <summary>Implicitly wraps a number as a scalar tensor, so that <c>x * 2.0</c> reads naturally.</summary>
+    public static implicit operator Tensor(double value) => Scalar(value);
+
+    /// <summary>A rank-0 tensor holding <paramref name="value"/>.</summary>
+    public static Tensor Scalar(double value, bool requiresGrad = false) => new([value], [], requiresGrad);
+
+    /// <summary>A rank-1 tensor holding a copy of <paramref name="values"/>.</summary>
+    public static Tensor Vector(params double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new((double[])values.Clone(), [values.Length]);
+    }
+
+    /// <summary>A rank-2 tensor holding a copy of <paramref name="values"/> (rows first).</summary>
+    public static Tensor Matrix(double[,] values, bool requiresGrad = false)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int rows = values.GetLength(0), cols = values.GetLength(1);
+        var data = new double[rows * cols];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                data[(i * cols) + j] = values[i, j];
+            }
+        }
+
+        return new(data, [rows, cols], requiresGrad);
+    }
+
+    /// <summary>A tensor of the given shape holding a copy of <paramref name="values"/> in row-major order.</summary>
+    /// <exception cref="ArgumentException">The number of values does not match the shape.</exception>
+    public static Tensor FromArray(ReadOnlySpan<double> values, ReadOnlySpan<int> shape, bool requiresGrad = false)
+    {
+        int[] s = Shapes.Validate(shape, nameof(shape));
+        int size = Shapes.Size(s);
+        if (values.Length != size)
+        {
+            throw new ArgumentException(
+                $"{values.Length} values cannot fill a tensor of shape {Shapes.Format(s)} ({size} elements).", nameof(values));
+        }
+
+        return new(values.ToArray(), s, requiresGrad);
+    }
+
+    /// <summary>A tensor of the given shape filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(double value, params int[] shape)
+    {
+        int[] s = Shapes.Validate(shape, nameof(shape));
+        var data = new double[Shapes.Size(s)];
+        data.AsSpan().Fill(value);
+        return new(data, s);
+    }
+
+    /// <summary>A tensor of zeros of the given shape.</summary>
+    public static Tensor Zeros(params int[] shape)
+    {
+        int[] s = Shapes.Validate(shape, nameof(shape));
+        return new(new double[Shapes.Size(s)], s);
+    }
+
+    /// <summary>A tensor of ones of the given shape.</summary>
+    public static Tensor Ones(params int[] shape) => Full(1.0, shape);
+
+    /// <summary>A tensor of zeros with this tensor's shape (no gradient).</summary>
+    public Tensor ZerosLike() => new(new double[Data.Length], ShapeArray);
+
+    /// <summary>A tensor filled with <paramref name="value"/> with this tensor's shape (no gradient).</summary>
+    public Tensor FullLike(double value)
+    {
+        var data = new double[Data.Length];
+        data.AsSpan().Fill(value);
+        return new(data, ShapeArray);
+    }
+
+    /// <summary>
+    /// Marks this leaf as requiring gradients, so that <see cref="Backward()"/> accumulates into <see cref="Grad"/>.
+    /// </summary>
+    /// <returns>This tensor.</returns>
+    /// <exception cref="InvalidOperationException">The tensor is the result of a recorded operation.</exception>
+    public Tensor RequireGrad()
+    {
+        if (Node is not null)
+        {
+            throw new InvalidOperationException("Only a leaf tensor can be marked as requiring gradients; call Detach() first.");
+        }
+
+        RequiresGrad = true;
+        return this;
+    }
+
+    /// <summary>A leaf tensor sharing this tensor's values, cut from the graph (no gradient flows through it).</summary>
+    public Tensor Detach() => new(Data, ShapeArray);
+
+    /// <summary>A deep copy of the values as a new leaf (no gradient).</summary>
+    public Tensor Clone() => new((double[])Data.Clone(), ShapeArray);
+
+    /// <summary>The single value of a tensor with one element.</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more than one element.</exception>
+    public double ToScalar()
+    {
+        if (Data.Length != 1)
+        {
+            throw new InvalidOperationException($"ToScalar needs a tensor with one element, this one has shape {Shapes.Format(ShapeArray)}.");
+        }
+
+        return Data[0];
+    }
+
+    /// <summary>A copy of the values in row-major order.</summary>
+    public double[] ToArray() => (double[])Data.Clone();
+
+    /// <summary>The element at the given index (one entry per dimension).</summary>
+    /// <exception cref="ArgumentException">The index has the wrong rank or is out of range.</exception>
+    public double this[params int[] index] => Data[Shapes.FlatIndex(ShapeArray, index)];
+
+    /// <summary>Resets the accumulated gradient of this leaf to null.</summary>
+    public void ZeroGrad() => Grad = null;
+
+    /// <summary>
+    /// Reverse-mode differentiation from this scalar: accumulates d(this)/d(leaf) into <see cref="Grad"/> of
+    /// every leaf that requires gradients (adding to what is already there, as PyTorch does).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This tensor is not a scalar or does not require gradients.</exception>
+    public void Backward()
+    {
+        if (Data.Length != 1)
+        {
+            throw new InvalidOperationException($"Backward() starts from a scalar; this tensor has shape {Shapes.Format(ShapeArray)}. Sum it first.");
+        }
+
+        Backward(FullLike(1.0));
+    }
+
+    /// <summary>
+    /// Reverse-mode differentiation seeded with <paramref name="gradient"/> (a vector-Jacobian product);
+    /// the seed must have this tensor's shape.
+    /// </summary>
+    public void Backward(Tensor gradient)
+    {
+        ArgumentNullException.ThrowIfNull(gradient);
+        if (!RequiresGrad)
+        {
+            throw new InvalidOperationException("This tensor does not depend on any tensor that requires gradients.");
+        }
+
+        Shapes.RequireEqual(ShapeArray, gradient.ShapeArray, nameof(gradient));
+
+        // Topological order by iterative depth-first search, so deep graphs do not overflow the stack.
+        var order = new List<Tensor>();
+        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Tensor Tensor, bool Expanded)>();
+        stack.Push((this, false));
+        while (stack.Count > 0)
+        {
+            var (t, expanded) = stack.Pop();
+            if (expanded)
+            {
+                order.Add(t);
+                continue;
+            }
+
+            if (!visited.Add(t))
+            {
+                continue;
+            }
+
+            stack.Push((t, true));
+            if (t.Node is not null)
+            {
+                foreach (var input in t.Node.Inputs)
+                {
+                    if (input.RequiresGrad && !visited.Contains(input))
+                    {
+                        stack.Push((input, false));
+                    }
+                }
+            }
+        }
+
+        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [this] = gradient };
+        using var scope = NoGrad();
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var t = order[i];
+            if (!grads.Remove(t, out var g))
+            {
+                continue;
+            }
+
+            if (t.Node is null)
+            {
+                t.Grad = t.Grad is null ? g.Detach() : TensorOps.Add(t.Grad, g);
+                continue;
+            }
+
+            var inputGrads = t.Node.Backward(g);
+            var inputs = t.Node.Inputs;
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                var gi = inputGrads[k];
+                if (gi is null || !inputs[k].RequiresGrad)
+                {
+                    continue;
+                }
+
+                grads[inputs[k]] = grads.TryGetValue(inputs[k], out var existing) ? TensorOps.Add(existing, gi) : gi;
+            }
+        }
+    }
+
+    /// <summary>Records <paramref name="output"/> as produced from <paramref name="inputs"/> when any of them needs gradients.</summary>
+    internal static Tensor Record(Tensor output, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        if (noGradDepth != 0)
+        {
+            return output;
+        }
+
+        foreach (var input in inputs)
+        {
+            if (input.RequiresGrad)
+            {
+                output.RequiresGrad = true;
+                output.Node = new GradNode(inputs, backward);
+                return output;
+            }
+        }
+
+        return output;
+    }
+
+    /// <summary>True when an operation on <paramref name="a"/> must be recorded.</summary>
+    internal static bool Tracks(Tensor a) => noGradDepth == 0 && a.RequiresGrad;
+
+    /// <summary>Element-wise sum with broadcasting.</summary>
+    public static Tensor operator +(Tensor left, Tensor right) => TensorOps.Add(left, right);
+
+    /// <summary>Element-wise difference with broadcasting.</summary>
+    public static Tensor operator -(Tensor left, Tensor right) => TensorOps.Subtract(left, right);
+
+    /// <summary>Element-wise product with broadcasting.</summary>
+    public static Tensor operator *(Tensor left, Tensor right) => TensorOps.Multiply(left, right);
+
+    /// <summary>Element-wise quotient with broadcasting.</summary>
+    public static Tensor operator /(Tensor left, Tensor right) => TensorOps.Divide(left, right);
+
+    /// <summary>Element-wise negation.</summary>
+    public static Tensor operator -(Tensor value) => TensorOps.Negate(value);
+
+    /// <summary>Named alternative for the <c>+</c> operator.</summary>
+    public static Tensor Add(Tensor left, Tensor right) => TensorOps.Add(left, right);
+
+    /// <summary>Named alternative for the <c>-</c> operator.</summary>
+    public static Tensor Subtract(Tensor left, Tensor right) => TensorOps.Subtract(left, right);
+
+    /// <summary>Named alternative for the <c>*</c> operator.</summary>
+    public static Tensor Multiply(Tensor left, Tensor right) => TensorOps.Multiply(left, right);
+
+    /// <summary>Named alternative for the <c>/</c> operator.</summary>
+    public static Tensor Divide(Tensor left, Tensor right) => TensorOps.Divide(left, right);
+
+    /// <summary>Named alternative for unary <c>-</c>.</summary>
+    public static Tensor Negate(Tensor value) => TensorOps.Negate(value);
+
+    /// <summary>Named alternative for the implicit conversion from <see cref="double"/>.</summary>
+    public static Tensor FromDouble(double value) => Scalar(value);
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append("Tensor").Append(Shapes.Format(ShapeArray)).Append(" [");
+        int shown = Math.Min(Data.Length, 8);
+        for (int i = 0; i < shown; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(", ");
+            }
+
+            sb.Append(Data[i].ToString("G6", CultureInfo.InvariantCulture));
+        }
+
+        if (Data.Length > shown)
+        {
+            sb.Append(", ...");
+        }
+
+        return sb.Append(']').ToString();
+    }
+}

@@ -1,0 +1,527 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// Element-wise operations, broadcasting arithmetic and reductions on <see cref="Tensor"/>, each
+/// differentiable (its rule is in <see cref="ElementwiseRules"/> or beside its kernel here).
+/// Broadcasting follows NumPy: shapes align from the right and dimensions of length 1 stretch.
+/// </summary>
+public static class TensorOps
+{
+    /// <summary>Element-wise a + b with broadcasting.</summary>
+    public static Tensor Add(Tensor a, Tensor b) => Binary(ElementwiseRules.Add, a, b);
+
+    /// <summary>Element-wise a - b with broadcasting.</summary>
+    public static Tensor Subtract(Tensor a, Tensor b) => Binary(ElementwiseRules.Subtract, a, b);
+
+    /// <summary>Element-wise a * b with broadcasting.</summary>
+    public static Tensor Multiply(Tensor a, Tensor b) => Binary(ElementwiseRules.Multiply, a, b);
+
+    /// <summary>Element-wise a / b with broadcasting.</summary>
+    public static Tensor Divide(Tensor a, Tensor b) => Binary(ElementwiseRules.Divide, a, b);
+
+    /// <summary>Element-wise minimum with broadcasting (a tie sends half the gradient to each side).</summary>
+    public static Tensor Minimum(Tensor a, Tensor b) => Binary(ElementwiseRules.Minimum, a, b);
+
+    /// <summary>Element-wise maximum with broadcasting (a tie sends half the gradient to each side).</summary>
+    public static Tensor Maximum(Tensor a, Tensor b) => Binary(ElementwiseRules.Maximum, a, b);
+
+    /// <summary>Element-wise -x.</summary>
+    public static Tensor Negate(this Tensor x) => Unary(ElementwiseRules.Negate, x);
+
+    /// <summary>Element-wise x².</summary>
+    public static Tensor Square(this Tensor x) => Unary(ElementwiseRules.Square, x);
+
+    /// <summary>Element-wise √x.</summary>
+    public static Tensor Sqrt(this Tensor x) => Unary(ElementwiseRules.Sqrt, x);
+
+    /// <summary>Element-wise eˣ.</summary>
+    public static Tensor Exp(this Tensor x) => Unary(ElementwiseRules.Exp, x);
+
+    /// <summary>Element-wise natural logarithm.</summary>
+    public static Tensor Log(this Tensor x) => Unary(ElementwiseRules.Log, x);
+
+    /// <summary>Element-wise log(1 + x), accurate for small x.</summary>
+    public static Tensor Log1p(this Tensor x) => Unary(ElementwiseRules.Log1p, x);
+
+    /// <summary>Element-wise eˣ - 1, accurate for small x.</summary>
+    public static Tensor Expm1(this Tensor x) => Unary(ElementwiseRules.Expm1, x);
+
+    /// <summary>Element-wise softplus(x) = log(1 + eˣ), computed without overflow.</summary>
+    public static Tensor Softplus(this Tensor x) => Unary(ElementwiseRules.Softplus, x);
+
+    /// <summary>Element-wise logistic sigmoid 1 / (1 + e⁻ˣ).</summary>
+    public static Tensor Sigmoid(this Tensor x) => Unary(ElementwiseRules.Sigmoid, x);
+
+    /// <summary>Element-wise hyperbolic tangent.</summary>
+    public static Tensor Tanh(this Tensor x) => Unary(ElementwiseRules.Tanh, x);
+
+    /// <summary>Element-wise |x| (gradient 0 at 0).</summary>
+    public static Tensor Abs(this Tensor x) => Unary(ElementwiseRules.Abs, x);
+
+    /// <summary>Element-wise 1 / x.</summary>
+    public static Tensor Reciprocal(this Tensor x) => Unary(ElementwiseRules.Reciprocal, x);
+
+    /// <summary>Element-wise log Γ(x).</summary>
+    public static Tensor LogGamma(this Tensor x) => Unary(ElementwiseRules.LogGamma, x);
+
+    /// <summary>Element-wise digamma ψ(x) = d/dx log Γ(x); its derivative is trigamma.</summary>
+    public static Tensor Digamma(this Tensor x) => Unary(ElementwiseRules.Digamma, x);
+
+    /// <summary>Element-wise standard normal CDF Φ(x).</summary>
+    public static Tensor NormalCdf(this Tensor x) => Unary(ElementwiseRules.NormalCdf, x);
+
+    /// <summary>Element-wise log Φ(x), accurate far into both tails.</summary>
+    public static Tensor LogNormalCdf(this Tensor x) => Unary(ElementwiseRules.LogNormalCdf, x);
+
+    /// <summary>Element-wise xᶜ for a constant exponent c; d/dx = c xᶜ⁻¹.</summary>
+    public static Tensor Pow(this Tensor x, double exponent)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = new double[x.Length];
+        TensorPrimitives.Pow(x.Data, exponent, y);
+        var result = new Tensor(y, x.ShapeArray);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g =>
+        {
+            var gx = new double[x.Length];
+            if (exponent != 0)
+            {
+                TensorPrimitives.Pow(x.Data, exponent - 1, gx);
+                TensorPrimitives.Multiply(gx, exponent, gx);
+                TensorPrimitives.Multiply(gx, g.Data, gx);
+            }
+
+            return [new Tensor(gx, x.ShapeArray)];
+        });
+    }
+
+    /// <summary>Element-wise clamp of x into [min, max]; the gradient passes where min ≤ x ≤ max.</summary>
+    public static Tensor Clamp(this Tensor x, double min, double max)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!(min <= max))
+        {
+            throw new ArgumentException($"Clamp needs min <= max, got min = {min}, max = {max}.", nameof(min));
+        }
+
+        var y = new double[x.Length];
+        TensorPrimitives.Clamp(x.Data, min, max, y);
+        var result = new Tensor(y, x.ShapeArray);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g =>
+        {
+            var gx = new double[x.Length];
+            for (int i = 0; i < gx.Length; i++)
+            {
+                double v = x.Data[i];
+                gx[i] = v >= min && v <= max ? g.Data[i] : 0;
+            }
+
+            return [new Tensor(gx, x.ShapeArray)];
+        });
+    }
+
+    /// <summary>
+    /// Element-wise selection: a where <paramref name="condition"/> is non-zero, else b (all broadcast).
+    /// The gradient goes only to the selected side, so an infinite value on the other side does no harm.
+    /// </summary>
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int[] shape = Shapes.Broadcast(Shapes.Broadcast(condition.ShapeArray, a.ShapeArray), b.ShapeArray);
+        double[] c = Expand(condition, shape), av = Expand(a, shape), bv = Expand(b, shape);
+        var y = new double[c.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = c[i] != 0 ? av[i] : bv[i];
+        }
+
+        var result = new Tensor(y, shape);
+        if (!Tensor.Tracks(a) && !Tensor.Tracks(b))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [a, b], g =>
+        {
+            var ga = new double[y.Length];
+            var gb = new double[y.Length];
+            for (int i = 0; i < y.Length; i++)
+            {
+                if (c[i] != 0)
+                {
+                    ga[i] = g.Data[i];
+                }
+                else
+                {
+                    gb[i] = g.Data[i];
+                }
+            }
+
+            return [SumTo(new Tensor(ga, shape), a.ShapeArray), SumTo(new Tensor(gb, shape), b.ShapeArray)];
+        });
+    }
+
+    /// <summary>1 where a &gt; b, else 0 (broadcast; no gradient).</summary>
+    public static Tensor GreaterThan(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x > y);
+
+    /// <summary>1 where a &lt; b, else 0 (broadcast; no gradient).</summary>
+    public static Tensor LessThan(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x < y);
+
+    /// <summary>1 where a ≥ b, else 0 (broadcast; no gradient).</summary>
+    public static Tensor GreaterOrEqual(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x >= y);
+
+    /// <summary>1 where a = b, else 0 (broadcast; no gradient).</summary>
+    public static Tensor EqualTo(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x == y);
+
+    /// <summary>The sum of all elements, as a scalar.</summary>
+    public static Tensor Sum(this Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var result = new Tensor([TensorPrimitives.Sum<double>(x.Data)], []);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g => [x.FullLike(g.Data[0])]);
+    }
+
+    /// <summary>The sum over one axis (negative counts from the end), dropping it unless <paramref name="keepDims"/>.</summary>
+    public static Tensor Sum(this Tensor x, int axis, bool keepDims = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank);
+        var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
+        var y = new double[outer * inner];
+        for (int o = 0; o < outer; o++)
+        {
+            var dst = y.AsSpan(o * inner, inner);
+            if (inner == 1)
+            {
+                dst[0] = TensorPrimitives.Sum<double>(x.Data.AsSpan(o * n, n));
+                continue;
+            }
+
+            for (int k = 0; k < n; k++)
+            {
+                TensorPrimitives.Add(dst, x.Data.AsSpan(((o * n) + k) * inner, inner), dst);
+            }
+        }
+
+        int[] keptShape = (int[])x.ShapeArray.Clone();
+        keptShape[ax] = 1;
+        var result = new Tensor(y, keepDims ? keptShape : RemoveAxis(x.ShapeArray, ax));
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g => [new Tensor(Shapes.BroadcastData(g.Data, keptShape, x.ShapeArray), x.ShapeArray)]);
+    }
+
+    /// <summary>The sum over several axes, dropping them unless <paramref name="keepDims"/>.</summary>
+    public static Tensor Sum(this Tensor x, int[] axes, bool keepDims = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(axes);
+        var resolved = axes.Select(a => Shapes.Axis(a, x.Rank, nameof(axes))).Distinct().OrderDescending().ToArray();
+        var result = x;
+        foreach (int a in resolved)
+        {
+            result = result.Sum(a, keepDims);
+        }
+
+        return result;
+    }
+
+    /// <summary>The mean of all elements, as a scalar.</summary>
+    public static Tensor Mean(this Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.Sum() * (1.0 / x.Length);
+    }
+
+    /// <summary>The mean over one axis, dropping it unless <paramref name="keepDims"/>.</summary>
+    public static Tensor Mean(this Tensor x, int axis, bool keepDims = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int n = x.ShapeArray[Shapes.Axis(axis, x.Rank)];
+        return x.Sum(axis, keepDims) * (1.0 / n);
+    }
+
+    /// <summary>
+    /// log Σ exp(x) over one axis, computed as m + log Σ exp(x - m) with m the maximum, so it neither
+    /// overflows nor underflows; entries of -∞ contribute nothing, and a slice that is all -∞ gives -∞
+    /// with a zero (not NaN) gradient.
+    /// </summary>
+    public static Tensor LogSumExp(this Tensor x, int axis, bool keepDims = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank);
+        var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
+        var y = new double[outer * inner];
+        double[] buffer = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                for (int i = 0; i < inner; i++)
+                {
+                    var slice = buffer.AsSpan(0, n);
+                    for (int k = 0; k < n; k++)
+                    {
+                        slice[k] = x.Data[(((o * n) + k) * inner) + i];
+                    }
+
+                    y[(o * inner) + i] = LogSumExpKernel(slice);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+
+        int[] keptShape = (int[])x.ShapeArray.Clone();
+        keptShape[ax] = 1;
+        var result = new Tensor(y, keepDims ? keptShape : RemoveAxis(x.ShapeArray, ax));
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g =>
+        {
+            // d/dx_k LSE = exp(x_k - LSE), the softmax; defined as 0 when the whole slice is -∞.
+            var gx = new double[x.Length];
+            for (int o = 0; o < outer; o++)
+            {
+                for (int k = 0; k < n; k++)
+                {
+                    for (int i = 0; i < inner; i++)
+                    {
+                        int src = (((o * n) + k) * inner) + i;
+                        double lse = y[(o * inner) + i];
+                        gx[src] = double.IsNegativeInfinity(lse) ? 0 : g.Data[(o * inner) + i] * Math.Exp(x.Data[src] - lse);
+                    }
+                }
+            }
+
+            return [new Tensor(gx, x.ShapeArray)];
+        });
+    }
+
+    /// <summary>The maximum over one axis (gradient to the first maximal entry), dropping it unless <paramref name="keepDims"/>.</summary>
+    public static Tensor Max(this Tensor x, int axis, bool keepDims = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank);
+        var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
+        var y = new double[outer * inner];
+        var arg = new int[outer * inner];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                double best = double.NegativeInfinity;
+                int bestK = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    double v = x.Data[(((o * n) + k) * inner) + i];
+                    if (v > best || double.IsNaN(v))
+                    {
+                        best = v;
+                        bestK = k;
+                        if (double.IsNaN(v))
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                y[(o * inner) + i] = best;
+                arg[(o * inner) + i] = bestK;
+            }
+        }
+
+        int[] keptShape = (int[])x.ShapeArray.Clone();
+        keptShape[ax] = 1;
+        var result = new Tensor(y, keepDims ? keptShape : RemoveAxis(x.ShapeArray, ax));
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g =>
+        {
+            var gx = new double[x.Length];
+            for (int o = 0; o < outer; o++)
+            {
+                for (int i = 0; i < inner; i++)
+                {
+                    gx[(((o * n) + arg[(o * inner) + i]) * inner) + i] = g.Data[(o * inner) + i];
+                }
+            }
+
+            return [new Tensor(gx, x.ShapeArray)];
+        });
+    }
+
+    /// <summary>log Σ exp over a contiguous span, exact at -∞ entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double LogSumExpKernel(ReadOnlySpan<double> values)
+    {
+        if (values.IsEmpty)
+        {
+            return double.NegativeInfinity;
+        }
+
+        double m = TensorPrimitives.Max(values);
+        if (double.IsInfinity(m) || double.IsNaN(m))
+        {
+            return m;
+        }
+
+        double s = 0;
+        foreach (double v in values)
+        {
+            s += Math.Exp(v - m);
+        }
+
+        return m + Math.Log(s);
+    }
+
+    /// <summary>Reduces a broadcast gradient back to <paramref name="shape"/> by summing the stretched axes.</summary>
+    internal static Tensor SumTo(Tensor g, int[] shape)
+    {
+        if (Shapes.Equal(g.ShapeArray, shape))
+        {
+            return g;
+        }
+
+        if (shape.Length == 0 || Shapes.Size(shape) == 1)
+        {
+            return new Tensor([TensorPrimitives.Sum<double>(g.Data)], shape);
+        }
+
+        int lead = g.Rank - shape.Length;
+        var result = g;
+        for (int i = 0; i < lead; i++)
+        {
+            result = result.Sum(0);
+        }
+
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == 1 && result.ShapeArray[i] != 1)
+            {
+                result = result.Sum(i, keepDims: true);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The values of <paramref name="x"/> broadcast to <paramref name="shape"/> (shared when no copy is needed).</summary>
+    internal static double[] Expand(Tensor x, int[] shape) =>
+        Shapes.Equal(x.ShapeArray, shape) ? x.Data : Shapes.BroadcastData(x.Data, x.ShapeArray, shape);
+
+    internal static int[] RemoveAxis(int[] shape, int axis)
+    {
+        var result = new int[shape.Length - 1];
+        for (int i = 0, j = 0; i < shape.Length; i++)
+        {
+            if (i != axis)
+            {
+                result[j++] = shape[i];
+            }
+        }
+
+        return result;
+    }
+
+    private static Tensor Unary(UnaryOp op, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = new double[x.Length];
+        op.Forward(x.Data, y);
+        var result = new Tensor(y, x.ShapeArray);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g =>
+        {
+            var gx = new double[x.Length];
+            op.Derivative(x.Data, y, g.Data, gx);
+            return [new Tensor(gx, x.ShapeArray)];
+        });
+    }
+
+    private static Tensor Binary(BinaryOp op, Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
+        double[] av = Expand(a, shape), bv = Expand(b, shape);
+        var y = new double[av.Length];
+        op.Forward(av, bv, y);
+        var result = new Tensor(y, shape);
+        bool ta = Tensor.Tracks(a), tb = Tensor.Tracks(b);
+        if (!ta && !tb)
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [a, b], g =>
+        {
+            Tensor? ga = null, gb = null;
+            if (ta)
+            {
+                var buf = new double[y.Length];
+                op.GradLeft(av, bv, y, g.Data, buf);
+                ga = SumTo(new Tensor(buf, shape), a.ShapeArray);
+            }
+
+            if (tb)
+            {
+                var buf = new double[y.Length];
+                op.GradRight(av, bv, y, g.Data, buf);
+                gb = SumTo(new Tensor(buf, shape), b.ShapeArray);
+            }
+
+            return [ga, gb];
+        });
+    }
+
+    private static Tensor Compare(Tensor a, Tensor b, Func<double, double, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
+        double[] av = Expand(a, shape), bv = Expand(b, shape);
+        var y = new double[av.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = predicate(av[i], bv[i]) ? 1 : 0;
+        }
+
+        return new Tensor(y, shape);
+    }
+}
