@@ -46,7 +46,7 @@ internal static class ElementwiseRules
 
     public static readonly UnaryOp Log1p = new(
         "log1p",
-        static (x, y) => TensorPrimitives.LogP1(x, y),
+        static (x, y) => ScalarMath.Log1p(x, y),
         static (x, y, gy, gx) =>
         {
             // d/dx log(1 + x) = 1 / (1 + x)
@@ -58,7 +58,13 @@ internal static class ElementwiseRules
 
     public static readonly UnaryOp Expm1 = new(
         "expm1",
-        static (x, y) => TensorPrimitives.ExpM1(x, y),
+        static (x, y) =>
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = ScalarMath.Expm1(x[i]);
+            }
+        },
         static (x, y, gy, gx) =>
         {
             // d/dx (e^x - 1) = y + 1
@@ -74,7 +80,7 @@ internal static class ElementwiseRules
             TensorPrimitives.Abs(x, y);
             TensorPrimitives.Negate(y, y);
             TensorPrimitives.Exp(y, y);
-            TensorPrimitives.LogP1(y, y);
+            ScalarMath.Log1p(y, y);
             for (int i = 0; i < y.Length; i++)
             {
                 y[i] += Math.Max(x[i], 0.0);

@@ -10,7 +10,74 @@ internal static class ScalarMath
     public const double SqrtHalf = 0.70710678118654752440084436210485;
 
     /// <summary>log(1 + e^x) without overflow: max(x, 0) + log1p(e^{-|x|}).</summary>
-    public static double Softplus(double x) => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
+    public static double Softplus(double x) => Math.Max(x, 0) + Log1p(Math.Exp(-Math.Abs(x)));
+
+    /// <summary>
+    /// log(1 + x) accurate to a few ulps for tiny x (.NET's double.LogP1 computes log(1 + x) naively).
+    /// Goldberg (1991), "What every computer scientist should know about floating-point arithmetic", Thm 4:
+    /// with u = 1 + x rounded, log1p(x) = log(u) · x / (u - 1).
+    /// </summary>
+    public static double Log1p(double x)
+    {
+        double u = 1 + x;
+        double d = u - 1;
+        return d == 0 ? x : double.IsPositiveInfinity(u) ? u : Math.Log(u) * (x / d);
+    }
+
+    /// <summary>
+    /// e^x - 1 accurate for tiny x (.NET's double.ExpM1 computes e^x - 1 naively). Kahan's trick:
+    /// with u = e^x rounded, expm1(x) = (u - 1) · x / log(u); used where |x| &lt; ½ (elsewhere u - 1 is exact enough).
+    /// </summary>
+    public static double Expm1(double x)
+    {
+        if (Math.Abs(x) >= 0.5 || double.IsNaN(x))
+        {
+            return Math.Exp(x) - 1;
+        }
+
+        double u = Math.Exp(x);
+        if (u == 1)
+        {
+            return x;
+        }
+
+        double d = u - 1;
+        return d == -1 ? -1 : d * x / Math.Log(u);
+    }
+
+    /// <summary>Vectorised <see cref="Log1p(double)"/> over a span (the logarithm runs as one vector pass).</summary>
+    public static void Log1p(ReadOnlySpan<double> x, Span<double> y)
+    {
+        if (x.Overlaps(y))
+        {
+            // The correction needs the original x after y is written: work from a copy.
+            double[] copy = System.Buffers.ArrayPool<double>.Shared.Rent(x.Length);
+            try
+            {
+                x.CopyTo(copy);
+                Log1p(copy.AsSpan(0, x.Length), y);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<double>.Shared.Return(copy);
+            }
+
+            return;
+        }
+
+        System.Numerics.Tensors.TensorPrimitives.Add(x, 1.0, y);
+        System.Numerics.Tensors.TensorPrimitives.Log(y, y);
+        for (int i = 0; i < y.Length; i++)
+        {
+            double u = 1 + x[i];
+            double d = u - 1;
+            if (d != x[i])
+            {
+                // 1 + x was rounded: correct the logarithm by x / (u - 1) (Goldberg's theorem 4).
+                y[i] = d == 0 ? x[i] : double.IsPositiveInfinity(u) ? u : y[i] * (x[i] / d);
+            }
+        }
+    }
 
     /// <summary>Standard normal CDF, Φ(x) = ½ erfc(-x/√2).</summary>
     public static double NormalCdf(double x) => 0.5 * SpecialFunctions.Erfc(-x * SqrtHalf);
@@ -28,7 +95,7 @@ internal static class ScalarMath
 
         if (x > 5)
         {
-            return LogOnePlus(-0.5 * SpecialFunctions.Erfc(x * SqrtHalf));
+            return Log1p(-0.5 * SpecialFunctions.Erfc(x * SqrtHalf));
         }
 
         if (x > -35)
@@ -46,12 +113,10 @@ internal static class ScalarMath
         return (-0.5 * x * x) - Math.Log(-x) - LogSqrtTwoPi + Math.Log(series);
     }
 
-    /// <summary>log(1 + x), accurate for small x.</summary>
-    public static double LogOnePlus(double x) => double.LogP1(x);
 
     /// <summary>
     /// Trigamma ψ₁(x) = d²/dx² log Γ(x): reflection for x &lt; 0 (ψ₁(1-x) + ψ₁(x) = π²/sin²(πx)), upward
-    /// recurrence ψ₁(x) = ψ₁(x+1) + 1/x² to x ≥ 6, then the asymptotic series in Bernoulli numbers
+    /// recurrence ψ₁(x) = ψ₁(x+1) + 1/x² to x ≥ 12, then the asymptotic series in Bernoulli numbers
     /// (Abramowitz &amp; Stegun 6.4.12).
     /// </summary>
     public static double Trigamma(double x)
@@ -73,7 +138,7 @@ internal static class ScalarMath
         }
 
         double acc = 0;
-        while (x < 6)
+        while (x < 12)
         {
             acc += 1 / (x * x);
             x += 1;

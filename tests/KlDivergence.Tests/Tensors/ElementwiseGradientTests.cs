@@ -1,0 +1,199 @@
+using KlDivergence.Tensors;
+using MathNet.Numerics;
+
+namespace KlDivergence.Tests.Tensors;
+
+public class ElementwiseGradientTests
+{
+    public static TheoryData<string> UnaryOps => new()
+    {
+        "negate", "square", "sqrt", "exp", "log", "log1p", "expm1", "softplus", "sigmoid", "tanh", "abs",
+        "reciprocal", "lgamma", "digamma", "normal_cdf", "log_normal_cdf", "pow2.5", "pow-1.5", "clamp",
+    };
+
+    [Theory]
+    [MemberData(nameof(UnaryOps))]
+    public void UnaryGradientsMatchFiniteDifferences(string name)
+    {
+        // Positive inputs keep log, sqrt, lgamma and pow in their domains; abs is checked away from 0.
+        var x = GradCheck.RandomValues(12, name.Length, 0.2, 3.0);
+        if (name is "negate" or "square" or "exp" or "softplus" or "sigmoid" or "tanh" or "abs" or "normal_cdf" or "log_normal_cdf" or "expm1" or "clamp")
+        {
+            x = [.. x.Select((v, i) => i % 2 == 0 ? -v : v)];
+        }
+
+        GradCheck.Check(t => GradCheck.Project(Apply(name, t[0])), [x], [[3, 4]]);
+    }
+
+    [Fact]
+    public void ForwardValuesMatchReferenceFunctions()
+    {
+        var x = Tensor.Vector(-3.0, -0.5, 0.25, 2.0, 40.0);
+        x.Softplus().Values.ToArray().Should().Equal(
+            new[] { double.LogP1(Math.Exp(-3.0)), double.LogP1(Math.Exp(-0.5)), double.LogP1(Math.Exp(0.25)), double.LogP1(Math.Exp(2.0)), 40.0 + double.LogP1(Math.Exp(-40.0)) },
+            (a, b) => Math.Abs(a - b) < 1e-14);
+        x.NormalCdf().Values.ToArray().Should().Equal(
+            new[] { -3.0, -0.5, 0.25, 2.0, 40.0 }.Select(v => MathNet.Numerics.Distributions.Normal.CDF(0, 1, v)),
+            (a, b) => Math.Abs(a - b) < 1e-15);
+        Tensor.Vector(0.5, 3.0, 10.5).LogGamma().Values.ToArray().Should().Equal(
+            new[] { SpecialFunctions.GammaLn(0.5), SpecialFunctions.GammaLn(3.0), SpecialFunctions.GammaLn(10.5) },
+            (a, b) => Math.Abs(a - b) < 1e-13);
+    }
+
+    [Fact]
+    public void LogNormalCdfIsAccurateInTheTails()
+    {
+        // log Φ(-40) from the asymptotic expansion (A&S 26.2.12) worked by hand to the z⁴ term, z = 1/1600:
+        // -800 - log 40 - ½ log 2π + log(1 - z + 3z² - 15z³ + 105z⁴); terms beyond are below 1e-13.
+        double z = 1.0 / 1600;
+        double expected = -800 - Math.Log(40) - (0.5 * Math.Log(2 * Math.PI)) + Math.Log(1 - z + (3 * z * z) - (15 * z * z * z) + (105 * z * z * z * z));
+        Tensor.Scalar(-40).LogNormalCdf().ToScalar().Should().BeApproximately(expected, 1e-10);
+
+        // log Φ(10) = log(1 - Φ(-10)) ≈ -Φ(-10) = -7.6198530241605e-24.
+        Tensor.Scalar(10).LogNormalCdf().ToScalar().Should().BeApproximately(-7.6198530241605e-24, 1e-35);
+        Tensor.Scalar(-3).LogNormalCdf().ToScalar().Should().BeApproximately(Math.Log(0.0013498980316301), 1e-12);
+
+        // The gradient φ/Φ stays finite and close to -x far in the left tail.
+        var t = Tensor.Scalar(-60, requiresGrad: true);
+        t.LogNormalCdf().Backward();
+        t.Grad!.ToScalar().Should().BeApproximately(60.0166, 1e-3);
+    }
+
+    [Fact]
+    public void Log1pExpm1AndSoftplusKeepFullRelativePrecisionForTinyArguments()
+    {
+        // Taylor series worked by hand: log1p(x) = x - x²/2 + x³/3, expm1(x) = x + x²/2 + x³/6.
+        foreach (double x in new[] { 1e-20, -3e-12, 2.5e-8, 1e-5 })
+        {
+            double log1p = x - (x * x / 2) + (x * x * x / 3);
+            double expm1 = x + (x * x / 2) + (x * x * x / 6);
+            Tensor.Scalar(x).Log1p().ToScalar().Should().BeApproximately(log1p, Math.Abs(log1p) * 1e-15);
+            Tensor.Scalar(x).Expm1().ToScalar().Should().BeApproximately(expm1, Math.Abs(expm1) * 1e-15);
+        }
+
+        // softplus(-40) = log1p(e^-40) = e^-40 - e^-80/2: not rounded to 0.
+        Tensor.Scalar(-40).Softplus().ToScalar().Should().BeApproximately(Math.Exp(-40), Math.Exp(-40) * 1e-15);
+        Tensor.Vector(0.7, -0.3).Log1p().Values.ToArray().Should().Equal(
+            new[] { Math.Log(1.7), Math.Log(0.7) }, (a, b) => Math.Abs(a - b) < 1e-15);
+    }
+
+    [Fact]
+    public void TrigammaMatchesKnownValues()
+    {
+        // ψ₁(1) = π²/6, ψ₁(1/2) = π²/2, ψ₁(10) from the series Σ 1/(10+k)².
+        ScalarMath.Trigamma(1).Should().BeApproximately(Math.PI * Math.PI / 6, 1e-13);
+        ScalarMath.Trigamma(0.5).Should().BeApproximately(Math.PI * Math.PI / 2, 1e-13);
+        double series = 0;
+        for (int k = 0; k < 10_000_000; k++)
+        {
+            series += 1.0 / ((10.0 + k) * (10.0 + k));
+        }
+
+        series += 1.0 / (10.0 + 10_000_000); // tail ∫ 1/x² beyond the last term
+        ScalarMath.Trigamma(10).Should().BeApproximately(series, 1e-12);
+        ScalarMath.Trigamma(-0.5).Should().BeApproximately((Math.PI * Math.PI) - ScalarMath.Trigamma(1.5), 1e-12);
+    }
+
+    [Theory]
+    [InlineData("add")]
+    [InlineData("subtract")]
+    [InlineData("multiply")]
+    [InlineData("divide")]
+    [InlineData("minimum")]
+    [InlineData("maximum")]
+    public void BinaryGradientsMatchFiniteDifferencesWithBroadcasting(string name)
+    {
+        // [2, 1, 3] against [4, 3]: both sides stretch, so the gradient must be summed back on each.
+        var a = GradCheck.RandomValues(6, 1, 0.5, 2.0);
+        var b = GradCheck.RandomValues(12, 2, 0.6, 2.1);
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [a, b], [[2, 1, 3], [4, 3]]);
+
+        // A scalar on either side.
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [[1.3], b], [[], [4, 3]]);
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [a, [0.7]], [[2, 1, 3], [1]]);
+    }
+
+    [Fact]
+    public void BroadcastingMismatchNamesBothShapes()
+    {
+        var act = () => Tensor.Zeros(2, 3) + Tensor.Zeros(4);
+        act.Should().Throw<ArgumentException>().WithMessage("*[2, 3]*[4]*");
+    }
+
+    [Fact]
+    public void WhereSendsGradientOnlyToTheSelectedSide()
+    {
+        var a = Tensor.Vector(1, 2, 3).RequireGrad();
+        var b = Tensor.Vector(double.PositiveInfinity, 5, 6).RequireGrad();
+        var c = Tensor.Vector(1, 0, 1);
+        var y = TensorOps.Where(c, a, b);
+        y.Values.ToArray().Should().Equal(1, 5, 3);
+        (y * Tensor.Vector(1, 10, 100)).Sum().Backward();
+        a.Grad!.Values.ToArray().Should().Equal(1, 0, 100);
+        b.Grad!.Values.ToArray().Should().Equal(0, 10, 0);
+        GradCheck.Check(t => GradCheck.Project(TensorOps.Where(c, t[0], t[1])), [[1, 2, 3], [4, 5, 6]], [[3], [3]]);
+    }
+
+    [Fact]
+    public void NoGradScopeRecordsNothing()
+    {
+        var x = Tensor.Vector(1, 2).RequireGrad();
+        Tensor y;
+        using (Tensor.NoGrad())
+        {
+            y = (x * x).Sum();
+        }
+
+        y.RequiresGrad.Should().BeFalse();
+        y.IsLeaf.Should().BeTrue();
+        Tensor.IsGradEnabled.Should().BeTrue();
+        var z = (Tensor.Vector(1, 2) * 3.0).Sum();
+        z.RequiresGrad.Should().BeFalse("no input requires gradients");
+    }
+
+    [Fact]
+    public void GradientsAccumulateAcrossBackwardCallsAndThroughSharedNodes()
+    {
+        var x = Tensor.Scalar(3, requiresGrad: true);
+        var y = x * x;
+        (y + y).Backward(); // d/dx 2x² = 12 at 3
+        x.Grad!.ToScalar().Should().Be(12);
+        (x * 2.0).Backward();
+        x.Grad!.ToScalar().Should().Be(14);
+    }
+
+    private static Tensor Apply(string name, Tensor x) => name switch
+    {
+        "negate" => -x,
+        "square" => x.Square(),
+        "sqrt" => x.Sqrt(),
+        "exp" => x.Exp(),
+        "log" => x.Log(),
+        "log1p" => x.Log1p(),
+        "expm1" => x.Expm1(),
+        "softplus" => x.Softplus(),
+        "sigmoid" => x.Sigmoid(),
+        "tanh" => x.Tanh(),
+        "abs" => x.Abs(),
+        "reciprocal" => x.Reciprocal(),
+        "lgamma" => x.LogGamma(),
+        "digamma" => x.Digamma(),
+        "normal_cdf" => x.NormalCdf(),
+        "log_normal_cdf" => x.LogNormalCdf(),
+        "pow2.5" => x.Pow(2.5),
+        "pow-1.5" => x.Pow(-1.5),
+        "clamp" => x.Clamp(-1.0, 1.5),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private static Tensor Binary(string name, Tensor a, Tensor b) => name switch
+    {
+        "add" => a + b,
+        "subtract" => a - b,
+        "multiply" => a * b,
+        "divide" => a / b,
+        "minimum" => TensorOps.Minimum(a, b),
+        "maximum" => TensorOps.Maximum(a, b),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+}

@@ -1,0 +1,89 @@
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Tests.Tensors;
+
+public class ReductionAndShapeGradientTests
+{
+    private static readonly double[] X24 = GradCheck.RandomValues(24, 7, -2, 2);
+
+    [Fact]
+    public void SumsAndMeansOverAxesHaveTheRightValuesAndGradients()
+    {
+        var x = Tensor.FromArray([1, 2, 3, 4, 5, 6], [2, 3]);
+        x.Sum().ToScalar().Should().Be(21);
+        x.Sum(0).Values.ToArray().Should().Equal(5, 7, 9);
+        x.Sum(1).Values.ToArray().Should().Equal(6, 15);
+        x.Sum(-1, keepDims: true).Shape.Should().Equal(2, 1);
+        x.Mean(0).Values.ToArray().Should().Equal(2.5, 3.5, 4.5);
+        x.Sum([0, 1]).ToScalar().Should().Be(21);
+
+        GradCheck.Check(t => GradCheck.Project(t[0].Sum(1)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Sum(0, keepDims: true)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Mean(-1)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => t[0].Mean(), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Sum([0, 2])), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Max(1)), [X24], [[2, 3, 4]]);
+    }
+
+    [Fact]
+    public void LogSumExpIsExactAndItsGradientIsTheSoftmax()
+    {
+        var x = Tensor.FromArray([1000, 1000, -1000, 0, double.NegativeInfinity, double.NegativeInfinity], [3, 2]);
+        var y = x.LogSumExp(1);
+        y[0].Should().BeApproximately(1000 + Math.Log(2), 1e-12);
+        y[1].Should().BeApproximately(0 + double.LogP1(Math.Exp(-1000)), 1e-12);
+        double.IsNegativeInfinity(y[2]).Should().BeTrue();
+
+        var v = Tensor.FromArray([0.0, double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity], [2, 2], requiresGrad: true);
+        v.LogSumExp(1).Select(0, 0).Backward();
+        v.Grad!.Values.ToArray().Should().Equal(1, 0, 0, 0);
+        v.Grad!.Values.ToArray().Should().OnlyContain(g => double.IsFinite(g));
+
+        GradCheck.Check(t => GradCheck.Project(t[0].LogSumExp(1)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].LogSumExp(-1, keepDims: true)), [X24], [[2, 3, 4]]);
+    }
+
+    [Fact]
+    public void ShapeOperationsRearrangeValuesAndRouteGradients()
+    {
+        var x = Tensor.FromArray([0, 1, 2, 3, 4, 5], [2, 3]);
+        x.Transpose().Values.ToArray().Should().Equal(0, 3, 1, 4, 2, 5);
+        x.Reshape(3, -1).Shape.Should().Equal(3, 2);
+        x.Narrow(1, 1, 2).Values.ToArray().Should().Equal(1, 2, 4, 5);
+        x.Select(0, 1).Values.ToArray().Should().Equal(3, 4, 5);
+        x.IndexSelect(1, [2, 0, 2]).Values.ToArray().Should().Equal(2, 0, 2, 5, 3, 5);
+        ShapeOps.Concat(0, x, x).Shape.Should().Equal(4, 3);
+        ShapeOps.Concat(1, x, Tensor.Zeros(2, 1)).Values.ToArray().Should().Equal(0, 1, 2, 0, 3, 4, 5, 0);
+        ShapeOps.Stack(0, Tensor.Vector(1, 2), Tensor.Vector(3, 4)).Values.ToArray().Should().Equal(1, 2, 3, 4);
+        ShapeOps.Stack(1, Tensor.Vector(1, 2), Tensor.Vector(3, 4)).Values.ToArray().Should().Equal(1, 3, 2, 4);
+        Tensor.Vector(1, 2).BroadcastTo(3, 2).Values.ToArray().Should().Equal(1, 2, 1, 2, 1, 2);
+
+        GradCheck.Check(t => GradCheck.Project(t[0].Transpose()), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Reshape(4, 6)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Narrow(1, 1, 2)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Select(2, 3)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].IndexSelect(1, [2, 0, 2])), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].BroadcastTo(5, 2, 3, 4)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(t => GradCheck.Project(t[0].Unsqueeze(1).Squeeze(1)), [X24], [[2, 3, 4]]);
+        GradCheck.Check(
+            t => GradCheck.Project(ShapeOps.Concat(1, t[0], t[1])),
+            [X24, GradCheck.RandomValues(8, 3)],
+            [[2, 3, 4], [2, 1, 4]]);
+        GradCheck.Check(
+            t => GradCheck.Project(ShapeOps.Stack(-1, t[0], t[1])),
+            [GradCheck.RandomValues(6, 4), GradCheck.RandomValues(6, 5)],
+            [[2, 3], [2, 3]]);
+    }
+
+    [Fact]
+    public void BadShapesAndIndicesAreReported()
+    {
+        var x = Tensor.Zeros(2, 3);
+        ((Action)(() => x.Reshape(4, 2))).Should().Throw<ArgumentException>().WithMessage("*[2, 3]*[4, 2]*");
+        ((Action)(() => x.Sum(2))).Should().Throw<ArgumentOutOfRangeException>();
+        ((Action)(() => x.Narrow(1, 2, 2))).Should().Throw<ArgumentOutOfRangeException>();
+        ((Action)(() => _ = x[2, 0])).Should().Throw<ArgumentOutOfRangeException>();
+        ((Action)(() => Tensor.FromArray([1, 2, 3], [2, 2]))).Should().Throw<ArgumentException>().WithMessage("*3 values*[2, 2]*");
+        ((Action)(() => Tensor.Vector(1, 2).Backward())).Should().Throw<InvalidOperationException>();
+    }
+}
