@@ -68,6 +68,9 @@ public sealed class Tensor
     /// <summary>Implicitly wraps a number as a scalar tensor, so that <c>x * 2.0</c> reads naturally.</summary>
     public static implicit operator Tensor(double value) => Scalar(value);
 
+    /// <summary>Implicitly copies an array of numbers into a rank-1 tensor.</summary>
+    public static implicit operator Tensor(double[] values) => Vector(values);
+
     /// <summary>A rank-0 tensor holding <paramref name="value"/>.</summary>
     public static Tensor Scalar(double value, bool requiresGrad = false) => new([value], [], requiresGrad);
 
@@ -332,6 +335,9 @@ public sealed class Tensor
 
     /// <summary>Named alternative for the implicit conversion from <see cref="double"/>.</summary>
     public static Tensor FromDouble(double value) => Scalar(value);
+
+    /// <summary>Named alternative for the implicit conversion from an array.</summary>
+    public static Tensor FromDoubleArray(double[] values) => Vector(values);
 
     /// <inheritdoc/>
     public override string ToString()

@@ -1,0 +1,125 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>
+/// A batch of probability distributions over events of a fixed shape, with differentiable log-densities.
+/// Shapes follow PyTorch and TensorFlow Probability: a sample has shape [count, ...BatchShape, ...EventShape];
+/// <see cref="LogProb"/> of a value of shape [..., ...EventShape] has the broadcast batch shape.
+/// </summary>
+public abstract class Distribution
+{
+    /// <summary>Creates a distribution with the given batch and event shapes.</summary>
+    protected Distribution(int[] batchShape, int[] eventShape)
+    {
+        ArgumentNullException.ThrowIfNull(batchShape);
+        ArgumentNullException.ThrowIfNull(eventShape);
+        BatchShapeArray = batchShape;
+        EventShapeArray = eventShape;
+    }
+
+    /// <summary>The shape of the batch of independent (not identically distributed) distributions.</summary>
+    public ImmutableArray<int> BatchShape => ImmutableCollectionsMarshal.AsImmutableArray(BatchShapeArray);
+
+    /// <summary>The shape of one event (empty for univariate distributions).</summary>
+    public ImmutableArray<int> EventShape => ImmutableCollectionsMarshal.AsImmutableArray(EventShapeArray);
+
+    /// <summary>The name of the family, as used in messages and by the <c>kl</c> tool.</summary>
+    public virtual string FamilyName => GetType().Name;
+
+    /// <summary>True when <see cref="ReparameterizedSample"/> is available (samples differentiable in the parameters).</summary>
+    public virtual bool HasReparameterizedSample => false;
+
+    /// <summary>The set of values with positive density or mass.</summary>
+    public virtual Support Support => Support.RealLine;
+
+    /// <summary>The mean, of shape [...BatchShape, ...EventShape].</summary>
+    public abstract Tensor Mean { get; }
+
+    /// <summary>The variance (element-wise for multivariate families), of shape [...BatchShape, ...EventShape].</summary>
+    public abstract Tensor Variance { get; }
+
+    /// <summary>The standard deviation, √<see cref="Variance"/>.</summary>
+    public Tensor StandardDeviation => Variance.Sqrt();
+
+    internal int[] BatchShapeArray { get; }
+
+    internal int[] EventShapeArray { get; }
+
+    /// <summary>
+    /// Draws <paramref name="count"/> samples, shape [count, ...BatchShape, ...EventShape], with no gradient.
+    /// The same stream state gives bit-identical samples.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
+    public Tensor Sample(int count, RandomStream random)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentNullException.ThrowIfNull(random);
+        using var scope = Tensor.NoGrad();
+        return SampleCore(count, random);
+    }
+
+    /// <summary>
+    /// Draws <paramref name="count"/> reparameterised samples: a differentiable function of the parameters and
+    /// of parameter-free noise (e.g. loc + scale · ε), so gradients of a Monte Carlo loss reach the parameters.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The family has no reparameterised sampler.</exception>
+    public Tensor ReparameterizedSample(int count, RandomStream random)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentNullException.ThrowIfNull(random);
+        if (!HasReparameterizedSample)
+        {
+            throw new NotSupportedException($"{FamilyName} has no reparameterised sampler; use Sample (no gradient) or a score-function estimator.");
+        }
+
+        return SampleCore(count, random);
+    }
+
+    /// <summary>
+    /// The log-density (or log-mass) at <paramref name="value"/>, differentiable in the parameters and in the
+    /// value; -∞ outside the support, never NaN for a valid value.
+    /// </summary>
+    public abstract Tensor LogProb(Tensor value);
+
+    /// <summary>The density (or mass) at <paramref name="value"/>: exp(<see cref="LogProb"/>).</summary>
+    public Tensor Prob(Tensor value) => LogProb(value).Exp();
+
+    /// <summary>The differential (or Shannon) entropy in nats, batch-shaped, in closed form.</summary>
+    /// <exception cref="NotSupportedException">The family has no closed form; use <see cref="EstimateEntropy"/>.</exception>
+    public virtual Tensor Entropy() =>
+        throw new NotSupportedException($"{FamilyName} has no closed-form entropy; use EstimateEntropy(sampleCount, random).");
+
+    /// <summary>
+    /// A Monte Carlo estimate of the entropy, -E[log p(X)], with its standard error (both batch-shaped);
+    /// differentiable when the family can be reparameterised.
+    /// </summary>
+    public (Tensor Value, Tensor StandardError) EstimateEntropy(int sampleCount, RandomStream random)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleCount, 2);
+        var x = HasReparameterizedSample ? ReparameterizedSample(sampleCount, random) : Sample(sampleCount, random);
+        var negLogP = -LogProb(x);
+        var mean = negLogP.Mean(0);
+        Tensor se;
+        using (Tensor.NoGrad())
+        {
+            se = ((negLogP - mean).Square().Sum(0) * (1.0 / ((sampleCount - 1.0) * sampleCount))).Sqrt();
+        }
+
+        return (mean, se);
+    }
+
+    /// <summary>The cumulative distribution function P(X ≤ value) of a univariate family.</summary>
+    /// <exception cref="NotSupportedException">The family has no standard CDF here.</exception>
+    public virtual Tensor Cdf(Tensor value) =>
+        throw new NotSupportedException($"{FamilyName} has no cumulative distribution function here.");
+
+    /// <summary>Draws samples; differentiable in the parameters when <see cref="HasReparameterizedSample"/>.</summary>
+    protected abstract Tensor SampleCore(int count, RandomStream random);
+
+    /// <summary>The sample shape [count, ...BatchShape, ...EventShape].</summary>
+    protected int[] SampleShape(int count) => [count, .. BatchShapeArray, .. EventShapeArray];
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>Constructor validation shared by the families: each failure names the family, the parameter and the value.</summary>
+internal static class ParameterChecks
+{
+    public static Tensor Finite(Tensor? value, string family, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        foreach (double v in value.Values)
+        {
+            if (!double.IsFinite(v))
+            {
+                throw Invalid(family, paramName, "must be finite", v);
+            }
+        }
+
+        return value;
+    }
+
+    public static Tensor Positive(Tensor? value, string family, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        foreach (double v in value.Values)
+        {
+            if (!(v > 0) || !double.IsFinite(v))
+            {
+                throw Invalid(family, paramName, "must be positive and finite", v);
+            }
+        }
+
+        return value;
+    }
+
+    public static ArgumentOutOfRangeException Invalid(string family, string paramName, string requirement, double value) =>
+        new(paramName, value, $"{family}: {paramName} {requirement}, got {value.ToString("G", CultureInfo.InvariantCulture)}");
+
+    public static int[] BroadcastParameters(string family, Tensor a, string aName, Tensor b, string bName)
+    {
+        try
+        {
+            return Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"{family}: the shapes of {aName} {Shapes.Format(a.ShapeArray)} and {bName} {Shapes.Format(b.ShapeArray)} do not broadcast.", bName, e);
+        }
+    }
+}
