@@ -72,6 +72,24 @@ internal static class ElementwiseRules
             TensorPrimitives.Multiply(gx, gy, gx);
         });
 
+    public static readonly UnaryOp Expm1MinusX = new(
+        "expm1_minus_x",
+        static (x, y) =>
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = ScalarMath.Expm1MinusX(x[i]);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx (e^x - 1 - x) = e^x - 1
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] * ScalarMath.Expm1(x[i]);
+            }
+        });
+
     public static readonly UnaryOp Softplus = new(
         "softplus",
         static (x, y) =>

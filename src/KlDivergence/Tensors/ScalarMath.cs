@@ -45,6 +45,27 @@ internal static class ScalarMath
         return d == -1 ? -1 : d * x / Math.Log(u);
     }
 
+    /// <summary>
+    /// e^x - 1 - x without cancellation: the Taylor series Σ_{k≥2} x^k/k! for |x| &lt; ½ (terms to k = 18,
+    /// truncation below 1e-20 relative), else computed directly.
+    /// </summary>
+    public static double Expm1MinusX(double x)
+    {
+        if (!(Math.Abs(x) < 0.5))
+        {
+            return Math.Exp(x) - 1 - x;
+        }
+
+        double term = x * x / 2, sum = 0;
+        for (int k = 3; k <= 19; k++)
+        {
+            sum += term;
+            term *= x / k;
+        }
+
+        return sum;
+    }
+
     /// <summary>Vectorised <see cref="Log1p(double)"/> over a span (the logarithm runs as one vector pass).</summary>
     public static void Log1p(ReadOnlySpan<double> x, Span<double> y)
     {

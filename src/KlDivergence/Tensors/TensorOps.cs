@@ -50,6 +50,9 @@ public static class TensorOps
     /// <summary>Element-wise eˣ - 1, accurate for small x.</summary>
     public static Tensor Expm1(this Tensor x) => Unary(ElementwiseRules.Expm1, x);
 
+    /// <summary>Element-wise eˣ - 1 - x, accurate for small x (where both eˣ - 1 and x cancel).</summary>
+    public static Tensor Expm1MinusX(this Tensor x) => Unary(ElementwiseRules.Expm1MinusX, x);
+
     /// <summary>Element-wise softplus(x) = log(1 + eˣ), computed without overflow.</summary>
     public static Tensor Softplus(this Tensor x) => Unary(ElementwiseRules.Softplus, x);
 
