@@ -33,7 +33,7 @@ public sealed class AddDecayedWeights : IGradientTransformation
     /// <inheritdoc/>
     public IOptimizerState Init(IReadOnlyList<double[]> parameters)
     {
-        _ = Guard.ZerosLike(parameters, nameof(parameters));
+        _ = Guard.Lengths(parameters, nameof(parameters));
         return EmptyState.Instance;
     }
 

@@ -6,7 +6,8 @@ namespace KlDivergence.Optimization;
 /// η(t) = η₀ · r^(t / T)          (continuous)
 /// η(t) = η₀ · r^⌊t / T⌋          (staircase)
 /// </code>
-/// with initial rate η₀, decay rate r and decay steps T.
+/// with initial rate η₀, decay rate r and decay steps T. A growing schedule (r &gt; 1) is capped at
+/// <see cref="double.MaxValue"/> rather than returning infinity.
 /// </summary>
 public sealed class ExponentialDecaySchedule : ILearningRateSchedule
 {

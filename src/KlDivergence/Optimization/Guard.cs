@@ -50,6 +50,38 @@ internal static class Guard
         return zeros;
     }
 
+    /// <summary>The buffer lengths of <paramref name="parameters"/>, kept by states that have no buffers of their own.</summary>
+    public static int[] Lengths(IReadOnlyList<double[]> parameters, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(parameters, paramName);
+        var lengths = new int[parameters.Count];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            lengths[i] = (parameters[i] ?? throw new ArgumentNullException(paramName, $"{paramName}[{i}] is null.")).Length;
+        }
+
+        return lengths;
+    }
+
+    /// <summary>Checks that <paramref name="buffers"/> has one buffer per expected length, with those lengths.</summary>
+    public static void SameShape(IReadOnlyList<double[]> buffers, int[] lengths, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(buffers, paramName);
+        if (buffers.Count != lengths.Length)
+        {
+            throw new ArgumentException($"{paramName} has {buffers.Count} buffers but the state was created for {lengths.Length}.", paramName);
+        }
+
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            double[] b = buffers[i] ?? throw new ArgumentNullException(paramName, $"{paramName}[{i}] is null.");
+            if (b.Length != lengths[i])
+            {
+                throw new ArgumentException($"{paramName}[{i}] has length {b.Length} but the state was created for length {lengths[i]}.", paramName);
+            }
+        }
+    }
+
     /// <summary>Checks that <paramref name="buffers"/> has one buffer per reference buffer, with equal lengths.</summary>
     public static void SameShape(IReadOnlyList<double[]> buffers, double[][] reference, string paramName)
     {

@@ -7,6 +7,7 @@ namespace KlDivergence.Optimization;
 /// A state is created by <see cref="IGradientTransformation.Init"/>, owned by the caller, and advanced
 /// in place by <see cref="IGradientTransformation.Update"/>. It is shaped like the parameter list it was
 /// created for and must only be passed back to a transformation of the kind that created it.
+/// A state is not thread-safe: one optimization loop owns it.
 /// </remarks>
 public interface IOptimizerState
 {

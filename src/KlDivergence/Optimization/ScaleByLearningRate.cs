@@ -30,13 +30,13 @@ public sealed class ScaleByLearningRate : IGradientTransformation
     public ILearningRateSchedule Schedule { get; }
 
     /// <inheritdoc/>
-    public IOptimizerState Init(IReadOnlyList<double[]> parameters) => new StepCountState(Guard.ZerosLike(parameters, nameof(parameters)));
+    public IOptimizerState Init(IReadOnlyList<double[]> parameters) => new StepCountState(Guard.Lengths(parameters, nameof(parameters)));
 
     /// <inheritdoc/>
     public void Update(IReadOnlyList<double[]> updates, IOptimizerState state, IReadOnlyList<double[]> parameters)
     {
         StepCountState s = Guard.State<StepCountState>(state, nameof(state));
-        Guard.SameShape(updates, s.Shape, nameof(updates));
+        Guard.SameShape(updates, s.Lengths, nameof(updates));
         double rate = Schedule.LearningRate(s.Count);
         for (int i = 0; i < updates.Count; i++)
         {

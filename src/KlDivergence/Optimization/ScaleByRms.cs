@@ -17,7 +17,8 @@ namespace KlDivergence.Optimization;
 /// <remarks>
 /// optax's <c>scale_by_rms</c> differs (it puts ε inside the square root by default); this class
 /// matches PyTorch. The centered variance s − ḡ² is non-negative in exact arithmetic; it is clamped at
-/// zero so rounding cannot produce the square root of a negative number.
+/// zero so rounding cannot produce the square root of a negative number. Given finite gradients with
+/// |g| below about 1e154 (so that g² does not overflow) the state stays finite.
 /// </remarks>
 public sealed class ScaleByRms : IGradientTransformation
 {
