@@ -17,6 +17,7 @@ public sealed class KlRegistry
     private readonly Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> formulas = [];
     private readonly ConcurrentDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>?> cache = new();
     private readonly object gate = new();
+    private volatile LastLookup? last;
 
     /// <summary>
     /// The registry used unless another is passed: every closed form this library ships. Users may add
@@ -65,6 +66,7 @@ public sealed class KlRegistry
 
             formulas[key] = (p, q) => formula((TP)p, (TQ)q);
             cache.Clear();
+            last = null;
         }
     }
 
@@ -86,8 +88,19 @@ public sealed class KlRegistry
         return Find(p.GetType(), q.GetType())?.Invoke(p, q);
     }
 
-    private Func<Distribution, Distribution, Tensor>? Find(Type p, Type q) =>
-        cache.TryGetValue((p, q), out var hit) ? hit : cache.GetOrAdd((p, q), Resolve((p, q)));
+    private Func<Distribution, Distribution, Tensor>? Find(Type p, Type q)
+    {
+        // Loops evaluate one pair many times: remember the last lookup before asking the dictionary.
+        var recent = last;
+        if (recent is not null && ReferenceEquals(recent.P, p) && ReferenceEquals(recent.Q, q))
+        {
+            return recent.Formula;
+        }
+
+        var formula = cache.TryGetValue((p, q), out var hit) ? hit : cache.GetOrAdd((p, q), Resolve((p, q)));
+        last = new LastLookup(p, q, formula);
+        return formula;
+    }
 
     private Func<Distribution, Distribution, Tensor>? Resolve((Type P, Type Q) key)
     {
@@ -112,4 +125,6 @@ public sealed class KlRegistry
             return best.Count == 1 ? formulas[best[0]] : null;
         }
     }
+
+    private sealed record LastLookup(Type P, Type Q, Func<Distribution, Distribution, Tensor>? Formula);
 }
