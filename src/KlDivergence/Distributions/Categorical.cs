@@ -1,0 +1,165 @@
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>
+/// The categorical distribution over the indices {0, …, K-1}, P(X = k) = pₖ, batched over all but the last axis
+/// of its parameter. Values are category indices stored as doubles; event shape [].
+/// log p(k) = log pₖ; a value that is not an integer in [0, K-1] has log-probability -∞.
+/// </summary>
+public sealed class Categorical : Distribution
+{
+    /// <summary>Creates a categorical distribution from probabilities p (last axis: categories).</summary>
+    /// <param name="probs">Probabilities pₖ ≥ 0, finite, with Σₖ pₖ = 1 within 1e-10 in each batch row.</param>
+    /// <param name="renormalize">When true, any non-negative row with a positive finite sum is divided by its sum instead of rejected.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An entry is negative or not finite; the message names it.</exception>
+    /// <exception cref="ArgumentException">A row does not sum to 1 (or, with <paramref name="renormalize"/>, sums to 0).</exception>
+    public Categorical(Tensor probs, bool renormalize = false)
+        : this(Normalized(probs, renormalize))
+    {
+    }
+
+    private Categorical((Tensor LogProbs, Tensor Probs) parameters)
+        : base(parameters.Probs.ShapeArray[..^1], [])
+    {
+        Logits = parameters.LogProbs;
+        Probs = parameters.Probs;
+        CategoryCount = Probs.ShapeArray[^1];
+    }
+
+    /// <summary>
+    /// Creates a categorical distribution from unnormalised log-probabilities: pₖ = exp(ℓₖ) / Σⱼ exp(ℓⱼ).
+    /// An entry of -∞ gives probability 0.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An entry is NaN or +∞.</exception>
+    /// <exception cref="ArgumentException">A row is entirely -∞.</exception>
+    public static Categorical FromLogits(Tensor logits)
+    {
+        var logProbs = ProbabilityChecks.NormalizedLogits(logits, nameof(Categorical), nameof(logits));
+        return new Categorical((logProbs, logProbs.Exp()));
+    }
+
+    /// <summary>Normalised log-probabilities log pₖ (so that logsumexp over the last axis is 0), shape [...BatchShape, K].</summary>
+    public Tensor Logits { get; }
+
+    /// <summary>Probabilities pₖ, shape [...BatchShape, K].</summary>
+    public Tensor Probs { get; }
+
+    /// <summary>The number of categories K.</summary>
+    public int CategoryCount { get; }
+
+    /// <summary>Integers 0, …, K-1.</summary>
+    public override Support Support => new(true, 0.0, CategoryCount - 1.0, $"integers 0..{CategoryCount - 1}");
+
+    /// <summary>E[X] = Σₖ k pₖ.</summary>
+    public override Tensor Mean => (Probs * Indices()).Sum(-1);
+
+    /// <summary>Var[X] = Σₖ (k - E[X])² pₖ.</summary>
+    public override Tensor Variance
+    {
+        get
+        {
+            var centred = Indices() - Mean.Unsqueeze(-1);
+            return (Probs * centred.Square()).Sum(-1);
+        }
+    }
+
+    /// <summary>log p(x) = log p_x for an integer x in [0, K-1], else -∞ (never an exception); shape broadcast(value, BatchShape).</summary>
+    public override Tensor LogProb(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        int[] shape = Shapes.Broadcast(value.ShapeArray, BatchShapeArray);
+        double[] v = Shapes.BroadcastData(value.Data, value.ShapeArray, shape);
+        int k = CategoryCount;
+        var oneHot = new double[v.Length * k];
+        var valid = new double[v.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            double x = v[i];
+            if (x >= 0 && x <= k - 1 && Math.Floor(x) == x)
+            {
+                oneHot[(i * k) + (int)x] = 1;
+                valid[i] = 1;
+            }
+        }
+
+        // Gather by selection, not multiplication, so that -∞ log-probabilities elsewhere cannot make 0 · -∞ = NaN.
+        var picked = TensorOps.Where(new Tensor(oneHot, [.. shape, k]), Logits, 0.0).Sum(-1);
+        return TensorOps.Where(new Tensor(valid, shape), picked, double.NegativeInfinity);
+    }
+
+    /// <summary>Shannon entropy H = -Σₖ pₖ log pₖ in nats, with 0 log 0 = 0.</summary>
+    public override Tensor Entropy()
+    {
+        var positive = TensorOps.GreaterThan(Probs, 0.0);
+        var safeLogits = TensorOps.Where(positive, Logits, 0.0);
+        return -(Probs * safeLogits).Sum(-1);
+    }
+
+    /// <summary>P(X ≤ x) = Σ_{k ≤ ⌊x⌋} pₖ.</summary>
+    public override Tensor Cdf(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var mask = TensorOps.Where(TensorOps.GreaterThan(Indices(), value.Unsqueeze(-1)), 0.0, 1.0);
+        return (Probs * mask).Sum(-1);
+    }
+
+    /// <summary>Inverse-CDF sampling: the first k with Σ_{j ≤ k} pⱼ &gt; u, u ~ Uniform(0, 1); not reparameterisable.</summary>
+    protected override Tensor SampleCore(int count, RandomStream random)
+    {
+        int k = CategoryCount;
+        int rows = Shapes.Size(BatchShapeArray);
+        var probs = Probs.Values;
+        var cumulative = new double[rows * k];
+        var last = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            double s = 0;
+            for (int j = 0; j < k; j++)
+            {
+                s += probs[(r * k) + j];
+                cumulative[(r * k) + j] = s;
+                if (probs[(r * k) + j] > 0)
+                {
+                    last[r] = j;
+                }
+            }
+        }
+
+        var result = new double[count * rows];
+        for (int n = 0; n < count; n++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                double u = random.NextOpenDouble() * cumulative[(r * k) + k - 1];
+                int j = 0;
+                while (j < last[r] && cumulative[(r * k) + j] <= u)
+                {
+                    j++;
+                }
+
+                result[(n * rows) + r] = j;
+            }
+        }
+
+        return new Tensor(result, SampleShape(count));
+    }
+
+    private static (Tensor LogProbs, Tensor Probs) Normalized(Tensor probs, bool renormalize)
+    {
+        var p = ProbabilityChecks.NormalizedProbs(probs, nameof(Categorical), nameof(probs), renormalize);
+        return (ProbabilityChecks.SafeLog(p), p);
+    }
+
+    private Tensor Indices()
+    {
+        var k = new double[CategoryCount];
+        for (int i = 0; i < k.Length; i++)
+        {
+            k[i] = i;
+        }
+
+        return k;
+    }
+}
