@@ -33,7 +33,7 @@ public static class Kl
             case KlMethodChoice.MonteCarlo:
                 return MonteCarlo(p, q, options.SampleCount, new RandomStream(options.Seed));
             case KlMethodChoice.Auto:
-                var exact = registry.TryEvaluate(p, q);
+                var exact = TryExact(p, q, registry);
                 if (exact is not null)
                 {
                     return new KlResult(exact, KlMethod.ClosedForm, ZeroError, 0);
@@ -92,6 +92,19 @@ public static class Kl
     }
 
     private static KlOptions Defaults { get; } = new();
+
+    /// <summary>The closed form if one applies; null when none is registered or a composite pair has none.</summary>
+    private static Tensor? TryExact(Distribution p, Distribution q, KlRegistry registry)
+    {
+        try
+        {
+            return registry.TryEvaluate(p, q);
+        }
+        catch (NoClosedFormException)
+        {
+            return null;
+        }
+    }
 
     private static Tensor ZeroError { get; } = 0.0;
 

@@ -6,8 +6,11 @@ namespace KlDivergence.Divergences.ClosedForms;
 /// <summary>Closed-form KL divergences whose first argument is a <see cref="Normal"/>.</summary>
 internal static class NormalKl
 {
-    public static Tensor NormalNormal(Normal p, Normal q) =>
-        ClosedFormEvaluator.Evaluate(p.Loc, p.Scale, q.Loc, q.Scale, NormalNormal<Real>, NormalNormal<Tensor>);
+    public static Tensor NormalNormal(Normal p, Normal q) => Elementwise(p.Loc, p.Scale, q.Loc, q.Scale);
+
+    /// <summary>The univariate normal KL element by element over broadcast parameter tensors.</summary>
+    public static Tensor Elementwise(Tensor loc1, Tensor scale1, Tensor loc2, Tensor scale2) =>
+        ClosedFormEvaluator.Evaluate(loc1, scale1, loc2, scale2, NormalNormal<Real>, NormalNormal<Tensor>);
 
     /// <summary>
     /// KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) = ½((μ₁ - μ₂)/σ₂)² + ½(r² - 1) - log r with r = σ₁/σ₂
