@@ -28,7 +28,7 @@ public sealed class Animation
         }
     }
 
-    /// <summary>Gets or sets whether each frame shows a "k / N" counter in its bottom-right corner.</summary>
+    /// <summary>Gets or sets whether each frame shows a "k / N" counter in its top-left corner.</summary>
     public bool ShowFrameCounter { get; set; } = true;
 
     /// <summary>Gets the frames in order.</summary>
@@ -82,7 +82,8 @@ public sealed class Animation
             g.Add(frame.RenderContent($"f{i}-"));
             if (ShowFrameCounter)
             {
-                XElement counter = Svg.Text(width - 8, height - 6, $"{i + 1} / {n}", 0.8 * frame.FontSize, "end", "#666666");
+                // Top-left is free in every layout: the title is centred and tick labels sit lower down.
+                XElement counter = Svg.Text(8, (0.8 * frame.FontSize) + 6, $"{i + 1} / {n}", 0.8 * frame.FontSize, "start", "#666666");
                 counter.Add(new XAttribute("class", "frame-counter"));
                 g.Add(counter);
             }

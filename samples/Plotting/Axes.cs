@@ -234,7 +234,15 @@ public sealed class Axes
 
         // Fewer ticks on small panels so labels do not collide.
         int count = Math.Clamp((int)(pixels / minSpacing), 2, Math.Max(2, maxTicks));
-        return NiceTicks.Generate(limits.Min, limits.Max, count);
+        double[] ticks = NiceTicks.Generate(limits.Min, limits.Max, count);
+
+        // A coarse step can leave a single tick (range 8.8 with step 5); refine until at least three show.
+        for (int more = count + 1; ticks.Length < 3 && more <= count + 8; more++)
+        {
+            ticks = NiceTicks.Generate(limits.Min, limits.Max, more);
+        }
+
+        return ticks;
     }
 
     internal double[] XTicksFor(double pixels, double fontSize) => TicksFor(GetXLimits(), pixels, XTicks, MaxTicks, 5 * fontSize);
