@@ -57,6 +57,18 @@ public class NiceTicksTests
         yLabels.Should().Equal("0", "5", "10", "15");
     }
 
+    [Fact]
+    public void Narrow_panels_still_get_at_least_three_ticks()
+    {
+        var figure = new Figure(5, 4);
+        figure[0].Plot([-4.0, 4], [-1.0, 1]);
+
+        XDocument doc = SvgAssert.Parse(figure.ToSvgString());
+        string[] xLabels = SvgAssert.Groups(doc, "xaxis").First().Elements(SvgAssert.Ns + "text").Select(t => t.Value).ToArray();
+
+        xLabels.Should().Equal("-4", "-2", "0", "2", "4");
+    }
+
     private static bool IsOneTwoFive(double step)
     {
         double mantissa = step / Math.Pow(10, Math.Floor(Math.Log10(step) + 1e-9));
