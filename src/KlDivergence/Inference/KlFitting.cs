@@ -1,0 +1,81 @@
+using KlDivergence.Distributions;
+using KlDivergence.Divergences;
+using KlDivergence.Optimization;
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Inference;
+
+/// <summary>
+/// Fitting a model distribution q_φ to a target p by minimising a KL divergence: reverse KL(q ‖ p) (mode-seeking)
+/// or forward KL(p ‖ q) (mode-covering, which from samples of p is maximum likelihood).
+/// </summary>
+public static class KlFitting
+{
+    /// <summary>
+    /// Minimises KL(q_φ ‖ p): exactly where a closed form is registered, else by reparameterised Monte Carlo with
+    /// <paramref name="sampleCount"/> fresh samples of q per step from a stream seeded with <paramref name="seed"/>.
+    /// </summary>
+    /// <param name="target">The target p.</param>
+    /// <param name="model">Builds q_φ from the parameters' current values.</param>
+    /// <param name="parameters">φ.</param>
+    /// <param name="options">Optimizer, steps, convergence, progress.</param>
+    /// <param name="sampleCount">Samples per step when Monte Carlo is needed.</param>
+    /// <param name="seed">The seed of the sample stream.</param>
+    public static MinimizeTrace Reverse(
+        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(model);
+        var random = new RandomStream(seed);
+        return Minimizer.Minimize(
+            () =>
+            {
+                var q = model();
+                return KlRegistry.Default.HasClosedForm(q, target) ? Kl.Exact(q, target).Sum() : Kl.MonteCarlo(q, target, sampleCount, random).Value.Sum();
+            },
+            parameters,
+            options);
+    }
+
+    /// <summary>
+    /// Minimises KL(p ‖ q_φ): exactly where a closed form is registered, else the cross-entropy -E_p[log q_φ(X)]
+    /// (KL up to p's entropy, a constant) over <paramref name="sampleCount"/> samples of p drawn once.
+    /// </summary>
+    public static MinimizeTrace Forward(
+        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(model);
+        Tensor? samples = null;
+        return Minimizer.Minimize(
+            () =>
+            {
+                var q = model();
+                if (KlRegistry.Default.HasClosedForm(target, q))
+                {
+                    return Kl.Exact(target, q).Sum();
+                }
+
+                samples ??= target.Sample(sampleCount, new RandomStream(seed));
+                return -q.LogProb(samples).Mean();
+            },
+            parameters,
+            options);
+    }
+
+    /// <summary>
+    /// Maximum likelihood: minimises -(1/n) Σ log q_φ(xᵢ) over samples xᵢ of p, the sample form of forward
+    /// KL(p ‖ q_φ) (they differ by p's entropy, a constant).
+    /// </summary>
+    /// <param name="samples">The data, shape [n, ...event].</param>
+    /// <param name="model">Builds q_φ from the parameters' current values.</param>
+    /// <param name="parameters">φ.</param>
+    /// <param name="options">Optimizer, steps, convergence, progress.</param>
+    public static MinimizeTrace MaximumLikelihood(Tensor samples, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(model);
+        return Minimizer.Minimize(() => -model().LogProb(samples).Mean(), parameters, options);
+    }
+}

@@ -1,0 +1,42 @@
+namespace KlDivergence.Optimization;
+
+/// <summary>Options of <see cref="Minimizer.Minimize"/>.</summary>
+public sealed record MinimizeOptions
+{
+    /// <summary>Creates options with the optimizer to use.</summary>
+    public MinimizeOptions(IGradientTransformation optimizer) =>
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+
+    /// <summary>The optimizer (see <see cref="Optimizers"/>).</summary>
+    public IGradientTransformation Optimizer { get; init; }
+
+    /// <summary>The maximum number of steps; 1000 by default.</summary>
+    public int MaxSteps { get; init; } = 1000;
+
+    /// <summary>
+    /// Stop early when the smoothed loss changes by less than this fraction over <see cref="ConvergenceWindow"/>
+    /// steps (|ℓ̄ₜ - ℓ̄ₜ₋w| ≤ tol · max(|ℓ̄ₜ|, 1e-12)); 0 (the default) runs all steps.
+    /// </summary>
+    public double ConvergenceTolerance { get; init; }
+
+    /// <summary>The window of the convergence test in steps; 20 by default.</summary>
+    public int ConvergenceWindow { get; init; } = 20;
+
+    /// <summary>The weight of the newest loss in the exponentially smoothed loss ℓ̄; 0.1 by default.</summary>
+    public double Smoothing { get; init; } = 0.1;
+
+    /// <summary>Record parameter values every this many steps (and at the end); 0 records only the final values.</summary>
+    public int TraceEvery { get; init; } = 1;
+
+    /// <summary>How many steps with a non-finite loss or gradient may be skipped before the loop gives up; 10 by default.</summary>
+    public int MaxNonFiniteSteps { get; init; } = 10;
+
+    /// <summary>Receives progress after every step.</summary>
+    public IProgress<MinimizeProgress>? Progress { get; init; }
+
+    /// <summary>Called after every step (synchronously, unlike <see cref="IProgress{T}"/>).</summary>
+    public Action<MinimizeProgress>? Callback { get; init; }
+
+    /// <summary>Cancels the loop between steps (the parameters keep their last values).</summary>
+    public CancellationToken CancellationToken { get; init; }
+}
