@@ -72,6 +72,24 @@ internal static class ElementwiseRules
             TensorPrimitives.Multiply(gx, gy, gx);
         });
 
+    public static readonly UnaryOp Expm1MinusX = new(
+        "expm1_minus_x",
+        static (x, y) =>
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = ScalarMath.Expm1MinusX(x[i]);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx (e^x - 1 - x) = e^x - 1
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = gy[i] * ScalarMath.Expm1(x[i]);
+            }
+        });
+
     public static readonly UnaryOp Softplus = new(
         "softplus",
         static (x, y) =>
@@ -219,19 +237,25 @@ internal static class ElementwiseRules
         "add",
         static (a, b, y) => TensorPrimitives.Add(a, b, y),
         static (a, b, y, gy, g) => gy.CopyTo(g),
-        static (a, b, y, gy, g) => gy.CopyTo(g));
+        static (a, b, y, gy, g) => gy.CopyTo(g),
+        static (a, b, y) => TensorPrimitives.Add(a, b, y),
+        static (a, b, y) => TensorPrimitives.Add(b, a, y));
 
     public static readonly BinaryOp Subtract = new(
         "subtract",
         static (a, b, y) => TensorPrimitives.Subtract(a, b, y),
         static (a, b, y, gy, g) => gy.CopyTo(g),
-        static (a, b, y, gy, g) => TensorPrimitives.Negate(gy, g));
+        static (a, b, y, gy, g) => TensorPrimitives.Negate(gy, g),
+        static (a, b, y) => TensorPrimitives.Subtract(a, b, y),
+        static (a, b, y) => TensorPrimitives.Subtract(a, b, y));
 
     public static readonly BinaryOp Multiply = new(
         "multiply",
         static (a, b, y) => TensorPrimitives.Multiply(a, b, y),
         static (a, b, y, gy, g) => TensorPrimitives.Multiply(gy, b, g),
-        static (a, b, y, gy, g) => TensorPrimitives.Multiply(gy, a, g));
+        static (a, b, y, gy, g) => TensorPrimitives.Multiply(gy, a, g),
+        static (a, b, y) => TensorPrimitives.Multiply(a, b, y),
+        static (a, b, y) => TensorPrimitives.Multiply(b, a, y));
 
     public static readonly BinaryOp Divide = new(
         "divide",
@@ -244,7 +268,9 @@ internal static class ElementwiseRules
             {
                 g[i] = -gy[i] * y[i] / b[i];
             }
-        });
+        },
+        static (a, b, y) => TensorPrimitives.Multiply(a, 1 / b, y),
+        static (a, b, y) => TensorPrimitives.Divide(a, b, y));
 
     public static readonly BinaryOp Minimum = new(
         "minimum",

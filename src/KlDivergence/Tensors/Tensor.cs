@@ -11,7 +11,7 @@ namespace KlDivergence.Tensors;
 /// automatic differentiation. Tensors are immutable once built: every operation returns a new tensor
 /// (reshapes share storage), so a recorded graph can never see its inputs change.
 /// </summary>
-public sealed class Tensor
+public sealed class Tensor : IRealArithmetic<Tensor>
 {
     [ThreadStatic] private static int noGradDepth;
 
@@ -338,6 +338,26 @@ public sealed class Tensor
 
     /// <summary>Named alternative for the implicit conversion from an array.</summary>
     public static Tensor FromDoubleArray(double[] values) => Vector(values);
+
+    static Tensor IRealArithmetic<Tensor>.Log(Tensor x) => x.Log();
+
+    static Tensor IRealArithmetic<Tensor>.Log1p(Tensor x) => x.Log1p();
+
+    static Tensor IRealArithmetic<Tensor>.Exp(Tensor x) => x.Exp();
+
+    static Tensor IRealArithmetic<Tensor>.Expm1(Tensor x) => x.Expm1();
+
+    static Tensor IRealArithmetic<Tensor>.Expm1MinusX(Tensor x) => x.Expm1MinusX();
+
+    static Tensor IRealArithmetic<Tensor>.Square(Tensor x) => x.Square();
+
+    static Tensor IRealArithmetic<Tensor>.Sqrt(Tensor x) => x.Sqrt();
+
+    static Tensor IRealArithmetic<Tensor>.Abs(Tensor x) => x.Abs();
+
+    static Tensor IRealArithmetic<Tensor>.LogGamma(Tensor x) => x.LogGamma();
+
+    static Tensor IRealArithmetic<Tensor>.Digamma(Tensor x) => x.Digamma();
 
     /// <inheritdoc/>
     public override string ToString()

@@ -50,6 +50,9 @@ public static class TensorOps
     /// <summary>Element-wise eˣ - 1, accurate for small x.</summary>
     public static Tensor Expm1(this Tensor x) => Unary(ElementwiseRules.Expm1, x);
 
+    /// <summary>Element-wise eˣ - 1 - x, accurate for small x (where both eˣ - 1 and x cancel).</summary>
+    public static Tensor Expm1MinusX(this Tensor x) => Unary(ElementwiseRules.Expm1MinusX, x);
+
     /// <summary>Element-wise softplus(x) = log(1 + eˣ), computed without overflow.</summary>
     public static Tensor Softplus(this Tensor x) => Unary(ElementwiseRules.Softplus, x);
 
@@ -458,7 +461,7 @@ public static class TensorOps
     private static Tensor Unary(UnaryOp op, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new double[x.Length];
+        var y = GC.AllocateUninitializedArray<double>(x.Length);
         op.Forward(x.Data, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
@@ -468,7 +471,7 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = new double[x.Length];
+            var gx = GC.AllocateUninitializedArray<double>(x.Length);
             op.Derivative(x.Data, y, g.Data, gx);
             return [new Tensor(gx, x.ShapeArray)];
         });
@@ -479,9 +482,28 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
-        double[] av = Expand(a, shape), bv = Expand(b, shape);
-        var y = new double[av.Length];
-        op.Forward(av, bv, y);
+        int n = Shapes.Size(shape);
+        var y = GC.AllocateUninitializedArray<double>(n);
+
+        // A single element against a full tensor (x * 2, loc + scale * eps) needs no broadcast copy.
+        bool aFull = a.Length == n, bFull = b.Length == n;
+        if (aFull && bFull)
+        {
+            op.Forward(a.Data, b.Data, y);
+        }
+        else if (aFull && b.Length == 1 && op.ForwardScalarRight is not null)
+        {
+            op.ForwardScalarRight(a.Data, b.Data[0], y);
+        }
+        else if (bFull && a.Length == 1 && op.ForwardScalarLeft is not null)
+        {
+            op.ForwardScalarLeft(a.Data[0], b.Data, y);
+        }
+        else
+        {
+            op.Forward(Expand(a, shape), Expand(b, shape), y);
+        }
+
         var result = new Tensor(y, shape);
         bool ta = Tensor.Tracks(a), tb = Tensor.Tracks(b);
         if (!ta && !tb)
@@ -491,17 +513,18 @@ public static class TensorOps
 
         return Tensor.Record(result, [a, b], g =>
         {
+            double[] av = aFull ? a.Data : Expand(a, shape), bv = bFull ? b.Data : Expand(b, shape);
             Tensor? ga = null, gb = null;
             if (ta)
             {
-                var buf = new double[y.Length];
+                var buf = GC.AllocateUninitializedArray<double>(n);
                 op.GradLeft(av, bv, y, g.Data, buf);
                 ga = SumTo(new Tensor(buf, shape), a.ShapeArray);
             }
 
             if (tb)
             {
-                var buf = new double[y.Length];
+                var buf = GC.AllocateUninitializedArray<double>(n);
                 op.GradRight(av, bv, y, g.Data, buf);
                 gb = SumTo(new Tensor(buf, shape), b.ShapeArray);
             }

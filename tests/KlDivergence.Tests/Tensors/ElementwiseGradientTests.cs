@@ -7,7 +7,7 @@ public class ElementwiseGradientTests
 {
     public static TheoryData<string> UnaryOps => new()
     {
-        "negate", "square", "sqrt", "exp", "log", "log1p", "expm1", "softplus", "sigmoid", "tanh", "abs",
+        "negate", "expm1_minus_x", "square", "sqrt", "exp", "log", "log1p", "expm1", "softplus", "sigmoid", "tanh", "abs",
         "reciprocal", "lgamma", "digamma", "normal_cdf", "log_normal_cdf", "pow2.5", "pow-1.5", "clamp",
     };
 
@@ -17,7 +17,7 @@ public class ElementwiseGradientTests
     {
         // Positive inputs keep log, sqrt, lgamma and pow in their domains; abs is checked away from 0.
         var x = GradCheck.RandomValues(12, name.Length, 0.2, 3.0);
-        if (name is "negate" or "square" or "exp" or "softplus" or "sigmoid" or "tanh" or "abs" or "normal_cdf" or "log_normal_cdf" or "expm1" or "clamp")
+        if (name is "negate" or "expm1_minus_x" or "square" or "exp" or "softplus" or "sigmoid" or "tanh" or "abs" or "normal_cdf" or "log_normal_cdf" or "expm1" or "clamp")
         {
             x = [.. x.Select((v, i) => i % 2 == 0 ? -v : v)];
         }
@@ -66,6 +66,8 @@ public class ElementwiseGradientTests
         foreach (double x in new[] { 1e-20, -3e-12, 2.5e-8, 1e-5 })
         {
             double log1p = x - (x * x / 2) + (x * x * x / 3);
+            double expm1mx = (x * x / 2) + (x * x * x / 6) + (x * x * x * x / 24);
+            Tensor.Scalar(x).Expm1MinusX().ToScalar().Should().BeApproximately(expm1mx, Math.Abs(expm1mx) * 1e-15);
             double expm1 = x + (x * x / 2) + (x * x * x / 6);
             Tensor.Scalar(x).Log1p().ToScalar().Should().BeApproximately(log1p, Math.Abs(log1p) * 1e-15);
             Tensor.Scalar(x).Expm1().ToScalar().Should().BeApproximately(expm1, Math.Abs(expm1) * 1e-15);
@@ -165,6 +167,7 @@ public class ElementwiseGradientTests
     private static Tensor Apply(string name, Tensor x) => name switch
     {
         "negate" => -x,
+        "expm1_minus_x" => x.Expm1MinusX(),
         "square" => x.Square(),
         "sqrt" => x.Sqrt(),
         "exp" => x.Exp(),

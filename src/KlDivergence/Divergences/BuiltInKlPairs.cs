@@ -1,0 +1,19 @@
+using KlDivergence.Distributions;
+using KlDivergence.Divergences.ClosedForms;
+
+namespace KlDivergence.Divergences;
+
+/// <summary>Registers every closed-form pair this library ships.</summary>
+internal static class BuiltInKlPairs
+{
+    public static void RegisterAll(KlRegistry registry)
+    {
+        registry.Register<Normal, Normal>(NormalKl.NormalNormal);
+        registry.Register<MultivariateNormal, MultivariateNormal>(MultivariateNormalKl.FullFull);
+        registry.Register<MultivariateNormal, MultivariateNormalDiag>(MultivariateNormalKl.FullDiag);
+        registry.Register<MultivariateNormalDiag, MultivariateNormal>(MultivariateNormalKl.DiagFull);
+        registry.Register<MultivariateNormalDiag, MultivariateNormalDiag>(MultivariateNormalKl.DiagDiag);
+        registry.Register<Categorical, Categorical>(CategoricalKl.CategoricalCategorical);
+        registry.Register<Independent, Independent>((p, q) => IndependentKl.IndependentIndependent(p, q, registry));
+    }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Divergences;
+
+/// <summary>
+/// KL divergence and its symmetrised relatives between probability vectors and between densities tabulated
+/// on a grid. Semantics: 0 log(0/q) = 0; p &gt; 0 where q = 0 gives +∞; no silent renormalisation (pass
+/// <c>renormalize: true</c> to ask for it). The first argument is the distribution the expectation is under.
+/// </summary>
+public static class DiscreteKl
+{
+    /// <summary>Tolerance on |Σp - 1| for a probability vector that is not renormalised.</summary>
+    public const double SumTolerance = 1e-9;
+
+    /// <summary>KL(p ‖ q) = Σᵢ pᵢ log(pᵢ / qᵢ) between two probability vectors of one length.</summary>
+    /// <exception cref="ArgumentException">Lengths differ, an entry is negative or not finite, or a vector does not sum to 1 (unless renormalised).</exception>
+    public static double Divergence(ReadOnlySpan<double> p, ReadOnlySpan<double> q, bool renormalize = false)
+    {
+        double pSum = CheckVector(p, nameof(p), renormalize);
+        double qSum = CheckVector(q, nameof(q), renormalize);
+        RequireSameLength(p.Length, q.Length);
+        return Sum(p, q, pSum, qSum);
+    }
+
+    /// <summary>
+    /// KL(p ‖ q) over the last axis of two probability tensors (broadcast), differentiable in both:
+    /// the terms with pᵢ = 0 contribute 0 and carry no gradient.
+    /// </summary>
+    public static Tensor Divergence(Tensor p, Tensor q)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(q);
+        var zero = TensorOps.EqualTo(p, 0.0);
+        var safeP = TensorOps.Where(zero, 1.0, p);
+        var safeQ = TensorOps.Where(zero, 1.0, q);
+        var terms = TensorOps.Where(zero, 0.0, safeP * (safeP.Log() - safeQ.Log()));
+        return terms.Sum(-1);
+    }
+
+    /// <summary>
+    /// KL between two densities tabulated on one evenly spaced grid, Σᵢ p(xᵢ) log(p(xᵢ)/q(xᵢ)) Δx (the
+    /// Riemann sum of the integral), with the same zero semantics as for vectors. The densities are not
+    /// renormalised on the grid.
+    /// </summary>
+    public static double Tabulated(ReadOnlySpan<double> pDensity, ReadOnlySpan<double> qDensity, double spacing)
+    {
+        if (!(spacing > 0) || !double.IsFinite(spacing))
+        {
+            throw new ArgumentOutOfRangeException(nameof(spacing), spacing, $"The grid spacing must be positive and finite, got {spacing.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        CheckEntries(pDensity, nameof(pDensity));
+        CheckEntries(qDensity, nameof(qDensity));
+        RequireSameLength(pDensity.Length, qDensity.Length);
+        return Sum(pDensity, qDensity, 1, 1) * spacing;
+    }
+
+    /// <summary>The symmetric (Jeffreys) divergence KL(p ‖ q) + KL(q ‖ p).</summary>
+    public static double Jeffreys(ReadOnlySpan<double> p, ReadOnlySpan<double> q, bool renormalize = false) =>
+        Divergence(p, q, renormalize) + Divergence(q, p, renormalize);
+
+    /// <summary>
+    /// The Jensen–Shannon divergence ½ KL(p ‖ m) + ½ KL(q ‖ m) with m = ½(p + q): symmetric, always finite,
+    /// at most log 2 (Lin 1991).
+    /// </summary>
+    public static double JensenShannon(ReadOnlySpan<double> p, ReadOnlySpan<double> q, bool renormalize = false)
+    {
+        double pSum = CheckVector(p, nameof(p), renormalize);
+        double qSum = CheckVector(q, nameof(q), renormalize);
+        RequireSameLength(p.Length, q.Length);
+        double total = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            double pi = p[i] / pSum, qi = q[i] / qSum, mi = 0.5 * (pi + qi);
+            if (pi > 0)
+            {
+                total += 0.5 * pi * Math.Log(pi / mi);
+            }
+
+            if (qi > 0)
+            {
+                total += 0.5 * qi * Math.Log(qi / mi);
+            }
+        }
+
+        return Math.Max(total, 0);
+    }
+
+    private static double Sum(ReadOnlySpan<double> p, ReadOnlySpan<double> q, double pSum, double qSum)
+    {
+        double total = 0;
+        for (int i = 0; i < p.Length; i++)
+        {
+            double pi = p[i] / pSum;
+            if (pi == 0)
+            {
+                continue;
+            }
+
+            double qi = q[i] / qSum;
+            if (qi == 0)
+            {
+                return double.PositiveInfinity;
+            }
+
+            total += pi * Math.Log(pi / qi);
+        }
+
+        return total;
+    }
+
+    private static double CheckVector(ReadOnlySpan<double> v, string name, bool renormalize)
+    {
+        double sum = CheckEntries(v, name);
+        if (renormalize)
+        {
+            if (!(sum > 0))
+            {
+                throw new ArgumentException($"{name} sums to {sum.ToString(CultureInfo.InvariantCulture)}; it cannot be renormalised.", name);
+            }
+
+            return sum;
+        }
+
+        if (Math.Abs(sum - 1) > SumTolerance)
+        {
+            throw new ArgumentException(
+                $"{name} must sum to 1 (got {sum.ToString("R", CultureInfo.InvariantCulture)}); pass renormalize: true to normalise it.", name);
+        }
+
+        return 1;
+    }
+
+    private static double CheckEntries(ReadOnlySpan<double> v, string name)
+    {
+        if (v.IsEmpty)
+        {
+            throw new ArgumentException($"{name} is empty.", name);
+        }
+
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (!(v[i] >= 0) || double.IsPositiveInfinity(v[i]))
+            {
+                throw new ArgumentException($"{name}[{i}] must be non-negative and finite, got {v[i].ToString(CultureInfo.InvariantCulture)}.", name);
+            }
+
+            sum += v[i];
+        }
+
+        return sum;
+    }
+
+    private static void RequireSameLength(int p, int q)
+    {
+        if (p != q)
+        {
+            throw new ArgumentException($"p and q must have the same length, got {p} and {q}.", nameof(q));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace KlDivergence.Divergences;
+
+/// <summary>How a KL divergence was computed.</summary>
+public enum KlMethod
+{
+    /// <summary>An exact formula for the pair of families (registered in <see cref="KlRegistry"/>).</summary>
+    ClosedForm,
+
+    /// <summary>Adaptive Gauss–Kronrod integration of p(x) log(p(x)/q(x)) over p's support (univariate, continuous).</summary>
+    Quadrature,
+
+    /// <summary>The Monte Carlo mean of log p(X) - log q(X) over samples X ~ p, with its standard error.</summary>
+    MonteCarlo,
+
+    /// <summary>A bound or analytic approximation (for example for mixtures), not the exact value.</summary>
+    Bound,
+}

@@ -1,0 +1,17 @@
+namespace KlDivergence.Optimization;
+
+/// <summary>The state of a stateless transformation (clipping, weight decay): nothing to keep.</summary>
+public sealed class EmptyState : IOptimizerState
+{
+    private EmptyState()
+    {
+    }
+
+    /// <summary>The single instance; stateless transformations share it.</summary>
+    public static EmptyState Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public void Reset()
+    {
+    }
+}

@@ -1,0 +1,42 @@
+namespace KlDivergence.Optimization;
+
+/// <summary>The state of <see cref="ScaleByAdam"/>: step count t and the moment estimates m, v (and v̂ for AMSGrad).</summary>
+public sealed class ScaleByAdamState : IOptimizerState
+{
+    internal ScaleByAdamState(double[][] firstMoment, double[][] secondMoment, double[][]? maxSecondMoment)
+    {
+        FirstMomentBuffers = firstMoment;
+        SecondMomentBuffers = secondMoment;
+        MaxSecondMomentBuffers = maxSecondMoment;
+    }
+
+    /// <summary>t, the number of completed updates.</summary>
+    public long Count { get; internal set; }
+
+    /// <summary>m, the biased first-moment estimates (live buffers; read, do not write).</summary>
+    public IReadOnlyList<double[]> FirstMoment => FirstMomentBuffers;
+
+    /// <summary>v, the biased second-moment estimates (live buffers; read, do not write).</summary>
+    public IReadOnlyList<double[]> SecondMoment => SecondMomentBuffers;
+
+    /// <summary>v_max, the running maximum of v used by AMSGrad; empty when AMSGrad is off.</summary>
+    public IReadOnlyList<double[]> MaxSecondMoment => MaxSecondMomentBuffers ?? [];
+
+    internal double[][] FirstMomentBuffers { get; }
+
+    internal double[][] SecondMomentBuffers { get; }
+
+    internal double[][]? MaxSecondMomentBuffers { get; }
+
+    /// <inheritdoc/>
+    public void Reset()
+    {
+        Count = 0;
+        Buffers.Clear(FirstMomentBuffers);
+        Buffers.Clear(SecondMomentBuffers);
+        if (MaxSecondMomentBuffers is not null)
+        {
+            Buffers.Clear(MaxSecondMomentBuffers);
+        }
+    }
+}

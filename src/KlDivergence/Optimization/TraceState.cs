@@ -1,0 +1,22 @@
+namespace KlDivergence.Optimization;
+
+/// <summary>The state of <see cref="Trace"/>: the momentum buffers b.</summary>
+public sealed class TraceState : IOptimizerState
+{
+    internal TraceState(double[][] momentum) => MomentumBuffers = momentum;
+
+    /// <summary>The number of completed updates.</summary>
+    public long Count { get; internal set; }
+
+    /// <summary>b, the momentum (velocity) buffers (live buffers; read, do not write).</summary>
+    public IReadOnlyList<double[]> Momentum => MomentumBuffers;
+
+    internal double[][] MomentumBuffers { get; }
+
+    /// <inheritdoc/>
+    public void Reset()
+    {
+        Count = 0;
+        Buffers.Clear(MomentumBuffers);
+    }
+}
