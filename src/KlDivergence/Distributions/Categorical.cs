@@ -89,7 +89,7 @@ public sealed class Categorical : Distribution
         return TensorOps.Where(new Tensor(valid, shape), picked, double.NegativeInfinity);
     }
 
-    /// <summary>Shannon entropy H = -Σₖ pₖ log pₖ in nats, with 0 log 0 = 0.</summary>
+    /// <summary>Shannon entropy H = -Σₖ pₖ log pₖ in nats, with 0 log 0 = 0 (Cover and Thomas 2006, eq. 2.1).</summary>
     public override Tensor Entropy()
     {
         var positive = TensorOps.GreaterThan(Probs, 0.0);
@@ -105,14 +105,16 @@ public sealed class Categorical : Distribution
         return (Probs * mask).Sum(-1);
     }
 
-    /// <summary>Inverse-CDF sampling: the first k with Σ_{j ≤ k} pⱼ &gt; u, u ~ Uniform(0, 1); not reparameterisable.</summary>
+    /// <summary>
+    /// Inverse-CDF sampling: the first k with Σ_{j ≤ k} pⱼ &gt; u, u ~ Uniform(0, 1) (Devroye 1986, Non-Uniform Random
+    /// Variate Generation, §III.2.1); categories of probability 0 are never drawn; not reparameterisable.
+    /// </summary>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
         int k = CategoryCount;
         int rows = Shapes.Size(BatchShapeArray);
         var probs = Probs.Values;
         var cumulative = new double[rows * k];
-        var last = new int[rows];
         for (int r = 0; r < rows; r++)
         {
             double s = 0;
@@ -120,10 +122,6 @@ public sealed class Categorical : Distribution
             {
                 s += probs[(r * k) + j];
                 cumulative[(r * k) + j] = s;
-                if (probs[(r * k) + j] > 0)
-                {
-                    last[r] = j;
-                }
             }
         }
 
@@ -132,14 +130,7 @@ public sealed class Categorical : Distribution
         {
             for (int r = 0; r < rows; r++)
             {
-                double u = random.NextOpenDouble() * cumulative[(r * k) + k - 1];
-                int j = 0;
-                while (j < last[r] && cumulative[(r * k) + j] <= u)
-                {
-                    j++;
-                }
-
-                result[(n * rows) + r] = j;
+                result[(n * rows) + r] = random.NextCategorical(cumulative.AsSpan(r * k, k));
             }
         }
 

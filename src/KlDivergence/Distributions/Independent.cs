@@ -55,6 +55,12 @@ public sealed class Independent : Distribution, IHasCovariance
     /// <summary>H = Σ over the reinterpreted dimensions of H_base.</summary>
     public override Tensor Entropy() => SumReinterpreted(BaseDistribution.Entropy());
 
+    /// <summary>The base CDF when no dimension is reinterpreted (the event stays univariate).</summary>
+    /// <exception cref="NotSupportedException">The event is multivariate.</exception>
+    public override Tensor Cdf(Tensor value) => ReinterpretedBatchDims == 0 && EventShapeArray.Length == 0
+        ? BaseDistribution.Cdf(value)
+        : throw new NotSupportedException($"{FamilyName} has a multivariate event {Shapes.Format(EventShapeArray)}; no univariate CDF.");
+
     /// <summary>The base's samples, unchanged (shape [count, ...BatchShape, ...EventShape]).</summary>
     protected override Tensor SampleCore(int count, RandomStream random) =>
         BaseDistribution.HasReparameterizedSample ? BaseDistribution.ReparameterizedSample(count, random) : BaseDistribution.Sample(count, random);

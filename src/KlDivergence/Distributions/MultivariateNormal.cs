@@ -145,12 +145,13 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     public override Tensor LogProb(Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var diff = value - Loc;
         int d = Dimension;
-        if (diff.Rank == 0 || diff.ShapeArray[^1] != d)
+        if (value.Rank == 0 || value.ShapeArray[^1] != d)
         {
             throw new ArgumentException($"{nameof(MultivariateNormal)}: a value of shape {Shapes.Format(value.ShapeArray)} does not end in the event dimension {d}.", nameof(value));
         }
+
+        var diff = value - Loc;
 
         Tensor mahalanobis;
         if (ScaleTril.Rank == 2)

@@ -47,6 +47,56 @@ internal static class DistributionTestHelpers
     /// <summary>3σ⁴ for each variance: the fourth central moment of a normal.</summary>
     public static double[] NormalFourth(Tensor variance) => [.. variance.ToArray().Select(v => 3 * v * v)];
 
+    /// <summary>E[(X - m)⁴] for X ~ Σₖ wₖ N(μₖ, σₖ²): Σₖ wₖ (dₖ⁴ + 6 dₖ² σₖ² + 3 σₖ⁴) with dₖ = μₖ - m.</summary>
+    public static double NormalMixtureFourth(double[] w, double[] mu, double[] variance, double m)
+    {
+        double s = 0;
+        for (int k = 0; k < w.Length; k++)
+        {
+            double d = mu[k] - m;
+            s += w[k] * ((d * d * d * d) + (6 * d * d * variance[k]) + (3 * variance[k] * variance[k]));
+        }
+
+        return s;
+    }
+
+    /// <summary>
+    /// Checks the sample covariance of samples [n, d] against <paramref name="covariance"/> [d, d] for any
+    /// distribution, each entry within 5 standard errors estimated from the samples themselves.
+    /// </summary>
+    public static void CheckCovarianceEmpirically(Tensor samples, Tensor covariance)
+    {
+        int n = samples.Shape[0];
+        int d = samples.Shape[1];
+        var x = samples.Values;
+        var means = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            for (int a = 0; a < d; a++)
+            {
+                means[a] += x[(i * d) + a] / n;
+            }
+        }
+
+        for (int a = 0; a < d; a++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                double s = 0, s2 = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double prod = (x[(i * d) + a] - means[a]) * (x[(i * d) + c] - means[c]);
+                    s += prod;
+                    s2 += prod * prod;
+                }
+
+                double sample = s / n;
+                double se = Math.Sqrt(((s2 / n) - (sample * sample)) / n);
+                Math.Abs(sample - covariance[a, c]).Should().BeLessThan(5 * se, $"sample covariance [{a},{c}]: {sample} vs {covariance[a, c]}");
+            }
+        }
+    }
+
     /// <summary>
     /// Checks the sample covariance of samples [n, ...batch, d] against <paramref name="covariance"/> [...batch, d, d],
     /// each entry within 5 standard errors sqrt((ΣᵢᵢΣⱼⱼ + Σᵢⱼ²)/n) (Isserlis' theorem for a Gaussian).

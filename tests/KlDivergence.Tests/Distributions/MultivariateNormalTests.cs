@@ -165,6 +165,13 @@ public class MultivariateNormalTests
         act.Should().Throw<ArgumentException>().Where(e => e.ParamName == "covarianceMatrix")
             .WithMessage("MultivariateNormal: covarianceMatrix must be symmetric, entries [0, 1] = 0.6 and [1, 0] = 0.6000001 differ*");
 
+        var prec = () => MultivariateNormal.FromPrecision(Tensor.Zeros(2), Tensor.Matrix(new[,] { { 2.0, 0.5 }, { 0.6, 1.0 } }));
+        prec.Should().Throw<ArgumentException>().Where(e => e.ParamName == "precisionMatrix").WithMessage("MultivariateNormal: precisionMatrix must be symmetric*");
+        var nan = () => MultivariateNormal.FromCovariance(Tensor.Zeros(2), Tensor.Matrix(new[,] { { 2.0, double.NaN }, { double.NaN, 1.0 } }));
+        nan.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "covarianceMatrix").WithMessage("MultivariateNormal: covarianceMatrix must be finite, got NaN*");
+        var value = () => MultivariateNormal.FromCovariance(Tensor.Zeros(2), Tensor.Matrix(Cov2)).LogProb(Tensor.Zeros(3));
+        value.Should().Throw<ArgumentException>().Where(e => e.ParamName == "value").WithMessage("*[3] does not end in the event dimension 2*");
+
         // Within the relative tolerance of 1e-10 it is accepted.
         _ = MultivariateNormal.FromCovariance(Tensor.Zeros(2), Tensor.Matrix(new[,] { { 2.0, 0.6 }, { 0.6 * (1 + 1e-12), 1.0 } }));
     }
