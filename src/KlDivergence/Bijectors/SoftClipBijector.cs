@@ -89,19 +89,35 @@ public sealed class SoftClipBijector : Bijector
     public override string Name => "SoftClip";
 
     /// <summary>y = high - (w / s_c(w)) · s_c(w - s_c(x - low)), clamped to [low, high] against rounding.</summary>
+    /// <remarks>
+    /// Below the midpoint the equivalent form y = low + (w / s_c(w)) · c · log1p(expm1(s / c) · σ((w - s) / c)),
+    /// s = s_c(x - low), is used: it keeps full relative precision in y - low (the upper form would cancel),
+    /// which matters when low = 0.
+    /// </remarks>
     public override Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var inner = SoftplusC(x - Low);
-        var y = High - (SoftplusC(width - inner) * shrink);
-        return y.Clamp(Low, High);
+        double c = HingeSoftness;
+        var shifted = x - Low;
+        var inner = SoftplusC(shifted);
+        var upper = High - (SoftplusC(width - inner) * shrink);
+
+        // s_c(w) - s_c(w - s) = c · log1p(expm1(s/c) · σ((w - s)/c)); s is capped so the unused branch stays finite.
+        var sCapped = TensorOps.Minimum(inner, 40 * c);
+        var lower = Low + ((((sCapped / c).Expm1() * ((width - sCapped) / c).Sigmoid()).Log1p()) * (c * shrink));
+        var useLower = TensorOps.LessThan(shifted, Math.Min(width / 2, 30 * c));
+        return TensorOps.Where(useLower, lower, upper).Clamp(Low, High);
     }
 
     /// <summary>x = low + s_c⁻¹(w - s_c⁻¹((high - y) / (w / s_c(w)))), for low &lt; y &lt; high.</summary>
+    /// <remarks>
+    /// Below the midpoint the equivalent form s = -c · log1p(expm1(-δ / c) · (1 + e^(-w/c))), δ = (y - low) · s_c(w) / w,
+    /// x = low + s_c⁻¹(s), is used, which does not cancel as y approaches low.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is outside (low, high).</exception>
     public override Tensor Inverse(Tensor y)
     {
-        double low = Low, high = High;
+        double low = Low, high = High, c = HingeSoftness;
         BijectorChecks.RequireAll(
             y,
             v => v > low && v < high,
@@ -109,7 +125,16 @@ public sealed class SoftClipBijector : Bijector
             $"low < y < high with low = {BijectorChecks.Format(low)}, high = {BijectorChecks.Format(high)}");
         var t = (high - y) / shrink;
         var u = width - SoftplusInverseC(t);
-        return low + SoftplusInverseC(u);
+        var uSafe = TensorOps.Where(TensorOps.GreaterThan(u, 0), u, 1.0);
+        var upper = SoftplusInverseC(uSafe);
+
+        var delta = (y - low) / shrink;
+        var s = -((-delta / c).Expm1() * (1 + Math.Exp(-width / c))).Log1p() * c;
+        var sSafe = TensorOps.Where(TensorOps.GreaterThan(s, 0), s, 1.0);
+        var lower = SoftplusInverseC(sSafe);
+
+        var useLower = TensorOps.LessThan(y, low + (width / 2));
+        return low + TensorOps.Where(useLower, lower, upper);
     }
 
     /// <summary>log |dy/dx| = log(w / s_c(w)) - softplus(-(w - s_c(x - low)) / c) - softplus(-(x - low) / c).</summary>
