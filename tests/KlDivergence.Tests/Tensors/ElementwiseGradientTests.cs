@@ -116,6 +116,28 @@ public class ElementwiseGradientTests
     }
 
     [Fact]
+    public void FusedNormalLogDensityMatchesTheFormulaAndFiniteDifferencesUnderEveryBroadcast()
+    {
+        // -½((x-μ)/σ)² - log σ - ½ log 2π worked per element.
+        var y = TensorOps.NormalLogDensity(Tensor.Vector(0.5, -1.0), 0.2, Tensor.Vector(1.5, 0.7));
+        y[0].Should().BeApproximately((-0.5 * (0.3 / 1.5) * (0.3 / 1.5)) - Math.Log(1.5) - (0.5 * Math.Log(2 * Math.PI)), 1e-15);
+        y[1].Should().BeApproximately((-0.5 * (1.2 / 0.7) * (1.2 / 0.7)) - Math.Log(0.7) - (0.5 * Math.Log(2 * Math.PI)), 1e-15);
+
+        int[][][] cases =
+        [
+            [[3, 2], [3, 2], [3, 2]], // full
+            [[3, 1], [2], [2]],       // mixture pattern: x repeated, parameters tiled
+            [[3, 2], [], [1]],        // single parameters
+            [[2, 1, 2], [3, 1], [1, 3, 2]], // general: materialised
+        ];
+        foreach (var shapes in cases)
+        {
+            var vals = shapes.Select((s, i) => GradCheck.RandomValues(s.Aggregate(1, (a, b) => a * b), 40 + i, 0.5, 1.5)).ToArray();
+            GradCheck.Check(t => GradCheck.Project(TensorOps.NormalLogDensity(t[0], t[1], t[2])), vals, shapes);
+        }
+    }
+
+    [Fact]
     public void BroadcastingMismatchNamesBothShapes()
     {
         var act = () => Tensor.Zeros(2, 3) + Tensor.Zeros(4);
