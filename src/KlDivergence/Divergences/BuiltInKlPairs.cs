@@ -9,5 +9,16 @@ internal static class BuiltInKlPairs
     public static void RegisterAll(KlRegistry registry)
     {
         registry.Register<Normal, Normal>(NormalKl.NormalNormal);
+
+        // Univariate families (issue "Breadth"): every pair PyTorch 1.13 registers among them, plus Normal–Laplace.
+        foreach (var register in new Action<KlRegistry>[]
+        {
+            NormalCrossKl.Register, ExponentialKl.Register, GammaKl.Register, BetaKl.Register, UniformKl.Register,
+            LaplaceKl.Register, CauchyKl.Register, GumbelKl.Register, HalfNormalKl.Register, ParetoKl.Register,
+            BernoulliKl.Register, ContinuousBernoulliKl.Register, GeometricKl.Register, BinomialKl.Register, PoissonKl.Register,
+        })
+        {
+            register(registry);
+        }
     }
 }
