@@ -107,7 +107,7 @@ public class ClosedFormPairTests
         new(CB(0.5), CB(0.503), Check.Continuous),
         new(CB(0.3), Exp(0.8), Check.Continuous),
         new(CB(0.3), N(0.2, 0.8), Check.Continuous),
-        new(CB(0.3), U(-0.1, 1.0), Check.Continuous),
+        new(CB(0.3), U(-0.1, 1.2), Check.Continuous),
         new(Be(0.3), Be(0.8), Check.Discrete),
         new(Be(0.3), Po(0.8), Check.Discrete),
         new(Geo(0.3), Geo(0.6), Check.Discrete),
