@@ -1,40 +1,44 @@
-using System.Runtime.CompilerServices;
-
 namespace KlDivergence.Tensors;
 
 /// <summary>
-/// Reads an operand as if broadcast to an output shape without copying in the common cases: the same
-/// shape (index i), a single value (index 0), a tile of the output's trailing dimensions (i mod n), or
-/// a value repeated along the trailing dimensions (i div r). Other patterns are materialised once.
+/// Reads an operand as if broadcast to an output shape, row by row over the output's last dimension, without
+/// copying in the common cases: the same shape, a single value, a tile of the output's trailing dimensions,
+/// or one value per row (trailing dimensions of length 1). Other patterns are materialised once. The
+/// division that maps a row to the operand happens once per row, never per element.
 /// </summary>
 internal readonly struct BroadcastView
 {
-    private readonly double[] data;
-    private readonly int modulus;
-    private readonly int divisor;
+    private readonly int rowsPerBlock;
+    private readonly int blockStride;
+    private readonly int blockCount;
 
     public BroadcastView(Tensor t, int[] outShape)
     {
         int n = Shapes.Size(outShape);
-        modulus = int.MaxValue;
-        divisor = 1;
-        data = t.Data;
-        if (t.Length == n || t.Length == 1)
+        int m = outShape.Length == 0 ? 1 : Math.Max(outShape[^1], 1);
+        Data = t.Data;
+        if (t.Length == n)
         {
-            modulus = t.Length == 1 ? 1 : int.MaxValue;
+            (ColumnStride, rowsPerBlock, blockStride, blockCount) = (1, 1, m, int.MaxValue);
             return;
         }
 
-        // Tile: the operand's shape (without leading 1s) equals the output's trailing dimensions.
+        if (t.Length == 1)
+        {
+            (ColumnStride, rowsPerBlock, blockStride, blockCount) = (0, 1, 0, 1);
+            return;
+        }
+
+        // A tile: the operand (without leading 1s) is the output's trailing dimensions.
         var s = t.ShapeArray.SkipWhile(d => d == 1).ToArray();
-        if (s.Length <= outShape.Length && s.AsSpan().SequenceEqual(outShape.AsSpan(outShape.Length - s.Length)))
+        if (s.Length <= outShape.Length && s.AsSpan().SequenceEqual(outShape.AsSpan(outShape.Length - s.Length)) && t.Length % m == 0)
         {
-            modulus = t.Length;
+            (ColumnStride, rowsPerBlock, blockStride, blockCount) = (1, 1, m, t.Length / m);
             return;
         }
 
-        // Repeat: the operand is [..., 1, ..., 1] where the output's leading dimensions match and the rest are 1.
-        int rank = outShape.Length, offset = rank - t.Rank, lead = 0;
+        // One value per group of rows: leading dimensions match, trailing ones are 1.
+        int offset = outShape.Length - t.Rank, lead = 0;
         while (lead < t.Rank && t.ShapeArray[lead] == outShape[offset + lead])
         {
             lead++;
@@ -46,18 +50,23 @@ internal readonly struct BroadcastView
             trailingOnes &= t.ShapeArray[i] == 1;
         }
 
-        if (offset == 0 && trailingOnes)
+        int repeat = n / t.Length;
+        if (offset == 0 && trailingOnes && repeat % m == 0)
         {
-            divisor = n / t.Length;
+            (ColumnStride, rowsPerBlock, blockStride, blockCount) = (0, repeat / m, 1, int.MaxValue);
             return;
         }
 
-        data = Shapes.BroadcastData(t.Data, t.ShapeArray, outShape);
+        Data = Shapes.BroadcastData(t.Data, t.ShapeArray, outShape);
+        (ColumnStride, rowsPerBlock, blockStride, blockCount) = (1, 1, m, int.MaxValue);
     }
 
-    public double this[int i]
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => data[modulus == int.MaxValue ? i / divisor : i % modulus];
-    }
+    /// <summary>The operand's values (or their broadcast copy).</summary>
+    public double[] Data { get; }
+
+    /// <summary>0 when a row reads one value, 1 when it reads consecutive values.</summary>
+    public int ColumnStride { get; }
+
+    /// <summary>Where output row <paramref name="row"/> starts in <see cref="Data"/>.</summary>
+    public int RowStart(int row) => (row / rowsPerBlock % blockCount) * blockStride;
 }

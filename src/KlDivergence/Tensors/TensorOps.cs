@@ -104,8 +104,14 @@ public static class TensorOps
         var mv = new BroadcastView(loc, shape);
         var iv = new BroadcastView(new Tensor(inv, scale.ShapeArray), shape);
         var lv = new BroadcastView(new Tensor(logScale, scale.ShapeArray), shape);
+        int m = shape.Length == 0 ? 1 : shape[^1];
+        int rows = m == 0 ? 0 : n / m;
         var y = GC.AllocateUninitializedArray<double>(n);
-        NormalLogDensityKernel(xv, mv, iv, lv, y);
+        for (int r = 0; r < rows; r++)
+        {
+            NormalLogDensityRow(xv, mv, iv, lv, r, y.AsSpan(r * m, m));
+        }
+
         var result = new Tensor(y, shape);
         if (!Tensor.Tracks(x) && !Tensor.Tracks(loc) && !Tensor.Tracks(scale))
         {
@@ -116,12 +122,9 @@ public static class TensorOps
         {
             var gx = GC.AllocateUninitializedArray<double>(n);
             var gs = GC.AllocateUninitializedArray<double>(n);
-            for (int i = 0; i < n; i++)
+            for (int r = 0; r < rows; r++)
             {
-                double iS = iv[i];
-                double z = (xv[i] - mv[i]) * iS;
-                gx[i] = -g.Data[i] * z * iS;
-                gs[i] = g.Data[i] * ((z * z) - 1) * iS;
+                NormalLogDensityGradRow(xv, mv, iv, r, g.Data.AsSpan(r * m, m), gx.AsSpan(r * m, m), gs.AsSpan(r * m, m));
             }
 
             var gxt = new Tensor(gx, shape);
@@ -133,12 +136,30 @@ public static class TensorOps
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NormalLogDensityKernel(BroadcastView x, BroadcastView loc, BroadcastView invScale, BroadcastView logScale, Span<double> y)
+    private static void NormalLogDensityRow(BroadcastView x, BroadcastView loc, BroadcastView invScale, BroadcastView logScale, int row, Span<double> y)
     {
-        for (int i = 0; i < y.Length; i++)
+        int xs = x.ColumnStride, ms = loc.ColumnStride, iS = invScale.ColumnStride, ls = logScale.ColumnStride;
+        int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row), lo = logScale.RowStart(row);
+        double[] xd = x.Data, md = loc.Data, id = invScale.Data, ld = logScale.Data;
+        for (int c = 0; c < y.Length; c++)
         {
-            double z = (x[i] - loc[i]) * invScale[i];
-            y[i] = (-0.5 * z * z) - logScale[i] - ScalarMath.LogSqrtTwoPi;
+            double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * id[io + (c * iS)];
+            y[c] = (-0.5 * z * z) - ld[lo + (c * ls)] - ScalarMath.LogSqrtTwoPi;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NormalLogDensityGradRow(BroadcastView x, BroadcastView loc, BroadcastView invScale, int row, ReadOnlySpan<double> g, Span<double> gx, Span<double> gs)
+    {
+        int xs = x.ColumnStride, ms = loc.ColumnStride, iS = invScale.ColumnStride;
+        int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row);
+        double[] xd = x.Data, md = loc.Data, id = invScale.Data;
+        for (int c = 0; c < g.Length; c++)
+        {
+            double inv = id[io + (c * iS)];
+            double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * inv;
+            gx[c] = -g[c] * z * inv;
+            gs[c] = g[c] * ((z * z) - 1) * inv;
         }
     }
 
