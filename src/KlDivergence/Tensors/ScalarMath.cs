@@ -76,12 +76,16 @@ internal static class ScalarMath
         return p * x * x;
     }
 
-    /// <summary>Vectorised <see cref="Log1p(double)"/> over a span (the logarithm runs as one vector pass).</summary>
+    /// <summary>
+    /// Vectorised <see cref="Log1p(double)"/> over a span (x and y must not overlap): the logarithm of u = 1 + x
+    /// runs as one vector pass, then Goldberg's correction log(u) · x/(u - 1) is applied with vector
+    /// operations (x itself where u - 1 = 0, the logarithm unchanged where u = +∞).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Log1p(ReadOnlySpan<double> x, Span<double> y)
     {
         if (x.Overlaps(y))
         {
-            // The correction needs the original x after y is written: work from a copy.
             double[] copy = System.Buffers.ArrayPool<double>.Shared.Rent(x.Length);
             try
             {
@@ -98,15 +102,23 @@ internal static class ScalarMath
 
         System.Numerics.Tensors.TensorPrimitives.Add(x, 1.0, y);
         System.Numerics.Tensors.TensorPrimitives.Log(y, y);
-        for (int i = 0; i < y.Length; i++)
+        int i = 0;
+        int w = System.Numerics.Vector<double>.Count;
+        var one = System.Numerics.Vector<double>.One;
+        var inf = new System.Numerics.Vector<double>(double.PositiveInfinity);
+        for (; i <= x.Length - w; i += w)
         {
-            double u = 1 + x[i];
-            double d = u - 1;
-            if (d != x[i])
-            {
-                // 1 + x was rounded: correct the logarithm by x / (u - 1) (Goldberg's theorem 4).
-                y[i] = d == 0 ? x[i] : double.IsPositiveInfinity(u) ? u : y[i] * (x[i] / d);
-            }
+            var xv = new System.Numerics.Vector<double>(x.Slice(i, w));
+            var yv = new System.Numerics.Vector<double>(y.Slice(i, w));
+            var u = xv + one;
+            var d = u - one;
+            var corrected = System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.Equals(d, System.Numerics.Vector<double>.Zero), xv, yv * (xv / d));
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.Equals(u, inf), yv, corrected).CopyTo(y.Slice(i, w));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Log1p(x[i]);
         }
     }
 
@@ -143,7 +155,6 @@ internal static class ScalarMath
         double series = 1 - (z * (1 - (3 * z * (1 - (5 * z)))));
         return (-0.5 * x * x) - Math.Log(-x) - LogSqrtTwoPi + Math.Log(series);
     }
-
 
     /// <summary>
     /// Trigamma ψ₁(x) = d²/dx² log Γ(x): reflection for x &lt; 0 (ψ₁(1-x) + ψ₁(x) = π²/sin²(πx)), upward

@@ -612,24 +612,53 @@ public static class TensorOps
 
         return Tensor.Record(result, [a, b], g =>
         {
-            double[] av = aFull ? a.Data : Expand(a, shape), bv = bFull ? b.Data : Expand(b, shape);
-            Tensor? ga = null, gb = null;
-            if (ta)
+            Tensor? ga = ta ? ShortcutGrad(op, left: true, g, a, b, aFull, bFull) : null;
+            Tensor? gb = tb ? ShortcutGrad(op, left: false, g, b, a, bFull, aFull) : null;
+            if ((ta && ga is null) || (tb && gb is null))
             {
-                var buf = GC.AllocateUninitializedArray<double>(n);
-                op.GradLeft(av, bv, y, g.Data, buf);
-                ga = SumTo(new Tensor(buf, shape), a.ShapeArray);
-            }
+                double[] av = aFull ? a.Data : Expand(a, shape), bv = bFull ? b.Data : Expand(b, shape);
+                if (ta && ga is null)
+                {
+                    var buf = GC.AllocateUninitializedArray<double>(n);
+                    op.GradLeft(av, bv, y, g.Data, buf);
+                    ga = SumTo(new Tensor(buf, shape), a.ShapeArray);
+                }
 
-            if (tb)
-            {
-                var buf = GC.AllocateUninitializedArray<double>(n);
-                op.GradRight(av, bv, y, g.Data, buf);
-                gb = SumTo(new Tensor(buf, shape), b.ShapeArray);
+                if (tb && gb is null)
+                {
+                    var buf = GC.AllocateUninitializedArray<double>(n);
+                    op.GradRight(av, bv, y, g.Data, buf);
+                    gb = SumTo(new Tensor(buf, shape), b.ShapeArray);
+                }
             }
 
             return [ga, gb];
         });
+    }
+
+    /// <summary>
+    /// Gradients that need no full-size buffer: for + and - the output gradient itself (tensors are immutable,
+    /// so it can be shared) reduced to the operand's shape; for × of a single value by a full tensor, one dot
+    /// product. Null when the general rule must run.
+    /// </summary>
+    private static Tensor? ShortcutGrad(BinaryOp op, bool left, Tensor g, Tensor self, Tensor other, bool selfFull, bool otherFull)
+    {
+        if (ReferenceEquals(op, ElementwiseRules.Add) || (ReferenceEquals(op, ElementwiseRules.Subtract) && left))
+        {
+            return SumTo(g, self.ShapeArray);
+        }
+
+        if (ReferenceEquals(op, ElementwiseRules.Subtract))
+        {
+            return SumTo(g, self.ShapeArray).Negate();
+        }
+
+        if (ReferenceEquals(op, ElementwiseRules.Multiply) && !selfFull && self.Length == 1 && otherFull)
+        {
+            return new Tensor([TensorPrimitives.Dot<double>(g.Data, other.Data)], self.ShapeArray);
+        }
+
+        return null;
     }
 
     private static Tensor Compare(Tensor a, Tensor b, Func<double, double, bool> predicate)
