@@ -74,13 +74,7 @@ internal static class ElementwiseRules
 
     public static readonly UnaryOp Expm1MinusX = new(
         "expm1_minus_x",
-        static (x, y) =>
-        {
-            for (int i = 0; i < y.Length; i++)
-            {
-                y[i] = ScalarMath.Expm1MinusX(x[i]);
-            }
-        },
+        static (x, y) => ScalarMath.Expm1MinusX(x, y),
         static (x, y, gy, gx) =>
         {
             // d/dx (e^x - 1 - x) = e^x - 1

@@ -77,6 +77,55 @@ internal static class ScalarMath
     }
 
     /// <summary>
+    /// Vectorised <see cref="Expm1MinusX(double)"/>: e^x - 1 - x from one vector exponential pass, then the
+    /// same Taylor polynomial (Horner, in vector registers) where |x| &lt; ½.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Expm1MinusX(ReadOnlySpan<double> x, Span<double> y)
+    {
+        if (x.Overlaps(y))
+        {
+            for (int k = 0; k < x.Length; k++)
+            {
+                y[k] = Expm1MinusX(x[k]);
+            }
+
+            return;
+        }
+
+        System.Numerics.Tensors.TensorPrimitives.Exp(x, y);
+        int w = System.Numerics.Vector<double>.Count;
+        var one = System.Numerics.Vector<double>.One;
+        var half = new System.Numerics.Vector<double>(0.5);
+        int i = 0;
+        for (; i <= x.Length - w; i += w)
+        {
+            var xv = new System.Numerics.Vector<double>(x.Slice(i, w));
+            var direct = new System.Numerics.Vector<double>(y.Slice(i, w)) - one - xv;
+            var p = new System.Numerics.Vector<double>(1.0 / 355687428096000);
+            foreach (double coefficient in ExpTaylor)
+            {
+                p = (p * xv) + new System.Numerics.Vector<double>(coefficient);
+            }
+
+            var series = p * xv * xv;
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThan(System.Numerics.Vector.Abs(xv), half), series, direct).CopyTo(y.Slice(i, w));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Expm1MinusX(x[i]);
+        }
+    }
+
+    /// <summary>1/16!, 1/15!, ..., 1/2!: the Horner coefficients of (e^x - 1 - x)/x² after the leading 1/17!.</summary>
+    private static readonly double[] ExpTaylor =
+    [
+        1.0 / 20922789888000, 1.0 / 1307674368000, 1.0 / 87178291200, 1.0 / 6227020800, 1.0 / 479001600,
+        1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5,
+    ];
+
+    /// <summary>
     /// Vectorised <see cref="Log1p(double)"/> over a span (x and y must not overlap): the logarithm of u = 1 + x
     /// runs as one vector pass, then Goldberg's correction log(u) · x/(u - 1) is applied with vector
     /// operations (x itself where u - 1 = 0, the logarithm unchanged where u = +∞).

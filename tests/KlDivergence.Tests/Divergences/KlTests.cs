@@ -48,6 +48,32 @@ public class KlTests
     }
 
     [Fact]
+    public void LargeBatchesTakeTheChunkedPathAndMatchTheFormula()
+    {
+        // 10 000 pairs (chunked vectorised evaluation), including nearly equal scales where cancellation would show.
+        const int n = 10_000;
+        var m1 = new double[n];
+        var s1 = new double[n];
+        var s2 = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            m1[i] = Math.Sin(i);
+            s1[i] = 1 + (0.5 * Math.Cos(i));
+            s2[i] = i % 3 == 0 ? s1[i] * (1 + 1e-9) : 1.2 + (0.3 * Math.Sin(0.3 * i));
+        }
+
+        var kl = Kl.Exact(new Normal(m1, s1), new Normal(0.25, s2));
+        for (int i = 0; i < n; i += 7)
+        {
+            // Reference: ½Δ² + ½(r² - 1) - log r, r = σ₁/σ₂, with the scale part by its Taylor series ℓ² + ⅔ℓ³ + ⅓ℓ⁴ (ℓ = log r) where the scales nearly agree.
+            double r = s1[i] / s2[i], d = (m1[i] - 0.25) / s2[i];
+            double lr = Math.Log(r);
+            double scalePart = Math.Abs(2 * lr) < 1e-3 ? (lr * lr) + (2.0 / 3 * lr * lr * lr) + (lr * lr * lr * lr / 3) : (0.5 * ((r * r) - 1)) - lr;
+            kl.Values[i].Should().BeApproximately((0.5 * d * d) + scalePart, 1e-13 * Math.Max(1, (0.5 * d * d) + scalePart));
+        }
+    }
+
+    [Fact]
     public void QuadratureAgreesWithTheClosedFormTo1e10()
     {
         var p = new Normal(0.3, 1.7);
