@@ -102,10 +102,10 @@ internal static class ScalarMath
         {
             var xv = new System.Numerics.Vector<double>(x.Slice(i, w));
             var direct = new System.Numerics.Vector<double>(y.Slice(i, w)) - one - xv;
-            var p = new System.Numerics.Vector<double>(1.0 / 355687428096000);
-            foreach (double coefficient in ExpTaylor)
+            var p = ExpTaylorVectors[0];
+            for (int k = 1; k < ExpTaylorVectors.Length; k++)
             {
-                p = (p * xv) + new System.Numerics.Vector<double>(coefficient);
+                p = (p * xv) + ExpTaylorVectors[k];
             }
 
             var series = p * xv * xv;
@@ -118,12 +118,13 @@ internal static class ScalarMath
         }
     }
 
-    /// <summary>1/16!, 1/15!, ..., 1/2!: the Horner coefficients of (e^x - 1 - x)/x² after the leading 1/17!.</summary>
-    private static readonly double[] ExpTaylor =
-    [
-        1.0 / 20922789888000, 1.0 / 1307674368000, 1.0 / 87178291200, 1.0 / 6227020800, 1.0 / 479001600,
+    /// <summary>1/17!, 1/16!, ..., 1/2!: the Horner coefficients of (e^x - 1 - x)/x², broadcast into vectors once.</summary>
+    private static readonly System.Numerics.Vector<double>[] ExpTaylorVectors =
+    [.. new[]
+    {
+        1.0 / 355687428096000, 1.0 / 20922789888000, 1.0 / 1307674368000, 1.0 / 87178291200, 1.0 / 6227020800, 1.0 / 479001600,
         1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5,
-    ];
+    }.Select(c => new System.Numerics.Vector<double>(c))];
 
     /// <summary>
     /// Vectorised <see cref="Log1p(double)"/> over a span (x and y must not overlap): the logarithm of u = 1 + x
