@@ -598,6 +598,10 @@ public static class TensorOps
         {
             op.ForwardScalarLeft(a.Data[0], b.Data, y);
         }
+        else if (UseRows(shape))
+        {
+            ByRows(a, b, shape, (ar, br, r, m) => op.Forward(ar, br, y.AsSpan(r * m, m)));
+        }
         else
         {
             op.Forward(Expand(a, shape), Expand(b, shape), y);
@@ -614,6 +618,29 @@ public static class TensorOps
         {
             Tensor? ga = ta ? ShortcutGrad(op, left: true, g, a, b, aFull, bFull) : null;
             Tensor? gb = tb ? ShortcutGrad(op, left: false, g, b, a, bFull, aFull) : null;
+            if (((ta && ga is null) || (tb && gb is null)) && !(aFull && bFull) && UseRows(shape))
+            {
+                // Row by row, reading broadcast operands in place: no full-size copies of a or b.
+                double[]? bufA = ta && ga is null ? GC.AllocateUninitializedArray<double>(n) : null;
+                double[]? bufB = tb && gb is null ? GC.AllocateUninitializedArray<double>(n) : null;
+                ByRows(a, b, shape, (ar, br, r, m) =>
+                {
+                    var yr = y.AsSpan(r * m, m);
+                    var gr = g.Data.AsSpan(r * m, m);
+                    if (bufA is not null)
+                    {
+                        op.GradLeft(ar, br, yr, gr, bufA.AsSpan(r * m, m));
+                    }
+
+                    if (bufB is not null)
+                    {
+                        op.GradRight(ar, br, yr, gr, bufB.AsSpan(r * m, m));
+                    }
+                });
+                ga ??= bufA is null ? null : SumTo(new Tensor(bufA, shape), a.ShapeArray);
+                gb ??= bufB is null ? null : SumTo(new Tensor(bufB, shape), b.ShapeArray);
+            }
+
             if ((ta && ga is null) || (tb && gb is null))
             {
                 double[] av = aFull ? a.Data : Expand(a, shape), bv = bFull ? b.Data : Expand(b, shape);
@@ -634,6 +661,39 @@ public static class TensorOps
 
             return [ga, gb];
         });
+    }
+
+    /// <summary>Row-wise broadcasting pays off when rows are long enough to amortise a kernel call.</summary>
+    private static bool UseRows(int[] shape) => shape.Length >= 2 && shape[^1] >= 16;
+
+    /// <summary>
+    /// Calls <paramref name="body"/> once per row of the output's last dimension with the two operands' rows:
+    /// slices of their storage where they vary along the row, a small buffer filled with their value where not.
+    /// </summary>
+    private static void ByRows(Tensor a, Tensor b, int[] shape, RowBody body)
+    {
+        int m = shape[^1];
+        int rows = Shapes.Size(shape) / m;
+        var av = new BroadcastView(a, shape);
+        var bv = new BroadcastView(b, shape);
+        double[] fillA = av.ColumnStride == 0 ? new double[m] : [];
+        double[] fillB = bv.ColumnStride == 0 ? new double[m] : [];
+        for (int r = 0; r < rows; r++)
+        {
+            body(Row(av, r, m, fillA), Row(bv, r, m, fillB), r, m);
+        }
+    }
+
+    private static ReadOnlySpan<double> Row(BroadcastView view, int row, int m, double[] fill)
+    {
+        int start = view.RowStart(row);
+        if (view.ColumnStride == 1)
+        {
+            return view.Data.AsSpan(start, m);
+        }
+
+        fill.AsSpan().Fill(view.Data[start]);
+        return fill;
     }
 
     /// <summary>

@@ -110,6 +110,11 @@ public class ElementwiseGradientTests
         var b = GradCheck.RandomValues(12, 2, 0.6, 2.1);
         GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [a, b], [[2, 1, 3], [4, 3]]);
 
+        // Rows of 20 (the row-wise broadcast path): tiled against repeated, and a full tensor against a row.
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [GradCheck.RandomValues(3, 3, 0.5, 2.0), GradCheck.RandomValues(20, 4, 0.6, 2.1)], [[3, 1], [1, 20]]);
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [GradCheck.RandomValues(60, 5, 0.5, 2.0), GradCheck.RandomValues(20, 6, 0.6, 2.1)], [[3, 20], [20]]);
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [GradCheck.RandomValues(40, 7, 0.5, 2.0), GradCheck.RandomValues(60, 8, 0.6, 2.1)], [[2, 1, 20], [3, 20]]);
+
         // A scalar on either side.
         GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [[1.3], b], [[], [4, 3]]);
         GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [a, [0.7]], [[2, 1, 3], [1]]);
