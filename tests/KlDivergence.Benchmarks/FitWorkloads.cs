@@ -81,10 +81,91 @@ internal static class FitWorkloads
                 var trace = KlFitting.Reverse(target, () => MultivariateNormal.FromScaleTril(loc, tril), [loc, tril], new MinimizeOptions(Optimizers.Sgd(0.1)) { MaxSteps = 100, TraceEvery = 0 }, 1000, 1);
                 return trace.FinalLoss;
             },
-            () => double.NaN,
+            HandW5,
             1,
             6.4e-2);
     }
+
+    /// <summary>
+    /// W5 by hand: q = N(μ, LLᵀ) with L from v = [v₀, v₁, v₂] as FillScaleTriL does (row by row, softplus + 1e-5 on
+    /// the diagonal); loss = mean[log q(x) - log p(x)], x = μ + Lε; ∇ₓ log p = Σₖ rₖ(x) Σₖ⁻¹(μₖ - x);
+    /// ∂/∂μ = -mean ∇ₓ log p, ∂/∂L = -mean(∇ₓ log p εᵀ) - diag(1/Lᵢᵢ); plain SGD.
+    /// </summary>
+    private static double HandW5()
+    {
+        double[] w = [0.8, 0.2];
+        double[][] mu = [[0.5, 1.2], [-1.0, -0.8]];
+        double[][] cov = [[0.6, 0.2, 0.2, 0.4], [0.3, -0.1, -0.1, 0.5]];
+        var inv = new double[2][];
+        var logNorm = new double[2];
+        for (int k = 0; k < 2; k++)
+        {
+            double det = (cov[k][0] * cov[k][3]) - (cov[k][1] * cov[k][2]);
+            inv[k] = [cov[k][3] / det, -cov[k][1] / det, -cov[k][2] / det, cov[k][0] / det];
+            logNorm[k] = Math.Log(w[k]) - (0.5 * Math.Log(det)) - (2 * LogSqrtTwoPi);
+        }
+
+        double m0 = 0.1, m1 = -0.2;
+        double v0 = InverseSoftplus(1.0 - 1e-5), v1 = 0.2, v2 = InverseSoftplus(1.0 - 1e-5);
+        var rng = new RandomStream(1UL);
+        var eps = new double[2000];
+        var logs = new double[2];
+        double loss = 0;
+        for (int step = 0; step < 100; step++)
+        {
+            rng.FillStandardNormal(eps);
+            double l00 = Softplus(v0) + 1e-5, l10 = v1, l11 = Softplus(v2) + 1e-5;
+            double gm0 = 0, gm1 = 0, g00 = 0, g10 = 0, g11 = 0;
+            loss = 0;
+            for (int i = 0; i < 1000; i++)
+            {
+                double e0 = eps[2 * i], e1 = eps[(2 * i) + 1];
+                double x0 = m0 + (l00 * e0), x1 = m1 + (l10 * e0) + (l11 * e1);
+                double a0, a1, gx0 = 0, gx1 = 0;
+                for (int k = 0; k < 2; k++)
+                {
+                    double d0 = x0 - mu[k][0], d1 = x1 - mu[k][1];
+                    double s0 = (inv[k][0] * d0) + (inv[k][1] * d1), s1 = (inv[k][2] * d0) + (inv[k][3] * d1);
+                    logs[k] = logNorm[k] - (0.5 * ((d0 * s0) + (d1 * s1)));
+                }
+
+                double mx = Math.Max(logs[0], logs[1]);
+                double lse = mx + Math.Log(Math.Exp(logs[0] - mx) + Math.Exp(logs[1] - mx));
+                for (int k = 0; k < 2; k++)
+                {
+                    double r = Math.Exp(logs[k] - lse);
+                    double d0 = x0 - mu[k][0], d1 = x1 - mu[k][1];
+                    a0 = (inv[k][0] * d0) + (inv[k][1] * d1);
+                    a1 = (inv[k][2] * d0) + (inv[k][3] * d1);
+                    gx0 -= r * a0;
+                    gx1 -= r * a1;
+                }
+
+                loss += (-0.5 * ((e0 * e0) + (e1 * e1))) - Math.Log(l00) - Math.Log(l11) - (2 * LogSqrtTwoPi) - lse;
+                gm0 -= gx0;
+                gm1 -= gx1;
+                g00 -= gx0 * e0;
+                g10 -= gx1 * e0;
+                g11 -= gx1 * e1;
+            }
+
+            loss /= 1000;
+            gm0 /= 1000;
+            gm1 /= 1000;
+            g00 = (g00 / 1000) - (1 / l00);
+            g10 /= 1000;
+            g11 = (g11 / 1000) - (1 / l11);
+            m0 -= 0.1 * gm0;
+            m1 -= 0.1 * gm1;
+            v0 -= 0.1 * g00 * Sigmoid(v0);
+            v1 -= 0.1 * g10;
+            v2 -= 0.1 * g11 * Sigmoid(v2);
+        }
+
+        return loss;
+    }
+
+    private static double InverseSoftplus(double y) => y + Math.Log(1 - Math.Exp(-y));
 
     /// <summary>W6: seed 000 ELBO, Bayesian linear regression (100 points), mean-field Normal over 2 weights, 100 samples, Adam 0.05, 1000 steps.</summary>
     public static Workload W6()
