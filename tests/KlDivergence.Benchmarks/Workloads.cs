@@ -6,11 +6,12 @@ using KlDivergence.Tensors;
 namespace KlDivergence.Benchmarks;
 
 /// <summary>The workloads of shared/BENCHMARKS.md, each through the public API and by hand.</summary>
-internal static class Workloads
+public static class Workloads
 {
     public static IEnumerable<Workload> All()
     {
         yield return AutodiffOverhead();
+        yield return StandardNormals();
         yield return W1();
         yield return W1b();
         yield return W2(2, "W2", 1.6e-4);
@@ -223,7 +224,32 @@ internal static class Workloads
                 return f + ga + gb;
             },
             1,
-            double.NaN);
+            double.NaN,
+            OnStandardOutput: false);
+    }
+
+    /// <summary>Standard normals into a buffer: the library's generator against MathNet's xoshiro256** + Normal.Samples.</summary>
+    private static Workload StandardNormals()
+    {
+        const int n = 8192;
+        var buffer = new double[n];
+        var ours = new KlDivergence.Random.RandomStream(5UL);
+        var mathNet = new MathNet.Numerics.Random.Xoshiro256StarStar(5);
+        return new Workload(
+            "RNG",
+            () =>
+            {
+                ours.FillStandardNormal(buffer);
+                return buffer[n - 1];
+            },
+            () =>
+            {
+                MathNet.Numerics.Distributions.Normal.Samples(mathNet, buffer, 0, 1);
+                return buffer[n - 1];
+            },
+            n,
+            double.NaN,
+            OnStandardOutput: false);
     }
 
     /// <summary>W1: KL(N(0, 2) ‖ N(1, 4)), closed form, both distributions built in the loop.</summary>
