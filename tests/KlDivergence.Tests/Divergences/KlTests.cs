@@ -124,6 +124,16 @@ public class KlTests
     }
 
     [Fact]
+    public void MonteCarloReportsInfinityWhenSupportsDoNotNestEvenIfNoSampleShowsIt()
+    {
+        // p = Uniform(-1e-12, 1) puts mass 1e-12 below 0, where Exponential has none: KL = +∞, though 10^4 samples
+        // will almost surely all land in [0, 1).
+        var r = Kl.MonteCarlo(new Uniform(-1e-12, 1), new Exponential(1), 10_000, new RandomStream(1UL));
+        r.ToScalar().Should().Be(double.PositiveInfinity);
+        r.StandardError.ToScalar().Should().Be(0);
+    }
+
+    [Fact]
     public void MonteCarloStandardErrorsAreHonest()
     {
         // Over 200 seeds the exact value should fall within 2 standard errors about 95% of the time:
