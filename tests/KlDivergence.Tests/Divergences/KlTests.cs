@@ -124,6 +124,35 @@ public class KlTests
     }
 
     [Fact]
+    public void JeffreysAndJensenShannonBetweenDistributionsMatchTheirDefinitions()
+    {
+        // Jeffreys between normals: the two closed forms worked by hand.
+        double kpq = Math.Log(4.0 / 2) + ((4.0 + 1) / 32) - 0.5, kqp = Math.Log(2.0 / 4) + ((16.0 + 1) / 8) - 0.5;
+        var j = Kl.Jeffreys(new Normal(0, 2), new Normal(1, 4));
+        j.Method.Should().Be(KlMethod.ClosedForm);
+        j.ToScalar().Should().BeApproximately(kpq + kqp, 1e-14);
+
+        // Jensen-Shannon of two normals against a Simpson rule worked in the test: ½∫p log(2p/(p+q)) + ½∫q log(2q/(p+q)).
+        static double Phi(double x, double m, double s) => Math.Exp(-0.5 * ((x - m) / s) * ((x - m) / s)) / (s * Math.Sqrt(2 * Math.PI));
+        static double Term(double a, double b) => a == 0 ? 0 : a * Math.Log(2 * a / (a + b));
+        const int panels = 200_000;
+        double lo = -30, hi = 30, h = (hi - lo) / panels, sum = 0;
+        for (int i = 0; i <= panels; i++)
+        {
+            double x = lo + (i * h), w = i == 0 || i == panels ? 1 : i % 2 == 0 ? 2 : 4;
+            double pv = Phi(x, 0, 2), qv = Phi(x, 1, 4);
+            sum += w * 0.5 * (Term(pv, qv) + Term(qv, pv));
+        }
+
+        var js = Kl.JensenShannon(new Normal(0, 2), new Normal(1, 4));
+        js.Method.Should().Be(KlMethod.Quadrature);
+        js.ToScalar().Should().BeApproximately(sum * h / 3, 1e-9);
+
+        // Disjoint supports: JS = log 2 exactly, where KL is infinite.
+        Kl.JensenShannon(new Uniform(0, 1), new Uniform(2, 3)).ToScalar().Should().BeApproximately(Math.Log(2), 1e-9);
+    }
+
+    [Fact]
     public void MonteCarloReportsInfinityWhenSupportsDoNotNestEvenIfNoSampleShowsIt()
     {
         // p = Uniform(-1e-12, 1) puts mass 1e-12 below 0, where Exponential has none: KL = +∞, though 10^4 samples
