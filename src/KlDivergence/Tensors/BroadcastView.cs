@@ -68,5 +68,14 @@ internal readonly struct BroadcastView
     public int ColumnStride { get; }
 
     /// <summary>Where output row <paramref name="row"/> starts in <see cref="Data"/>.</summary>
-    public int RowStart(int row) => (row / rowsPerBlock % blockCount) * blockStride;
+    public int RowStart(int row)
+    {
+        // Integer division is slow: the common layouts need none.
+        if (rowsPerBlock == 1)
+        {
+            return blockCount == int.MaxValue ? row * blockStride : blockCount == 1 ? 0 : row % blockCount * blockStride;
+        }
+
+        return row / rowsPerBlock % blockCount * blockStride;
+    }
 }

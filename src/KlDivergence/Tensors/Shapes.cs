@@ -150,6 +150,24 @@ internal static class Shapes
             return result;
         }
 
+        // A tile (the source is the target's trailing block): copy it once, then double the copied run.
+        int lead = 0;
+        while (lead < from.Length && from[lead] == 1)
+        {
+            lead++;
+        }
+
+        if (from.Length - lead <= to.Length && from.AsSpan(lead).SequenceEqual(to.AsSpan(to.Length - (from.Length - lead))) && source.Length > 0)
+        {
+            source.AsSpan().CopyTo(result);
+            for (int filled = source.Length; filled < size; filled *= 2)
+            {
+                result.AsSpan(0, Math.Min(filled, size - filled)).CopyTo(result.AsSpan(filled));
+            }
+
+            return result;
+        }
+
         int rank = to.Length;
         var srcStrides = new int[rank];
         var fromStrides = Strides(from);

@@ -107,10 +107,7 @@ public static class TensorOps
         int m = shape.Length == 0 ? 1 : shape[^1];
         int rows = m == 0 ? 0 : n / m;
         var y = GC.AllocateUninitializedArray<double>(n);
-        for (int r = 0; r < rows; r++)
-        {
-            NormalLogDensityRow(xv, mv, iv, lv, r, y.AsSpan(r * m, m));
-        }
+        NormalLogDensityRows(in xv, in mv, in iv, in lv, rows, m, y);
 
         var result = new Tensor(y, shape);
         if (!Tensor.Tracks(x) && !Tensor.Tracks(loc) && !Tensor.Tracks(scale))
@@ -136,15 +133,19 @@ public static class TensorOps
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NormalLogDensityRow(BroadcastView x, BroadcastView loc, BroadcastView invScale, BroadcastView logScale, int row, Span<double> y)
+    private static void NormalLogDensityRows(in BroadcastView x, in BroadcastView loc, in BroadcastView invScale, in BroadcastView logScale, int rows, int m, double[] y)
     {
         int xs = x.ColumnStride, ms = loc.ColumnStride, iS = invScale.ColumnStride, ls = logScale.ColumnStride;
-        int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row), lo = logScale.RowStart(row);
         double[] xd = x.Data, md = loc.Data, id = invScale.Data, ld = logScale.Data;
-        for (int c = 0; c < y.Length; c++)
+        for (int row = 0; row < rows; row++)
         {
-            double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * id[io + (c * iS)];
-            y[c] = (-0.5 * z * z) - ld[lo + (c * ls)] - ScalarMath.LogSqrtTwoPi;
+            int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row), lo = logScale.RowStart(row);
+            int yo = row * m;
+            for (int c = 0; c < m; c++)
+            {
+                double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * id[io + (c * iS)];
+                y[yo + c] = (-0.5 * z * z) - ld[lo + (c * ls)] - ScalarMath.LogSqrtTwoPi;
+            }
         }
     }
 
@@ -361,7 +362,12 @@ public static class TensorOps
         int ax = Shapes.Axis(axis, x.Rank);
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
         var y = new double[outer * inner];
-        if (inner == 1)
+        if (inner == 1 && n <= 32 && outer >= 64)
+        {
+            // Many short rows (mixture components): column by column with vector kernels across rows.
+            LogSumExpShortRows(x.Data, y, outer, n);
+        }
+        else if (inner == 1)
         {
             // The reduced axis is contiguous: no gathering needed.
             for (int o = 0; o < outer; o++)
@@ -401,6 +407,50 @@ public static class TensorOps
 
             return [new Tensor(gx, x.ShapeArray)];
         });
+    }
+
+    /// <summary>m + log Σₖ e^{xₖ - m} for many rows of n values, vectorised across rows (m the row maximum).</summary>
+    private static void LogSumExpShortRows(double[] x, double[] y, int rows, int n)
+    {
+        var max = y; // the result buffer holds the row maxima first
+        var column = GC.AllocateUninitializedArray<double>(rows);
+        var sum = new double[rows];
+        for (int k = 0; k < n; k++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                column[r] = x[(r * n) + k];
+            }
+
+            if (k == 0)
+            {
+                column.CopyTo(max, 0);
+            }
+            else
+            {
+                TensorPrimitives.Max(max, column, max);
+            }
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                column[r] = x[(r * n) + k];
+            }
+
+            TensorPrimitives.Subtract(column, max, column);
+            TensorPrimitives.Exp(column, column);
+            TensorPrimitives.Add(sum, column, sum);
+        }
+
+        TensorPrimitives.Log(sum, sum);
+        for (int r = 0; r < rows; r++)
+        {
+            // An infinite or NaN maximum is the answer itself (all -∞ gives -∞, not NaN).
+            double m = max[r];
+            y[r] = double.IsFinite(m) ? m + sum[r] : m;
+        }
     }
 
     private static void LogSumExpStrided(double[] x, double[] y, int outer, int n, int inner)
@@ -493,19 +543,37 @@ public static class TensorOps
             return double.NegativeInfinity;
         }
 
-        double m = TensorPrimitives.Max(values);
+        // The largest term contributes exactly 1: m + log1p(Σ_{k≠argmax} e^{x_k - m}), one exponential fewer.
+        int arg = 0;
+        double m = values[0];
+        for (int k = 1; k < values.Length; k++)
+        {
+            if (values[k] > m || double.IsNaN(values[k]))
+            {
+                m = values[k];
+                arg = k;
+                if (double.IsNaN(m))
+                {
+                    break;
+                }
+            }
+        }
+
         if (double.IsInfinity(m) || double.IsNaN(m))
         {
             return m;
         }
 
         double s = 0;
-        foreach (double v in values)
+        for (int k = 0; k < values.Length; k++)
         {
-            s += Math.Exp(v - m);
+            if (k != arg)
+            {
+                s += Math.Exp(values[k] - m);
+            }
         }
 
-        return m + Math.Log(s);
+        return m + ScalarMath.Log1p(s);
     }
 
     /// <summary>Reduces a broadcast gradient back to <paramref name="shape"/> by summing the stretched axes.</summary>

@@ -44,6 +44,25 @@ public class ReductionAndShapeGradientTests
     }
 
     [Fact]
+    public void LogSumExpOverManyShortRowsMatchesTheDefinition()
+    {
+        // 100 rows of 3 (the vectorised column path), with -∞ entries, an all -∞ row and a +∞ row.
+        var v = GradCheck.RandomValues(300, 17, -50, 50);
+        v[4] = double.NegativeInfinity;
+        v[30] = v[31] = v[32] = double.NegativeInfinity;
+        v[60] = double.PositiveInfinity;
+        var y = Tensor.FromArray(v, [100, 3]).LogSumExp(1);
+        for (int r = 0; r < 100; r++)
+        {
+            double m = Math.Max(v[3 * r], Math.Max(v[(3 * r) + 1], v[(3 * r) + 2]));
+            double expected = double.IsInfinity(m) ? m : m + Math.Log(Math.Exp(v[3 * r] - m) + Math.Exp(v[(3 * r) + 1] - m) + Math.Exp(v[(3 * r) + 2] - m));
+            y[r].Should().BeApproximately(expected, 1e-12, $"row {r}");
+        }
+
+        GradCheck.Check(t => GradCheck.Project(t[0].LogSumExp(1)), [GradCheck.RandomValues(140, 18, -3, 3)], [[70, 2]]);
+    }
+
+    [Fact]
     public void ShapeOperationsRearrangeValuesAndRouteGradients()
     {
         var x = Tensor.FromArray([0, 1, 2, 3, 4, 5], [2, 3]);
