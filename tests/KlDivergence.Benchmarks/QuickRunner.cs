@@ -22,10 +22,14 @@ internal static class QuickRunner
 
             double lib = Median(w.Library, w.UnitsPerCall);
             double hand = Median(w.Hand, w.UnitsPerCall);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{w.Id}\t{lib:G4}"));
+            if (w.OnStandardOutput)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{w.Id}\t{lib:G4}"));
+            }
+
             Console.Error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"# {w.Id}: library {lib:G4} s/unit, hand-written {hand:G4} s/unit, library/hand {lib / hand:F2}x, PyTorch/library {w.PyTorchSeconds / lib:F1}x"));
+                $"# {w.Id}: library {lib:G4} s/unit, {(w.Id == "RNG" ? "MathNet" : "hand-written")} {hand:G4} s/unit, library/{(w.Id == "RNG" ? "MathNet" : "hand")} {lib / hand:F2}x, PyTorch/library {w.PyTorchSeconds / lib:F1}x"));
         }
     }
 

@@ -6,13 +6,182 @@ using KlDivergence.Tensors;
 namespace KlDivergence.Benchmarks;
 
 /// <summary>The workloads of shared/BENCHMARKS.md, each through the public API and by hand.</summary>
-internal static class Workloads
+public static class Workloads
 {
     public static IEnumerable<Workload> All()
     {
         yield return AutodiffOverhead();
+        yield return StandardNormals();
         yield return W1();
         yield return W1b();
+        yield return W2(2, "W2", 1.6e-4);
+        yield return W2(100, "W2c", 9.1e-4);
+        yield return W3();
+        yield return FitWorkloads.W4();
+        yield return FitWorkloads.W5();
+        yield return FitWorkloads.W6();
+    }
+
+    /// <summary>W2/W2c: KL between two d-dimensional full-covariance MVNs built in the loop from covariance matrices.</summary>
+    private static Workload W2(int d, string id, double pytorch)
+    {
+        var (m1, c1) = SpdCase(d, 1);
+        var (m2, c2) = SpdCase(d, 2);
+        Tensor tm1 = m1, tm2 = m2;
+        var tc1 = Tensor.FromArray(c1, [d, d]);
+        var tc2 = Tensor.FromArray(c2, [d, d]);
+        var l1 = new double[d * d];
+        var l2 = new double[d * d];
+        var work = new double[d * d];
+        var z = new double[d];
+        return new Workload(
+            id,
+            () => Kl.Divergence(MultivariateNormal.FromCovariance(tm1, tc1), MultivariateNormal.FromCovariance(tm2, tc2)).ToScalar(),
+            () => HandMvnKl(m1, c1, m2, c2, d, l1, l2, work, z),
+            1,
+            pytorch);
+    }
+
+    /// <summary>Hand-written Gaussian KL from two Cholesky factorisations and triangular solves.</summary>
+    private static double HandMvnKl(double[] m1, double[] c1, double[] m2, double[] c2, int d, double[] l1, double[] l2, double[] work, double[] z)
+    {
+        Cholesky(c1, l1, d);
+        Cholesky(c2, l2, d);
+
+        // tr(Σ₂⁻¹Σ₁) = ‖L₂⁻¹L₁‖²: solve column by column (work holds L₂⁻¹L₁ column j in place).
+        double trace = 0;
+        for (int j = 0; j < d; j++)
+        {
+            for (int i = 0; i < d; i++)
+            {
+                double s = l1[(i * d) + j];
+                for (int k = 0; k < i; k++)
+                {
+                    s -= l2[(i * d) + k] * work[k];
+                }
+
+                work[i] = s / l2[(i * d) + i];
+                trace += work[i] * work[i];
+            }
+        }
+
+        double maha = 0;
+        for (int i = 0; i < d; i++)
+        {
+            double s = m2[i] - m1[i];
+            for (int k = 0; k < i; k++)
+            {
+                s -= l2[(i * d) + k] * z[k];
+            }
+
+            z[i] = s / l2[(i * d) + i];
+            maha += z[i] * z[i];
+        }
+
+        double logDet = 0;
+        for (int i = 0; i < d; i++)
+        {
+            logDet += Math.Log(l2[(i * d) + i]) - Math.Log(l1[(i * d) + i]);
+        }
+
+        return (0.5 * (trace + maha - d)) + logDet;
+    }
+
+    private static void Cholesky(double[] a, double[] l, int d)
+    {
+        for (int j = 0; j < d; j++)
+        {
+            double s = a[(j * d) + j];
+            for (int k = 0; k < j; k++)
+            {
+                s -= l[(j * d) + k] * l[(j * d) + k];
+            }
+
+            double dj = Math.Sqrt(s);
+            l[(j * d) + j] = dj;
+            for (int i = j + 1; i < d; i++)
+            {
+                double t = a[(i * d) + j];
+                for (int k = 0; k < j; k++)
+                {
+                    t -= l[(i * d) + k] * l[(j * d) + k];
+                }
+
+                l[(i * d) + j] = t / dj;
+                l[(j * d) + i] = 0;
+            }
+        }
+    }
+
+    /// <summary>A mean and an SPD matrix A Aᵀ + d I (A with entries in [-1, 1] from a fixed sequence).</summary>
+    internal static (double[] Mean, double[] Cov) SpdCase(int d, int seed)
+    {
+        var a = new double[d * d];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = Math.Sin((i + 1) * (seed + 0.37));
+        }
+
+        var c = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                double s = i == j ? d : 0;
+                for (int k = 0; k < d; k++)
+                {
+                    s += a[(i * d) + k] * a[(j * d) + k];
+                }
+
+                c[(i * d) + j] = s;
+            }
+        }
+
+        var m = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            m[i] = Math.Cos(i * seed);
+        }
+
+        return (m, c);
+    }
+
+    /// <summary>W3: Monte Carlo KL(N(3, 1) ‖ ½N(-0.2, 0.1) + ½N(1, 0.5)) with 10^6 samples, no gradient.</summary>
+    private static Workload W3()
+    {
+        const int n = 1_000_000;
+        var p = new Normal(3, 1);
+        var q = new MixtureSameFamily(new Categorical(Tensor.Vector(0.5, 0.5)), new Normal(new[] { -0.2, 1 }, new[] { 0.1, 0.5 }));
+        ulong seed = 0;
+        var eps = new double[4096];
+        return new Workload(
+            "W3",
+            () => Kl.MonteCarlo(p, q, n, new KlDivergence.Random.RandomStream(++seed)).ToScalar(),
+            () =>
+            {
+                // Chunked: normals into a buffer, then log p - log q by a scalar log-sum-exp.
+                var rng = new KlDivergence.Random.RandomStream(++seed);
+                double sum = 0;
+                const double c = 0.91893853320467274178;
+                double la = Math.Log(0.5) - Math.Log(0.1) - c, lb = Math.Log(0.5) - Math.Log(0.5) - c;
+                for (int done = 0; done < n; done += eps.Length)
+                {
+                    rng.FillStandardNormal(eps);
+                    foreach (double e in eps)
+                    {
+                        double x = 3 + e;
+                        double logP = (-0.5 * e * e) - c;
+                        double za = (x + 0.2) / 0.1, zb = (x - 1) / 0.5;
+                        double a = la - (0.5 * za * za), b = lb - (0.5 * zb * zb);
+                        double m = Math.Max(a, b);
+                        sum += logP - (m + Math.Log(Math.Exp(a - m) + Math.Exp(b - m)));
+                    }
+                }
+
+                return sum / n;
+            },
+            n,
+            7.6e-8);
     }
 
     /// <summary>Value and gradient of f(x) = Σ log(1 + exp(a·x + b)) over 10^5 elements (issue 2's overhead ratio).</summary>
@@ -55,7 +224,32 @@ internal static class Workloads
                 return f + ga + gb;
             },
             1,
-            double.NaN);
+            double.NaN,
+            OnStandardOutput: false);
+    }
+
+    /// <summary>Standard normals into a buffer: the library's generator against MathNet's xoshiro256** + Normal.Samples.</summary>
+    private static Workload StandardNormals()
+    {
+        const int n = 8192;
+        var buffer = new double[n];
+        var ours = new KlDivergence.Random.RandomStream(5UL);
+        var mathNet = new MathNet.Numerics.Random.Xoshiro256StarStar(5);
+        return new Workload(
+            "RNG",
+            () =>
+            {
+                ours.FillStandardNormal(buffer);
+                return buffer[n - 1];
+            },
+            () =>
+            {
+                MathNet.Numerics.Distributions.Normal.Samples(mathNet, buffer, 0, 1);
+                return buffer[n - 1];
+            },
+            n,
+            double.NaN,
+            OnStandardOutput: false);
     }
 
     /// <summary>W1: KL(N(0, 2) ‖ N(1, 4)), closed form, both distributions built in the loop.</summary>

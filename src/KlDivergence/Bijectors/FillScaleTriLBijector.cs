@@ -63,7 +63,7 @@ public sealed class FillScaleTriLBijector : Bijector
     public double DiagonalShift { get; }
 
     /// <inheritdoc/>
-    public override string Name => $"FillScaleTriL({DiagonalBijector.Name})";
+    public override string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"FillScaleTriL({DiagonalBijector.Name}, {DiagonalShift})");
 
     /// <summary>1: one event is a vector.</summary>
     public override int InputEventRank => 1;

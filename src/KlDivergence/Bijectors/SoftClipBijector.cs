@@ -86,7 +86,7 @@ public sealed class SoftClipBijector : Bijector
     public double HingeSoftness { get; }
 
     /// <inheritdoc/>
-    public override string Name => "SoftClip";
+    public override string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SoftClip({Low}, {High}, {HingeSoftness})");
 
     /// <summary>y = high - (w / s_c(w)) · s_c(w - s_c(x - low)), clamped to [low, high] against rounding.</summary>
     /// <remarks>

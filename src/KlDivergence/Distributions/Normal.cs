@@ -36,11 +36,7 @@ public sealed class Normal : Distribution
     public override Tensor Variance => Scale.Square().BroadcastTo(BatchShapeArray);
 
     /// <inheritdoc/>
-    public override Tensor LogProb(Tensor value)
-    {
-        var z = (value - Loc) / Scale;
-        return (z.Square() * -0.5) - Scale.Log() - ScalarMath.LogSqrtTwoPi;
-    }
+    public override Tensor LogProb(Tensor value) => TensorOps.NormalLogDensity(value, Loc, Scale);
 
     /// <summary>Differential entropy ½ + ½ log 2π + log σ.</summary>
     public override Tensor Entropy() => (Scale.Log() + (0.5 + ScalarMath.LogSqrtTwoPi)).BroadcastTo(BatchShapeArray);

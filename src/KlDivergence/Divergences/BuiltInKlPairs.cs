@@ -15,5 +15,21 @@ internal static class BuiltInKlPairs
         registry.Register<MultivariateNormalDiag, MultivariateNormalDiag>(MultivariateNormalKl.DiagDiag);
         registry.Register<Categorical, Categorical>(CategoricalKl.CategoricalCategorical);
         registry.Register<Independent, Independent>((p, q) => IndependentKl.IndependentIndependent(p, q, registry));
+        registry.Register<OneHotCategorical, OneHotCategorical>(StructuredKl.OneHotOneHot);
+        registry.Register<LowRankMultivariateNormal, LowRankMultivariateNormal>(StructuredKl.LowRankLowRank);
+        registry.Register<LowRankMultivariateNormal, MultivariateNormal>(StructuredKl.LowRankFull);
+        registry.Register<MultivariateNormal, LowRankMultivariateNormal>(StructuredKl.FullLowRank);
+        registry.Register<TransformedDistribution, TransformedDistribution>((p, q) => StructuredKl.TransformedTransformed(p, q, registry));
+
+        // Univariate families (issue "Breadth"): every pair PyTorch 1.13 registers among them, plus Normal–Laplace.
+        foreach (var register in new Action<KlRegistry>[]
+        {
+            NormalCrossKl.Register, ExponentialKl.Register, GammaKl.Register, BetaKl.Register, UniformKl.Register,
+            LaplaceKl.Register, CauchyKl.Register, GumbelKl.Register, HalfNormalKl.Register, ParetoKl.Register,
+            BernoulliKl.Register, ContinuousBernoulliKl.Register, GeometricKl.Register, BinomialKl.Register, PoissonKl.Register,
+        })
+        {
+            register(registry);
+        }
     }
 }

@@ -91,6 +91,47 @@ public static class Kl
         return QuadratureKl.Integrate(p, q, absoluteTolerance);
     }
 
+    /// <summary>
+    /// The symmetric (Jeffreys) divergence J(p, q) = KL(p ‖ q) + KL(q ‖ p), each direction by
+    /// <see cref="Divergence(Distribution, Distribution, KlOptions?)"/>; the method reported is the less exact of the two
+    /// and the standard errors add in quadrature.
+    /// </summary>
+    public static KlResult Jeffreys(Distribution p, Distribution q, KlOptions? options = null)
+    {
+        var forward = Divergence(p, q, options);
+        var backward = Divergence(q, p, options);
+        return Combine(forward, backward, 1.0);
+    }
+
+    /// <summary>
+    /// The Jensen–Shannon divergence JS(p, q) = ½ KL(p ‖ m) + ½ KL(q ‖ m) with m = ½(p + q) (Lin 1991): symmetric,
+    /// finite (at most log 2) even when the supports differ. The mixture m has no closed-form KL, so each term is
+    /// estimated (quadrature for univariate continuous pairs, else Monte Carlo).
+    /// </summary>
+    public static KlResult JensenShannon(Distribution p, Distribution q, KlOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(q);
+        RequireSameEvent(p, q);
+        var m = new Mixture(Tensor.Vector(0.5, 0.5), [p, q]);
+        var fromP = Divergence(p, m, options);
+        var fromQ = Divergence(q, m, options);
+        return Combine(fromP, fromQ, 0.5);
+    }
+
+    private static KlResult Combine(KlResult a, KlResult b, double weight)
+    {
+        var value = (a.Value + b.Value) * weight;
+        Tensor error;
+        using (Tensor.NoGrad())
+        {
+            error = ((a.StandardError.Square() + b.StandardError.Square()).Sqrt()) * weight;
+        }
+
+        var method = (KlMethod)Math.Max((int)a.Method, (int)b.Method);
+        return new KlResult(value, method, error, a.SampleCount + b.SampleCount);
+    }
+
     private static KlOptions Defaults { get; } = new();
 
     /// <summary>The closed form if one applies; null when none is registered or a composite pair has none.</summary>

@@ -15,12 +15,39 @@ internal static class MonteCarloKl
 
     public static KlResult Estimate(Distribution p, Distribution q, int sampleCount, RandomStream random)
     {
-        if (Tensor.IsGradEnabled && NeedsGradient(p, q))
+        var estimate = Tensor.IsGradEnabled && NeedsGradient(p, q)
+            ? EstimateWithGradient(p, q, sampleCount, random)
+            : EstimateInChunks(p, q, sampleCount, random);
+        return MarkUnnestedSupports(p, q, estimate);
+    }
+
+    /// <summary>
+    /// For univariate pairs, +∞ wherever p's support bounds reach outside q's: the divergence is infinite even
+    /// when no sample happened to land where q has no mass.
+    /// </summary>
+    private static KlResult MarkUnnestedSupports(Distribution p, Distribution q, KlResult estimate)
+    {
+        if (p.EventShapeArray.Length != 0 || q.EventShapeArray.Length != 0)
         {
-            return EstimateWithGradient(p, q, sampleCount, random);
+            return estimate;
         }
 
-        return EstimateInChunks(p, q, sampleCount, random);
+        Tensor outside;
+        using (Tensor.NoGrad())
+        {
+            outside = TensorOps.Maximum(
+                TensorOps.LessThan(p.Support.Lower, q.Support.Lower),
+                TensorOps.GreaterThan(p.Support.Upper, q.Support.Upper));
+        }
+
+        if (!outside.Values.Contains(1.0))
+        {
+            return estimate;
+        }
+
+        var value = TensorOps.Where(outside, double.PositiveInfinity, estimate.Value);
+        var error = TensorOps.Where(outside, 0.0, estimate.StandardError);
+        return new KlResult(value, KlMethod.MonteCarlo, error, estimate.SampleCount);
     }
 
     private static KlResult EstimateWithGradient(Distribution p, Distribution q, int n, RandomStream random)

@@ -48,12 +48,14 @@ internal static class QuadratureKl
                 using var scope = Tensor.NoGrad();
                 var point = Tensor.Scalar(x);
                 double logP = Pick(p.LogProb(point), index);
-                if (double.IsNegativeInfinity(logP))
+                double density = Math.Exp(logP);
+                if (density == 0)
                 {
+                    // p(x) = 0 (or underflows): the term is 0 even where log q(x) = -∞ (0 · ∞ would be NaN).
                     return 0;
                 }
 
-                return Math.Exp(logP) * (logP - Pick(q.LogProb(point), index));
+                return density * (logP - Pick(q.LogProb(point), index));
             }
 
             var breaks = BreakPoints(centre[b], spread[b], pLower[b], pUpper[b]);
@@ -87,13 +89,16 @@ internal static class QuadratureKl
         var flatP = logP.BroadcastTo(Shapes.Broadcast(logP.ShapeArray, logQ.ShapeArray)).Reshape(nodes.Length, batch).Select(1, index);
         var flatQ = logQ.BroadcastTo(Shapes.Broadcast(logP.ShapeArray, logQ.ShapeArray)).Reshape(nodes.Length, batch).Select(1, index);
 
-        // Where p underflows to 0 the term is 0 (0 log 0 = 0), whatever log q is.
-        var dead = TensorOps.EqualTo(flatP, double.NegativeInfinity);
+        // Where p is or underflows to 0 the term is 0 (0 log 0 = 0), whatever log q is.
+        var dead = TensorOps.LessThan(flatP, MinLogDensity);
         var safeP = TensorOps.Where(dead, 0.0, flatP);
         var safeQ = TensorOps.Where(dead, 0.0, flatQ);
         var terms = safeP.Exp() * (safeP - safeQ) * Tensor.FromArray(weights, [weights.Length]);
         return TensorOps.Where(dead, 0.0, terms).Sum();
     }
+
+    /// <summary>Below this log-density, e^x underflows to 0 in double precision.</summary>
+    private const double MinLogDensity = -745.2;
 
     private static double Pick(Tensor t, int index) => t.Length == 1 ? t.Data[0] : t.Data[index];
 

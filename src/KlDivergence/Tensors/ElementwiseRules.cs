@@ -74,13 +74,7 @@ internal static class ElementwiseRules
 
     public static readonly UnaryOp Expm1MinusX = new(
         "expm1_minus_x",
-        static (x, y) =>
-        {
-            for (int i = 0; i < y.Length; i++)
-            {
-                y[i] = ScalarMath.Expm1MinusX(x[i]);
-            }
-        },
+        static (x, y) => ScalarMath.Expm1MinusX(x, y),
         static (x, y, gy, gx) =>
         {
             // d/dx (e^x - 1 - x) = e^x - 1
@@ -95,13 +89,20 @@ internal static class ElementwiseRules
         static (x, y) =>
         {
             // log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}): no overflow for large x, no cancellation for small.
-            TensorPrimitives.Abs(x, y);
-            TensorPrimitives.Negate(y, y);
-            TensorPrimitives.Exp(y, y);
-            ScalarMath.Log1p(y, y);
-            for (int i = 0; i < y.Length; i++)
+            double[] t = System.Buffers.ArrayPool<double>.Shared.Rent(x.Length);
+            try
             {
-                y[i] += Math.Max(x[i], 0.0);
+                var tail = t.AsSpan(0, x.Length);
+                TensorPrimitives.Abs(x, tail);
+                TensorPrimitives.Negate(tail, tail);
+                TensorPrimitives.Exp(tail, tail);
+                ScalarMath.Log1p(tail, y);
+                TensorPrimitives.Max(x, 0.0, tail);
+                TensorPrimitives.Add(y, tail, y);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<double>.Shared.Return(t);
             }
         },
         static (x, y, gy, gx) =>

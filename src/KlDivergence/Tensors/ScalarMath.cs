@@ -76,12 +76,66 @@ internal static class ScalarMath
         return p * x * x;
     }
 
-    /// <summary>Vectorised <see cref="Log1p(double)"/> over a span (the logarithm runs as one vector pass).</summary>
+    /// <summary>
+    /// Vectorised <see cref="Expm1MinusX(double)"/>: e^x - 1 - x from one vector exponential pass, then the
+    /// same Taylor polynomial (Horner, in vector registers) where |x| &lt; ½.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Expm1MinusX(ReadOnlySpan<double> x, Span<double> y)
+    {
+        if (x.Overlaps(y))
+        {
+            for (int k = 0; k < x.Length; k++)
+            {
+                y[k] = Expm1MinusX(x[k]);
+            }
+
+            return;
+        }
+
+        System.Numerics.Tensors.TensorPrimitives.Exp(x, y);
+        int w = System.Numerics.Vector<double>.Count;
+        var one = System.Numerics.Vector<double>.One;
+        var half = new System.Numerics.Vector<double>(0.5);
+        int i = 0;
+        for (; i <= x.Length - w; i += w)
+        {
+            var xv = new System.Numerics.Vector<double>(x.Slice(i, w));
+            var direct = new System.Numerics.Vector<double>(y.Slice(i, w)) - one - xv;
+            var p = ExpTaylorVectors[0];
+            for (int k = 1; k < ExpTaylorVectors.Length; k++)
+            {
+                p = (p * xv) + ExpTaylorVectors[k];
+            }
+
+            var series = p * xv * xv;
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThan(System.Numerics.Vector.Abs(xv), half), series, direct).CopyTo(y.Slice(i, w));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Expm1MinusX(x[i]);
+        }
+    }
+
+    /// <summary>1/17!, 1/16!, ..., 1/2!: the Horner coefficients of (e^x - 1 - x)/x², broadcast into vectors once.</summary>
+    private static readonly System.Numerics.Vector<double>[] ExpTaylorVectors =
+    [.. new[]
+    {
+        1.0 / 355687428096000, 1.0 / 20922789888000, 1.0 / 1307674368000, 1.0 / 87178291200, 1.0 / 6227020800, 1.0 / 479001600,
+        1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5,
+    }.Select(c => new System.Numerics.Vector<double>(c))];
+
+    /// <summary>
+    /// Vectorised <see cref="Log1p(double)"/> over a span (x and y must not overlap): the logarithm of u = 1 + x
+    /// runs as one vector pass, then Goldberg's correction log(u) · x/(u - 1) is applied with vector
+    /// operations (x itself where u - 1 = 0, the logarithm unchanged where u = +∞).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Log1p(ReadOnlySpan<double> x, Span<double> y)
     {
         if (x.Overlaps(y))
         {
-            // The correction needs the original x after y is written: work from a copy.
             double[] copy = System.Buffers.ArrayPool<double>.Shared.Rent(x.Length);
             try
             {
@@ -98,15 +152,23 @@ internal static class ScalarMath
 
         System.Numerics.Tensors.TensorPrimitives.Add(x, 1.0, y);
         System.Numerics.Tensors.TensorPrimitives.Log(y, y);
-        for (int i = 0; i < y.Length; i++)
+        int i = 0;
+        int w = System.Numerics.Vector<double>.Count;
+        var one = System.Numerics.Vector<double>.One;
+        var inf = new System.Numerics.Vector<double>(double.PositiveInfinity);
+        for (; i <= x.Length - w; i += w)
         {
-            double u = 1 + x[i];
-            double d = u - 1;
-            if (d != x[i])
-            {
-                // 1 + x was rounded: correct the logarithm by x / (u - 1) (Goldberg's theorem 4).
-                y[i] = d == 0 ? x[i] : double.IsPositiveInfinity(u) ? u : y[i] * (x[i] / d);
-            }
+            var xv = new System.Numerics.Vector<double>(x.Slice(i, w));
+            var yv = new System.Numerics.Vector<double>(y.Slice(i, w));
+            var u = xv + one;
+            var d = u - one;
+            var corrected = System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.Equals(d, System.Numerics.Vector<double>.Zero), xv, yv * (xv / d));
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.Equals(u, inf), yv, corrected).CopyTo(y.Slice(i, w));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = Log1p(x[i]);
         }
     }
 
@@ -143,7 +205,6 @@ internal static class ScalarMath
         double series = 1 - (z * (1 - (3 * z * (1 - (5 * z)))));
         return (-0.5 * x * x) - Math.Log(-x) - LogSqrtTwoPi + Math.Log(series);
     }
-
 
     /// <summary>
     /// Trigamma ψ₁(x) = d²/dx² log Γ(x): reflection for x &lt; 0 (ψ₁(1-x) + ψ₁(x) = π²/sin²(πx)), upward

@@ -48,6 +48,32 @@ public class KlTests
     }
 
     [Fact]
+    public void LargeBatchesTakeTheChunkedPathAndMatchTheFormula()
+    {
+        // 10 000 pairs (chunked vectorised evaluation), including nearly equal scales where cancellation would show.
+        const int n = 10_000;
+        var m1 = new double[n];
+        var s1 = new double[n];
+        var s2 = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            m1[i] = Math.Sin(i);
+            s1[i] = 1 + (0.5 * Math.Cos(i));
+            s2[i] = i % 3 == 0 ? s1[i] * (1 + 1e-9) : 1.2 + (0.3 * Math.Sin(0.3 * i));
+        }
+
+        var kl = Kl.Exact(new Normal(m1, s1), new Normal(0.25, s2));
+        for (int i = 0; i < n; i += 7)
+        {
+            // Reference: ½Δ² + ½(r² - 1) - log r, r = σ₁/σ₂, with the scale part by its Taylor series ℓ² + ⅔ℓ³ + ⅓ℓ⁴ (ℓ = log r) where the scales nearly agree.
+            double r = s1[i] / s2[i], d = (m1[i] - 0.25) / s2[i];
+            double lr = Math.Log(r);
+            double scalePart = Math.Abs(2 * lr) < 1e-3 ? (lr * lr) + (2.0 / 3 * lr * lr * lr) + (lr * lr * lr * lr / 3) : (0.5 * ((r * r) - 1)) - lr;
+            kl.Values[i].Should().BeApproximately((0.5 * d * d) + scalePart, 1e-13 * Math.Max(1, (0.5 * d * d) + scalePart));
+        }
+    }
+
+    [Fact]
     public void QuadratureAgreesWithTheClosedFormTo1e10()
     {
         var p = new Normal(0.3, 1.7);
@@ -95,6 +121,45 @@ public class KlTests
         Kl.MonteCarlo(p, q, 100_000, new RandomStream(42UL)).ToScalar().Should().Be(r.ToScalar());
         var opts = new KlOptions { Method = KlMethodChoice.MonteCarlo, SampleCount = 5000, Seed = 7 };
         Kl.Divergence(p, q, opts).ToScalar().Should().Be(Kl.Divergence(p, q, opts).ToScalar());
+    }
+
+    [Fact]
+    public void JeffreysAndJensenShannonBetweenDistributionsMatchTheirDefinitions()
+    {
+        // Jeffreys between normals: the two closed forms worked by hand.
+        double kpq = Math.Log(4.0 / 2) + ((4.0 + 1) / 32) - 0.5, kqp = Math.Log(2.0 / 4) + ((16.0 + 1) / 8) - 0.5;
+        var j = Kl.Jeffreys(new Normal(0, 2), new Normal(1, 4));
+        j.Method.Should().Be(KlMethod.ClosedForm);
+        j.ToScalar().Should().BeApproximately(kpq + kqp, 1e-14);
+
+        // Jensen-Shannon of two normals against a Simpson rule worked in the test: ½∫p log(2p/(p+q)) + ½∫q log(2q/(p+q)).
+        static double Phi(double x, double m, double s) => Math.Exp(-0.5 * ((x - m) / s) * ((x - m) / s)) / (s * Math.Sqrt(2 * Math.PI));
+        static double Term(double a, double b) => a == 0 ? 0 : a * Math.Log(2 * a / (a + b));
+        const int panels = 200_000;
+        double lo = -30, hi = 30, h = (hi - lo) / panels, sum = 0;
+        for (int i = 0; i <= panels; i++)
+        {
+            double x = lo + (i * h), w = i == 0 || i == panels ? 1 : i % 2 == 0 ? 2 : 4;
+            double pv = Phi(x, 0, 2), qv = Phi(x, 1, 4);
+            sum += w * 0.5 * (Term(pv, qv) + Term(qv, pv));
+        }
+
+        var js = Kl.JensenShannon(new Normal(0, 2), new Normal(1, 4));
+        js.Method.Should().Be(KlMethod.Quadrature);
+        js.ToScalar().Should().BeApproximately(sum * h / 3, 1e-9);
+
+        // Disjoint supports: JS = log 2 exactly, where KL is infinite.
+        Kl.JensenShannon(new Uniform(0, 1), new Uniform(2, 3)).ToScalar().Should().BeApproximately(Math.Log(2), 1e-9);
+    }
+
+    [Fact]
+    public void MonteCarloReportsInfinityWhenSupportsDoNotNestEvenIfNoSampleShowsIt()
+    {
+        // p = Uniform(-1e-12, 1) puts mass 1e-12 below 0, where Exponential has none: KL = +∞, though 10^4 samples
+        // will almost surely all land in [0, 1).
+        var r = Kl.MonteCarlo(new Uniform(-1e-12, 1), new Exponential(1), 10_000, new RandomStream(1UL));
+        r.ToScalar().Should().Be(double.PositiveInfinity);
+        r.StandardError.ToScalar().Should().Be(0);
     }
 
     [Fact]

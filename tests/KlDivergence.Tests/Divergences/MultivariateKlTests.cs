@@ -48,6 +48,26 @@ public class MultivariateKlTests
     }
 
     [Fact]
+    public void BatchedPairsAgreeWithTheExplicitFormulaWithAndWithoutGradients()
+    {
+        double[,] s1 = { { 2.0, 0.3 }, { 0.3, 1.5 } }, s2 = { { 1.2, -0.4 }, { -0.4, 2.2 } }, s3 = { { 0.7, 0.1 }, { 0.1, 0.9 } };
+        var p = MultivariateNormal.FromCovariance(Tensor.FromArray([0.1, 0.2, -1, 1], [2, 2]), ShapeOps.Stack(0, Tensor.Matrix(s1), Tensor.Matrix(s2)));
+        var q = MultivariateNormal.FromCovariance(Tensor.FromArray([0.5, 0.5, 0, 0], [2, 2]), ShapeOps.Stack(0, Tensor.Matrix(s3), Tensor.Matrix(s1)));
+        double r0 = Reference([0.1, 0.2], s1, [0.5, 0.5], s3), r1 = Reference([-1, 1], s2, [0, 0], s1);
+        var plain = Kl.Exact(p, q);
+        plain.Shape.Should().Equal(2);
+        plain[0].Should().BeApproximately(r0, 1e-12);
+        plain[1].Should().BeApproximately(r1, 1e-12);
+
+        // With a parameter that requires gradients the tensor path runs; same values.
+        var loc = Tensor.FromArray([0.1, 0.2, -1, 1], [2, 2]).RequireGrad();
+        var graphed = Kl.Exact(MultivariateNormal.FromScaleTril(loc, p.ScaleTril), q);
+        graphed.RequiresGrad.Should().BeTrue();
+        graphed[0].Should().BeApproximately(r0, 1e-12);
+        graphed[1].Should().BeApproximately(r1, 1e-12);
+    }
+
+    [Fact]
     public void MonteCarloAgreesWithinFiveStandardErrors()
     {
         var p = MultivariateNormal.FromCovariance(Tensor.Vector(0, 0), Tensor.Matrix(SigmaP));

@@ -110,9 +110,36 @@ public class ElementwiseGradientTests
         var b = GradCheck.RandomValues(12, 2, 0.6, 2.1);
         GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [a, b], [[2, 1, 3], [4, 3]]);
 
+        // Rows of 20 (the row-wise broadcast path): tiled against repeated, and a full tensor against a row.
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [GradCheck.RandomValues(3, 3, 0.5, 2.0), GradCheck.RandomValues(20, 4, 0.6, 2.1)], [[3, 1], [1, 20]]);
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [GradCheck.RandomValues(60, 5, 0.5, 2.0), GradCheck.RandomValues(20, 6, 0.6, 2.1)], [[3, 20], [20]]);
+        GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [GradCheck.RandomValues(40, 7, 0.5, 2.0), GradCheck.RandomValues(60, 8, 0.6, 2.1)], [[2, 1, 20], [3, 20]]);
+
         // A scalar on either side.
         GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [[1.3], b], [[], [4, 3]]);
         GradCheck.Check(t => GradCheck.Project(Binary(name, t[0], t[1])), [a, [0.7]], [[2, 1, 3], [1]]);
+    }
+
+    [Fact]
+    public void FusedNormalLogDensityMatchesTheFormulaAndFiniteDifferencesUnderEveryBroadcast()
+    {
+        // -½((x-μ)/σ)² - log σ - ½ log 2π worked per element.
+        var y = TensorOps.NormalLogDensity(Tensor.Vector(0.5, -1.0), 0.2, Tensor.Vector(1.5, 0.7));
+        y[0].Should().BeApproximately((-0.5 * (0.3 / 1.5) * (0.3 / 1.5)) - Math.Log(1.5) - (0.5 * Math.Log(2 * Math.PI)), 1e-15);
+        y[1].Should().BeApproximately((-0.5 * (1.2 / 0.7) * (1.2 / 0.7)) - Math.Log(0.7) - (0.5 * Math.Log(2 * Math.PI)), 1e-15);
+
+        int[][][] cases =
+        [
+            [[3, 2], [3, 2], [3, 2]], // full
+            [[3, 1], [2], [2]],       // mixture pattern: x repeated, parameters tiled
+            [[3, 2], [], [1]],        // single parameters
+            [[2, 1, 2], [3, 1], [1, 3, 2]], // general: materialised
+        ];
+        foreach (var shapes in cases)
+        {
+            var vals = shapes.Select((s, i) => GradCheck.RandomValues(s.Aggregate(1, (a, b) => a * b), 40 + i, 0.5, 1.5)).ToArray();
+            GradCheck.Check(t => GradCheck.Project(TensorOps.NormalLogDensity(t[0], t[1], t[2])), vals, shapes);
+        }
     }
 
     [Fact]

@@ -13,12 +13,77 @@ internal static class MultivariateNormalKl
     /// </summary>
     public static Tensor FromFactors(Tensor loc1, Tensor scaleTril1, Tensor loc2, Tensor scaleTril2)
     {
+        if (!Tensor.IsGradEnabled || !(loc1.RequiresGrad || scaleTril1.RequiresGrad || loc2.RequiresGrad || scaleTril2.RequiresGrad))
+        {
+            var fused = TryWithoutGraph(loc1, scaleTril1, loc2, scaleTril2);
+            if (fused is not null)
+            {
+                return fused;
+            }
+        }
+
         int d = loc1.Shape[^1];
         var traceTerm = LinearAlgebraOps.TriangularSolve(scaleTril2, scaleTril1).Square().Sum([-2, -1]);
         var difference = (loc2 - loc1).Unsqueeze(-1);
         var mahalanobis = LinearAlgebraOps.TriangularSolve(scaleTril2, difference).Square().Sum([-2, -1]);
         var logDetRatio = scaleTril2.Diagonal().Log().Sum(-1) - scaleTril1.Diagonal().Log().Sum(-1);
         return ((traceTerm + mahalanobis - d) * 0.5) + logDetRatio;
+    }
+
+    /// <summary>
+    /// The same three terms evaluated straight from the factors' arrays with the triangular-solve kernel, one
+    /// batch element at a time, when no gradient is needed and the batch shapes agree (else null): no
+    /// intermediate tensors, which is what makes a single small KL cheap.
+    /// </summary>
+    private static Tensor? TryWithoutGraph(Tensor loc1, Tensor scaleTril1, Tensor loc2, Tensor scaleTril2)
+    {
+        int d = loc1.Shape[^1];
+        int batch = loc1.Length / d;
+        if (scaleTril1.Length != batch * d * d || scaleTril2.Length != batch * d * d || loc2.Length != batch * d
+            || !loc1.Shape.SequenceEqual(loc2.Shape) || !scaleTril1.Shape.SequenceEqual(scaleTril2.Shape))
+        {
+            return null;
+        }
+
+        var l1 = scaleTril1.Values;
+        var l2 = scaleTril2.Values;
+        var m1 = loc1.Values;
+        var m2 = loc2.Values;
+        var solved = new double[d * d];
+        var difference = new double[d];
+        var z = new double[d];
+        var result = new double[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            var f1 = l1.Slice(b * d * d, d * d);
+            var f2 = l2.Slice(b * d * d, d * d);
+            LinearAlgebraOps.SolveKernel(f2, f1, solved, d, d, lower: true, transpose: false);
+            for (int i = 0; i < d; i++)
+            {
+                difference[i] = m2[(b * d) + i] - m1[(b * d) + i];
+            }
+
+            LinearAlgebraOps.SolveKernel(f2, difference, z, d, 1, lower: true, transpose: false);
+            double trace = 0, mahalanobis = 0, logDetRatio = 0;
+            foreach (double v in solved)
+            {
+                trace += v * v;
+            }
+
+            foreach (double v in z)
+            {
+                mahalanobis += v * v;
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                logDetRatio += Math.Log(f2[(i * d) + i]) - Math.Log(f1[(i * d) + i]);
+            }
+
+            result[b] = (0.5 * (trace + mahalanobis - d)) + logDetRatio;
+        }
+
+        return Tensor.FromArray(result, loc1.Shape.AsSpan()[..^1]);
     }
 
     public static Tensor FullFull(MultivariateNormal p, MultivariateNormal q) => FromFactors(p.Loc, p.ScaleTril, q.Loc, q.ScaleTril);

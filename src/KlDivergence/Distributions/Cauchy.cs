@@ -1,0 +1,58 @@
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>
+/// The Cauchy distribution: log p(x) = -log π - log γ - log(1 + ((x - x₀)/γ)²). It has no mean or variance:
+/// <see cref="Mean"/> is NaN and <see cref="Variance"/> is +∞, as in PyTorch.
+/// </summary>
+public sealed class Cauchy : Distribution
+{
+    private const double LogPi = 1.1447298858494001741434273513530587;
+
+    /// <summary>Creates Cauchy(loc, scale).</summary>
+    /// <param name="loc">The location (median) x₀ (finite).</param>
+    /// <param name="scale">The scale (half width at half maximum) γ (positive, finite).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range; the message names it and its value.</exception>
+    public Cauchy(Tensor loc, Tensor scale)
+        : base(ParameterChecks.BroadcastParameters(nameof(Cauchy), loc, nameof(loc), scale, nameof(scale)), [])
+    {
+        Loc = ParameterChecks.Finite(loc, nameof(Cauchy), nameof(loc));
+        Scale = ParameterChecks.Positive(scale, nameof(Cauchy), nameof(scale));
+    }
+
+    /// <summary>The location x₀.</summary>
+    public Tensor Loc { get; }
+
+    /// <summary>The scale γ.</summary>
+    public Tensor Scale { get; }
+
+    /// <inheritdoc/>
+    public override bool HasReparameterizedSample => true;
+
+    /// <summary>Undefined: NaN.</summary>
+    public override Tensor Mean => FamilyHelpers.Full(double.NaN, BatchShapeArray);
+
+    /// <summary>Infinite: +∞.</summary>
+    public override Tensor Variance => FamilyHelpers.Full(double.PositiveInfinity, BatchShapeArray);
+
+    /// <summary>-log π - log γ - log(1 + z²), z = (x - x₀)/γ.</summary>
+    public override Tensor LogProb(Tensor value) => -((value - Loc) / Scale).Square().Log1p() - Scale.Log() - LogPi;
+
+    /// <summary>Differential entropy log(4πγ).</summary>
+    public override Tensor Entropy() => (Scale.Log() + (LogPi + (2 * FamilyHelpers.Log2))).BroadcastTo(BatchShapeArray);
+
+    /// <summary>Reparameterised: x₀ + γ tan(π(U - ½)).</summary>
+    protected override Tensor SampleCore(int count, RandomStream random)
+    {
+        int[] shape = SampleShape(count);
+        var eps = new double[Shapes.Size(shape)];
+        for (int i = 0; i < eps.Length; i++)
+        {
+            eps[i] = Math.Tan(Math.PI * (random.NextOpenDouble() - 0.5));
+        }
+
+        return Loc + (Scale * new Tensor(eps, shape));
+    }
+}

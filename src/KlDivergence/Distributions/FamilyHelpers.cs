@@ -1,0 +1,128 @@
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>
+/// Validation and support masks shared by the univariate families (beyond <see cref="ParameterChecks"/>):
+/// probabilities, counts, ordered bounds, and log-densities that are -∞ outside the support without NaN gradients.
+/// </summary>
+internal static class FamilyHelpers
+{
+    /// <summary>The Euler–Mascheroni constant γ.</summary>
+    public const double EulerGamma = 0.57721566490153286060651209008240243;
+
+    /// <summary>log 2.</summary>
+    public const double Log2 = 0.69314718055994530941723212145817657;
+
+    /// <summary>The shape of a parameter, throwing <see cref="ArgumentNullException"/> naming it when null.</summary>
+    public static int[] ShapeOf(Tensor? value, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        return value.ShapeArray;
+    }
+
+    /// <summary>Every element in [0, 1] (or the open ends excluded as asked).</summary>
+    public static Tensor Probability(Tensor? value, string family, string paramName, bool allowZero, bool allowOne)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        foreach (double v in value.Values)
+        {
+            bool ok = (allowZero ? v >= 0 : v > 0) && (allowOne ? v <= 1 : v < 1);
+            if (!ok)
+            {
+                string range = $"{(allowZero ? "[" : "(")}0, 1{(allowOne ? "]" : ")")}";
+                throw ParameterChecks.Invalid(family, paramName, $"must be in {range}", v);
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>Every element a non-negative whole number.</summary>
+    public static Tensor Count(Tensor? value, string family, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(value, paramName);
+        foreach (double v in value.Values)
+        {
+            if (!(v >= 0) || !double.IsFinite(v) || v != Math.Floor(v))
+            {
+                throw ParameterChecks.Invalid(family, paramName, "must be a non-negative whole number", v);
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// <paramref name="formula"/> at the value where <paramref name="inside"/> is non-zero, -∞ elsewhere. The formula
+    /// sees <paramref name="fill"/> in place of outside values, so neither its value nor its gradient can be NaN there.
+    /// </summary>
+    public static Tensor Masked(Tensor value, Tensor inside, double fill, Func<Tensor, Tensor> formula)
+    {
+        var safe = TensorOps.Where(inside, value, fill);
+        return TensorOps.Where(inside, formula(safe), double.NegativeInfinity);
+    }
+
+    /// <summary>1 where lower ≤ value ≤ upper, else 0 (no gradient).</summary>
+    public static Tensor Between(Tensor value, Tensor lower, Tensor upper) =>
+        TensorOps.GreaterOrEqual(value, lower) * TensorOps.GreaterOrEqual(upper, value);
+
+    /// <summary>1 where the value is a whole number in [0, upper] (upper broadcastable; +∞ for no bound), else 0.</summary>
+    public static Tensor WholeNumberMask(Tensor value, Tensor upper)
+    {
+        var whole = new double[value.Length];
+        for (int i = 0; i < whole.Length; i++)
+        {
+            double v = value.Data[i];
+            whole[i] = v >= 0 && double.IsFinite(v) && v == Math.Floor(v) ? 1 : 0;
+        }
+
+        return new Tensor(whole, value.ShapeArray) * TensorOps.GreaterOrEqual(upper, value);
+    }
+
+    /// <summary>x log x with 0 log 0 = 0 (value and gradient finite at 0).</summary>
+    public static Tensor XLogX(Tensor x)
+    {
+        var zero = TensorOps.EqualTo(x, 0.0);
+        var safe = TensorOps.Where(zero, 1.0, x);
+        return TensorOps.Where(zero, 0.0, safe * safe.Log());
+    }
+
+    /// <summary>x log y with 0 log y = 0 whatever y (value and gradient finite where x = 0).</summary>
+    public static Tensor XLogY(Tensor x, Tensor y)
+    {
+        var zero = TensorOps.EqualTo(x, 0.0);
+        var safeY = TensorOps.Where(zero, 1.0, y);
+        return TensorOps.Where(zero, 0.0, x * safeY.Log());
+    }
+
+    /// <summary>log x with log 0 = -∞ and a zero (not NaN) gradient there.</summary>
+    public static Tensor SafeLog(Tensor x)
+    {
+        var zero = TensorOps.EqualTo(x, 0.0);
+        return TensorOps.Where(zero, double.NegativeInfinity, TensorOps.Where(zero, 1.0, x).Log());
+    }
+
+    /// <summary>A tensor of the given value and shape.</summary>
+    public static Tensor Full(double value, int[] shape) => Tensor.Full(value, shape);
+
+    /// <summary>
+    /// -Σₖ p(k) log p(k) over k = 0..<paramref name="maxCount"/> for a discrete family (0 log 0 = 0), batch-shaped and
+    /// differentiable in the parameters. Exact when the support lies in that range; else the tail must be negligible.
+    /// </summary>
+    public static Tensor EntropyBySum(Distribution d, int maxCount)
+    {
+        int rank = d.BatchShapeArray.Length;
+        var ks = new double[maxCount + 1];
+        for (int k = 0; k <= maxCount; k++)
+        {
+            ks[k] = k;
+        }
+
+        int[] shape = [maxCount + 1, .. Enumerable.Repeat(1, rank)];
+        var logP = d.LogProb(Tensor.FromArray(ks, shape)).BroadcastTo([maxCount + 1, .. d.BatchShapeArray]);
+        var dead = TensorOps.EqualTo(logP, double.NegativeInfinity);
+        var safe = TensorOps.Where(dead, 0.0, logP);
+        return -TensorOps.Where(dead, 0.0, safe.Exp() * safe).Sum(0);
+    }
+}

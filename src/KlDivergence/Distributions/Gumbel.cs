@@ -1,0 +1,53 @@
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>
+/// The Gumbel (type I extreme value, maximum) distribution: log p(x) = -(z + e^{-z}) - log β with z = (x - μ)/β.
+/// </summary>
+public sealed class Gumbel : Distribution
+{
+    /// <summary>Creates Gumbel(loc, scale).</summary>
+    /// <param name="loc">The location (mode) μ (finite).</param>
+    /// <param name="scale">The scale β (positive, finite).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range; the message names it and its value.</exception>
+    public Gumbel(Tensor loc, Tensor scale)
+        : base(ParameterChecks.BroadcastParameters(nameof(Gumbel), loc, nameof(loc), scale, nameof(scale)), [])
+    {
+        Loc = ParameterChecks.Finite(loc, nameof(Gumbel), nameof(loc));
+        Scale = ParameterChecks.Positive(scale, nameof(Gumbel), nameof(scale));
+    }
+
+    /// <summary>The location μ.</summary>
+    public Tensor Loc { get; }
+
+    /// <summary>The scale β.</summary>
+    public Tensor Scale { get; }
+
+    /// <inheritdoc/>
+    public override bool HasReparameterizedSample => true;
+
+    /// <summary>μ + βγ (γ the Euler–Mascheroni constant).</summary>
+    public override Tensor Mean => (Loc + (Scale * FamilyHelpers.EulerGamma)).BroadcastTo(BatchShapeArray);
+
+    /// <summary>π²β²/6.</summary>
+    public override Tensor Variance => (Scale.Square() * (Math.PI * Math.PI / 6)).BroadcastTo(BatchShapeArray);
+
+    /// <summary>-(z + e^{-z}) - log β, z = (x - μ)/β.</summary>
+    public override Tensor LogProb(Tensor value)
+    {
+        var z = (value - Loc) / Scale;
+        return -(z + (-z).Exp()) - Scale.Log();
+    }
+
+    /// <summary>Differential entropy log β + γ + 1.</summary>
+    public override Tensor Entropy() => (Scale.Log() + (FamilyHelpers.EulerGamma + 1)).BroadcastTo(BatchShapeArray);
+
+    /// <summary>exp(-e^{-z}).</summary>
+    public override Tensor Cdf(Tensor value) => (-(-(value - Loc) / Scale).Exp()).Exp();
+
+    /// <summary>Reparameterised: μ - β log(-log U).</summary>
+    protected override Tensor SampleCore(int count, RandomStream random) =>
+        Loc - (Scale * (-StandardNoise.Uniform(random, SampleShape(count)).Log()).Log());
+}

@@ -1,0 +1,62 @@
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>The Laplace (double exponential) distribution: log p(x) = -|x - μ|/b - log 2b.</summary>
+public sealed class Laplace : Distribution
+{
+    /// <summary>Creates Laplace(loc, scale).</summary>
+    /// <param name="loc">The location μ (finite).</param>
+    /// <param name="scale">The scale b (positive, finite).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range; the message names it and its value.</exception>
+    public Laplace(Tensor loc, Tensor scale)
+        : base(ParameterChecks.BroadcastParameters(nameof(Laplace), loc, nameof(loc), scale, nameof(scale)), [])
+    {
+        Loc = ParameterChecks.Finite(loc, nameof(Laplace), nameof(loc));
+        Scale = ParameterChecks.Positive(scale, nameof(Laplace), nameof(scale));
+    }
+
+    /// <summary>The location μ.</summary>
+    public Tensor Loc { get; }
+
+    /// <summary>The scale b.</summary>
+    public Tensor Scale { get; }
+
+    /// <inheritdoc/>
+    public override bool HasReparameterizedSample => true;
+
+    /// <summary>μ.</summary>
+    public override Tensor Mean => Loc.BroadcastTo(BatchShapeArray);
+
+    /// <summary>2b².</summary>
+    public override Tensor Variance => (Scale.Square() * 2.0).BroadcastTo(BatchShapeArray);
+
+    /// <summary>-|x - μ|/b - log 2b.</summary>
+    public override Tensor LogProb(Tensor value) => -((value - Loc).Abs() / Scale) - (Scale * 2.0).Log();
+
+    /// <summary>Differential entropy 1 + log 2b.</summary>
+    public override Tensor Entropy() => ((Scale * 2.0).Log() + 1.0).BroadcastTo(BatchShapeArray);
+
+    /// <summary>½e^{-|z|} for z = (x - μ)/b &lt; 0, else 1 - ½e^{-|z|}.</summary>
+    public override Tensor Cdf(Tensor value)
+    {
+        var z = (value - Loc) / Scale;
+        var half = (-z.Abs()).Exp() * 0.5;
+        return TensorOps.Where(TensorOps.LessThan(z, 0.0), half, 1.0 - half);
+    }
+
+    /// <summary>Reparameterised: μ + bε with ε = -sign(u) log(1 - 2|u|), u ~ Uniform(-½, ½).</summary>
+    protected override Tensor SampleCore(int count, RandomStream random)
+    {
+        int[] shape = SampleShape(count);
+        var eps = new double[Shapes.Size(shape)];
+        for (int i = 0; i < eps.Length; i++)
+        {
+            double u = random.NextOpenDouble() - 0.5;
+            eps[i] = -Math.CopySign(ScalarMath.Log1p(-2 * Math.Abs(u)), u);
+        }
+
+        return Loc + (Scale * new Tensor(eps, shape));
+    }
+}
