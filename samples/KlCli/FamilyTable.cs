@@ -1,0 +1,48 @@
+using KlDivergence.Distributions;
+
+namespace KlDivergence.Cli;
+
+/// <summary>
+/// The SPEC table: one entry per family this build of the library has, with the parameter names of CLI.md.
+/// Adding a family is adding one line. Families of CLI.md the library does not have are left out, so
+/// <c>kl families</c> does not list them and a request naming them is answered "unknown family".
+/// </summary>
+internal static class FamilyTable
+{
+    public static IReadOnlyList<FamilyEntry> All { get; } =
+    [
+        new("Normal", ["loc", "scale"], a => new Normal(a.Tensor("loc"), a.Tensor("scale"))),
+        new("Laplace", ["loc", "scale"], a => new Laplace(a.Tensor("loc"), a.Tensor("scale"))),
+        new("Cauchy", ["loc", "scale"], a => new Cauchy(a.Tensor("loc"), a.Tensor("scale"))),
+        new("Gumbel", ["loc", "scale"], a => new Gumbel(a.Tensor("loc"), a.Tensor("scale"))),
+        new("LogNormal", ["loc", "scale"], a => new LogNormal(a.Tensor("loc"), a.Tensor("scale"))),
+        new("HalfNormal", ["scale"], a => new HalfNormal(a.Tensor("scale"))),
+        new("Exponential", ["rate"], a => new Exponential(a.Tensor("rate"))),
+        new("Gamma", ["concentration", "rate"], a => new Gamma(a.Tensor("concentration"), a.Tensor("rate"))),
+        new("Beta", ["concentration1", "concentration0"], a => new Beta(a.Tensor("concentration1"), a.Tensor("concentration0"))),
+        new("Uniform", ["low", "high"], a => new Uniform(a.Tensor("low"), a.Tensor("high"))),
+        new("Pareto", ["scale", "alpha"], a => new Pareto(a.Tensor("scale"), a.Tensor("alpha"))),
+        new("Bernoulli", ["probs"], a => new Bernoulli(a.Tensor("probs"))),
+        new("ContinuousBernoulli", ["probs"], a => new ContinuousBernoulli(a.Tensor("probs"))),
+        new("Geometric", ["probs"], a => new Geometric(a.Tensor("probs"))),
+        new("Binomial", ["totalCount", "probs"], a => new Binomial(a.Tensor("totalCount"), a.Tensor("probs"))),
+        new("Poisson", ["rate"], a => new Poisson(a.Tensor("rate"))),
+        new("Categorical", ["probs", "logits"], a => a.Has("probs") ? new Categorical(a.Tensor("probs")) : Categorical.FromLogits(a.Tensor("logits")), [["probs", "logits"]]),
+        new("OneHotCategorical", ["probs", "logits"], a => a.Has("probs") ? new OneHotCategorical(a.Tensor("probs")) : OneHotCategorical.FromLogits(a.Tensor("logits")), [["probs", "logits"]]),
+        new(
+            "MultivariateNormal",
+            ["loc", "covarianceMatrix", "scaleTril", "precisionMatrix"],
+            a => a.Has("covarianceMatrix") ? MultivariateNormal.FromCovariance(a.Tensor("loc"), a.Tensor("covarianceMatrix"))
+                : a.Has("scaleTril") ? MultivariateNormal.FromScaleTril(a.Tensor("loc"), a.Tensor("scaleTril"))
+                : MultivariateNormal.FromPrecision(a.Tensor("loc"), a.Tensor("precisionMatrix")),
+            [["covarianceMatrix", "scaleTril", "precisionMatrix"]]),
+        new("MultivariateNormalDiag", ["loc", "scaleDiag"], a => new MultivariateNormalDiag(a.Tensor("loc"), a.Tensor("scaleDiag"))),
+        new("LowRankMultivariateNormal", ["loc", "covFactor", "covDiag"], a => new LowRankMultivariateNormal(a.Tensor("loc"), a.Tensor("covFactor"), a.Tensor("covDiag"))),
+        new("MixtureSameFamily", ["mixture", "components"], a => new MixtureSameFamily(CategoricalSpec(a, "mixture"), a.Spec("components"))),
+        new("Mixture", ["weights", "components"], a => new Mixture(a.Tensor("weights"), a.Specs("components"))),
+        new("Independent", ["baseDistribution", "reinterpretedBatchDims"], a => new Independent(a.Spec("baseDistribution"), a.Integer("reinterpretedBatchDims"))),
+    ];
+
+    private static Categorical CategoricalSpec(SpecArguments a, string name) =>
+        a.Spec(name) as Categorical ?? throw new RequestException($"{a.Path}.{name}: must be a Categorical SPEC");
+}

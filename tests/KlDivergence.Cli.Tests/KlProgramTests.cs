@@ -1,0 +1,254 @@
+using System.Text.Json;
+using KlDivergence.Cli;
+using KlDivergence.Divergences;
+
+namespace KlDivergence.Cli.Tests;
+
+public class KlProgramTests
+{
+    private const string N02 = """{"family":"Normal","loc":0,"scale":2}""";
+    private const string N14 = """{"family":"Normal","loc":1,"scale":4}""";
+
+    private static readonly double NormalClosedForm = Math.Log(2) + 5.0 / 32 - 0.5;
+
+    private static (int Code, string[] Lines, string Err) Run(string stdin, params string[] args)
+    {
+        using var input = new StringReader(stdin);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = KlProgram.Run(args, input, output, error);
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        return (code, lines, error.ToString());
+    }
+
+    private static JsonElement Json(string line) => JsonDocument.Parse(line).RootElement.Clone();
+
+    private static JsonElement Divergence(params string[] extra)
+    {
+        var (code, lines, _) = Run("", ["divergence", "--p", N02, "--q", N14, .. extra]);
+        code.Should().Be(0);
+        lines.Should().ContainSingle();
+        return Json(lines[0]);
+    }
+
+    [Fact]
+    public void Single_request_gives_the_normal_closed_form()
+    {
+        var result = Divergence();
+        result.GetProperty("value").GetDouble().Should().BeApproximately(NormalClosedForm, 1e-15);
+        result.GetProperty("method").GetString().Should().Be("closed-form");
+        result.GetProperty("standardError").GetDouble().Should().Be(0);
+        result.GetProperty("samples").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
+    public void Value_is_printed_round_trippable()
+    {
+        var (_, lines, _) = Run("", "divergence", "--p", N02, "--q", N14);
+        double value = Json(lines[0]).GetProperty("value").GetDouble();
+        value.Should().Be(Kl.Divergence(new Distributions.Normal(0.0, 2.0), new Distributions.Normal(1.0, 4.0)).ToScalar());
+    }
+
+    [Fact]
+    public void Normal_versus_mixture_uses_quadrature_under_auto()
+    {
+        string q = """{"family":"MixtureSameFamily","mixture":{"family":"Categorical","probs":[0.3,0.7]},"components":{"family":"Normal","loc":[-1,1],"scale":[1,0.5]}}""";
+        var (code, lines, _) = Run("", "divergence", "--p", N02, "--q", q, "--method", "auto");
+        code.Should().Be(0);
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("quadrature");
+        result.GetProperty("value").GetDouble().Should().BePositive();
+    }
+
+    [Fact]
+    public void Monte_carlo_is_reproducible_and_near_the_closed_form()
+    {
+        var first = Divergence("--method", "monte-carlo", "--samples", "20000", "--seed", "7");
+        var second = Divergence("--method", "monte-carlo", "--samples", "20000", "--seed", "7");
+        first.GetRawText().Should().Be(second.GetRawText());
+        first.GetProperty("method").GetString().Should().Be("monte-carlo");
+        first.GetProperty("samples").GetInt32().Should().Be(20000);
+        double se = first.GetProperty("standardError").GetDouble();
+        se.Should().BePositive();
+        first.GetProperty("value").GetDouble().Should().BeApproximately(NormalClosedForm, 5 * se);
+    }
+
+    [Fact]
+    public void Batch_answers_every_line_and_continues_after_a_bad_one()
+    {
+        string stdin = string.Join('\n',
+            $$"""{"p":{{N02}},"q":{{N14}}}""",
+            """{"p":{"family":"Normal","loc":0,"scale":-1},"q":{"family":"Normal","loc":0,"scale":1}}""",
+            $$"""{"p":{{N14}},"q":{{N02}},"method":"closed-form"}""") + "\n";
+        var (code, lines, _) = Run(stdin, "batch");
+        code.Should().Be(0);
+        lines.Should().HaveCount(3);
+        Json(lines[0]).GetProperty("value").GetDouble().Should().BeApproximately(NormalClosedForm, 1e-15);
+        Json(lines[1]).GetProperty("error").GetString().Should().Be("Normal: scale must be positive and finite, got -1");
+        Json(lines[2]).GetProperty("method").GetString().Should().Be("closed-form");
+    }
+
+    [Theory]
+    [InlineData("not json", "malformed JSON")]
+    [InlineData("""{"p":{"family":"Normal","loc":0,"scale":1}}""", "missing field 'q'")]
+    [InlineData("""{"p":{"family":"Normal","loc":0,"scale":1},"q":{"family":"Normal","loc":0,"scale":1},"sample":5}""", "unknown field 'sample'")]
+    [InlineData("""{"p":{"family":"Normal","loc":0,"scal":1},"q":{"family":"Normal","loc":0,"scale":1}}""", "p: unknown parameter 'scal' for Normal")]
+    [InlineData("""{"p":{"family":"Normal","loc":0},"q":{"family":"Normal","loc":0,"scale":1}}""", "p: missing parameter 'scale' for Normal")]
+    [InlineData("""{"p":{"family":"Normal","loc":0,"scale":1},"q":{"family":"Normal","loc":"x","scale":1}}""", "q.loc: expected a number")]
+    [InlineData("""{"p":{"family":"Normal","loc":[[0,1],[2]],"scale":1},"q":{"family":"Normal","loc":0,"scale":1}}""", "p.loc: ragged array")]
+    [InlineData("""{"p":{"family":"Categorical","probs":[0.5,0.5],"logits":[0,0]},"q":{"family":"Categorical","probs":[0.5,0.5]}}""", "exactly one of probs, logits")]
+    [InlineData("""{"p":{"family":"Normal","loc":0,"scale":1},"q":{"family":"Normal","loc":0,"scale":1},"method":"exact"}""", "method: expected one of")]
+    [InlineData("""{"p":{"family":"NoSuchThing","loc":0},"q":{"family":"Normal","loc":0,"scale":1}}""", "unknown family 'NoSuchThing'; see kl families")]
+    [InlineData("""{"p":{"family":"Categorical","probs":[0.5,0.5]},"q":{"family":"Categorical","probs":[0.5,0.5]},"method":"quadrature"}""", "Quadrature needs univariate continuous distributions")]
+    public void Bad_requests_get_an_error_naming_the_problem(string line, string expected)
+    {
+        var (code, lines, _) = Run(line + "\n", "batch");
+        code.Should().Be(0);
+        lines.Should().ContainSingle();
+        string error = Json(lines[0]).GetProperty("error").GetString()!;
+        error.Should().Contain(expected);
+        error.Should().NotContain("(Parameter '");
+    }
+
+    [Fact]
+    public void Family_absent_from_this_build_is_unknown()
+    {
+        var (_, lines, _) = Run("""{"p":{"family":"Dirichlet","concentration":[1,1]},"q":{"family":"Normal","loc":0,"scale":1}}""" + "\n", "batch");
+        Json(lines[0]).GetProperty("error").GetString().Should().Be("unknown family 'Dirichlet'; see kl families");
+    }
+
+    [Fact]
+    public void Batched_parameter_gives_an_array_value()
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", """{"family":"Normal","loc":[0,1,2],"scale":1}""", "--q", """{"family":"Normal","loc":0,"scale":1}""");
+        code.Should().Be(0);
+        var result = Json(lines[0]);
+        result.GetProperty("value").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(0.0, 0.5, 2.0);
+        result.GetProperty("standardError").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(0.0, 0.0, 0.0);
+    }
+
+    [Fact]
+    public void Matrix_batch_nests_to_the_batch_shape()
+    {
+        var (_, lines, _) = Run("", "divergence", "--p", """{"family":"Normal","loc":[[0,1],[2,3]],"scale":1}""", "--q", """{"family":"Normal","loc":0,"scale":1}""");
+        var value = Json(lines[0]).GetProperty("value");
+        value.GetArrayLength().Should().Be(2);
+        value[1][1].GetDouble().Should().Be(4.5);
+    }
+
+    [Fact]
+    public void Multivariate_normal_takes_matrices_as_arrays_of_rows()
+    {
+        string p = """{"family":"MultivariateNormal","loc":[0,0],"covarianceMatrix":[[1,0],[0,1]]}""";
+        string q = """{"family":"MultivariateNormalDiag","loc":[1,0],"scaleDiag":[1,1]}""";
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
+        code.Should().Be(0);
+        Json(lines[0]).GetProperty("value").GetDouble().Should().BeApproximately(0.5, 1e-12);
+    }
+
+    [Fact]
+    public void Infinite_value_is_the_string_Infinity()
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", """{"family":"Categorical","probs":[0.5,0.5]}""", "--q", """{"family":"Categorical","probs":[1,0]}""");
+        code.Should().Be(0);
+        lines[0].Should().Contain("\"value\":\"Infinity\"");
+        Json(lines[0]).GetProperty("value").GetString().Should().Be("Infinity");
+    }
+
+    [Fact]
+    public void Invalid_distribution_in_divergence_mode_prints_the_error_and_exits_1()
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", """{"family":"Normal","loc":0,"scale":-1}""", "--q", N14);
+        code.Should().Be(1);
+        lines.Should().Equal("""{"error":"Normal: scale must be positive and finite, got -1"}""");
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("bogus")]
+    [InlineData("divergence", "--p", N02)]
+    [InlineData("divergence", "--p", N02, "--q", N14, "--method", "exact")]
+    [InlineData("divergence", "--p", N02, "--q", N14, "--samples", "ten")]
+    [InlineData("divergence", "--p", N02, "--q", N14, "--seed", "-1")]
+    [InlineData("divergence", "--p", N02, "--q", N14, "--colour", "red")]
+    [InlineData("families", "extra")]
+    public void Bad_usage_exits_2_with_usage_on_stderr(params string[] args)
+    {
+        var (code, lines, err) = Run("", args);
+        code.Should().Be(2);
+        lines.Should().BeEmpty();
+        err.Should().Contain("usage:");
+    }
+
+    [Fact]
+    public void Families_lists_every_table_entry_with_parameters()
+    {
+        var (code, lines, _) = Run("", "families");
+        code.Should().Be(0);
+        var families = lines.Select(Json).ToDictionary(
+            f => f.GetProperty("family").GetString()!,
+            f => f.GetProperty("parameters").EnumerateArray().Select(p => p.GetString()!).ToArray());
+        families["Normal"].Should().Equal("loc", "scale");
+        families["MultivariateNormal"].Should().Contain(["loc", "covarianceMatrix", "scaleTril", "precisionMatrix"]);
+        families["Beta"].Should().Equal("concentration1", "concentration0");
+        families["Binomial"].Should().Equal("totalCount", "probs");
+        families["LowRankMultivariateNormal"].Should().Equal("loc", "covFactor", "covDiag");
+        families.Should().NotContainKey("Dirichlet");
+
+        // Every family in a registered pair can be requested, except the generic TransformedDistribution
+        // (it needs a bijector, which SPECs do not describe; its LogNormal subclass is a family).
+        foreach (var (p, q) in KlRegistry.Default.Pairs)
+        {
+            foreach (var type in new[] { p, q }.Where(t => t.Name != "TransformedDistribution"))
+            {
+                families.Should().ContainKey(type.Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void Pairs_lists_what_the_registry_holds()
+    {
+        var (code, lines, _) = Run("", "pairs");
+        code.Should().Be(0);
+        var listed = lines.Select(Json).Select(j => (j.GetProperty("p").GetString()!, j.GetProperty("q").GetString()!)).ToList();
+        listed.Should().HaveCount(KlRegistry.Default.Pairs.Count);
+        listed.Should().BeEquivalentTo(KlRegistry.Default.Pairs.Select(pair => (pair.P.Name, pair.Q.Name)));
+        listed.Should().Contain(("Normal", "Normal"));
+    }
+
+    [Fact]
+    public void Mixture_of_specs_is_accepted()
+    {
+        string p = """{"family":"Mixture","weights":[0.5,0.5],"components":[{"family":"Normal","loc":-1,"scale":1},{"family":"Normal","loc":1,"scale":1}]}""";
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", """{"family":"Normal","loc":0,"scale":2}""");
+        code.Should().Be(0);
+        Json(lines[0]).GetProperty("method").GetString().Should().Be("quadrature");
+    }
+
+    [Theory]
+    [InlineData("""{"family":"Laplace","loc":0,"scale":1}""", """{"family":"Laplace","loc":1,"scale":2}""")]
+    [InlineData("""{"family":"Gamma","concentration":2,"rate":1}""", """{"family":"Gamma","concentration":3,"rate":2}""")]
+    [InlineData("""{"family":"Beta","concentration1":2,"concentration0":3}""", """{"family":"Beta","concentration1":1,"concentration0":1}""")]
+    [InlineData("""{"family":"Poisson","rate":2}""", """{"family":"Poisson","rate":3}""")]
+    [InlineData("""{"family":"Binomial","totalCount":5,"probs":0.3}""", """{"family":"Binomial","totalCount":5,"probs":0.5}""")]
+    [InlineData("""{"family":"OneHotCategorical","probs":[0.2,0.8]}""", """{"family":"OneHotCategorical","logits":[0,0]}""")]
+    [InlineData("""{"family":"LowRankMultivariateNormal","loc":[0,0],"covFactor":[[1],[0]],"covDiag":[1,1]}""", """{"family":"LowRankMultivariateNormal","loc":[1,0],"covFactor":[[0],[1]],"covDiag":[1,2]}""")]
+    public void Univariate_and_structured_families_answer_in_closed_form(string p, string q)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("closed-form");
+        result.GetProperty("value").GetDouble().Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public void Empty_line_in_batch_gets_an_error_line()
+    {
+        var (code, lines, _) = Run($$"""{"p":{{N02}},"q":{{N14}}}""" + "\n\n", "batch");
+        code.Should().Be(0);
+        lines.Should().HaveCount(2);
+        Json(lines[1]).GetProperty("error").GetString().Should().Contain("empty line");
+    }
+}
