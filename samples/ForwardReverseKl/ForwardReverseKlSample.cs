@@ -1,0 +1,302 @@
+using KlDivergence.Distributions;
+using KlDivergence.Divergences;
+using KlDivergence.Inference;
+using KlDivergence.Optimization;
+using KlDivergence.Random;
+using KlDivergence.Samples.Plotting;
+using KlDivergence.Tensors;
+using static KlDivergence.Samples.ForwardReverseKl.SampleConsole;
+
+namespace KlDivergence.Samples.ForwardReverseKl;
+
+/// <summary>
+/// Reproduces the notebook "forward-backward-kl" (seed 001, TF1 + TensorFlow Probability): a 2-D normal
+/// q = N(m, R Rᵀ) fitted by plain gradient descent (lr 0.1, 20 iterations drawn as a 5 x 4 grid) to
+/// (A) a 2-D Gaussian by the closed-form forward KL(p ‖ q), (A') a 0.8/0.2 mixture of two 2-D Gaussians by
+/// forward KL from samples, which is maximum likelihood and covers both modes, and (B) the same mixture by
+/// reverse KL(q ‖ p) with reparameterised Monte Carlo (1000 samples per step), which seeks one mode.
+/// </summary>
+/// <remarks>
+/// The notebook seeds numpy (555 and 8) to draw p's parameters, the samples of p and q's starting point; numpy's
+/// stream cannot be reproduced here, so every draw comes from <see cref="RandomStream"/> with the same fixed
+/// seeds (555 for part A, 8 for the mixture parts), and the printed numbers are ours, not the notebook's.
+/// </remarks>
+public static class ForwardReverseKlSample
+{
+    private const string Name = "forward-reverse-kl";
+    private const int Iterations = 20;
+
+    /// <summary>Runs the sample.</summary>
+    /// <param name="args"><c>[--quick] [--out DIR]</c>: a reduced run of a few seconds; where the SVG figures go
+    /// (default <c>./figures/forward-reverse-kl</c>).</param>
+    /// <param name="output">Where the report goes; plain text lines unless it is the interactive console.</param>
+    /// <returns>0 on success, 2 on bad arguments.</returns>
+    public static int Run(string[] args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var parsed = SampleArguments.Parse(args, Path.Combine("figures", Name), output);
+        if (parsed is null)
+        {
+            return 2;
+        }
+
+        var console = new SampleConsole(output);
+        Directory.CreateDirectory(parsed.OutputDirectory);
+        var run = new Runner(console, parsed.Quick, parsed.OutputDirectory);
+        console.Line($"Forward and reverse KL ({(parsed.Quick ? "quick" : "full")} run), figures in {parsed.OutputDirectory}");
+        run.ForwardGaussian();
+        run.ForwardMixture();
+        run.ReverseMixture();
+        run.Summary();
+        console.Line("done");
+        return 0;
+    }
+
+    private sealed class Runner(SampleConsole console, bool quick, string dir)
+    {
+        private readonly int gridSize = quick ? 40 : 128;
+        private readonly int extraSteps = quick ? 150 : 1000;
+        private readonly int klSamples = quick ? 20_000 : 200_000;
+        private readonly List<IReadOnlyList<string>> summary = [];
+
+        /// <summary>The notebook's build_p: 0.8 N([0.5, -0.7], [[1, 1], [1, 2]]) + 0.2 N([-2.5, 2.5], [[0.5, 0.1], [0.1, 0.5]]).</summary>
+        private static Mixture BuildP(double mix = 0.8) => new(
+            Tensor.Vector(mix, 1 - mix),
+            [
+                MultivariateNormal.FromCovariance(Tensor.Vector(0.5, -0.7), Tensor.Matrix(new[,] { { 1.0, 1.0 }, { 1.0, 2.0 } })),
+                MultivariateNormal.FromCovariance(Tensor.Vector(-2.5, 2.5), Tensor.Matrix(new[,] { { 0.5, 0.1 }, { 0.1, 0.5 } })),
+            ]);
+
+        /// <summary>q's parameters as the notebook: qm ~ N(0, I₂) and a raw 2 x 2 matrix R ~ N(0, 1), covariance R Rᵀ.</summary>
+        private static (Parameter Mean, Parameter Raw) InitialQ(RandomStream random)
+        {
+            var m = new double[2];
+            var r = new double[4];
+
+            // Redraw a nearly singular R (|det R| < 0.5): gradient descent at lr 0.1 on R then takes steps of
+            // size ~ 0.1 / |det R| and blows q up, which the notebook's numpy draws happened not to do.
+            do
+            {
+                random.FillStandardNormal(m);
+                random.FillStandardNormal(r);
+            }
+            while (Math.Abs((r[0] * r[3]) - (r[1] * r[2])) < 0.5);
+            return (new Parameter(Tensor.Vector(m), name: "q_mean"), new Parameter(Tensor.FromArray(r, [2, 2]), name: "q_raw"));
+        }
+
+        private static double SmallestEigenvalue(double[] a)
+        {
+            double c00 = a[0] * a[0], c01 = a[0] * a[2], c11 = (a[2] * a[2]) + (a[3] * a[3]);
+            double tr = c00 + c11, det = (c00 * c11) - (c01 * c01);
+            return 0.5 * (tr - Math.Sqrt(Math.Max(0, (tr * tr) - (4 * det))));
+        }
+
+        private static MultivariateNormal Q(Tensor mean, Tensor raw) => MultivariateNormal.FromCovariance(mean, raw.MatMul(raw.Transpose()));
+
+        private static MultivariateNormal Q(double[] mean, double[] raw) => Q(Tensor.Vector(mean), Tensor.FromArray(raw, [2, 2]));
+
+        private static double[] Cov(double[] raw) =>
+            [(raw[0] * raw[0]) + (raw[1] * raw[1]), (raw[0] * raw[2]) + (raw[1] * raw[3]), (raw[0] * raw[2]) + (raw[1] * raw[3]), (raw[2] * raw[2]) + (raw[3] * raw[3])];
+
+        private static string Mat(double[] c) => $"[[{F(c[0])}, {F(c[1])}], [{F(c[2])}, {F(c[3])}]]";
+
+        public void ForwardGaussian()
+        {
+            console.Heading("Part A: forward KL(p || q) to a 2-D Gaussian p, closed form, gradient descent lr 0.1");
+
+            // gen_gaussian_params: mean ~ N(0, I) + 0.8, covariance A Aᵀ with A ~ N(0, 1) and A[0, 1] = 0.
+            var random = new RandomStream(555UL);
+            var pm = new double[2];
+            var a = new double[4];
+            // Redrawn until p fits the notebook's plot window [-2.5, 3.5]² (both standard deviations at most 1.5
+            // and the mean inside), as the notebook's draw did, and until its smallest variance is at least 0.4: with a
+            // thinner p, plain gradient descent at lr 0.1 on R overshoots (the curvature grows like 1/λmin).
+            do
+            {
+                random.FillStandardNormal(pm);
+                random.FillStandardNormal(a);
+                pm[0] += 0.8;
+                pm[1] += 0.8;
+                a[1] = 0;
+            }
+            while (Math.Abs(a[0]) > 1.5 || ((a[2] * a[2]) + (a[3] * a[3])) > 2.25 || SmallestEigenvalue(a) < 0.4
+                || pm.Any(v => v < -1.5 || v > 2.5));
+            double[] pc = [a[0] * a[0], a[0] * a[2], a[0] * a[2], (a[2] * a[2]) + (a[3] * a[3])];
+            var p = MultivariateNormal.FromCovariance(Tensor.Vector(pm), Tensor.FromArray(pc, [2, 2]));
+            var sample = p.Sample(1000, random);
+            var (mean, raw) = InitialQ(random);
+            console.Line($"A p mean = {Vec(pm)}, p covariance = {Mat(pc)}");
+
+            double[] lim = [-2.5, 3.5, -2.5, 3.5];
+            SaveTarget(p, sample, lim, "a-gaussian-target.svg");
+
+            // The notebook's loss ½(log det Σq + tr(Σq⁻¹ Σp) + (μp - μq)ᵀ Σq⁻¹ (μp - μq)) is KL(p ‖ q) up to constants.
+            Tensor Loss() => Kl.Exact(p, Q(mean.Value, raw.Value));
+            var trace = console.Fit("A forward KL, SGD(0.1)", Iterations, cb => Minimizer.Minimize(Loss, [mean, raw], Options(Iterations, cb)));
+            SaveGrid(trace, sample, lim, "a-gaussian-forward.svg", "Part A: forward KL to a Gaussian");
+            double kl20 = KlOf(p, mean, raw, reverse: false).Value;
+            console.Key("A KL(p||q) start", trace.Losses[0]);
+            console.Key("A KL(p||q) after 20", kl20);
+            console.Line($"A q after 20: mean = {Vec(mean.ToArray())}, covariance = {Mat(Cov(raw.ToArray()))}");
+
+            var more = console.Fit($"A continued, {extraSteps} steps", extraSteps, cb => Minimizer.Minimize(Loss, [mean, raw], Options(extraSteps, cb)));
+            var m = mean.ToArray();
+            double klEnd = KlOf(p, mean, raw, reverse: false).Value;
+            console.Key("A KL(p||q) final", klEnd, "G4", $"after {Iterations + extraSteps} steps");
+            console.Key("A final mean[0]", m[0], note: $"p {F(pm[0])}");
+            console.Key("A final mean[1]", m[1], note: $"p {F(pm[1])}");
+            console.Line($"A final covariance = {Mat(Cov(raw.ToArray()))} (p {Mat(pc)})");
+            summary.Add(["A forward, Gaussian p", F(kl20), F(klEnd, "G4"), Vec(m), Mat(Cov(raw.ToArray()))]);
+            _ = more;
+        }
+
+        public void ForwardMixture()
+        {
+            console.Heading("Part A': forward KL to the 0.8/0.2 mixture from 1000 samples = maximum likelihood (mode-covering)");
+            var random = new RandomStream(8UL);
+            var p = BuildP();
+            var sample = p.Sample(1000, random);
+            var (mean, raw) = InitialQ(random);
+            double[] lim = [-4, 4, -4, 4];
+            SaveTarget(p, sample, lim, "mixture-target.svg");
+
+            // loss = -E_sample[log q(x)]: forward KL(p ‖ q) up to p's entropy.
+            Tensor Loss() => -Q(mean.Value, raw.Value).LogProb(sample).Mean();
+            var trace = console.Fit("A' forward KL (ML), SGD(0.1)", Iterations, cb => Minimizer.Minimize(Loss, [mean, raw], Options(Iterations, cb)));
+            SaveGrid(trace, sample, lim, "mixture-forward.svg", "Part A': forward KL to the mixture (maximum likelihood)");
+            var kl20 = KlOf(p, mean, raw, reverse: false);
+            console.Key("FWD KL(p||q) after 20", kl20.Value, note: $"Monte Carlo, SE {F(kl20.Se)}");
+            console.Line($"FWD q after 20: mean = {Vec(mean.ToArray())}, covariance = {Mat(Cov(raw.ToArray()))}");
+
+            console.Fit($"A' continued, {extraSteps} steps", extraSteps, cb => Minimizer.Minimize(Loss, [mean, raw], Options(extraSteps, cb)));
+            var klEnd = KlOf(p, mean, raw, reverse: false);
+            var m = mean.ToArray();
+
+            // The forward-KL optimum over all Gaussians matches p's moments: mean Σ wᵢμᵢ, covariance Σ wᵢ(Σᵢ + μᵢμᵢᵀ) - μμᵀ.
+            double[] pMean = [(0.8 * 0.5) + (0.2 * -2.5), (0.8 * -0.7) + (0.2 * 2.5)];
+            double[] second =
+            [
+                (0.8 * (1.0 + 0.25)) + (0.2 * (0.5 + 6.25)),
+                (0.8 * (1.0 - 0.35)) + (0.2 * (0.1 - 6.25)),
+                (0.8 * (1.0 - 0.35)) + (0.2 * (0.1 - 6.25)),
+                (0.8 * (2.0 + 0.49)) + (0.2 * (0.5 + 6.25)),
+            ];
+            double[] pCov = [second[0] - (pMean[0] * pMean[0]), second[1] - (pMean[0] * pMean[1]), second[2] - (pMean[0] * pMean[1]), second[3] - (pMean[1] * pMean[1])];
+            console.Key("FWD KL(p||q) final", klEnd.Value, note: $"Monte Carlo, SE {F(klEnd.Se)}, after {Iterations + extraSteps} steps");
+            console.Key("FWD final mean[0]", m[0], note: $"sample mean {F(SampleMean(sample)[0])}, p mean {F(pMean[0])}");
+            console.Key("FWD final mean[1]", m[1], note: $"sample mean {F(SampleMean(sample)[1])}, p mean {F(pMean[1])}");
+            console.Line($"FWD final covariance = {Mat(Cov(raw.ToArray()))} (p's covariance {Mat(pCov)})");
+            summary.Add(["A' forward, mixture p", F(kl20.Value), F(klEnd.Value), Vec(m), Mat(Cov(raw.ToArray()))]);
+        }
+
+        public void ReverseMixture()
+        {
+            console.Heading("Part B: reverse KL(q || p) to the mixture, reparameterised Monte Carlo, 1000 samples (mode-seeking)");
+            var random = new RandomStream(8UL);
+            var p = BuildP();
+            var sample = p.Sample(1000, random);
+
+            // The notebook draws q's start after the forward part's; we skip that draw the same way.
+            _ = InitialQ(random);
+            var (mean, raw) = InitialQ(random);
+            double[] lim = [-4, 4, -4, 4];
+            MinimizeTrace Fit(int steps, ulong seed, Action<MinimizeProgress>? cb) => KlFitting.Reverse(
+                p, () => Q(mean.Value, raw.Value), [mean, raw], Options(steps, cb), sampleCount: 1000, seed: seed);
+            var trace = console.Fit("B reverse KL, SGD(0.1)", Iterations, cb => Fit(Iterations, 11, cb));
+            SaveGrid(trace, sample, lim, "mixture-reverse.svg", "Part B: reverse KL to the mixture");
+            var kl20 = KlOf(p, mean, raw, reverse: true);
+            console.Key("REV KL(q||p) after 20", kl20.Value, note: $"Monte Carlo, SE {F(kl20.Se)}");
+            console.Line($"REV q after 20: mean = {Vec(mean.ToArray())}, covariance = {Mat(Cov(raw.ToArray()))}");
+
+            console.Fit($"B continued, {extraSteps} steps", extraSteps, cb => Fit(extraSteps, 12, cb));
+            var klEnd = KlOf(p, mean, raw, reverse: true);
+            var m = mean.ToArray();
+            console.Key("REV KL(q||p) final", klEnd.Value, note: $"Monte Carlo, SE {F(klEnd.Se)}, after {Iterations + extraSteps} steps");
+            console.Key("REV final mean[0]", m[0], note: "the major mode is at 0.5");
+            console.Key("REV final mean[1]", m[1], note: "the major mode is at -0.7");
+            console.Line($"REV final covariance = {Mat(Cov(raw.ToArray()))} (major component [[1, 1], [1, 2]])");
+            summary.Add(["B reverse, mixture p", F(kl20.Value), F(klEnd.Value), Vec(m), Mat(Cov(raw.ToArray()))]);
+        }
+
+        public void Summary() => console.Table(
+            "Final fits (forward KL(p||q) for A and A', reverse KL(q||p) for B)",
+            ["fit", "KL after 20 iterations", $"KL after {Iterations + extraSteps}", "q mean", "q covariance"],
+            summary);
+
+        private static MinimizeOptions Options(int steps, Action<MinimizeProgress>? cb) =>
+            new(Optimizers.Sgd(0.1)) { MaxSteps = steps, TraceEvery = 1, Callback = cb };
+
+        private (double Value, double Se) KlOf(Distribution p, Parameter mean, Parameter raw, bool reverse)
+        {
+            var q = Q(mean.ToArray(), raw.ToArray());
+            var (a, b) = reverse ? ((Distribution)q, p) : (p, q);
+            var result = Kl.Divergence(a, b, new KlOptions { SampleCount = klSamples, Seed = 99 });
+            return (result.ToScalar(), result.StandardError.ToScalar());
+        }
+
+        private static double[] SampleMean(Tensor sample)
+        {
+            using var scope = Tensor.NoGrad();
+            return sample.Mean(0).ToArray();
+        }
+
+        private void SaveTarget(Distribution p, Tensor sample, double[] lim, string file)
+        {
+            var fig = new Figure(1, 2, 900, 450);
+            DrawPanel(fig[0, 0], p, null, lim, "p(x)");
+            DrawPanel(fig[0, 1], null, sample, lim, "1000 samples of p (200 shown)");
+            Save(fig, file);
+        }
+
+        /// <summary>The notebook's 5 x 4 grid: panel k shows q before iteration k over the samples of p.</summary>
+        private void SaveGrid(MinimizeTrace trace, Tensor sample, double[] lim, string file, string title)
+        {
+            var fig = new Figure(5, 4, 960, 1200) { Title = title };
+            for (int k = 0; k < Iterations; k++)
+            {
+                var values = trace.Snapshots[k].Values;
+                DrawPanel(fig[k / 4, k % 4], Q(values[0], values[1]), sample, lim, $"iter: {k}");
+            }
+
+            Save(fig, file);
+        }
+
+        private void DrawPanel(Axes ax, Distribution? q, Tensor? sample, double[] lim, string title)
+        {
+            if (sample is not null)
+            {
+                var s = sample.ToArray();
+                int n = Math.Min(200, s.Length / 2);
+                ax.Scatter(
+                    Enumerable.Range(0, n).Select(i => s[2 * i]).ToArray(),
+                    Enumerable.Range(0, n).Select(i => s[(2 * i) + 1]).ToArray(),
+                    color: "black",
+                    size: 2.5,
+                    alpha: 0.7);
+            }
+
+            if (q is not null)
+            {
+                var xs = Grid.Linspace(lim[0], lim[1], gridSize);
+                var ys = Grid.Linspace(lim[2], lim[3], gridSize);
+                var z = Grid.Density2D(q, xs, ys);
+                double max = z.Cast<double>().Max();
+
+                // np.linspace(0, 1.1 max, 10) without the zero level.
+                var levels = Enumerable.Range(1, 9).Select(i => 1.1 * max * i / 9).ToArray();
+                ax.Contour(xs, ys, z, levels: levels, width: 2);
+            }
+
+            ax.SetLimits(lim[0], lim[1], lim[2], lim[3]);
+            ax.Title = title;
+        }
+
+        private void Save(Figure figure, string file)
+        {
+            var path = Path.Combine(dir, file);
+            figure.Save(path);
+            console.Saved(path);
+        }
+    }
+}
