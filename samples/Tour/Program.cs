@@ -1,0 +1,3 @@
+using KlDivergence.Samples.Tour;
+
+return TourSample.Run(args, Console.Out);
