@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using KlDivergence.Samples.DiscreteKl;
 using KlDivergence.Samples.ForwardReverseKl;
 using KlDivergence.Samples.UnderstandingKl;
+using KlDivergence.Samples.VariationalInferenceFromScratch;
 
 namespace KlDivergence.Samples.Tour;
 
@@ -10,11 +12,16 @@ namespace KlDivergence.Samples.Tour;
 /// </summary>
 public static class TourSample
 {
-    /// <summary>The samples the tour runs, in order: (folder name, entry point).</summary>
+    /// <summary>
+    /// The samples the tour runs, in order: (folder name, entry point). Each is called with
+    /// <c>["--quick", "--out", ROOT/name]</c>; adding a sample is one line here and one project reference.
+    /// </summary>
     private static readonly (string Name, Func<string[], TextWriter, int> Run)[] Samples =
     [
         ("understanding-kl", UnderstandingKlSample.Run),
         ("forward-reverse-kl", ForwardReverseKlSample.Run),
+        ("vi-from-scratch", VariationalInferenceFromScratchSample.Run),
+        ("discrete-kl", DiscreteKlSample.Run),
     ];
 
     /// <summary>Runs the tour. Arguments: <c>[--out DIR]</c> (default <c>./figures</c>).</summary>
