@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KlDivergence.Samples.DiscreteKl;
 using KlDivergence.Samples.ForwardReverseKl;
 using KlDivergence.Samples.UnderstandingKl;
 
@@ -15,6 +16,7 @@ public static class TourSample
     [
         ("understanding-kl", UnderstandingKlSample.Run),
         ("forward-reverse-kl", ForwardReverseKlSample.Run),
+        ("discrete-kl", DiscreteKlSample.Run),
     ];
 
     /// <summary>Runs the tour. Arguments: <c>[--out DIR]</c> (default <c>./figures</c>).</summary>

@@ -13,10 +13,10 @@ public class TourSampleTests
         {
             var output = new StringWriter();
             TourSample.Run(["--out", dir], output).Should().Be(0, output.ToString());
-            output.ToString().Should().Contain("All 2 samples ran");
+            output.ToString().Should().Contain("All 3 samples ran");
             var svgs = Directory.GetFiles(dir, "*.svg", SearchOption.AllDirectories);
             svgs.Should().NotBeEmpty();
-            Directory.GetDirectories(dir).Select(Path.GetFileName).Should().BeEquivalentTo("understanding-kl", "forward-reverse-kl");
+            Directory.GetDirectories(dir).Select(Path.GetFileName).Should().BeEquivalentTo("understanding-kl", "forward-reverse-kl", "discrete-kl");
             foreach (var svg in svgs)
             {
                 XDocument.Load(svg).Root!.Name.LocalName.Should().Be("svg");
