@@ -57,8 +57,9 @@ public class SampleKlTests
 
             // Tolerance: in 5-D the k-NN estimator has a positive finite-sample bias that decays slowly (roughly like
             // n^{-1/d}); measured mean errors at n = 8000 are 0.038 (k = 1) and 0.069 (k = 5, more bias, less variance) for
-            // an exact value of 0.41. 0.1 leaves room for that bias, yet a wrong dimension factor d (error ≈ 0.3 here) or a
-            // wrong offset log(m/(n-1)) vs log(m/n) would still fail at the smaller sizes' trend checks or here.
+            // an exact value of 0.41. 0.1 leaves room for that bias, while a missing dimension factor d (the first term five
+            // times too small) would not pass. The exact formula, including log(m/(n-1)) with m ≠ n, is checked against a
+            // brute-force evaluation in TheTreeFindsExactlyTheBruteForceNeighbours.
             errors[2].Should().BeLessThan(0.1);
         }
     }
