@@ -1,3 +1,4 @@
+using KlDivergence.Samples.SampleKit;
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
 using KlDivergence.Inference;
@@ -5,7 +6,7 @@ using KlDivergence.Optimization;
 using KlDivergence.Random;
 using KlDivergence.Samples.Plotting;
 using KlDivergence.Tensors;
-using static KlDivergence.Samples.ForwardReverseKl.SampleConsole;
+using static KlDivergence.Samples.SampleKit.SampleConsole;
 
 namespace KlDivergence.Samples.ForwardReverseKl;
 

@@ -1,3 +1,4 @@
+using KlDivergence.Samples.SampleKit;
 using KlDivergence.Bijectors;
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
@@ -6,7 +7,7 @@ using KlDivergence.Optimization;
 using KlDivergence.Random;
 using KlDivergence.Samples.Plotting;
 using KlDivergence.Tensors;
-using static KlDivergence.Samples.UnderstandingKl.SampleConsole;
+using static KlDivergence.Samples.SampleKit.SampleConsole;
 
 namespace KlDivergence.Samples.UnderstandingKl;
 

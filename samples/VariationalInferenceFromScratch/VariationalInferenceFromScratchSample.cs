@@ -5,7 +5,8 @@ using KlDivergence.Optimization;
 using KlDivergence.Random;
 using KlDivergence.Samples.Plotting;
 using KlDivergence.Tensors;
-using static KlDivergence.Samples.VariationalInferenceFromScratch.SampleConsole;
+using KlDivergence.Samples.SampleKit;
+using static KlDivergence.Samples.SampleKit.SampleConsole;
 
 namespace KlDivergence.Samples.VariationalInferenceFromScratch;
 

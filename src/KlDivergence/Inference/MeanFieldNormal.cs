@@ -38,12 +38,7 @@ public sealed class MeanFieldNormal : SurrogatePosterior
 
     private static (Parameter, Parameter) Create(int dimension, double initialLoc, double initialScale)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
-        if (!(initialScale > 0) || !double.IsFinite(initialScale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(initialScale), initialScale, "The initial scale must be positive and finite.");
-        }
-
+        CheckInitialValues(dimension, initialScale);
         return (
             new Parameter(Tensor.Full(initialLoc, dimension), name: "loc"),
             new Parameter(Tensor.Full(initialScale, dimension), new SoftplusBijector(), "scale"));

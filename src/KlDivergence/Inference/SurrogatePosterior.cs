@@ -30,6 +30,16 @@ public abstract class SurrogatePosterior
         }
     }
 
+    /// <summary>Validates a surrogate's dimension and initial scale, naming the bad one.</summary>
+    protected static void CheckInitialValues(int dimension, double initialScale)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (!(initialScale > 0) || !double.IsFinite(initialScale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialScale), initialScale, "The initial scale must be positive and finite.");
+        }
+    }
+
     /// <summary>Builds the distribution from a value for each parameter.</summary>
     protected abstract Distribution Build(Func<Parameter, Tensor> valueOf);
 }

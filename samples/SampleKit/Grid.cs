@@ -1,10 +1,10 @@
 using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
-namespace KlDivergence.Samples.UnderstandingKl;
+namespace KlDivergence.Samples.SampleKit;
 
 /// <summary>Grids and density evaluation for the figures.</summary>
-internal static class Grid
+public static class Grid
 {
     public static double[] Linspace(double start, double stop, int count)
     {

@@ -2,14 +2,14 @@ using System.Globalization;
 using KlDivergence.Optimization;
 using Spectre.Console;
 
-namespace KlDivergence.Samples.VariationalInferenceFromScratch;
+namespace KlDivergence.Samples.SampleKit;
 
 /// <summary>
 /// Writes a sample's report: Spectre.Console tables, rules and progress bars on an interactive console, plain
 /// text lines when the output is redirected or is not the console (tests and the tour parse those lines).
 /// Key numbers are always written as stable <c>KEY = value</c> lines.
 /// </summary>
-internal sealed class SampleConsole
+public sealed class SampleConsole
 {
     private readonly TextWriter output;
 

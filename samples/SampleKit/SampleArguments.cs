@@ -1,7 +1,7 @@
-namespace KlDivergence.Samples.DiscreteKl;
+namespace KlDivergence.Samples.SampleKit;
 
 /// <summary>The parsed command line: <c>[--quick] [--out DIR]</c>.</summary>
-internal sealed record SampleArguments(bool Quick, string OutputDirectory)
+public sealed record SampleArguments(bool Quick, string OutputDirectory)
 {
     public static SampleArguments? Parse(string[] args, string defaultDirectory, TextWriter error)
     {
