@@ -9,6 +9,12 @@ internal static class ParameterChecks
     public static Tensor Finite(Tensor? value, string family, string paramName)
     {
         ArgumentNullException.ThrowIfNull(value, paramName);
+        if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(value.Values))
+        {
+            // One vectorised pass in the common case; the loop below only runs to name the bad entry.
+            return value;
+        }
+
         foreach (double v in value.Values)
         {
             if (!double.IsFinite(v))
