@@ -20,6 +20,7 @@ internal static class FamilyTable
         new("Exponential", ["rate"], a => new Exponential(a.Tensor("rate"))),
         new("Gamma", ["concentration", "rate"], a => new Gamma(a.Tensor("concentration"), a.Tensor("rate"))),
         new("Beta", ["concentration1", "concentration0"], a => new Beta(a.Tensor("concentration1"), a.Tensor("concentration0"))),
+        new("Dirichlet", ["concentration"], a => new Dirichlet(a.Tensor("concentration"))),
         new("Uniform", ["low", "high"], a => new Uniform(a.Tensor("low"), a.Tensor("high"))),
         new("Pareto", ["scale", "alpha"], a => new Pareto(a.Tensor("scale"), a.Tensor("alpha"))),
         new("Bernoulli", ["probs"], a => new Bernoulli(a.Tensor("probs"))),

@@ -113,8 +113,8 @@ public class KlProgramTests
     [Fact]
     public void Family_absent_from_this_build_is_unknown()
     {
-        var (_, lines, _) = Run("""{"p":{"family":"Dirichlet","concentration":[1,1]},"q":{"family":"Normal","loc":0,"scale":1}}""" + "\n", "batch");
-        Json(lines[0]).GetProperty("error").GetString().Should().Be("unknown family 'Dirichlet'; see kl families");
+        var (_, lines, _) = Run("""{"p":{"family":"Wishart","df":3},"q":{"family":"Normal","loc":0,"scale":1}}""" + "\n", "batch");
+        Json(lines[0]).GetProperty("error").GetString().Should().Be("unknown family 'Wishart'; see kl families");
     }
 
     [Fact]
@@ -193,7 +193,8 @@ public class KlProgramTests
         families["Beta"].Should().Equal("concentration1", "concentration0");
         families["Binomial"].Should().Equal("totalCount", "probs");
         families["LowRankMultivariateNormal"].Should().Equal("loc", "covFactor", "covDiag");
-        families.Should().NotContainKey("Dirichlet");
+        families["Dirichlet"].Should().Equal("concentration");
+        families.Should().NotContainKey("Wishart");
 
         // Every family in a registered pair can be requested, except the generic TransformedDistribution
         // (it needs a bijector, which SPECs do not describe; its LogNormal subclass is a family).

@@ -16,6 +16,7 @@ internal static class BuiltInKlPairs
         registry.Register<Categorical, Categorical>(CategoricalKl.CategoricalCategorical);
         registry.Register<Independent, Independent>((p, q) => IndependentKl.IndependentIndependent(p, q, registry));
         registry.Register<OneHotCategorical, OneHotCategorical>(StructuredKl.OneHotOneHot);
+        registry.Register<Dirichlet, Dirichlet>(DirichletKl.DirichletDirichlet);
         registry.Register<LowRankMultivariateNormal, LowRankMultivariateNormal>(StructuredKl.LowRankLowRank);
         registry.Register<LowRankMultivariateNormal, MultivariateNormal>(StructuredKl.LowRankFull);
         registry.Register<MultivariateNormal, LowRankMultivariateNormal>(StructuredKl.FullLowRank);

@@ -1,0 +1,119 @@
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
+
+/// <summary>
+/// The Dirichlet distribution over the probability simplex in K dimensions (event shape [K]) with concentrations
+/// α &gt; 0: log p(x) = Σₖ (αₖ - 1) log xₖ + log Γ(α₀) - Σₖ log Γ(αₖ), α₀ = Σₖ αₖ (e.g. Bishop, PRML, eq. 2.38).
+/// Samples normalise independent Gamma(αₖ, 1) draws (no reparameterisation).
+/// </summary>
+public sealed class Dirichlet : Distribution
+{
+    /// <summary>How far Σₖ xₖ may be from 1 for x to count as on the simplex.</summary>
+    public const double SimplexTolerance = 1e-9;
+
+    /// <summary>Creates Dirichlet(α) with α of shape [..., K], K ≥ 2.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An entry is not positive and finite; the message names it.</exception>
+    /// <exception cref="ArgumentException">Fewer than 2 categories.</exception>
+    public Dirichlet(Tensor concentration)
+        : base(Checked(concentration).ShapeArray[..^1], [concentration.Shape[^1]])
+    {
+        Concentration = concentration;
+    }
+
+    /// <summary>The concentrations α, shape [...BatchShape, K].</summary>
+    public Tensor Concentration { get; }
+
+    /// <inheritdoc/>
+    public override Support Support { get; } = new(false, 0.0, 1.0, "probability simplex");
+
+    /// <summary>E[xₖ] = αₖ / α₀.</summary>
+    public override Tensor Mean => Concentration / Total();
+
+    /// <summary>Var[xₖ] = αₖ(α₀ - αₖ) / (α₀²(α₀ + 1)).</summary>
+    public override Tensor Variance
+    {
+        get
+        {
+            var total = Total();
+            return Concentration * (total - Concentration) / (total.Square() * (total + 1.0));
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor LogProb(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+
+        // Off the simplex the density is 0: evaluate at the centre and mask, so nothing turns NaN.
+        Tensor onSimplex;
+        using (Tensor.NoGrad())
+        {
+            var nonNegative = TensorOps.EqualTo(TensorOps.LessThan(value, 0.0).Sum(-1), 0.0);
+            var sumsToOne = TensorOps.LessThan((value.Sum(-1) - 1.0).Abs(), SimplexTolerance);
+            onSimplex = nonNegative * sumsToOne;
+        }
+
+        int k = EventShapeArray[0];
+        var safe = TensorOps.Where(onSimplex.Unsqueeze(-1), value, 1.0 / k);
+        var logNormalizer = Total().Squeeze(-1).LogGamma() - Concentration.LogGamma().Sum(-1);
+
+        // (αₖ - 1) log xₖ with 0 · log 0 = 0 where αₖ = 1 and xₖ = 0.
+        var weights = Concentration - 1.0;
+        var zero = TensorOps.EqualTo(safe, 0.0) * TensorOps.EqualTo(weights, 0.0);
+        var terms = TensorOps.Where(zero, 0.0, weights * TensorOps.Where(zero, 1.0, safe).Log());
+        return TensorOps.Where(onSimplex, terms.Sum(-1) + logNormalizer, double.NegativeInfinity);
+    }
+
+    /// <summary>H = log B(α) + (α₀ - K) ψ(α₀) - Σₖ (αₖ - 1) ψ(αₖ), log B(α) = Σₖ log Γ(αₖ) - log Γ(α₀).</summary>
+    public override Tensor Entropy()
+    {
+        var total = Total().Squeeze(-1);
+        int k = EventShapeArray[0];
+        var logBeta = Concentration.LogGamma().Sum(-1) - total.LogGamma();
+        return logBeta + ((total - k) * total.Digamma()) - ((Concentration - 1.0) * Concentration.Digamma()).Sum(-1);
+    }
+
+    /// <summary>Normalised independent Gamma(αₖ, 1) draws (no gradient).</summary>
+    protected override Tensor SampleCore(int count, RandomStream random)
+    {
+        int k = EventShapeArray[0];
+        var alpha = TensorOps.Expand(Concentration, [.. BatchShapeArray, k]);
+        int rows = alpha.Length / k;
+        var data = new double[count * alpha.Length];
+        for (int n = 0; n < count; n++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                var row = data.AsSpan(((n * rows) + r) * k, k);
+                double sum = 0;
+                for (int j = 0; j < k; j++)
+                {
+                    row[j] = random.NextGamma(alpha[(r * k) + j]);
+                    sum += row[j];
+                }
+
+                for (int j = 0; j < k; j++)
+                {
+                    row[j] /= sum;
+                }
+            }
+        }
+
+        return Tensor.FromArray(data, SampleShape(count));
+    }
+
+    private Tensor Total() => Concentration.Sum(-1, keepDims: true);
+
+    private static Tensor Checked(Tensor concentration)
+    {
+        ParameterChecks.Positive(concentration, nameof(Dirichlet), nameof(concentration));
+        if (concentration.Rank < 1 || concentration.Shape[^1] < 2)
+        {
+            throw new ArgumentException($"Dirichlet: concentration needs a last axis of at least 2 categories, got shape [{string.Join(", ", concentration.Shape)}].", nameof(concentration));
+        }
+
+        return concentration;
+    }
+}
