@@ -32,27 +32,15 @@ public static class ForwardReverseKlSample
     /// (default <c>./figures/forward-reverse-kl</c>).</param>
     /// <param name="output">Where the report goes; plain text lines unless it is the interactive console.</param>
     /// <returns>0 on success, 2 on bad arguments.</returns>
-    public static int Run(string[] args, TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        var parsed = SampleArguments.Parse(args, Path.Combine("figures", Name), output);
-        if (parsed is null)
+    public static int Run(string[] args, TextWriter output) =>
+        SampleHost.Run(args, output, Name, "Forward and reverse KL", (console, quick, dir) =>
         {
-            return 2;
-        }
-
-        var console = new SampleConsole(output);
-        Directory.CreateDirectory(parsed.OutputDirectory);
-        var run = new Runner(console, parsed.Quick, parsed.OutputDirectory);
-        console.Line($"Forward and reverse KL ({(parsed.Quick ? "quick" : "full")} run), figures in {parsed.OutputDirectory}");
-        run.ForwardGaussian();
-        run.ForwardMixture();
-        run.ReverseMixture();
-        run.Summary();
-        console.Line("done");
-        return 0;
-    }
+            var run = new Runner(console, quick, dir);
+            run.ForwardGaussian();
+            run.ForwardMixture();
+            run.ReverseMixture();
+            run.Summary();
+        });
 
     private sealed class Runner(SampleConsole console, bool quick, string dir)
     {

@@ -26,30 +26,18 @@ public static class UnderstandingKlSample
     /// (default <c>./figures/understanding-kl</c>).</param>
     /// <param name="output">Where the report goes; plain text lines unless it is the interactive console.</param>
     /// <returns>0 on success, 2 on bad arguments.</returns>
-    public static int Run(string[] args, TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        var parsed = SampleArguments.Parse(args, Path.Combine("figures", Name), output);
-        if (parsed is null)
+    public static int Run(string[] args, TextWriter output) =>
+        SampleHost.Run(args, output, Name, "Understanding KL-Divergence", (console, quick, dir) =>
         {
-            return 2;
-        }
-
-        var console = new SampleConsole(output);
-        Directory.CreateDirectory(parsed.OutputDirectory);
-        var run = new Runner(console, parsed.Quick, parsed.OutputDirectory);
-        console.Line($"Understanding KL-Divergence ({(parsed.Quick ? "quick" : "full")} run), figures in {parsed.OutputDirectory}");
-        run.G1();
-        run.LocScaleGrid();
-        run.G2();
-        run.G3();
-        run.G4();
-        run.TwoDimensional();
-        run.Elbo();
-        console.Line("done");
-        return 0;
-    }
+            var run = new Runner(console, quick, dir);
+            run.G1();
+            run.LocScaleGrid();
+            run.G2();
+            run.G3();
+            run.G4();
+            run.TwoDimensional();
+            run.Elbo();
+        });
 
     private sealed class Runner(SampleConsole console, bool quick, string dir)
     {

@@ -36,29 +36,17 @@ public static class VariationalInferenceFromScratchSample
     /// recorded cost uses a fresh subkey. "As the notebook" reproduces both; "corrected" rescales by the learnt
     /// scale and draws fresh samples for each step's loss and gradient.
     /// </remarks>
-    public static int Run(string[] args, TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        var parsed = SampleArguments.Parse(args, Path.Combine("figures", Name), output);
-        if (parsed is null)
+    public static int Run(string[] args, TextWriter output) =>
+        SampleHost.Run(args, output, Name, "Variational Inference from scratch", (console, quick, dir) =>
         {
-            return 2;
-        }
-
-        var console = new SampleConsole(output);
-        Directory.CreateDirectory(parsed.OutputDirectory);
-        console.Line($"Variational Inference from scratch ({(parsed.Quick ? "quick" : "full")} run), figures in {parsed.OutputDirectory}");
-        var runner = new Runner(console, parsed.Quick, parsed.OutputDirectory);
-        runner.Target();
-        runner.MonteCarlo();
-        runner.Grid();
-        runner.NotebookFit();
-        runner.CorrectedFit();
-        runner.Figures();
-        console.Line("done");
-        return 0;
-    }
+            var runner = new Runner(console, quick, dir);
+            runner.Target();
+            runner.MonteCarlo();
+            runner.Grid();
+            runner.NotebookFit();
+            runner.CorrectedFit();
+            runner.Figures();
+        });
 
     private sealed class Runner(SampleConsole console, bool quick, string dir)
     {
