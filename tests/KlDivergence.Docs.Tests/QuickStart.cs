@@ -3,7 +3,7 @@ using KlDivergence.Divergences;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
-namespace KlDivergence.Tests.Documentation;
+namespace KlDivergence.Docs.Tests;
 
 /// <summary>The README's quick start, verbatim between the markers (ReadmeTests checks the README still says this).</summary>
 internal static class QuickStart
