@@ -10,27 +10,6 @@ namespace KlDivergence.Divergences;
 internal static class ClosedFormEvaluator
 {
     public static Tensor Evaluate(
-        Tensor a, Tensor b, Func<Real, Real, Real> scalar, Func<Tensor, Tensor, Tensor> tensor)
-    {
-        if (NeedsGraph(a) || NeedsGraph(b))
-        {
-            return tensor(a, b);
-        }
-
-        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
-        int n = Shapes.Size(shape);
-        double[] av = Full(a, shape, n), bv = Full(b, shape, n);
-        var y = GC.AllocateUninitializedArray<double>(n);
-        int sa = av.Length == 1 ? 0 : 1, sb = bv.Length == 1 ? 0 : 1;
-        for (int i = 0; i < n; i++)
-        {
-            y[i] = scalar(av[i * sa], bv[i * sb]);
-        }
-
-        return new Tensor(y, shape);
-    }
-
-    public static Tensor Evaluate(
         Tensor a, Tensor b, Tensor c, Tensor d, Func<Real, Real, Real, Real, Real> scalar, Func<Tensor, Tensor, Tensor, Tensor, Tensor> tensor)
     {
         if (NeedsGraph(a) || NeedsGraph(b) || NeedsGraph(c) || NeedsGraph(d))
