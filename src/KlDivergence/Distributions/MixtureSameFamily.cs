@@ -10,7 +10,7 @@ namespace KlDivergence.Distributions;
 /// </summary>
 /// <remarks>After TensorFlow Probability's MixtureSameFamily. Moments: law of total expectation and variance
 /// (e.g. Frühwirth-Schnatter 2006, Finite Mixture and Markov Switching Models, §1.2.4).</remarks>
-public sealed class MixtureSameFamily : Distribution, IHasCovariance
+public sealed class MixtureSameFamily : Distribution, IHasCovariance, IFusedLogDensity
 {
     /// <summary>Creates the mixture Σₖ wₖ pₖ.</summary>
     /// <param name="mixture">The mixing weights w, batch shape = the components' batch shape without its last dimension, K categories.</param>
@@ -59,9 +59,28 @@ public sealed class MixtureSameFamily : Distribution, IHasCovariance
     public override Tensor LogProb(Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (Components is Normal normal && IsUnbatchedNormalMixture)
+        {
+            // Univariate normal components: one fused pass, no [..., K] intermediates.
+            int[] k = [ComponentCount];
+            return NormalMixtureLogDensity.Apply(value, MixtureDistribution.Logits, normal.Loc.BroadcastTo(k), normal.Scale.BroadcastTo(k));
+        }
+
         var componentLogProb = Components.LogProb(value.Unsqueeze(-(EventRank + 1)));
         return (componentLogProb + MixtureDistribution.Logits).LogSumExp(-1);
     }
+
+    bool IFusedLogDensity.HasFusedLogDensity => IsUnbatchedNormalMixture;
+
+    void IFusedLogDensity.FusedLogDensity(ReadOnlySpan<double> values, Span<double> logDensity)
+    {
+        var normal = (Normal)Components;
+        int[] k = [ComponentCount];
+        NormalMixtureLogDensity.Forward(values, MixtureDistribution.Logits.Data, normal.Loc.BroadcastTo(k).Data, normal.Scale.BroadcastTo(k).Data, logDensity);
+    }
+
+    /// <summary>One univariate mixture (batch shape []) of normal components: what the fused kernel handles.</summary>
+    private bool IsUnbatchedNormalMixture => Components is Normal && BatchShapeArray.Length == 0;
 
     /// <summary>P(X ≤ x) = Σₖ wₖ Fₖ(x) (univariate components).</summary>
     public override Tensor Cdf(Tensor value)

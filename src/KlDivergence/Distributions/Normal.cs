@@ -1,3 +1,5 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.Intrinsics;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -7,7 +9,7 @@ namespace KlDivergence.Distributions;
 /// The normal (Gaussian) distribution N(loc, scale²), batched over the broadcast shape of its parameters:
 /// log p(x) = -½((x - μ)/σ)² - log σ - ½ log 2π.
 /// </summary>
-public sealed class Normal : Distribution
+public sealed class Normal : Distribution, IFusedLogDensity, IFusedSampler
 {
     /// <summary>Creates N(loc, scale²).</summary>
     /// <param name="loc">The mean μ (finite).</param>
@@ -45,6 +47,61 @@ public sealed class Normal : Distribution
     public override Tensor Cdf(Tensor value) => ((value - Loc) / Scale).NormalCdf();
 
     /// <summary>Reparameterised: μ + σ ε with ε ~ N(0, 1).</summary>
-    protected override Tensor SampleCore(int count, RandomStream random) =>
-        Loc + (Scale * StandardNoise.Normal(random, SampleShape(count)));
+    protected override Tensor SampleCore(int count, RandomStream random)
+    {
+        if (IsUnbatched && !Tensor.Tracks(Loc) && !Tensor.Tracks(Scale))
+        {
+            // No graph to record: scale and shift the noise in place instead of allocating two more tensors.
+            var data = GC.AllocateUninitializedArray<double>(count);
+            SampleInto(random, data);
+            return new Tensor(data, [count]);
+        }
+
+        return Loc + (Scale * StandardNoise.Normal(random, SampleShape(count)));
+    }
+
+    bool IFusedLogDensity.HasFusedLogDensity => IsUnbatched;
+
+    bool IFusedSampler.HasFusedSampler => IsUnbatched;
+
+    void IFusedSampler.FusedSample(RandomStream random, Span<double> destination) => SampleInto(random, destination);
+
+    void IFusedLogDensity.FusedLogDensity(ReadOnlySpan<double> values, Span<double> logDensity) => LogDensityInto(values, logDensity);
+
+    /// <summary>One location and one scale: what the span kernels below handle.</summary>
+    private bool IsUnbatched => Loc.Length == 1 && Scale.Length == 1 && BatchShapeArray.Length == 0;
+
+    /// <summary>μ + σ ε into the span (the same roundings as the tensor expression: σ ε, then + μ).</summary>
+    private void SampleInto(RandomStream random, Span<double> destination)
+    {
+        random.FillStandardNormal(destination);
+        double loc = Loc.Data[0], scale = Scale.Data[0];
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var l = Vector256.Create(loc);
+            var s = Vector256.Create(scale);
+            for (; i <= destination.Length - 4; i += 4)
+            {
+                var v = Vector256.Create(destination.Slice(i, 4));
+                (l + (s * v)).CopyTo(destination.Slice(i, 4));
+            }
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = loc + (scale * destination[i]);
+        }
+    }
+
+    /// <summary>-½((x - μ)/σ)² - log σ - ½ log 2π into the span, as the fused tensor op computes it.</summary>
+    private void LogDensityInto(ReadOnlySpan<double> values, Span<double> logDensity)
+    {
+        double scale = Scale.Data[0];
+        TensorPrimitives.Subtract(values, Loc.Data[0], logDensity);
+        TensorPrimitives.Multiply(logDensity, 1 / scale, logDensity);
+        TensorPrimitives.Multiply(logDensity, logDensity, logDensity);
+        TensorPrimitives.Multiply(logDensity, -0.5, logDensity);
+        TensorPrimitives.Add(logDensity, -Math.Log(scale) - ScalarMath.LogSqrtTwoPi, logDensity);
+    }
 }

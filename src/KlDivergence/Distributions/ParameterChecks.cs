@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Distributions;
@@ -29,6 +31,12 @@ internal static class ParameterChecks
     public static Tensor Positive(Tensor? value, string family, string paramName)
     {
         ArgumentNullException.ThrowIfNull(value, paramName);
+        if (AllPositiveAndFinite(value.Values))
+        {
+            // One vectorised pass in the common case; the loop below only runs to name the bad entry.
+            return value;
+        }
+
         foreach (double v in value.Values)
         {
             if (!(v > 0) || !double.IsFinite(v))
@@ -38,6 +46,41 @@ internal static class ParameterChecks
         }
 
         return value;
+    }
+
+    /// <summary>True when every value v has 0 &lt; v &lt; ∞ (false for NaN): one vectorised pass.</summary>
+    private static bool AllPositiveAndFinite(ReadOnlySpan<double> values)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double start = ref MemoryMarshal.GetReference(values);
+            var zero = Vector256<double>.Zero;
+            var infinity = Vector256.Create(double.PositiveInfinity);
+            var ok = Vector256<double>.AllBitsSet;
+            for (; i <= values.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+
+                // Both comparisons are false for NaN.
+                ok &= Vector256.GreaterThan(v, zero) & Vector256.LessThan(v, infinity);
+            }
+
+            if (ok != Vector256<double>.AllBitsSet)
+            {
+                return false;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!(values[i] > 0 && values[i] < double.PositiveInfinity))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static ArgumentOutOfRangeException Invalid(string family, string paramName, string requirement, double value) =>

@@ -9,8 +9,16 @@ namespace KlDivergence.Divergences;
 /// </summary>
 internal static class ClosedFormEvaluator
 {
+    /// <summary>A vectorised kernel over four full-length parameter spans, writing one value per element.</summary>
+    public delegate void SpanKernel(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, ReadOnlySpan<double> d, Span<double> result);
+
+    /// <summary>
+    /// The closed form over the broadcast batch: the tensor formula when a gradient is needed; otherwise
+    /// <paramref name="vectorised"/> when given and no parameter is broadcast, else the fused scalar loop (or the
+    /// tensor formula chunk by chunk for large batches).
+    /// </summary>
     public static Tensor Evaluate(
-        Tensor a, Tensor b, Tensor c, Tensor d, Func<Real, Real, Real, Real, Real> scalar, Func<Tensor, Tensor, Tensor, Tensor, Tensor> tensor)
+        Tensor a, Tensor b, Tensor c, Tensor d, Func<Real, Real, Real, Real, Real> scalar, Func<Tensor, Tensor, Tensor, Tensor, Tensor> tensor, SpanKernel? vectorised = null)
     {
         if (NeedsGraph(a) || NeedsGraph(b) || NeedsGraph(c) || NeedsGraph(d))
         {
@@ -21,6 +29,12 @@ internal static class ClosedFormEvaluator
         int n = Shapes.Size(shape);
         double[] av = Full(a, shape, n), bv = Full(b, shape, n), cv = Full(c, shape, n), dv = Full(d, shape, n);
         var y = GC.AllocateUninitializedArray<double>(n);
+        if (vectorised is not null && av.Length == n && bv.Length == n && cv.Length == n && dv.Length == n)
+        {
+            vectorised(av, bv, cv, dv, y);
+            return new Tensor(y, shape);
+        }
+
         if (n >= 2 * ChunkSize)
         {
             // Large batches: the tensor formula (vectorised kernels) over cache-sized chunks.

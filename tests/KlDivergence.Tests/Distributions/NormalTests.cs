@@ -64,6 +64,33 @@ public class NormalTests
             .WithMessage($"Normal: scale must be positive and finite, got {scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}*");
     }
 
+    [Theory]
+    [InlineData(0, double.NaN)]
+    [InlineData(5, -0.0)]
+    [InlineData(9, double.PositiveInfinity)]
+    [InlineData(10, -3.0)]
+    public void ABadScaleInsideALongVectorIsFoundAndNamed(int index, double bad)
+    {
+        // Eleven scales: the bad one inside the vectorised check (4 lanes at a time) or in its scalar tail.
+        var scales = Enumerable.Repeat(1.5, 11).ToArray();
+        scales[index] = bad;
+        var act = () => new Normal(0.0, scales);
+        act.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "scale")
+            .WithMessage($"Normal: scale must be positive and finite, got {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}*");
+    }
+
+    [Fact]
+    public void UnbatchedSamplesWithoutAGraphAreTheLocationPlusScaleTimesTheStreamsNormals()
+    {
+        var x = new Normal(-2.5, 0.3).Sample(1001, new RandomStream(5UL));
+        var rng = new RandomStream(5UL);
+        x.Shape.Should().Equal(1001);
+        for (int i = 0; i < 1001; i++)
+        {
+            x.Values[i].Should().Be(-2.5 + (0.3 * rng.NextStandardNormal()));
+        }
+    }
+
     [Fact]
     public void NonFiniteLocIsRejected()
     {

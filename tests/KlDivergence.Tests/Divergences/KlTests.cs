@@ -74,6 +74,48 @@ public class KlTests
     }
 
     [Fact]
+    public void FullLengthBatchesTakeTheVectorisedKernelAndKeepRelativePrecisionAtEveryScaleRatio()
+    {
+        // σ₁ = σ₂(1 + δ) for δ across both sides of the kernel's series limit (¼), tiny δ where cancellation would
+        // show, and far ratios; 4 lanes at a time plus a scalar tail (n = 4·k + 3).
+        double[] deltas = [1e-12, -1e-12, 1e-7, -1e-7, 0.01, -0.01, 0.2, -0.2, 0.2499, -0.2499, 0.2501, -0.2501, 0.3, -0.9, 5, 1e3, 0, 0.5, -0.5];
+        int n = deltas.Length * 5;
+        double[] m1 = new double[n], s1 = new double[n], m2 = new double[n], s2 = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double delta = deltas[i % deltas.Length];
+            s2[i] = 0.5 + (0.37 * i);
+            s1[i] = s2[i] + (s2[i] * delta);
+            m1[i] = i % 5 == 0 ? 0 : Math.Sin(i);
+            m2[i] = Math.Cos(i);
+        }
+
+        var kl = Kl.Exact(new Normal(m1, s1), new Normal(m2, s2));
+        for (int i = 0; i < n; i++)
+        {
+            // ½d² + ½δ² + (δ - log(1 + δ)) with δ recomputed from the stored scales; the last term by its Taylor
+            // series where δ - log(1 + δ) would cancel, directly where it does not.
+            double delta = (s1[i] - s2[i]) / s2[i], d = (m1[i] - m2[i]) / s2[i];
+            double h = Math.Abs(delta) <= 0.5 ? DeltaMinusLog1p(delta) : delta - Math.Log(s1[i] / s2[i]);
+            double expected = (0.5 * d * d) + (0.5 * delta * delta) + h;
+            kl.Values[i].Should().BeApproximately(expected, 2e-15 * expected + 1e-300, $"δ = {delta}, d = {d}");
+        }
+    }
+
+    /// <summary>δ - log(1 + δ) = Σ_{k≥2} (-δ)^k / k (|δ| ≤ ½: 80 terms reach below 1e-25 of the first).</summary>
+    private static double DeltaMinusLog1p(double delta)
+    {
+        double sum = 0, power = -delta;
+        for (int k = 2; k <= 80; k++)
+        {
+            power *= -delta;
+            sum += power / k;
+        }
+
+        return sum;
+    }
+
+    [Fact]
     public void QuadratureAgreesWithTheClosedFormTo1e10()
     {
         var p = new Normal(0.3, 1.7);
@@ -121,6 +163,32 @@ public class KlTests
         Kl.MonteCarlo(p, q, 100_000, new RandomStream(42UL)).ToScalar().Should().Be(r.ToScalar());
         var opts = new KlOptions { Method = KlMethodChoice.MonteCarlo, SampleCount = 5000, Seed = 7 };
         Kl.Divergence(p, q, opts).ToScalar().Should().Be(Kl.Divergence(p, q, opts).ToScalar());
+    }
+
+    [Fact]
+    public void MonteCarloOfANormalAgainstANormalMixtureIsTheSampleMeanOfTheLogRatioOverTheStreamsDraws()
+    {
+        // Without gradients this pair takes the fused span path; the reference redraws the same normals from the
+        // same seed and evaluates both densities with MathNet, then the mean and s/√n by two passes.
+        const int n = 10_003; // two full chunks of 4096 and a partial one
+        var p = new Normal(3, 1);
+        var q = new MixtureSameFamily(new Categorical(Tensor.Vector(0.5, 0.5)), new Normal(new[] { -0.2, 1 }, new[] { 0.1, 0.5 }));
+        var r = Kl.MonteCarlo(p, q, n, new RandomStream(11UL));
+
+        var rng = new RandomStream(11UL);
+        var ratio = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double x = 3 + rng.NextStandardNormal();
+            double logQ = Math.Log((0.5 * MathNet.Numerics.Distributions.Normal.PDF(-0.2, 0.1, x)) + (0.5 * MathNet.Numerics.Distributions.Normal.PDF(1, 0.5, x)));
+            ratio[i] = MathNet.Numerics.Distributions.Normal.PDFLn(3, 1, x) - logQ;
+        }
+
+        double mean = ratio.Average();
+        double se = Math.Sqrt(ratio.Sum(v => (v - mean) * (v - mean)) / (n - 1) / n);
+        r.ToScalar().Should().BeApproximately(mean, 1e-12 * Math.Abs(mean));
+        r.StandardError.ToScalar().Should().BeApproximately(se, 1e-8 * se);
+        r.SampleCount.Should().Be(n);
     }
 
     [Fact]

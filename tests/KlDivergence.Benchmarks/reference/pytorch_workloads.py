@@ -1,0 +1,156 @@
+"""The workloads of shared/BENCHMARKS.md in PyTorch (float64, 2 threads), for measuring the PyTorch column on
+the machine the .NET benchmarks run on, so ratios are taken in one run. Needs Debian's python3-torch
+(`apt-get install python3-torch`, PyTorch 1.13) and the system Python: `/usr/bin/python3 pytorch_workloads.py`.
+Prints "Id<TAB>median seconds per unit" like the benchmark console's --quick mode."""
+import math
+import statistics
+import sys
+import time
+
+import torch
+import torch.distributions as D
+
+torch.set_num_threads(2)
+torch.set_default_dtype(torch.float64)
+
+
+def median_time(body, units, min_repeats=7):
+    t0 = time.perf_counter()
+    calls = 0
+    while time.perf_counter() - t0 < 0.5 or calls < 3:
+        body()
+        calls += 1
+    per_call = (time.perf_counter() - t0) / calls
+    batch = max(1, int(0.1 / per_call))
+    times = []
+    for _ in range(min_repeats):
+        t = time.perf_counter()
+        for _ in range(batch):
+            body()
+        times.append((time.perf_counter() - t) / batch / units)
+    return statistics.median(times)
+
+
+def w1():
+    return D.kl_divergence(D.Normal(0.0, 2.0), D.Normal(1.0, 4.0)).item()
+
+
+N1B = 1_000_000
+i = torch.arange(N1B, dtype=torch.float64)
+m1, s1 = torch.sin(i), 1 + 0.5 * torch.cos(i)
+m2, s2 = torch.cos(i * 0.5), 1.2 + 0.3 * torch.sin(i * 0.3)
+
+
+def w1b():
+    return D.kl_divergence(D.Normal(m1, s1), D.Normal(m2, s2))[-1].item()
+
+
+def spd_case(d, seed):
+    k = torch.arange(d * d, dtype=torch.float64)
+    a = torch.sin((k + 1) * (seed + 0.37)).reshape(d, d)
+    c = a @ a.T + d * torch.eye(d)
+    m = torch.cos(torch.arange(d, dtype=torch.float64) * seed)
+    return m, c
+
+
+def make_w2(d):
+    ma, ca = spd_case(d, 1)
+    mb, cb = spd_case(d, 2)
+
+    def body():
+        p = D.MultivariateNormal(ma, covariance_matrix=ca)
+        q = D.MultivariateNormal(mb, covariance_matrix=cb)
+        return D.kl_divergence(p, q).item()
+    return body
+
+
+def w3_target():
+    return D.MixtureSameFamily(D.Categorical(probs=torch.tensor([0.5, 0.5])),
+                               D.Normal(torch.tensor([-0.2, 1.0]), torch.tensor([0.1, 0.5])))
+
+
+W3_P, W3_Q = D.Normal(3.0, 1.0), w3_target()
+
+
+def w3():
+    with torch.no_grad():
+        x = W3_P.sample((1_000_000,))
+        return (W3_P.log_prob(x) - W3_Q.log_prob(x)).mean().item()
+
+
+def w4():
+    torch.manual_seed(1)
+    target = w3_target()
+    loc = torch.tensor(3.0, requires_grad=True)
+    scale = torch.tensor(4.0, requires_grad=True)
+    opt = torch.optim.Adam([loc, scale], lr=0.05)
+    for _ in range(150):
+        opt.zero_grad()
+        q = D.Normal(loc, scale)
+        x = q.rsample((1000,))
+        loss = (q.log_prob(x) - target.log_prob(x)).mean()
+        loss.backward()
+        opt.step()
+    return loss.item()
+
+
+W5_TARGET = D.MixtureSameFamily(
+    D.Categorical(probs=torch.tensor([0.8, 0.2])),
+    D.MultivariateNormal(torch.tensor([[0.5, 1.2], [-1.0, -0.8]]),
+                         covariance_matrix=torch.tensor([[[0.6, 0.2], [0.2, 0.4]], [[0.3, -0.1], [-0.1, 0.5]]])))
+
+
+def w5():
+    torch.manual_seed(1)
+    loc = torch.tensor([0.1, -0.2], requires_grad=True)
+    inv_sp = math.log(math.expm1(1.0 - 1e-5))
+    raw = torch.tensor([inv_sp, 0.2, inv_sp], requires_grad=True)  # FillScaleTriL: softplus + 1e-5 diagonal
+    opt = torch.optim.SGD([loc, raw], lr=0.1)
+    for _ in range(100):
+        opt.zero_grad()
+        tril = torch.stack([torch.stack([torch.nn.functional.softplus(raw[0]) + 1e-5, torch.zeros(())]),
+                            torch.stack([raw[1], torch.nn.functional.softplus(raw[2]) + 1e-5])])
+        q = D.MultivariateNormal(loc, scale_tril=tril)
+        x = q.rsample((1000,))
+        loss = (q.log_prob(x) - W5_TARGET.log_prob(x)).mean()
+        loss.backward()
+        opt.step()
+    return loss.item()
+
+
+def regression_data():
+    g = torch.Generator().manual_seed(0)
+    x = torch.linspace(-5, 5, 100)
+    y = 1.5110626 + 0.42292204 * x + torch.randn(100, generator=g)
+    return x, y
+
+
+W6_X, W6_Y = regression_data()
+W6_PRIOR = D.Normal(0.0, 1.0)
+
+
+def w6():
+    torch.manual_seed(1)
+    mu = torch.zeros(2, requires_grad=True)
+    rho = torch.full((2,), math.log(math.e - 1), requires_grad=True)
+    opt = torch.optim.Adam([mu, rho], lr=0.05)
+    for _ in range(1000):
+        opt.zero_grad()
+        q = D.Normal(mu, torch.nn.functional.softplus(rho))
+        z = q.rsample((100,))
+        pred = z[:, 0:1] + z[:, 1:2] * W6_X
+        log_joint = D.Normal(pred, 1.0).log_prob(W6_Y).sum(1) + W6_PRIOR.log_prob(z).sum(1)
+        loss = (q.log_prob(z).sum(1) - log_joint).mean()
+        loss.backward()
+        opt.step()
+    return loss.item()
+
+
+WORKLOADS = [("W1", w1, 1), ("W1b", w1b, N1B), ("W2", make_w2(2), 1), ("W2c", make_w2(100), 1),
+             ("W3", w3, 1_000_000), ("W4", w4, 1), ("W5", w5, 1), ("W6", w6, 1)]
+
+if __name__ == "__main__":
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
+    for name, body, units in WORKLOADS:
+        if only is None or name in only:
+            print(f"{name}\t{median_time(body, units):.4g}", flush=True)

@@ -1,0 +1,83 @@
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Tests.Tensors;
+
+public class NormalMixtureLogDensityTests
+{
+    /// <summary>log Σₖ wₖ N(x; μₖ, σₖ²) worked directly from the density in extended range (no log-sum-exp).</summary>
+    private static double Reference(double x, double[] w, double[] mu, double[] sd)
+    {
+        // Each density is written as exp of a log, summed after factoring the largest out by hand.
+        var logs = w.Select((wk, k) => Math.Log(wk) - Math.Log(sd[k]) - (0.5 * Math.Log(2 * Math.PI)) - (0.5 * Math.Pow((x - mu[k]) / sd[k], 2))).ToArray();
+        double max = logs.Max();
+        return max + Math.Log(logs.Sum(l => Math.Exp(l - max)));
+    }
+
+    public static TheoryData<int> ComponentCounts => new() { 1, 2, 3, 5 };
+
+    [Theory]
+    [MemberData(nameof(ComponentCounts))]
+    public void ValuesMatchTheDensityFormulaAcrossTheVectorAndScalarPaths(int k)
+    {
+        var w = GradCheck.RandomValues(k, 10 + k, 0.2, 1.0);
+        double total = w.Sum();
+        w = [.. w.Select(v => v / total)];
+        var mu = GradCheck.RandomValues(k, 20 + k, -2, 2);
+        var sd = GradCheck.RandomValues(k, 30 + k, 0.05, 1.5);
+
+        // 1027 values: many 512-value blocks, a partial block and a scalar tail; far tails (|x| up to 60) included.
+        var x = GradCheck.RandomValues(1027, 40 + k, -60, 60);
+        var y = new double[x.Length];
+        NormalMixtureLogDensity.Forward(x, [.. w.Select(v => Math.Log(v))], mu, sd, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expected = Reference(x[i], w, mu, sd);
+            y[i].Should().BeApproximately(expected, 1e-12 * Math.Max(1, Math.Abs(expected)), $"x = {x[i]}");
+        }
+    }
+
+    [Fact]
+    public void ZeroWeightsInfiniteAndNaNValuesGiveTheRightLimits()
+    {
+        double[] logW = [double.NegativeInfinity, 0.0];
+        double[] mu = [0.0, 1.0], sd = [1.0, 2.0];
+        double[] x = [0.5, double.PositiveInfinity, double.NegativeInfinity, double.NaN, 3.0, -4.0, 1e300, 2.0];
+        var y = new double[x.Length];
+        NormalMixtureLogDensity.Forward(x, logW, mu, sd, y);
+
+        // A zero-weight component contributes nothing: the mixture is N(1, 4).
+        y[0].Should().BeApproximately(-Math.Log(2) - (0.5 * Math.Log(2 * Math.PI)) - (0.5 * 0.0625), 1e-14);
+        y[1].Should().Be(double.NegativeInfinity);
+        y[2].Should().Be(double.NegativeInfinity);
+        double.IsNaN(y[3]).Should().BeTrue();
+        y[6].Should().Be(double.NegativeInfinity);
+    }
+
+    [Fact]
+    public void GradientsMatchFiniteDifferencesForTheValueAndEveryParameter()
+    {
+        // x of shape [3, 5]; three components with their log-weights, locations and scales all trainable.
+        var x = GradCheck.RandomValues(15, 1, -2, 3);
+        var logW = new[] { Math.Log(0.2), Math.Log(0.5), Math.Log(0.3) };
+        var mu = new[] { -1.0, 0.3, 2.0 };
+        var sd = new[] { 0.7, 1.1, 0.4 };
+        GradCheck.Check(t => GradCheck.Project(NormalMixtureLogDensity.Apply(t[0], t[1], t[2], t[3])), [x, logW, mu, sd], [[3, 5], [3], [3], [3]]);
+
+        // Only the value trainable (the vectorised gradient path), with more than a vector's worth of values.
+        var many = GradCheck.RandomValues(37, 2, -3, 4);
+        GradCheck.Check(
+            t => GradCheck.Project(NormalMixtureLogDensity.Apply(t[0], Tensor.Vector(logW), Tensor.Vector(mu), Tensor.Vector(sd))),
+            [many],
+            [[37]]);
+    }
+
+    [Fact]
+    public void TheValueGradientIsZeroNotNaNWhereTheDensityVanishes()
+    {
+        var x = Tensor.Vector(double.PositiveInfinity, 0.5, 1, 2, 3).RequireGrad();
+        var y = NormalMixtureLogDensity.Apply(x, Tensor.Vector(Math.Log(0.5), Math.Log(0.5)), Tensor.Vector(0, 1), Tensor.Vector(1, 2));
+        TensorOps.Where(TensorOps.EqualTo(y, double.NegativeInfinity), 0.0, y).Sum().Backward();
+        x.Grad!.Values[0].Should().Be(0);
+        x.Grad.Values.ToArray().Should().OnlyContain(v => double.IsFinite(v));
+    }
+}
