@@ -117,18 +117,21 @@ public static class TensorOps
 
         return Tensor.Record(result, [x, loc, scale], g =>
         {
+            // Only the gradients asked for; ∂/∂μ = -∂/∂x, so a full-size loc takes the negated values directly.
+            bool wantX = x.RequiresGrad, wantLoc = loc.RequiresGrad;
+            bool locOnly = wantLoc && !wantX && Shapes.Equal(loc.ShapeArray, shape);
             var gx = GC.AllocateUninitializedArray<double>(n);
-            var gs = GC.AllocateUninitializedArray<double>(n);
+            var gs = scale.RequiresGrad ? GC.AllocateUninitializedArray<double>(n) : null;
             for (int r = 0; r < rows; r++)
             {
-                NormalLogDensityGradRow(xv, mv, iv, r, g.Data.AsSpan(r * m, m), gx.AsSpan(r * m, m), gs.AsSpan(r * m, m));
+                NormalLogDensityGradRow(xv, mv, iv, r, g.Data.AsSpan(r * m, m), gx.AsSpan(r * m, m), gs is null ? default : gs.AsSpan(r * m, m), locOnly);
             }
 
             var gxt = new Tensor(gx, shape);
             return [
-                x.RequiresGrad ? SumTo(gxt, x.ShapeArray) : null,
-                loc.RequiresGrad ? SumTo(-gxt, loc.ShapeArray) : null,
-                scale.RequiresGrad ? SumTo(new Tensor(gs, shape), scale.ShapeArray) : null];
+                wantX ? SumTo(gxt, x.ShapeArray) : null,
+                !wantLoc ? null : locOnly ? gxt : Negated(SumTo(gxt, loc.ShapeArray)),
+                gs is null ? null : SumTo(new Tensor(gs, shape), scale.ShapeArray)];
         });
     }
 
@@ -150,18 +153,31 @@ public static class TensorOps
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NormalLogDensityGradRow(BroadcastView x, BroadcastView loc, BroadcastView invScale, int row, ReadOnlySpan<double> g, Span<double> gx, Span<double> gs)
+    private static void NormalLogDensityGradRow(BroadcastView x, BroadcastView loc, BroadcastView invScale, int row, ReadOnlySpan<double> g, Span<double> gx, Span<double> gs, bool negate)
     {
         int xs = x.ColumnStride, ms = loc.ColumnStride, iS = invScale.ColumnStride;
         int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row);
         double[] xd = x.Data, md = loc.Data, id = invScale.Data;
+        double sign = negate ? 1 : -1;
+        bool scaleGrad = !gs.IsEmpty;
         for (int c = 0; c < g.Length; c++)
         {
             double inv = id[io + (c * iS)];
             double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * inv;
-            gx[c] = -g[c] * z * inv;
-            gs[c] = g[c] * ((z * z) - 1) * inv;
+            gx[c] = sign * g[c] * z * inv;
+            if (scaleGrad)
+            {
+                gs[c] = g[c] * ((z * z) - 1) * inv;
+            }
         }
+    }
+
+    /// <summary>-t as a new tensor with no graph (gradients are built without recording).</summary>
+    private static Tensor Negated(Tensor t)
+    {
+        var y = GC.AllocateUninitializedArray<double>(t.Length);
+        TensorPrimitives.Negate(t.Data, y);
+        return new Tensor(y, t.ShapeArray);
     }
 
     /// <summary>Element-wise xᶜ for a constant exponent c; d/dx = c xᶜ⁻¹.</summary>
