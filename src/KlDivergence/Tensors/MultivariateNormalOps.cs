@@ -163,16 +163,43 @@ public static class MultivariateNormalOps
         return d;
     }
 
+    // The kernels walk the output batch row by row (a row is the last batch dimension, along which each operand
+    // moves by a constant stride); d = 2 has an unrolled path that keeps shared gradients in registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LogDensityForward(BatchLayout layout, int d, double[] x, double[] m, double[] l, double[] invDiag, double[] halfLogDet, double[] y)
     {
         Span<double> z = d <= StackLimit ? stackalloc double[d] : new double[d];
         double constant = d * ScalarMath.LogSqrtTwoPi;
-        var c = layout.Start();
-        for (int n = 0; n < y.Length; n++)
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        var row = layout.Start();
+        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
         {
-            y[n] = (-0.5 * ForwardSubstitute(d, x, c.A * d, m, c.B * d, l, c.C * d * d, invDiag, c.C * d, z)) - halfLogDet[c.C] - constant;
-            layout.Advance(ref c);
+            if (d == 2)
+            {
+                LogDensityRow2(inner, x, row.A, sa, m, row.B, sb, l, row.C, sc, invDiag, halfLogDet, constant, y, n);
+            }
+            else
+            {
+                for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
+                {
+                    y[n + j] = (-0.5 * ForwardSubstitute(d, x, a * d, m, b * d, l, c * d * d, invDiag, c * d, z)) - halfLogDet[c] - constant;
+                }
+            }
+
+            layout.NextRow(ref row);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LogDensityRow2(
+        int count, double[] x, int a, int sa, double[] m, int b, int sb, double[] l, int c, int sc, double[] invDiag, double[] halfLogDet, double constant, double[] y, int n)
+    {
+        for (int j = 0; j < count; j++, a += sa, b += sb, c += sc)
+        {
+            int xo = 2 * a, mo = 2 * b, io = 2 * c;
+            double z0 = (x[xo] - m[mo]) * invDiag[io];
+            double z1 = (x[xo + 1] - m[mo + 1] - (l[(4 * c) + 2] * z0)) * invDiag[io + 1];
+            y[n + j] = (-0.5 * ((z0 * z0) + (z1 * z1))) - halfLogDet[c] - constant;
         }
     }
 
@@ -204,140 +231,223 @@ public static class MultivariateNormalOps
     {
         Span<double> z = d <= StackLimit ? stackalloc double[d] : new double[d];
         Span<double> w = d <= StackLimit ? stackalloc double[d] : new double[d];
-        var c = layout.Start();
-        for (int n = 0; n < g.Length; n++)
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        var row = layout.Start();
+        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
         {
-            int xo = c.A * d, mo = c.B * d, lo = c.C * d * d, io = c.C * d;
-            double gn = g[n];
-            ForwardSubstitute(d, x, xo, m, mo, l, lo, invDiag, io, z);
-
-            // w = L⁻ᵀ z by back substitution (rows bottom-up, reading L by columns).
-            for (int i = d - 1; i >= 0; i--)
+            if (d == 2)
             {
-                double s = z[i];
-                for (int j = i + 1; j < d; j++)
-                {
-                    s -= l[lo + (j * d) + i] * w[j];
-                }
-
-                w[i] = s * invDiag[io + i];
+                LogDensityBackwardRow2(inner, x, row.A, sa, m, row.B, sb, l, row.C, sc, invDiag, g, n, gx, xFull, gm, gl);
+                layout.NextRow(ref row);
+                continue;
             }
 
+            for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
+            {
+                int xo = a * d, mo = b * d, lo = c * d * d, io = c * d;
+                double gn = g[n + j];
+                ForwardSubstitute(d, x, xo, m, mo, l, lo, invDiag, io, z);
+
+                // w = L⁻ᵀ z by back substitution (rows bottom-up, reading L by columns).
+                for (int i = d - 1; i >= 0; i--)
+                {
+                    double s = z[i];
+                    for (int k = i + 1; k < d; k++)
+                    {
+                        s -= l[lo + (k * d) + i] * w[k];
+                    }
+
+                    w[i] = s * invDiag[io + i];
+                }
+
+                for (int i = 0; gx is not null && i < d; i++)
+                {
+                    gx[xo + i] = xFull ? -gn * w[i] : gx[xo + i] - (gn * w[i]);
+                }
+
+                for (int i = 0; gm is not null && i < d; i++)
+                {
+                    gm[mo + i] += gn * w[i];
+                }
+
+                for (int i = 0; gl is not null && i < d; i++)
+                {
+                    double gw = gn * w[i];
+                    int lrow = lo + (i * d);
+                    for (int k = 0; k <= i; k++)
+                    {
+                        gl[lrow + k] += gw * z[k];
+                    }
+
+                    gl[lrow + i] -= gn * invDiag[io + i];
+                }
+            }
+
+            layout.NextRow(ref row);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LogDensityBackwardRow2(
+        int count, double[] x, int a, int sa, double[] m, int b, int sb, double[] l, int c, int sc, double[] invDiag, double[] g, int n,
+        double[]? gx, bool xFull, double[]? gm, double[]? gl)
+    {
+        // Along the row, loc or L may stay put (stride 0): their gradients then add up in locals, written once.
+        bool mShared = sb == 0, lShared = sc == 0;
+        int m0 = 2 * b, l0 = 4 * c;
+        double am0 = 0, am1 = 0, al0 = 0, al2 = 0, al3 = 0;
+        for (int j = 0; j < count; j++, a += sa, b += sb, c += sc)
+        {
+            int xo = 2 * a, mo = 2 * b, lo = 4 * c, io = 2 * c;
+            double i0 = invDiag[io], i1 = invDiag[io + 1], l10 = l[lo + 2];
+            double z0 = (x[xo] - m[mo]) * i0;
+            double z1 = (x[xo + 1] - m[mo + 1] - (l10 * z0)) * i1;
+            double w1 = z1 * i1;
+            double w0 = (z0 - (l10 * w1)) * i0;
+            double gn = g[n + j];
+            double g0 = gn * w0, g1 = gn * w1;
             if (gx is not null)
             {
                 if (xFull)
                 {
-                    for (int i = 0; i < d; i++)
-                    {
-                        gx[xo + i] = -gn * w[i];
-                    }
+                    gx[xo] = -g0;
+                    gx[xo + 1] = -g1;
                 }
                 else
                 {
-                    for (int i = 0; i < d; i++)
-                    {
-                        gx[xo + i] -= gn * w[i];
-                    }
+                    gx[xo] -= g0;
+                    gx[xo + 1] -= g1;
                 }
             }
 
             if (gm is not null)
             {
-                for (int i = 0; i < d; i++)
+                if (mShared)
                 {
-                    gm[mo + i] += gn * w[i];
+                    am0 += g0;
+                    am1 += g1;
+                }
+                else
+                {
+                    gm[mo] += g0;
+                    gm[mo + 1] += g1;
                 }
             }
 
             if (gl is not null)
             {
-                for (int i = 0; i < d; i++)
+                double t0 = (g0 * z0) - (gn * i0), t2 = g1 * z0, t3 = (g1 * z1) - (gn * i1);
+                if (lShared)
                 {
-                    double gw = gn * w[i];
-                    int row = lo + (i * d);
-                    for (int j = 0; j <= i; j++)
-                    {
-                        gl[row + j] += gw * z[j];
-                    }
-
-                    gl[row + i] -= gn * invDiag[io + i];
+                    al0 += t0;
+                    al2 += t2;
+                    al3 += t3;
+                }
+                else
+                {
+                    gl[lo] += t0;
+                    gl[lo + 2] += t2;
+                    gl[lo + 3] += t3;
                 }
             }
+        }
 
-            layout.Advance(ref c);
+        if (gm is not null && mShared)
+        {
+            gm[m0] += am0;
+            gm[m0 + 1] += am1;
+        }
+
+        if (gl is not null && lShared)
+        {
+            gl[l0] += al0;
+            gl[l0 + 2] += al2;
+            gl[l0 + 3] += al3;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineForward(BatchLayout layout, int d, double[] m, double[] l, double[] e, double[] y)
     {
-        var c = layout.Start();
-        for (int n = 0; n < layout.Count; n++)
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        var row = layout.Start();
+        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
         {
-            int eo = c.A * d, mo = c.B * d, lo = c.C * d * d, yo = n * d;
-            for (int i = 0; i < d; i++)
+            for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
             {
-                double s = 0;
-                int row = lo + (i * d);
-                for (int j = 0; j < d; j++)
+                int eo = a * d, mo = b * d, lo = c * d * d, yo = (n + j) * d;
+                if (d == 2)
                 {
-                    s += l[row + j] * e[eo + j];
+                    double e0 = e[eo], e1 = e[eo + 1];
+                    double s0 = 0, s1 = 0;
+                    s0 += l[lo] * e0;
+                    s0 += l[lo + 1] * e1;
+                    s1 += l[lo + 2] * e0;
+                    s1 += l[lo + 3] * e1;
+                    y[yo] = m[mo] + s0;
+                    y[yo + 1] = m[mo + 1] + s1;
+                    continue;
                 }
 
-                y[yo + i] = m[mo + i] + s;
+                for (int i = 0; i < d; i++)
+                {
+                    double s = 0;
+                    int lrow = lo + (i * d);
+                    for (int k = 0; k < d; k++)
+                    {
+                        s += l[lrow + k] * e[eo + k];
+                    }
+
+                    y[yo + i] = m[mo + i] + s;
+                }
             }
 
-            layout.Advance(ref c);
+            layout.NextRow(ref row);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineBackward(BatchLayout layout, int d, double[] l, double[] e, double[] g, double[]? gm, double[]? gl, double[]? ge, bool noiseFull)
     {
-        var c = layout.Start();
-        for (int n = 0; n < layout.Count; n++)
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        var row = layout.Start();
+        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
         {
-            int eo = c.A * d, mo = c.B * d, lo = c.C * d * d, go = n * d;
-            if (gm is not null)
+            for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
             {
-                for (int i = 0; i < d; i++)
+                int eo = a * d, mo = b * d, lo = c * d * d, go = (n + j) * d;
+                for (int i = 0; gm is not null && i < d; i++)
                 {
                     gm[mo + i] += g[go + i];
                 }
-            }
 
-            if (gl is not null)
-            {
-                for (int i = 0; i < d; i++)
+                for (int i = 0; gl is not null && i < d; i++)
                 {
                     double gi = g[go + i];
-                    int row = lo + (i * d);
-                    for (int j = 0; j < d; j++)
+                    int lrow = lo + (i * d);
+                    for (int k = 0; k < d; k++)
                     {
-                        gl[row + j] += gi * e[eo + j];
+                        gl[lrow + k] += gi * e[eo + k];
                     }
                 }
-            }
 
-            if (ge is not null)
-            {
-                for (int j = 0; j < d; j++)
+                for (int k = 0; ge is not null && k < d; k++)
                 {
                     double s = 0;
                     for (int i = 0; i < d; i++)
                     {
-                        s += l[lo + (i * d) + j] * g[go + i];
+                        s += l[lo + (i * d) + k] * g[go + i];
                     }
 
-                    ge[eo + j] = noiseFull ? s : ge[eo + j] + s;
+                    ge[eo + k] = noiseFull ? s : ge[eo + k] + s;
                 }
             }
 
-            layout.Advance(ref c);
+            layout.NextRow(ref row);
         }
     }
 
-    /// <summary>The position of one output batch element in the three operands' batches (in units of whole vectors or matrices).</summary>
+    /// <summary>Where one row of the output batch starts in the three operands' batches (in whole vectors or matrices).</summary>
     private struct Cursor
     {
         public int A;
@@ -347,8 +457,9 @@ public static class MultivariateNormalOps
     }
 
     /// <summary>
-    /// The broadcast batch shape of three operands and each one's strides over it (0 along a broadcast dimension),
-    /// walked in row-major order by an odometer: no division per element and no broadcast copy.
+    /// The broadcast batch shape of three operands and each one's strides over it (0 along a broadcast dimension).
+    /// The output is walked in rows along its last dimension (constant strides InnerA/B/C) and an odometer over the
+    /// leading dimensions moves from row to row: no division per element and no broadcast copy.
     /// </summary>
     private sealed class BatchLayout
     {
@@ -363,6 +474,10 @@ public static class MultivariateNormalOps
             strideA = Strides(a, Shape);
             strideB = Strides(b, Shape);
             strideC = Strides(c, Shape);
+            int rank = Shape.Length;
+            Inner = rank == 0 ? 1 : Shape[^1];
+            RowCount = Inner == 0 ? 0 : Count / Inner;
+            (InnerA, InnerB, InnerC) = rank == 0 ? (0, 0, 0) : (strideA[^1], strideB[^1], strideC[^1]);
         }
 
         /// <summary>The broadcast batch shape.</summary>
@@ -371,10 +486,21 @@ public static class MultivariateNormalOps
         /// <summary>The number of batch elements.</summary>
         public int Count { get; }
 
-        public Cursor Start() => new() { Counter = new int[Shape.Length] };
+        /// <summary>The length of a row (the last batch dimension; 1 for an unbatched output).</summary>
+        public int Inner { get; }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Advance(ref Cursor c)
+        /// <summary>The number of rows.</summary>
+        public int RowCount { get; }
+
+        public int InnerA { get; }
+
+        public int InnerB { get; }
+
+        public int InnerC { get; }
+
+        public Cursor Start() => new() { Counter = new int[Math.Max(Shape.Length - 1, 0)] };
+
+        public void NextRow(ref Cursor c)
         {
             var counter = c.Counter;
             for (int k = counter.Length - 1; k >= 0; k--)
