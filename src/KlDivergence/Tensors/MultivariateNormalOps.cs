@@ -163,27 +163,26 @@ public static class MultivariateNormalOps
         return d;
     }
 
-    // The kernels walk the output batch row by row (a row is the last batch dimension, along which each operand
-    // moves by a constant stride); d = 2 has an unrolled path that keeps shared gradients in registers.
+    // The kernels walk the output batch in rows along its longest dimension (along which every operand moves by a
+    // constant stride, 0 where it is broadcast); d = 2 has unrolled loops that keep a shared loc and L in registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LogDensityForward(BatchLayout layout, int d, double[] x, double[] m, double[] l, double[] invDiag, double[] halfLogDet, double[] y)
     {
+        if (d == 2)
+        {
+            LogDensityForward2(layout, x, m, l, invDiag, halfLogDet, y);
+            return;
+        }
+
         Span<double> z = d <= StackLimit ? stackalloc double[d] : new double[d];
         double constant = d * ScalarMath.LogSqrtTwoPi;
-        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
-        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
+        for (int r = 0; r < layout.RowCount; r++)
         {
-            if (d == 2)
+            for (int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
             {
-                LogDensityRow2(inner, x, row.A, sa, m, row.B, sb, l, row.C, sc, invDiag, halfLogDet, constant, y, n);
-            }
-            else
-            {
-                for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
-                {
-                    y[n + j] = (-0.5 * ForwardSubstitute(d, x, a * d, m, b * d, l, c * d * d, invDiag, c * d, z)) - halfLogDet[c] - constant;
-                }
+                y[n] = (-0.5 * ForwardSubstitute(d, x, a * d, m, b * d, l, c * d * d, invDiag, c * d, z)) - halfLogDet[c] - constant;
             }
 
             layout.NextRow(ref row);
@@ -191,15 +190,35 @@ public static class MultivariateNormalOps
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LogDensityRow2(
-        int count, double[] x, int a, int sa, double[] m, int b, int sb, double[] l, int c, int sc, double[] invDiag, double[] halfLogDet, double constant, double[] y, int n)
+    private static void LogDensityForward2(BatchLayout layout, double[] x, double[] m, double[] l, double[] invDiag, double[] halfLogDet, double[] y)
     {
-        for (int j = 0; j < count; j++, a += sa, b += sb, c += sc)
+        const double Constant = 2 * ScalarMath.LogSqrtTwoPi;
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
+        var row = layout.Start();
+        for (int r = 0; r < layout.RowCount; r++)
         {
-            int xo = 2 * a, mo = 2 * b, io = 2 * c;
-            double z0 = (x[xo] - m[mo]) * invDiag[io];
-            double z1 = (x[xo + 1] - m[mo + 1] - (l[(4 * c) + 2] * z0)) * invDiag[io + 1];
-            y[n + j] = (-0.5 * ((z0 * z0) + (z1 * z1))) - halfLogDet[c] - constant;
+            int a = row.A, b = row.B, c = row.C, n = row.Y;
+            if (sb == 0 && sc == 0)
+            {
+                double m0 = m[2 * b], m1 = m[(2 * b) + 1], i0 = invDiag[2 * c], i1 = invDiag[(2 * c) + 1], l10 = l[(4 * c) + 2], h = halfLogDet[c];
+                for (int j = 0; j < inner; j++, a += sa, n += sy)
+                {
+                    double z0 = (x[2 * a] - m0) * i0;
+                    double z1 = (x[(2 * a) + 1] - m1 - (l10 * z0)) * i1;
+                    y[n] = (-0.5 * ((z0 * z0) + (z1 * z1))) - h - Constant;
+                }
+            }
+            else
+            {
+                for (int j = 0; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
+                {
+                    double z0 = (x[2 * a] - m[2 * b]) * invDiag[2 * c];
+                    double z1 = (x[(2 * a) + 1] - m[(2 * b) + 1] - (l[(4 * c) + 2] * z0)) * invDiag[(2 * c) + 1];
+                    y[n] = (-0.5 * ((z0 * z0) + (z1 * z1))) - halfLogDet[c] - Constant;
+                }
+            }
+
+            layout.NextRow(ref row);
         }
     }
 
@@ -229,23 +248,22 @@ public static class MultivariateNormalOps
     private static void LogDensityBackward(
         BatchLayout layout, int d, double[] x, double[] m, double[] l, double[] invDiag, double[] g, double[]? gx, bool xFull, double[]? gm, double[]? gl)
     {
+        if (d == 2)
+        {
+            LogDensityBackward2(layout, x, m, l, invDiag, g, gx, xFull, gm, gl);
+            return;
+        }
+
         Span<double> z = d <= StackLimit ? stackalloc double[d] : new double[d];
         Span<double> w = d <= StackLimit ? stackalloc double[d] : new double[d];
-        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
-        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
+        for (int r = 0; r < layout.RowCount; r++)
         {
-            if (d == 2)
-            {
-                LogDensityBackwardRow2(inner, x, row.A, sa, m, row.B, sb, l, row.C, sc, invDiag, g, n, gx, xFull, gm, gl);
-                layout.NextRow(ref row);
-                continue;
-            }
-
-            for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
+            for (int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
             {
                 int xo = a * d, mo = b * d, lo = c * d * d, io = c * d;
-                double gn = g[n + j];
+                double gn = g[n];
                 ForwardSubstitute(d, x, xo, m, mo, l, lo, invDiag, io, z);
 
                 // w = L⁻ᵀ z by back substitution (rows bottom-up, reading L by columns).
@@ -288,96 +306,103 @@ public static class MultivariateNormalOps
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LogDensityBackwardRow2(
-        int count, double[] x, int a, int sa, double[] m, int b, int sb, double[] l, int c, int sc, double[] invDiag, double[] g, int n,
-        double[]? gx, bool xFull, double[]? gm, double[]? gl)
+    private static void LogDensityBackward2(
+        BatchLayout layout, double[] x, double[] m, double[] l, double[] invDiag, double[] g, double[]? gx, bool xFull, double[]? gm, double[]? gl)
     {
-        // Along the row, loc or L may stay put (stride 0): their gradients then add up in locals, written once.
-        bool mShared = sb == 0, lShared = sc == 0;
-        int m0 = 2 * b, l0 = 4 * c;
-        double am0 = 0, am1 = 0, al0 = 0, al2 = 0, al3 = 0;
-        for (int j = 0; j < count; j++, a += sa, b += sb, c += sc)
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
+        var row = layout.Start();
+        for (int r = 0; r < layout.RowCount; r++)
         {
-            int xo = 2 * a, mo = 2 * b, lo = 4 * c, io = 2 * c;
-            double i0 = invDiag[io], i1 = invDiag[io + 1], l10 = l[lo + 2];
-            double z0 = (x[xo] - m[mo]) * i0;
-            double z1 = (x[xo + 1] - m[mo + 1] - (l10 * z0)) * i1;
-            double w1 = z1 * i1;
-            double w0 = (z0 - (l10 * w1)) * i0;
-            double gn = g[n + j];
-            double g0 = gn * w0, g1 = gn * w1;
-            if (gx is not null)
+            int a = row.A, b = row.B, c = row.C, n = row.Y;
+            if (sb == 0 && sc == 0)
             {
-                if (xFull)
+                // loc and L stay put along the row: read them once, add their gradients up in registers.
+                double m0 = m[2 * b], m1 = m[(2 * b) + 1], i0 = invDiag[2 * c], i1 = invDiag[(2 * c) + 1], l10 = l[(4 * c) + 2];
+                double am0 = 0, am1 = 0, al0 = 0, al2 = 0, al3 = 0, sg = 0;
+                for (int j = 0; j < inner; j++, a += sa, n += sy)
                 {
-                    gx[xo] = -g0;
-                    gx[xo + 1] = -g1;
-                }
-                else
-                {
-                    gx[xo] -= g0;
-                    gx[xo + 1] -= g1;
-                }
-            }
+                    int xo = 2 * a;
+                    double z0 = (x[xo] - m0) * i0;
+                    double z1 = (x[xo + 1] - m1 - (l10 * z0)) * i1;
+                    double gn = g[n];
+                    double g1 = gn * (z1 * i1);
+                    double g0 = gn * ((z0 - (l10 * z1 * i1)) * i0);
+                    if (gx is not null)
+                    {
+                        gx[xo] = xFull ? -g0 : gx[xo] - g0;
+                        gx[xo + 1] = xFull ? -g1 : gx[xo + 1] - g1;
+                    }
 
-            if (gm is not null)
-            {
-                if (mShared)
-                {
                     am0 += g0;
                     am1 += g1;
+                    al0 += g0 * z0;
+                    al2 += g1 * z0;
+                    al3 += g1 * z1;
+                    sg += gn;
                 }
-                else
+
+                if (gm is not null)
                 {
-                    gm[mo] += g0;
-                    gm[mo + 1] += g1;
+                    gm[2 * b] += am0;
+                    gm[(2 * b) + 1] += am1;
+                }
+
+                if (gl is not null)
+                {
+                    gl[4 * c] += al0 - (sg * i0);
+                    gl[(4 * c) + 2] += al2;
+                    gl[(4 * c) + 3] += al3 - (sg * i1);
                 }
             }
-
-            if (gl is not null)
+            else
             {
-                double t0 = (g0 * z0) - (gn * i0), t2 = g1 * z0, t3 = (g1 * z1) - (gn * i1);
-                if (lShared)
+                for (int j = 0; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
                 {
-                    al0 += t0;
-                    al2 += t2;
-                    al3 += t3;
-                }
-                else
-                {
-                    gl[lo] += t0;
-                    gl[lo + 2] += t2;
-                    gl[lo + 3] += t3;
+                    int xo = 2 * a, mo = 2 * b, lo = 4 * c, io = 2 * c;
+                    double i0 = invDiag[io], i1 = invDiag[io + 1], l10 = l[lo + 2];
+                    double z0 = (x[xo] - m[mo]) * i0;
+                    double z1 = (x[xo + 1] - m[mo + 1] - (l10 * z0)) * i1;
+                    double gn = g[n];
+                    double g1 = gn * (z1 * i1);
+                    double g0 = gn * ((z0 - (l10 * z1 * i1)) * i0);
+                    if (gx is not null)
+                    {
+                        gx[xo] = xFull ? -g0 : gx[xo] - g0;
+                        gx[xo + 1] = xFull ? -g1 : gx[xo + 1] - g1;
+                    }
+
+                    if (gm is not null)
+                    {
+                        gm[mo] += g0;
+                        gm[mo + 1] += g1;
+                    }
+
+                    if (gl is not null)
+                    {
+                        gl[lo] += (g0 * z0) - (gn * i0);
+                        gl[lo + 2] += g1 * z0;
+                        gl[lo + 3] += (g1 * z1) - (gn * i1);
+                    }
                 }
             }
-        }
 
-        if (gm is not null && mShared)
-        {
-            gm[m0] += am0;
-            gm[m0 + 1] += am1;
-        }
-
-        if (gl is not null && lShared)
-        {
-            gl[l0] += al0;
-            gl[l0 + 2] += al2;
-            gl[l0 + 3] += al3;
+            layout.NextRow(ref row);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineForward(BatchLayout layout, int d, double[] m, double[] l, double[] e, double[] y)
     {
-        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
-        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
+        for (int r = 0; r < layout.RowCount; r++)
         {
-            for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
+            for (int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
             {
-                int eo = a * d, mo = b * d, lo = c * d * d, yo = (n + j) * d;
+                int eo = a * d, mo = b * d, lo = c * d * d, yo = n * d;
                 if (d == 2)
                 {
+                    // The same sums, in the same order, as the general loop below.
                     double e0 = e[eo], e1 = e[eo + 1];
                     double s0 = 0, s1 = 0;
                     s0 += l[lo] * e0;
@@ -409,13 +434,47 @@ public static class MultivariateNormalOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineBackward(BatchLayout layout, int d, double[] l, double[] e, double[] g, double[]? gm, double[]? gl, double[]? ge, bool noiseFull)
     {
-        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC;
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
-        for (int r = 0, n = 0; r < layout.RowCount; r++, n += inner)
+        for (int r = 0; r < layout.RowCount; r++)
         {
-            for (int j = 0, a = row.A, b = row.B, c = row.C; j < inner; j++, a += sa, b += sb, c += sc)
+            int a = row.A, b = row.B, c = row.C, n = row.Y;
+            if (d == 2 && sb == 0 && sc == 0 && ge is null)
             {
-                int eo = a * d, mo = b * d, lo = c * d * d, go = (n + j) * d;
+                // loc and L stay put along the row: their gradients add up in registers.
+                double am0 = 0, am1 = 0, al0 = 0, al1 = 0, al2 = 0, al3 = 0;
+                for (int j = 0; j < inner; j++, a += sa, n += sy)
+                {
+                    double g0 = g[2 * n], g1 = g[(2 * n) + 1], e0 = e[2 * a], e1 = e[(2 * a) + 1];
+                    am0 += g0;
+                    am1 += g1;
+                    al0 += g0 * e0;
+                    al1 += g0 * e1;
+                    al2 += g1 * e0;
+                    al3 += g1 * e1;
+                }
+
+                if (gm is not null)
+                {
+                    gm[2 * b] += am0;
+                    gm[(2 * b) + 1] += am1;
+                }
+
+                if (gl is not null)
+                {
+                    gl[4 * c] += al0;
+                    gl[(4 * c) + 1] += al1;
+                    gl[(4 * c) + 2] += al2;
+                    gl[(4 * c) + 3] += al3;
+                }
+
+                layout.NextRow(ref row);
+                continue;
+            }
+
+            for (int j = 0; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
+            {
+                int eo = a * d, mo = b * d, lo = c * d * d, go = n * d;
                 for (int i = 0; gm is not null && i < d; i++)
                 {
                     gm[mo + i] += g[go + i];
@@ -447,25 +506,32 @@ public static class MultivariateNormalOps
         }
     }
 
-    /// <summary>Where one row of the output batch starts in the three operands' batches (in whole vectors or matrices).</summary>
+    /// <summary>Where one row starts: the batch index in the output (Y) and in the three operands (A, B, C).</summary>
     private struct Cursor
     {
         public int A;
         public int B;
         public int C;
+        public int Y;
         public int[] Counter;
     }
 
     /// <summary>
     /// The broadcast batch shape of three operands and each one's strides over it (0 along a broadcast dimension).
-    /// The output is walked in rows along its last dimension (constant strides InnerA/B/C) and an odometer over the
-    /// leading dimensions moves from row to row: no division per element and no broadcast copy.
+    /// The output is walked in rows along its longest dimension (the "inner" one: constant strides InnerA/B/C/Y
+    /// along it), and an odometer over the other dimensions moves from row to row: no division per element and no
+    /// broadcast copy. In W5's x [n, 1, 2] against loc [2, 2], the rows run down the n samples, one row per
+    /// component, so loc and L stay fixed along each row.
     /// </summary>
     private sealed class BatchLayout
     {
         private readonly int[] strideA;
         private readonly int[] strideB;
         private readonly int[] strideC;
+        private readonly int[] strideY;
+
+        /// <summary>The dimensions the odometer walks, innermost first (all but the inner one).</summary>
+        private readonly int[] outer;
 
         public BatchLayout(int[] a, int[] b, int[] c)
         {
@@ -474,10 +540,28 @@ public static class MultivariateNormalOps
             strideA = Strides(a, Shape);
             strideB = Strides(b, Shape);
             strideC = Strides(c, Shape);
+            strideY = Shapes.Strides(Shape);
             int rank = Shape.Length;
-            Inner = rank == 0 ? 1 : Shape[^1];
+            if (rank == 0)
+            {
+                (Inner, RowCount, outer) = (1, 1, []);
+                return;
+            }
+
+            // The longest dimension (the last one on ties) is the inner one.
+            int axis = rank - 1;
+            for (int k = rank - 2; k >= 0; k--)
+            {
+                if (Shape[k] > Shape[axis])
+                {
+                    axis = k;
+                }
+            }
+
+            Inner = Shape[axis];
             RowCount = Inner == 0 ? 0 : Count / Inner;
-            (InnerA, InnerB, InnerC) = rank == 0 ? (0, 0, 0) : (strideA[^1], strideB[^1], strideC[^1]);
+            (InnerA, InnerB, InnerC, InnerY) = (strideA[axis], strideB[axis], strideC[axis], strideY[axis]);
+            outer = [.. Enumerable.Range(0, rank).Where(k => k != axis).Reverse()];
         }
 
         /// <summary>The broadcast batch shape.</summary>
@@ -486,7 +570,7 @@ public static class MultivariateNormalOps
         /// <summary>The number of batch elements.</summary>
         public int Count { get; }
 
-        /// <summary>The length of a row (the last batch dimension; 1 for an unbatched output).</summary>
+        /// <summary>The length of a row (the longest batch dimension; 1 for an unbatched output).</summary>
         public int Inner { get; }
 
         /// <summary>The number of rows.</summary>
@@ -498,25 +582,30 @@ public static class MultivariateNormalOps
 
         public int InnerC { get; }
 
-        public Cursor Start() => new() { Counter = new int[Math.Max(Shape.Length - 1, 0)] };
+        public int InnerY { get; }
+
+        public Cursor Start() => new() { Counter = new int[outer.Length] };
 
         public void NextRow(ref Cursor c)
         {
             var counter = c.Counter;
-            for (int k = counter.Length - 1; k >= 0; k--)
+            for (int i = 0; i < counter.Length; i++)
             {
+                int k = outer[i];
                 c.A += strideA[k];
                 c.B += strideB[k];
                 c.C += strideC[k];
-                if (++counter[k] < Shape[k])
+                c.Y += strideY[k];
+                if (++counter[i] < Shape[k])
                 {
                     return;
                 }
 
-                counter[k] = 0;
+                counter[i] = 0;
                 c.A -= strideA[k] * Shape[k];
                 c.B -= strideB[k] * Shape[k];
                 c.C -= strideC[k] * Shape[k];
+                c.Y -= strideY[k] * Shape[k];
             }
         }
 
