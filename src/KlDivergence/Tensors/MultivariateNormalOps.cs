@@ -393,6 +393,12 @@ public static class MultivariateNormalOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineForward(BatchLayout layout, int d, double[] m, double[] l, double[] e, double[] y)
     {
+        if (d == 2)
+        {
+            AffineForward2(layout, m, l, e, y);
+            return;
+        }
+
         int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
         for (int r = 0; r < layout.RowCount; r++)
@@ -400,20 +406,6 @@ public static class MultivariateNormalOps
             for (int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
             {
                 int eo = a * d, mo = b * d, lo = c * d * d, yo = n * d;
-                if (d == 2)
-                {
-                    // The same sums, in the same order, as the general loop below.
-                    double e0 = e[eo], e1 = e[eo + 1];
-                    double s0 = 0, s1 = 0;
-                    s0 += l[lo] * e0;
-                    s0 += l[lo + 1] * e1;
-                    s1 += l[lo + 2] * e0;
-                    s1 += l[lo + 3] * e1;
-                    y[yo] = m[mo] + s0;
-                    y[yo + 1] = m[mo + 1] + s1;
-                    continue;
-                }
-
                 for (int i = 0; i < d; i++)
                 {
                     double s = 0;
@@ -424,6 +416,50 @@ public static class MultivariateNormalOps
                     }
 
                     y[yo + i] = m[mo + i] + s;
+                }
+            }
+
+            layout.NextRow(ref row);
+        }
+    }
+
+    /// <summary>d = 2: the same sums, in the same order (0 + L₀₀ε₀ + L₀₁ε₁, then μ + that), as the general loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AffineForward2(BatchLayout layout, double[] m, double[] l, double[] e, double[] y)
+    {
+        int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
+        var row = layout.Start();
+        for (int r = 0; r < layout.RowCount; r++)
+        {
+            int a = row.A, b = row.B, c = row.C, n = row.Y;
+            if (sb == 0 && sc == 0)
+            {
+                double m0 = m[2 * b], m1 = m[(2 * b) + 1], l00 = l[4 * c], l01 = l[(4 * c) + 1], l10 = l[(4 * c) + 2], l11 = l[(4 * c) + 3];
+                for (int j = 0; j < inner; j++, a += sa, n += sy)
+                {
+                    double e0 = e[2 * a], e1 = e[(2 * a) + 1];
+                    double s0 = 0, s1 = 0;
+                    s0 += l00 * e0;
+                    s0 += l01 * e1;
+                    s1 += l10 * e0;
+                    s1 += l11 * e1;
+                    y[2 * n] = m0 + s0;
+                    y[(2 * n) + 1] = m1 + s1;
+                }
+            }
+            else
+            {
+                for (int j = 0; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
+                {
+                    int lo = 4 * c;
+                    double e0 = e[2 * a], e1 = e[(2 * a) + 1];
+                    double s0 = 0, s1 = 0;
+                    s0 += l[lo] * e0;
+                    s0 += l[lo + 1] * e1;
+                    s1 += l[lo + 2] * e0;
+                    s1 += l[lo + 3] * e1;
+                    y[2 * n] = m[2 * b] + s0;
+                    y[(2 * n) + 1] = m[(2 * b) + 1] + s1;
                 }
             }
 
