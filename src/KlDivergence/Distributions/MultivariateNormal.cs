@@ -139,8 +139,8 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     }
 
     /// <summary>
-    /// log p(x) = -½‖L⁻¹(x - μ)‖² - Σᵢ log Lᵢᵢ - (d/2) log 2π, with one triangular solve; shape broadcast of the
-    /// value's leading dimensions and BatchShape.
+    /// log p(x) = -½‖L⁻¹(x - μ)‖² - Σᵢ log Lᵢᵢ - (d/2) log 2π, by one fused forward substitution per point
+    /// (<see cref="MultivariateNormalOps.LogDensity"/>); shape broadcast of the value's leading dimensions and BatchShape.
     /// </summary>
     public override Tensor LogProb(Tensor value)
     {
@@ -151,24 +151,7 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
             throw new ArgumentException($"{nameof(MultivariateNormal)}: a value of shape {Shapes.Format(value.ShapeArray)} does not end in the event dimension {d}.", nameof(value));
         }
 
-        var diff = value - Loc;
-
-        Tensor mahalanobis;
-        if (ScaleTril.Rank == 2)
-        {
-            // One factor for the whole batch: solve L Z = [x₁ - μ, …, xₙ - μ] as one d × n system.
-            int[] outer = diff.ShapeArray[..^1];
-            var columns = diff.Reshape(Shapes.Size(outer), d).Transpose();
-            var z = LinearAlgebraOps.TriangularSolve(ScaleTril, columns, lower: true);
-            mahalanobis = z.Square().Sum(0).Reshape(outer);
-        }
-        else
-        {
-            var z = LinearAlgebraOps.TriangularSolve(ScaleTril, diff.Unsqueeze(-1), lower: true);
-            mahalanobis = z.Square().Sum([-2, -1]);
-        }
-
-        return (mahalanobis * -0.5) - HalfLogDet() - (d * ScalarMath.LogSqrtTwoPi);
+        return MultivariateNormalOps.LogDensity(value, Loc, ScaleTril);
     }
 
     /// <summary>Differential entropy H = ½ d (1 + log 2π) + Σᵢ log Lᵢᵢ (= ½ log det(2πe Σ)).</summary>
@@ -180,10 +163,7 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     {
         int[] shape = SampleShape(count);
         var eps = StandardNoise.Normal(random, shape);
-        Tensor scaled = ScaleTril.Rank == 2
-            ? eps.Reshape(eps.Length / Dimension, Dimension).MatMul(ScaleTril.Transpose()).Reshape(shape)
-            : ScaleTril.MatMul(eps.Unsqueeze(-1)).Squeeze(-1);
-        return Loc + scaled;
+        return MultivariateNormalOps.Affine(Loc, ScaleTril, eps);
     }
 
     private static Tensor Identity(int d)

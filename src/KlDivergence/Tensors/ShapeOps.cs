@@ -31,13 +31,7 @@ public static class ShapeOps
             throw new ArgumentException($"Cannot reshape a tensor of shape {Shapes.Format(x.ShapeArray)} to {Shapes.Format(shape)}.", nameof(shape));
         }
 
-        var result = new Tensor(x.Data, s);
-        if (!Tensor.Tracks(x))
-        {
-            return result;
-        }
-
-        return Tensor.Record(result, [x], g => [new Tensor(g.Data, x.ShapeArray)]);
+        return View(x, s);
     }
 
     /// <summary>Inserts a dimension of length 1 at <paramref name="axis"/> (negative counts from the end of the result).</summary>
@@ -45,9 +39,11 @@ public static class ShapeOps
     {
         ArgumentNullException.ThrowIfNull(x);
         int ax = Shapes.Axis(axis, x.Rank + 1);
-        var s = new List<int>(x.ShapeArray);
-        s.Insert(ax, 1);
-        return x.Reshape([.. s]);
+        var s = new int[x.Rank + 1];
+        x.ShapeArray.AsSpan(0, ax).CopyTo(s);
+        s[ax] = 1;
+        x.ShapeArray.AsSpan(ax).CopyTo(s.AsSpan(ax + 1));
+        return View(x, s);
     }
 
     /// <summary>Removes the dimension of length 1 at <paramref name="axis"/>.</summary>
@@ -60,7 +56,7 @@ public static class ShapeOps
             throw new ArgumentException($"Cannot squeeze axis {axis} of length {x.ShapeArray[ax]} (shape {Shapes.Format(x.ShapeArray)}).", nameof(axis));
         }
 
-        return x.Reshape(TensorOps.RemoveAxis(x.ShapeArray, ax));
+        return View(x, TensorOps.RemoveAxis(x.ShapeArray, ax));
     }
 
     /// <summary>The tensor broadcast (copied) to <paramref name="shape"/>; the gradient sums back.</summary>
@@ -262,6 +258,18 @@ public static class ShapeOps
     {
         ArgumentNullException.ThrowIfNull(tensors);
         return Concat(axis, [.. tensors.Select(t => t.Unsqueeze(axis))]);
+    }
+
+    /// <summary>x's storage under a checked shape of the same size that the caller owns (no copy, no validation).</summary>
+    private static Tensor View(Tensor x, int[] shape)
+    {
+        var result = new Tensor(x.Data, shape);
+        if (!Tensor.Tracks(x))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g => [new Tensor(g.Data, x.ShapeArray)]);
     }
 
     private static double[] TransposeData(double[] data, int[] shape, out int[] newShape)

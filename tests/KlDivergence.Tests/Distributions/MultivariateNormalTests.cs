@@ -115,6 +115,24 @@ public class MultivariateNormalTests
     }
 
     [Fact]
+    public void SamplesAreLocPlusNoiseTimesTheTransposedFactorBitForBit()
+    {
+        // The fused μ + L ε must give exactly the values of the former reshape/transpose/matmul composition, so seeded
+        // results (fits, estimates) do not move.
+        var single = MultivariateNormal.FromCovariance(Tensor.Vector(0.5, -1.0, 2.0), Tensor.Matrix(Cov3));
+        var eps = StandardNoise.Normal(new RandomStream(21), [50, 3]);
+        var expected = single.Loc + eps.MatMul(single.ScaleTril.Transpose());
+        single.Sample(50, new RandomStream(21)).Values.ToArray().Should().Equal(expected.Values.ToArray());
+        single.ReparameterizedSample(50, new RandomStream(21)).Values.ToArray().Should().Equal(expected.Values.ToArray());
+
+        var batched = MultivariateNormal.FromScaleTril(
+            Tensor.Matrix(new[,] { { 0.5, 1.0 }, { -1.0, 0.2 } }), ShapeOps.Stack(0, Tensor.Matrix(new[,] { { 1.0, 0 }, { 0.3, 0.8 } }), Tensor.Matrix(new[,] { { 2.0, 0 }, { -0.4, 0.5 } })));
+        var noise = StandardNoise.Normal(new RandomStream(22), [40, 2, 2]);
+        var batchedExpected = batched.Loc + batched.ScaleTril.MatMul(noise.Unsqueeze(-1)).Squeeze(-1);
+        batched.Sample(40, new RandomStream(22)).Values.ToArray().Should().Equal(batchedExpected.Values.ToArray());
+    }
+
+    [Fact]
     public void GradientsThroughScaleTril()
     {
         double[] loc = [0.3, -0.2, 1.0];

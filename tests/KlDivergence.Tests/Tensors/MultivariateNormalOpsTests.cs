@@ -1,0 +1,187 @@
+using KlDivergence.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace KlDivergence.Tests.Tensors;
+
+public class MultivariateNormalOpsTests
+{
+    /// <summary>(x shape, loc shape, L shape, expected result shape): unbatched, the two W5 patterns, batched L, d = 1, d = 5.</summary>
+    public static TheoryData<int[], int[], int[], int[]> Cases => new()
+    {
+        { [3], [3], [3, 3], [] },
+        { [7, 2], [2], [2, 2], [7] },
+        { [7, 1, 2], [2, 2], [2, 2, 2], [7, 2] },
+        { [3, 2], [2], [3, 2, 2], [3] },
+        { [2, 1, 2], [1, 2, 2], [2, 2, 2], [2, 2] },
+        { [3], [4, 3], [4, 3, 3], [4] },
+        { [5, 1, 3], [3], [4, 3, 3], [5, 4] },
+        { [2, 1, 1, 3], [1, 3, 3], [3, 1, 3, 3], [2, 3, 3] },
+        { [6, 1], [1], [1, 1], [6] },
+        { [4, 5], [5], [5, 5], [4] },
+        { [2, 5], [3, 1, 5], [5, 5], [3, 2] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void LogDensityMatchesTheExplicitFormulaWithInverseAndDeterminant(int[] xShape, int[] locShape, int[] lShape, int[] expectedShape)
+    {
+        var (x, loc, l) = Inputs(xShape, locShape, lShape, seed: 10);
+        var y = MultivariateNormalOps.LogDensity(Tensor.FromArray(x, xShape), Tensor.FromArray(loc, locShape), Tensor.FromArray(l, lShape));
+        y.Shape.Should().Equal(expectedShape);
+        var expected = Reference(x, xShape, loc, locShape, l, lShape);
+        y.Values.ToArray().Should().Equal(expected, (p, q) => Math.Abs(p - q) < 1e-11 * Math.Max(1, Math.Abs(q)));
+    }
+
+    [Fact]
+    public void OneDimensionalDensityIsTheUnivariateNormal()
+    {
+        double[] x = [-1.5, 0.0, 0.3, 2.0];
+        var y = MultivariateNormalOps.LogDensity(Tensor.FromArray(x, [4, 1]), Tensor.Vector(0.25), Tensor.Matrix(new[,] { { 1.7 } }));
+        var normal = TensorOps.NormalLogDensity(Tensor.Vector(x), 0.25, 1.7);
+        y.Values.ToArray().Should().Equal(normal.Values.ToArray(), (p, q) => Math.Abs(p - q) < 1e-14);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void LogDensityGradientsMatchFiniteDifferences(int[] xShape, int[] locShape, int[] lShape, int[] expectedShape)
+    {
+        _ = expectedShape;
+        var (x, loc, l) = Inputs(xShape, locShape, lShape, seed: 20);
+        GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.LogDensity(t[0], t[1], t[2])), [x, loc, l], [xShape, locShape, lShape]);
+    }
+
+    [Fact]
+    public void OnlyTheLowerTriangleIsReadAndTheUpperOneGetsNoGradient()
+    {
+        var (x, loc, l) = Inputs([4, 3], [3], [3, 3], seed: 30);
+        var lower = Tensor.FromArray(l, [3, 3]).Tril();
+        var full = Tensor.FromArray(l, [3, 3], requiresGrad: true); // random values above the diagonal
+        var a = MultivariateNormalOps.LogDensity(Tensor.FromArray(x, [4, 3]), Tensor.Vector(loc), lower);
+        var b = MultivariateNormalOps.LogDensity(Tensor.FromArray(x, [4, 3]), Tensor.Vector(loc), full);
+        b.Values.ToArray().Should().Equal(a.Values.ToArray());
+        b.Sum().Backward();
+        full.Grad!.Values.ToArray().Should().Equal([full.Grad[0, 0], 0, 0, full.Grad[1, 0], full.Grad[1, 1], 0, full.Grad[2, 0], full.Grad[2, 1], full.Grad[2, 2]]);
+    }
+
+    [Fact]
+    public void OnlyTheInputsThatNeedGradientsGetThem()
+    {
+        var (x, loc, l) = Inputs([5, 2], [2], [2, 2], seed: 40);
+        var xt = Tensor.FromArray(x, [5, 2], requiresGrad: true);
+        var lt = Tensor.FromArray(l, [2, 2]);
+        MultivariateNormalOps.LogDensity(xt, Tensor.Vector(loc), lt).Sum().Backward();
+        xt.Grad.Should().NotBeNull();
+        lt.Grad.Should().BeNull();
+
+        using (Tensor.NoGrad())
+        {
+            MultivariateNormalOps.LogDensity(xt, Tensor.Vector(loc), lt).RequiresGrad.Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void InvalidShapesAndDiagonalsAreRejected()
+    {
+        var eye = Tensor.Matrix(new[,] { { 1.0, 0 }, { 0, 1.0 } });
+        var shortX = () => MultivariateNormalOps.LogDensity(Tensor.Zeros(3), Tensor.Zeros(2), eye);
+        shortX.Should().Throw<ArgumentException>().Where(e => e.ParamName == "x").WithMessage("*[3] does not end in the dimension 2*");
+        var badL = () => MultivariateNormalOps.LogDensity(Tensor.Zeros(2), Tensor.Zeros(2), Tensor.Zeros(3, 3));
+        badL.Should().Throw<ArgumentException>().Where(e => e.ParamName == "scaleTril").WithMessage("*[..., 2, 2], got [3, 3]*");
+        var batch = () => MultivariateNormalOps.LogDensity(Tensor.Zeros(3, 2), Tensor.Zeros(4, 2), eye);
+        batch.Should().Throw<ArgumentException>().WithMessage("*cannot be broadcast*");
+        var zero = () => MultivariateNormalOps.LogDensity(Tensor.Zeros(2), Tensor.Zeros(2), Tensor.Matrix(new[,] { { 1.0, 0 }, { 0.5, 0.0 } }));
+        zero.Should().Throw<ArgumentException>().Where(e => e.ParamName == "scaleTril").WithMessage("*positive diagonal, entry [1, 1] is 0*");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AffineEqualsLocPlusMatMulExactly(int[] noiseShape, int[] locShape, int[] lShape, int[] batchShape)
+    {
+        _ = batchShape;
+        var (e, loc, l) = Inputs(noiseShape, locShape, lShape, seed: 50);
+        Tensor et = Tensor.FromArray(e, noiseShape), lt = Tensor.FromArray(l, lShape).Tril(), mt = Tensor.FromArray(loc, locShape);
+        var y = MultivariateNormalOps.Affine(mt, lt, et);
+        var expected = mt + lt.MatMul(et.Unsqueeze(-1)).Squeeze(-1);
+        y.Shape.Should().Equal(expected.Shape);
+        y.Values.ToArray().Should().Equal(expected.Values.ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AffineGradientsMatchFiniteDifferences(int[] noiseShape, int[] locShape, int[] lShape, int[] batchShape)
+    {
+        _ = batchShape;
+        var (e, loc, l) = Inputs(noiseShape, locShape, lShape, seed: 60);
+        GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.Affine(t[0], t[1], t[2])), [loc, l, e], [locShape, lShape, noiseShape]);
+    }
+
+    /// <summary>Random x and loc in [-1.5, 1.5]; L with every entry random (also above the diagonal) and a diagonal in [0.7, 1.7].</summary>
+    private static (double[] X, double[] Loc, double[] L) Inputs(int[] xShape, int[] locShape, int[] lShape, int seed)
+    {
+        var x = GradCheck.RandomValues(Size(xShape), seed, -1.5, 1.5);
+        var loc = GradCheck.RandomValues(Size(locShape), seed + 1, -1.5, 1.5);
+        var l = GradCheck.RandomValues(Size(lShape), seed + 2, -0.8, 0.8);
+        int d = lShape[^1];
+        for (int b = 0; b < l.Length / (d * d); b++)
+        {
+            for (int i = 0; i < d; i++)
+            {
+                l[(b * d * d) + (i * d) + i] = 1.2 + (0.5 * l[(b * d * d) + (i * d) + i] / 0.8);
+            }
+        }
+
+        return (x, loc, l);
+    }
+
+    /// <summary>
+    /// The explicit formula -½ rᵀ Σ⁻¹ r - ½ log det Σ - (d/2) log 2π with Σ = tril(L) tril(L)ᵀ inverted by MathNet,
+    /// evaluated at every index of the broadcast batch shape (NumPy rules, written out index by index).
+    /// </summary>
+    private static double[] Reference(double[] x, int[] xShape, double[] loc, int[] locShape, double[] l, int[] lShape)
+    {
+        int d = locShape[^1];
+        int[] xb = xShape[..^1], mb = locShape[..^1], lb = lShape[..^2];
+        int rank = Math.Max(xb.Length, Math.Max(mb.Length, lb.Length));
+        var shape = new int[rank];
+        for (int k = 0; k < rank; k++)
+        {
+            shape[k] = Math.Max(Dim(xb, k, rank), Math.Max(Dim(mb, k, rank), Dim(lb, k, rank)));
+        }
+
+        var result = new double[Size(shape)];
+        var index = new int[rank];
+        for (int n = 0; n < result.Length; n++)
+        {
+            int rest = n;
+            for (int k = rank - 1; k >= 0; k--)
+            {
+                index[k] = rest % shape[k];
+                rest /= shape[k];
+            }
+
+            int xo = Flat(xb, index) * d, mo = Flat(mb, index) * d, lo = Flat(lb, index) * d * d;
+            var tril = Matrix<double>.Build.Dense(d, d, (i, j) => j <= i ? l[lo + (i * d) + j] : 0);
+            var sigma = tril * tril.Transpose();
+            var r = Vector<double>.Build.Dense(d, i => x[xo + i] - loc[mo + i]);
+            result[n] = (-0.5 * (r * sigma.Inverse() * r)) - (0.5 * Math.Log(sigma.Determinant())) - (0.5 * d * Math.Log(2 * Math.PI));
+        }
+
+        return result;
+    }
+
+    private static int Dim(int[] shape, int k, int rank) => k < rank - shape.Length ? 1 : shape[k - (rank - shape.Length)];
+
+    /// <summary>The flat batch index of an operand at an output index: right-aligned, index 0 along its length-1 dimensions.</summary>
+    private static int Flat(int[] shape, int[] index)
+    {
+        int flat = 0, offset = index.Length - shape.Length;
+        for (int k = 0; k < shape.Length; k++)
+        {
+            flat = (flat * shape[k]) + (shape[k] == 1 ? 0 : index[k + offset]);
+        }
+
+        return flat;
+    }
+
+    private static int Size(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
+}
