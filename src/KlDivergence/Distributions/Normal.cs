@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.Intrinsics;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -97,11 +96,26 @@ public sealed class Normal : Distribution, IFusedLogDensity, IFusedSampler
     /// <summary>-½((x - μ)/σ)² - log σ - ½ log 2π into the span, as the fused tensor op computes it.</summary>
     private void LogDensityInto(ReadOnlySpan<double> values, Span<double> logDensity)
     {
-        double scale = Scale.Data[0];
-        TensorPrimitives.Subtract(values, Loc.Data[0], logDensity);
-        TensorPrimitives.Multiply(logDensity, 1 / scale, logDensity);
-        TensorPrimitives.Multiply(logDensity, logDensity, logDensity);
-        TensorPrimitives.Multiply(logDensity, -0.5, logDensity);
-        TensorPrimitives.Add(logDensity, -Math.Log(scale) - ScalarMath.LogSqrtTwoPi, logDensity);
+        double loc = Loc.Data[0], inv = 1 / Scale.Data[0], constant = -Math.Log(Scale.Data[0]) - ScalarMath.LogSqrtTwoPi;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // One pass: z = (x - μ)/σ, then -½z² + constant.
+            var l = Vector256.Create(loc);
+            var s = Vector256.Create(inv);
+            var c = Vector256.Create(constant);
+            var half = Vector256.Create(-0.5);
+            for (; i <= values.Length - 4; i += 4)
+            {
+                var z = (Vector256.Create(values.Slice(i, 4)) - l) * s;
+                ((half * z * z) + c).CopyTo(logDensity.Slice(i, 4));
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            double z = (values[i] - loc) * inv;
+            logDensity[i] = (-0.5 * z * z) + constant;
+        }
     }
 }
