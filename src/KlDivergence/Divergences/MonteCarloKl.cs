@@ -195,22 +195,36 @@ internal static class MonteCarloKl
         var logP = p.LogProb(x);
         var logQ = q.LogProb(x);
         var diff = logP - logQ;
-        foreach (double v in diff.Values)
+        if (System.Numerics.Tensors.TensorPrimitives.IsNaNAny(diff.Values))
         {
-            if (double.IsNaN(v))
-            {
-                // -∞ - -∞ happens only where p has no mass; such samples cannot occur, but guard anyway.
-                return TensorOps.Where(TensorOps.EqualTo(logP, double.NegativeInfinity), 0.0, diff);
-            }
+            // -∞ - -∞ happens only where p has no mass; such samples cannot occur, but guard anyway.
+            return TensorOps.Where(TensorOps.EqualTo(logP, double.NegativeInfinity), 0.0, diff);
         }
 
         return diff;
     }
 
+    /// <summary>s/√n per batch element from the draws [n, ...batch] and their mean, in one pass (0 for an infinite mean).</summary>
     private static Tensor StandardError(Tensor diff, Tensor mean, int n)
     {
-        var se = ((diff - mean).Square().Sum(0) * (1.0 / ((n - 1.0) * n))).Sqrt();
-        return TensorOps.Where(TensorOps.EqualTo(mean, double.PositiveInfinity), 0.0, se);
+        int batch = mean.Length;
+        var squares = new double[batch];
+        double[] d = diff.Data, m = mean.Data;
+        for (int i = 0; i < n; i++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                double e = d[(i * batch) + b] - m[b];
+                squares[b] += e * e;
+            }
+        }
+
+        for (int b = 0; b < batch; b++)
+        {
+            squares[b] = double.IsPositiveInfinity(m[b]) ? 0 : Math.Sqrt(squares[b] / ((n - 1.0) * n));
+        }
+
+        return new Tensor(squares, mean.ShapeArray);
     }
 
     /// <summary>
