@@ -704,9 +704,17 @@ public static class TensorOps
             Tensor? gb = tb ? ShortcutGrad(op, left: false, g, b, a, bFull, aFull) : null;
             if (((ta && ga is null) || (tb && gb is null)) && !(aFull && bFull) && UseRows(shape))
             {
-                // Row by row, reading broadcast operands in place: no full-size copies of a or b.
-                double[]? bufA = ta && ga is null ? GC.AllocateUninitializedArray<double>(n) : null;
-                double[]? bufB = tb && gb is null ? GC.AllocateUninitializedArray<double>(n) : null;
+                // Row by row, reading broadcast operands in place: no full-size copies of a or b. A broadcast
+                // operand's gradient is summed into its own shape row by row (through one row of scratch), so
+                // no full-size gradient buffer is written and reduced afterwards either.
+                var viewA = new BroadcastView(a, shape);
+                var viewB = new BroadcastView(b, shape);
+                bool needA = ta && ga is null, needB = tb && gb is null;
+                double[]? sumA = needA && !aFull && ReferenceEquals(viewA.Data, a.Data) ? new double[a.Length] : null;
+                double[]? sumB = needB && !bFull && ReferenceEquals(viewB.Data, b.Data) ? new double[b.Length] : null;
+                double[]? bufA = needA && sumA is null ? GC.AllocateUninitializedArray<double>(n) : null;
+                double[]? bufB = needB && sumB is null ? GC.AllocateUninitializedArray<double>(n) : null;
+                double[]? scratch = sumA is not null || sumB is not null ? new double[shape[^1]] : null;
                 ByRows(a, b, shape, (ar, br, r, m) =>
                 {
                     var yr = y.AsSpan(r * m, m);
@@ -715,14 +723,24 @@ public static class TensorOps
                     {
                         op.GradLeft(ar, br, yr, gr, bufA.AsSpan(r * m, m));
                     }
+                    else if (sumA is not null)
+                    {
+                        op.GradLeft(ar, br, yr, gr, scratch);
+                        AccumulateRow(viewA, r, scratch, sumA);
+                    }
 
                     if (bufB is not null)
                     {
                         op.GradRight(ar, br, yr, gr, bufB.AsSpan(r * m, m));
                     }
+                    else if (sumB is not null)
+                    {
+                        op.GradRight(ar, br, yr, gr, scratch);
+                        AccumulateRow(viewB, r, scratch, sumB);
+                    }
                 });
-                ga ??= bufA is null ? null : SumTo(new Tensor(bufA, shape), a.ShapeArray);
-                gb ??= bufB is null ? null : SumTo(new Tensor(bufB, shape), b.ShapeArray);
+                ga ??= bufA is not null ? SumTo(new Tensor(bufA, shape), a.ShapeArray) : sumA is not null ? new Tensor(sumA, a.ShapeArray) : null;
+                gb ??= bufB is not null ? SumTo(new Tensor(bufB, shape), b.ShapeArray) : sumB is not null ? new Tensor(sumB, b.ShapeArray) : null;
             }
 
             if ((ta && ga is null) || (tb && gb is null))
@@ -765,6 +783,21 @@ public static class TensorOps
         for (int r = 0; r < rows; r++)
         {
             body(Row(av, r, m, fillA), Row(bv, r, m, fillB), r, m);
+        }
+    }
+
+    /// <summary>Adds one output row's gradient into the operand's own (unmaterialised) layout.</summary>
+    private static void AccumulateRow(BroadcastView view, int row, ReadOnlySpan<double> rowGradient, double[] target)
+    {
+        int start = view.RowStart(row);
+        if (view.ColumnStride == 0)
+        {
+            target[start] += TensorPrimitives.Sum(rowGradient);
+        }
+        else
+        {
+            var dst = target.AsSpan(start, rowGradient.Length);
+            TensorPrimitives.Add(dst, rowGradient, dst);
         }
     }
 
