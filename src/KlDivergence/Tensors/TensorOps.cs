@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace KlDivergence.Tensors;
 
@@ -144,13 +145,32 @@ public static class TensorOps
         {
             int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row), lo = logScale.RowStart(row);
             int yo = row * m;
-            for (int c = 0; c < m; c++)
+            int c = 0;
+            if (iS == 0 && ls == 0 && Vector256.IsHardwareAccelerated)
+            {
+                // One scale along the row (a scalar or per-row scale): four lanes at a time.
+                var inv = Vector256.Create(id[io]);
+                var constant = Vector256.Create(-ld[lo] - ScalarMath.LogSqrtTwoPi);
+                var half = Vector256.Create(-0.5);
+                for (; c <= m - Vector256<double>.Count; c += Vector256<double>.Count)
+                {
+                    var z = (Lanes(xd, xo, xs, c) - Lanes(md, mo, ms, c)) * inv;
+                    ((half * z * z) + constant).CopyTo(y.AsSpan(yo + c));
+                }
+            }
+
+            for (; c < m; c++)
             {
                 double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * id[io + (c * iS)];
                 y[yo + c] = (-0.5 * z * z) - ld[lo + (c * ls)] - ScalarMath.LogSqrtTwoPi;
             }
         }
     }
+
+    /// <summary>Four consecutive values of a row (stride 1) or its one value four times (stride 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Lanes(double[] data, int rowStart, int stride, int column) =>
+        stride == 0 ? Vector256.Create(data[rowStart]) : Vector256.Create(data.AsSpan(rowStart + column, Vector256<double>.Count));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NormalLogDensityGradRow(BroadcastView x, BroadcastView loc, BroadcastView invScale, int row, ReadOnlySpan<double> g, Span<double> gx, Span<double> gs, bool negate)
@@ -160,7 +180,25 @@ public static class TensorOps
         double[] xd = x.Data, md = loc.Data, id = invScale.Data;
         double sign = negate ? 1 : -1;
         bool scaleGrad = !gs.IsEmpty;
-        for (int c = 0; c < g.Length; c++)
+        int c = 0;
+        if (iS == 0 && Vector256.IsHardwareAccelerated)
+        {
+            // One scale along the row: four lanes at a time.
+            var inv = Vector256.Create(id[io]);
+            var signedInv = Vector256.Create(sign * id[io]);
+            for (; c <= g.Length - Vector256<double>.Count; c += Vector256<double>.Count)
+            {
+                var gv = Vector256.Create(g.Slice(c, Vector256<double>.Count));
+                var z = (Lanes(xd, xo, xs, c) - Lanes(md, mo, ms, c)) * inv;
+                (gv * z * signedInv).CopyTo(gx.Slice(c));
+                if (scaleGrad)
+                {
+                    (gv * ((z * z) - Vector256<double>.One) * inv).CopyTo(gs.Slice(c));
+                }
+            }
+        }
+
+        for (; c < g.Length; c++)
         {
             double inv = id[io + (c * iS)];
             double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * inv;
@@ -684,7 +722,7 @@ public static class TensorOps
         }
         else if (UseRows(shape))
         {
-            ByRows(a, b, shape, (ar, br, r, m) => op.Forward(ar, br, y.AsSpan(r * m, m)));
+            ForwardByRows(op, a, b, shape, y);
         }
         else
         {
@@ -784,6 +822,39 @@ public static class TensorOps
         {
             body(Row(av, r, m, fillA), Row(bv, r, m, fillB), r, m);
         }
+    }
+
+    /// <summary>
+    /// The forward kernel row by row; where an operand is one value along the row (a per-row or single value),
+    /// its scalar kernel runs on the other row directly instead of on a filled buffer.
+    /// </summary>
+    private static void ForwardByRows(BinaryOp op, Tensor a, Tensor b, int[] shape, double[] y)
+    {
+        int m = shape[^1];
+        int rows = y.Length / m;
+        var av = new BroadcastView(a, shape);
+        var bv = new BroadcastView(b, shape);
+        if (av.ColumnStride == 0 && bv.ColumnStride == 1 && op.ForwardScalarLeft is not null)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                op.ForwardScalarLeft(av.Data[av.RowStart(r)], bv.Data.AsSpan(bv.RowStart(r), m), y.AsSpan(r * m, m));
+            }
+
+            return;
+        }
+
+        if (bv.ColumnStride == 0 && av.ColumnStride == 1 && op.ForwardScalarRight is not null)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                op.ForwardScalarRight(av.Data.AsSpan(av.RowStart(r), m), bv.Data[bv.RowStart(r)], y.AsSpan(r * m, m));
+            }
+
+            return;
+        }
+
+        ByRows(a, b, shape, (ar, br, r, width) => op.Forward(ar, br, y.AsSpan(r * width, width)));
     }
 
     /// <summary>Adds one output row's gradient into the operand's own (unmaterialised) layout.</summary>
