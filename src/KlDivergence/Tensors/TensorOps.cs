@@ -446,6 +446,32 @@ public static class TensorOps
         {
             // d/dx_k LSE = exp(x_k - LSE), the softmax; defined as 0 when the whole slice is -∞.
             var gx = GC.AllocateUninitializedArray<double>(x.Length);
+            if (inner == 1)
+            {
+                // Contiguous rows: the differences first, then one vectorised Exp over all of them.
+                double[] xd = x.Data, gd = g.Data;
+                for (int o = 0; o < outer; o++)
+                {
+                    double lse = double.IsNegativeInfinity(y[o]) ? 0 : y[o];
+                    for (int k = o * n; k < (o + 1) * n; k++)
+                    {
+                        gx[k] = xd[k] - lse;
+                    }
+                }
+
+                TensorPrimitives.Exp(gx, gx);
+                for (int o = 0; o < outer; o++)
+                {
+                    double scale = double.IsNegativeInfinity(y[o]) ? 0 : gd[o];
+                    for (int k = o * n; k < (o + 1) * n; k++)
+                    {
+                        gx[k] *= scale;
+                    }
+                }
+
+                return [new Tensor(gx, x.ShapeArray)];
+            }
+
             for (int o = 0; o < outer; o++)
             {
                 for (int k = 0; k < n; k++)
