@@ -19,8 +19,10 @@ internal static class NormalMixtureLogDensity
     /// </summary>
     public static Tensor Apply(Tensor x, Tensor logWeights, Tensor loc, Tensor scale)
     {
+        // 1/σₖ and the constant part of each term, once for the forward pass and the backward pass.
+        var (inv, c) = Constants(logWeights.Data, scale.Data);
         var y = GC.AllocateUninitializedArray<double>(x.Length);
-        Forward(x.Data, logWeights.Data, loc.Data, scale.Data, y);
+        ForwardCore(x.Data, loc.Data, inv, c, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x) && !Tensor.Tracks(logWeights) && !Tensor.Tracks(loc) && !Tensor.Tracks(scale))
         {
@@ -33,13 +35,13 @@ internal static class NormalMixtureLogDensity
             var gx = x.RequiresGrad ? GC.AllocateUninitializedArray<double>(x.Length) : null;
             if (!parameters && gx is not null)
             {
-                GradientOfValue(x.Data, logWeights.Data, loc.Data, scale.Data, y, g.Data, gx);
+                GradientOfValue(x.Data, loc.Data, inv, c, y, g.Data, gx);
                 return [new Tensor(gx, x.ShapeArray), null, null, null];
             }
 
             int k = loc.Length;
             double[] gw = new double[k], gm = new double[k], gs = new double[k];
-            Gradients(x.Data, logWeights.Data, loc.Data, scale.Data, y, g.Data, gx, gw, gm, gs);
+            Gradients(x.Data, loc.Data, inv, c, y, g.Data, gx, gw, gm, gs);
             return [
                 gx is null ? null : new Tensor(gx, x.ShapeArray),
                 logWeights.RequiresGrad ? new Tensor(gw, logWeights.ShapeArray) : null,
@@ -49,17 +51,20 @@ internal static class NormalMixtureLogDensity
     }
 
     /// <summary>y[i] = log Σₖ wₖ N(x[i]; μₖ, σₖ²) for every i (the fused forward pass).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, Span<double> y)
     {
-        int k = loc.Length;
-        Span<double> inv = k <= 32 ? stackalloc double[k] : new double[k];
-        Span<double> c = k <= 32 ? stackalloc double[k] : new double[k];
-        Constants(logWeights, scale, inv, c);
+        var (inv, c) = Constants(logWeights, scale);
+        ForwardCore(x, loc, inv, c, y);
+    }
+
+    /// <summary>The forward pass given 1/σₖ and the constant parts cₖ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardCore(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, Span<double> y)
+    {
         int i = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<double>.Count)
         {
-            i = k == 2 ? ForwardTwoVectorised(x, loc, inv, c, y) : ForwardVectorised(x, loc, inv, c, y);
+            i = loc.Length == 2 ? ForwardTwoVectorised(x, loc, inv, c, y) : ForwardVectorised(x, loc, inv, c, y);
         }
 
         for (; i < x.Length; i++)
@@ -71,12 +76,9 @@ internal static class NormalMixtureLogDensity
     /// <summary>∂y/∂x times the upstream gradient: g · Σₖ rₖ (μₖ - x)/σₖ², with responsibilities rₖ = exp(aₖ - y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientOfValue(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, ReadOnlySpan<double> y, ReadOnlySpan<double> g, Span<double> gx)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, ReadOnlySpan<double> y, ReadOnlySpan<double> g, Span<double> gx)
     {
         int k = loc.Length;
-        Span<double> inv = k <= 32 ? stackalloc double[k] : new double[k];
-        Span<double> c = k <= 32 ? stackalloc double[k] : new double[k];
-        Constants(logWeights, scale, inv, c);
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -123,13 +125,10 @@ internal static class NormalMixtureLogDensity
     /// ∂y/∂log wₖ = rₖ, ∂y/∂μₖ = rₖ zₖ/σₖ, ∂y/∂σₖ = rₖ (zₖ² - 1)/σₖ.
     /// </summary>
     private static void Gradients(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale,
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c,
         ReadOnlySpan<double> y, ReadOnlySpan<double> g, Span<double> gx, Span<double> gw, Span<double> gm, Span<double> gs)
     {
         int k = loc.Length;
-        Span<double> inv = k <= 32 ? stackalloc double[k] : new double[k];
-        Span<double> c = k <= 32 ? stackalloc double[k] : new double[k];
-        Constants(logWeights, scale, inv, c);
         for (int i = 0; i < x.Length; i++)
         {
             double sum = 0;
@@ -154,13 +153,16 @@ internal static class NormalMixtureLogDensity
     }
 
     /// <summary>1/σₖ and the constant part of aₖ, log wₖ - log σₖ - ½ log 2π.</summary>
-    private static void Constants(ReadOnlySpan<double> logWeights, ReadOnlySpan<double> scale, Span<double> inv, Span<double> c)
+    private static (double[] Inverse, double[] Constant) Constants(ReadOnlySpan<double> logWeights, ReadOnlySpan<double> scale)
     {
+        double[] inv = new double[scale.Length], c = new double[scale.Length];
         for (int j = 0; j < scale.Length; j++)
         {
             inv[j] = 1 / scale[j];
             c[j] = logWeights[j] - Math.Log(scale[j]) - ScalarMath.LogSqrtTwoPi;
         }
+
+        return (inv, c);
     }
 
     private static double ScalarLogSum(double x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c)
