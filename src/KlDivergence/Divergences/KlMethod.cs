@@ -14,4 +14,10 @@ public enum KlMethod
 
     /// <summary>A bound or analytic approximation (for example for mixtures), not the exact value.</summary>
     Bound,
+
+    /// <summary>
+    /// +∞ decided by a rule before any integration: supports that are not nested, measures that differ (discrete
+    /// against continuous), or tails under which E_p[log p - log q] diverges. <see cref="KlResult.Reason"/> says which.
+    /// </summary>
+    Rule,
 }

@@ -15,6 +15,12 @@ public sealed record KlOptions
     /// <summary>The absolute error the quadrature aims for; 1e-10 by default.</summary>
     public double QuadratureTolerance { get; init; } = 1e-10;
 
+    /// <summary>
+    /// When true, a result the library cannot vouch for (<see cref="KlResult.IsReliable"/> false) throws
+    /// <see cref="UnreliableKlException"/> instead of being returned with the flag; false by default.
+    /// </summary>
+    public bool RequireReliable { get; init; }
+
     /// <summary>The registry of closed forms to consult; <see cref="KlRegistry.Default"/> unless set.</summary>
     public KlRegistry? Registry { get; init; }
 }

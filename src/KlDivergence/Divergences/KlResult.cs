@@ -6,18 +6,41 @@ namespace KlDivergence.Divergences;
 /// <summary>
 /// A KL divergence with the record of how it was obtained: the value (batch-shaped, differentiable in both
 /// distributions' parameters where the method allows), the method, its standard error or error estimate,
-/// and the number of samples used.
+/// the number of samples used, and whether the library can vouch for it (<see cref="IsReliable"/>, with the
+/// <see cref="Reason"/> when it cannot, or when the value is +∞ by a rule).
 /// </summary>
 public sealed class KlResult
 {
     /// <summary>Creates a result.</summary>
-    public KlResult(Tensor value, KlMethod method, Tensor standardError, int sampleCount, bool isUpperBound = false)
+    /// <param name="value">KL(p ‖ q), batch-shaped.</param>
+    /// <param name="method">How the value was computed.</param>
+    /// <param name="standardError">The standard error or error estimate, batch-shaped.</param>
+    /// <param name="sampleCount">The number of Monte Carlo samples (0 for other methods).</param>
+    /// <param name="isUpperBound">For <see cref="KlMethod.Bound"/>: true for a guaranteed upper bound.</param>
+    /// <param name="isReliable">False when the method cannot vouch for the value (see <paramref name="reason"/>).</param>
+    /// <param name="reason">Why the value is +∞ by a rule, or why it is not reliable; null otherwise.</param>
+    /// <param name="paretoK">For Monte Carlo: the Pareto k-hat of the per-draw terms, batch-shaped; null otherwise.</param>
+    /// <param name="gradientEstimator">How gradients of <paramref name="value"/> were obtained.</param>
+    public KlResult(
+        Tensor value,
+        KlMethod method,
+        Tensor standardError,
+        int sampleCount,
+        bool isUpperBound = false,
+        bool isReliable = true,
+        string? reason = null,
+        Tensor? paretoK = null,
+        KlGradientEstimator gradientEstimator = KlGradientEstimator.None)
     {
         Value = value ?? throw new ArgumentNullException(nameof(value));
         Method = method;
         StandardError = standardError ?? throw new ArgumentNullException(nameof(standardError));
         SampleCount = sampleCount;
         IsUpperBound = isUpperBound;
+        IsReliable = isReliable;
+        Reason = reason;
+        ParetoK = paretoK;
+        GradientEstimator = gradientEstimator;
     }
 
     /// <summary>KL(p ‖ q) in nats, one per batch element; +∞ where p's support is not inside q's.</summary>
@@ -28,7 +51,7 @@ public sealed class KlResult
 
     /// <summary>
     /// The Monte Carlo standard error (sample standard deviation / √n), the quadrature's error estimate,
-    /// or zero for a closed form; batch-shaped.
+    /// or zero for a closed form; batch-shaped. Meaningful only when <see cref="IsReliable"/> is true.
     /// </summary>
     public Tensor StandardError { get; }
 
@@ -38,6 +61,26 @@ public sealed class KlResult
     /// <summary>For <see cref="KlMethod.Bound"/>: true when the value is an upper bound, false when it is an approximation.</summary>
     public bool IsUpperBound { get; }
 
+    /// <summary>
+    /// False when the library cannot vouch for the value within its stated error: a quadrature that could not
+    /// certify its answer, or a Monte Carlo estimate whose terms have infinite variance (Pareto k-hat above 0.7).
+    /// <see cref="Reason"/> says why.
+    /// </summary>
+    public bool IsReliable { get; }
+
+    /// <summary>Why the value is +∞ by a rule (supports, measures, tails) or why it is not reliable; null otherwise.</summary>
+    public string? Reason { get; }
+
+    /// <summary>
+    /// For Monte Carlo: the Pareto k-hat of the per-draw terms log p - log q (Vehtari et al., PSIS, JMLR 2024),
+    /// batch-shaped; above 0.7 the variance is effectively infinite and the standard error means nothing. Null
+    /// for other methods.
+    /// </summary>
+    public Tensor? ParetoK { get; }
+
+    /// <summary>How gradients of <see cref="Value"/> with respect to the distributions' parameters were obtained.</summary>
+    public KlGradientEstimator GradientEstimator { get; }
+
     /// <summary>The value of a single (unbatched) divergence.</summary>
     public double ToScalar() => Value.ToScalar();
 
@@ -46,6 +89,8 @@ public sealed class KlResult
     {
         string se = StandardError.Length == 1 ? StandardError.ToScalar().ToString("G4", CultureInfo.InvariantCulture) : "...";
         string v = Value.Length == 1 ? Value.ToScalar().ToString("G6", CultureInfo.InvariantCulture) : Value.ToString();
-        return $"KL = {v} ({Method}, standard error {se}, {SampleCount} samples)";
+        string trust = IsReliable ? string.Empty : ", NOT RELIABLE";
+        string why = Reason is null ? string.Empty : $": {Reason}";
+        return $"KL = {v} ({Method}, standard error {se}, {SampleCount} samples{trust}){why}";
     }
 }
