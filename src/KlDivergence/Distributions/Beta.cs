@@ -63,21 +63,34 @@ public sealed class Beta : Distribution
     public override Tensor Entropy() =>
         (LogBeta - ((Concentration1 - 1.0) * MeanLog) - ((Concentration0 - 1.0) * MeanLog1m)).BroadcastTo(BatchShapeArray);
 
-    /// <summary>Not reparameterised: X/(X + Y) with X ~ Gamma(α, 1), Y ~ Gamma(β, 1) (no gradient).</summary>
+    /// <summary>
+    /// Not reparameterised: X/(X + Y) with X ~ Gamma(α, 1), Y ~ Gamma(β, 1) normalised in log space (no gradient),
+    /// so never NaN even when both draws underflow double (α, β down to the smallest positive double).
+    /// </summary>
+    /// <remarks>
+    /// Draws lie in [ε, 1 − 2⁻⁵³] (ε = <see cref="double.Epsilon"/>), inside the open support where the log-density is
+    /// finite: at small concentrations most mass sits within rounding of 0 or 1, and such draws are written as the
+    /// nearest double strictly inside.
+    /// </remarks>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
         int[] shape = SampleShape(count);
         var a = TensorOps.Expand(Concentration1, BatchShapeArray);
         var b = TensorOps.Expand(Concentration0, BatchShapeArray);
         var data = new double[Shapes.Size(shape)];
+        Span<double> concentrations = stackalloc double[2], point = stackalloc double[2];
         for (int i = 0; i < data.Length; i++)
         {
             int j = i % a.Length;
-            double x = random.NextGamma(a[j]);
-            double y = random.NextGamma(b[j]);
-            data[i] = x / (x + y);
+            concentrations[0] = a[j];
+            concentrations[1] = b[j];
+            GammaRatios.Draw(concentrations, point, random);
+            data[i] = Math.Min(point[0], LargestBelowOne);
         }
 
         return new Tensor(data, shape);
     }
+
+    /// <summary>1 − 2⁻⁵³, the largest double below 1.</summary>
+    private static readonly double LargestBelowOne = Math.BitDecrement(1.0);
 }

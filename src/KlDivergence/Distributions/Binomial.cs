@@ -9,13 +9,13 @@ namespace KlDivergence.Distributions;
 public sealed class Binomial : Distribution
 {
     /// <summary>Creates Binomial(totalCount, probs).</summary>
-    /// <param name="totalCount">The number of trials n (a non-negative whole number).</param>
+    /// <param name="totalCount">The number of trials n (a whole number in [0, 2⁵³]).</param>
     /// <param name="probs">The success probability p, in [0, 1].</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range; the message names it and its value.</exception>
     public Binomial(Tensor totalCount, Tensor probs)
         : base(ParameterChecks.BroadcastParameters(nameof(Binomial), totalCount, nameof(totalCount), probs, nameof(probs)), [])
     {
-        TotalCount = FamilyHelpers.Count(totalCount, nameof(Binomial), nameof(totalCount)).Detach();
+        TotalCount = CheckedCount(totalCount).Detach();
         Probs = FamilyHelpers.Probability(probs, nameof(Binomial), nameof(probs), allowZero: true, allowOne: true);
         Support = new Support(true, 0.0, TotalCount.BroadcastTo(BatchShapeArray), "{0, ..., totalCount}");
     }
@@ -48,7 +48,10 @@ public sealed class Binomial : Distribution
     /// <summary>Entropy -Σₖ P(k) log P(k), an exact finite sum over k = 0..n (no closed form exists).</summary>
     public override Tensor Entropy() => FamilyHelpers.EntropyBySum(this, (int)TensorOps.Expand(TotalCount, BatchShapeArray).DefaultIfEmpty(0).Max());
 
-    /// <summary>The sum of n Bernoulli(p) draws (no gradient; cost proportional to n).</summary>
+    /// <summary>
+    /// No gradient. Exact draws in time independent of n (<see cref="RandomStream.NextBinomial"/>: inversion for
+    /// n·min(p, 1 − p) &lt; 10, Hörmann's BTRS above).
+    /// </summary>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
         int[] shape = SampleShape(count);
@@ -58,15 +61,24 @@ public sealed class Binomial : Distribution
         for (int i = 0; i < data.Length; i++)
         {
             int j = i % n.Length;
-            int successes = 0;
-            for (int t = 0; t < (int)n[j]; t++)
-            {
-                successes += random.NextDouble() < p[j] ? 1 : 0;
-            }
-
-            data[i] = successes;
+            data[i] = random.NextBinomial(n[j], p[j]);
         }
 
         return new Tensor(data, shape);
+    }
+
+    /// <summary>Whole numbers in [0, 2⁵³]: above 2⁵³ not every whole number is a double, so n itself is not exact.</summary>
+    private static Tensor CheckedCount(Tensor totalCount)
+    {
+        FamilyHelpers.Count(totalCount, nameof(Binomial), nameof(totalCount));
+        foreach (double v in totalCount.Values)
+        {
+            if (v > RandomStream.MaxExactCount)
+            {
+                throw ParameterChecks.Invalid(nameof(Binomial), nameof(totalCount), "must be at most 2^53 = 9007199254740992 (larger whole numbers are not all exact in double)", v);
+            }
+        }
+
+        return totalCount;
     }
 }

@@ -75,7 +75,11 @@ public sealed class Dirichlet : Distribution
         return logBeta + ((total - k) * total.Digamma()) - ((Concentration - 1.0) * Concentration.Digamma()).Sum(-1);
     }
 
-    /// <summary>Normalised independent Gamma(αₖ, 1) draws (no gradient).</summary>
+    /// <summary>
+    /// Independent Gamma(αₖ, 1) draws normalised in log space (no gradient): never NaN, on the simplex, every
+    /// coordinate at least <see cref="double.Epsilon"/> so the log-density at the draw is finite (see
+    /// <see cref="GammaRatios.Draw"/>), at concentrations down to the smallest positive double.
+    /// </summary>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
         int k = EventShapeArray[0];
@@ -86,18 +90,7 @@ public sealed class Dirichlet : Distribution
         {
             for (int r = 0; r < rows; r++)
             {
-                var row = data.AsSpan(((n * rows) + r) * k, k);
-                double sum = 0;
-                for (int j = 0; j < k; j++)
-                {
-                    row[j] = random.NextGamma(alpha[(r * k) + j]);
-                    sum += row[j];
-                }
-
-                for (int j = 0; j < k; j++)
-                {
-                    row[j] /= sum;
-                }
+                GammaRatios.Draw(alpha.AsSpan(r * k, k), data.AsSpan(((n * rows) + r) * k, k), random);
             }
         }
 

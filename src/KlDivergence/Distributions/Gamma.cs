@@ -47,7 +47,16 @@ public sealed class Gamma : Distribution
     public override Tensor Entropy() =>
         (Concentration - Rate.Log() + Concentration.LogGamma() + ((1.0 - Concentration) * Concentration.Digamma())).BroadcastTo(BatchShapeArray);
 
-    /// <summary>Not reparameterised: G/β with G ~ Gamma(α, 1) by Marsaglia–Tsang (no gradient).</summary>
+    /// <summary>
+    /// Not reparameterised: G/β with G ~ Gamma(α, 1) by Marsaglia–Tsang (no gradient); for α &lt; 1 as
+    /// exp(log G − log β) from the log-space draw, so β does not push draws to 0 or ∞ that are representable.
+    /// </summary>
+    /// <remarks>
+    /// Draws are clamped to [ε, double.MaxValue] (ε = <see cref="double.Epsilon"/>): never 0 or ∞, so each lies in the
+    /// support and has a finite log-density. A draw below ε (likely at α below about 0.01: P(X &lt; ε) ≈ (βε)^α/Γ(α + 1),
+    /// 0.47 at α = 0.001) reads as ε, whose logarithm −744.4 is larger than the true one; expectations of log X from
+    /// such samples are biased (see <see cref="RandomStream.NextLogGamma"/> for the exact logarithms).
+    /// </remarks>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
         int[] shape = SampleShape(count);
@@ -57,7 +66,8 @@ public sealed class Gamma : Distribution
         for (int i = 0; i < data.Length; i++)
         {
             int b = i % alpha.Length;
-            data[i] = random.NextGamma(alpha[b]) / beta[b];
+            double x = alpha[b] < 1 ? Math.Exp(random.NextLogGamma(alpha[b]) - Math.Log(beta[b])) : random.NextGamma(alpha[b]) / beta[b];
+            data[i] = Math.Clamp(x, double.Epsilon, double.MaxValue);
         }
 
         return new Tensor(data, shape);

@@ -46,8 +46,8 @@ public sealed class Poisson : Distribution
     }
 
     /// <summary>
-    /// No gradient. Knuth's multiplication method for λ &lt; 10; above, Hörmann's PTRS transformed rejection
-    /// ("The transformed rejection method for generating Poisson random variables", 1993).
+    /// No gradient. Exact draws in time independent of the rate (<see cref="RandomStream.NextPoisson"/>: Knuth's
+    /// multiplication method below 10, Hörmann's PTRS transformed rejection above).
     /// </summary>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
@@ -56,49 +56,9 @@ public sealed class Poisson : Distribution
         var data = new double[Shapes.Size(shape)];
         for (int i = 0; i < data.Length; i++)
         {
-            data[i] = Draw(rate[i % rate.Length], random);
+            data[i] = random.NextPoisson(rate[i % rate.Length]);
         }
 
         return new Tensor(data, shape);
-    }
-
-    private static double Draw(double lambda, RandomStream random)
-    {
-        if (lambda < 10)
-        {
-            double limit = Math.Exp(-lambda), product = random.NextDouble();
-            int k = 0;
-            while (product > limit)
-            {
-                k++;
-                product *= random.NextDouble();
-            }
-
-            return k;
-        }
-
-        double slam = Math.Sqrt(lambda), logLam = Math.Log(lambda);
-        double b = 0.931 + (2.53 * slam), a = -0.059 + (0.02483 * b);
-        double invAlpha = 1.1239 + (1.1328 / (b - 3.4)), vr = 0.9277 - (3.6224 / (b - 2));
-        while (true)
-        {
-            double u = random.NextDouble() - 0.5, v = random.NextDouble();
-            double us = 0.5 - Math.Abs(u);
-            double k = Math.Floor((((2 * a / us) + b) * u) + lambda + 0.43);
-            if (us >= 0.07 && v <= vr)
-            {
-                return k;
-            }
-
-            if (k < 0 || (us < 0.013 && v > us))
-            {
-                continue;
-            }
-
-            if (Math.Log(v) + Math.Log(invAlpha) - Math.Log((a / (us * us)) + b) <= -lambda + (k * logLam) - MathNet.Numerics.SpecialFunctions.GammaLn(k + 1))
-            {
-                return k;
-            }
-        }
     }
 }
