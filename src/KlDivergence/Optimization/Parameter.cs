@@ -109,7 +109,14 @@ public sealed class Parameter
         Tensor raw;
         using (Tensor.NoGrad())
         {
-            raw = Bijector is null ? value : Bijector.Inverse(value);
+            try
+            {
+                raw = Bijector is null ? value : Bijector.Inverse(value);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentOutOfRangeException(paramName, $"Parameter '{Name}': the value is outside the constraint of its {Bijector!.GetType().Name}. {e.Message}");
+            }
         }
 
         var values = raw.Values;
