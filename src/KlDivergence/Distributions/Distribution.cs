@@ -56,7 +56,7 @@ public abstract class Distribution
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not positive.</exception>
     public Tensor Sample(int count, RandomStream random)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        CheckSampleCount(count);
         ArgumentNullException.ThrowIfNull(random);
         using var scope = Tensor.NoGrad();
         return SampleCore(count, random);
@@ -69,7 +69,7 @@ public abstract class Distribution
     /// <exception cref="NotSupportedException">The family has no reparameterised sampler.</exception>
     public Tensor ReparameterizedSample(int count, RandomStream random)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        CheckSampleCount(count);
         ArgumentNullException.ThrowIfNull(random);
         if (!HasReparameterizedSample)
         {
@@ -119,6 +119,30 @@ public abstract class Distribution
 
     /// <summary>Draws samples; differentiable in the parameters when <see cref="HasReparameterizedSample"/>.</summary>
     protected abstract Tensor SampleCore(int count, RandomStream random);
+
+    /// <summary>A positive count whose samples fit in one tensor, else an error naming the count and the shape.</summary>
+    private void CheckSampleCount(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        long perSample = 1;
+        foreach (int d in BatchShapeArray)
+        {
+            perSample *= d;
+        }
+
+        foreach (int d in EventShapeArray)
+        {
+            perSample *= d;
+        }
+
+        if (perSample > 0 && count > Array.MaxLength / perSample)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(count),
+                count,
+                $"{count} samples of {FamilyName} (batch shape {Shapes.Format(BatchShapeArray)}, event shape {Shapes.Format(EventShapeArray)}, {perSample} values each) exceed the {Array.MaxLength} values a tensor can hold.");
+        }
+    }
 
     /// <summary>The sample shape [count, ...BatchShape, ...EventShape].</summary>
     protected int[] SampleShape(int count) => [count, .. BatchShapeArray, .. EventShapeArray];

@@ -156,5 +156,11 @@ public static class Kl
             throw new ArgumentException(
                 $"KL needs distributions over the same events: {p.FamilyName} has event shape {Shapes.Format(p.EventShapeArray)}, {q.FamilyName} has {Shapes.Format(q.EventShapeArray)}.", nameof(q));
         }
+
+        if (!Shapes.CanBroadcast(p.BatchShapeArray, q.BatchShapeArray))
+        {
+            throw new ArgumentException(
+                $"KL(p ‖ q) is taken batch by batch, so the batch shapes must broadcast: p ({p.FamilyName}) has batch shape {Shapes.Format(p.BatchShapeArray)}, q ({q.FamilyName}) has {Shapes.Format(q.BatchShapeArray)}.", nameof(q));
+        }
     }
 }

@@ -14,9 +14,12 @@ public sealed class KlRegistry
 {
     private static readonly Lazy<KlRegistry> DefaultRegistry = new(CreateDefault);
 
-    private readonly Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> formulas = [];
-    private readonly ConcurrentDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>?> cache = new();
     private readonly object gate = new();
+
+    // Copy-on-write: Register publishes a new immutable table with its own empty cache, so a lookup resolved
+    // against an older table can only write into that table's cache, never into the current one
+    // (a shared cache cleared by Register let a lookup resolved before it write the old formula back after it).
+    private volatile Table table = new(new Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>>());
     private volatile LastLookup? last;
 
     /// <summary>
@@ -26,16 +29,7 @@ public sealed class KlRegistry
     public static KlRegistry Default => DefaultRegistry.Value;
 
     /// <summary>The registered (p type, q type) pairs, in no particular order.</summary>
-    public IReadOnlyList<(Type P, Type Q)> Pairs
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. formulas.Keys];
-            }
-        }
-    }
+    public IReadOnlyList<(Type P, Type Q)> Pairs => [.. table.Formulas.Keys];
 
     /// <summary>Creates a registry holding every closed form this library ships.</summary>
     public static KlRegistry CreateDefault()
@@ -48,7 +42,8 @@ public sealed class KlRegistry
     /// <summary>
     /// Registers the closed form KL(p ‖ q) for p of type <typeparamref name="TP"/> and q of type
     /// <typeparamref name="TQ"/> (and their subclasses, unless a more specific pair is registered).
-    /// The formula returns a batch-shaped tensor, differentiable in both parameter sets.
+    /// The formula returns a batch-shaped tensor, differentiable in both parameter sets. Every lookup that starts
+    /// after this returns sees the new pair.
     /// </summary>
     /// <exception cref="InvalidOperationException">The pair is already registered.</exception>
     public void Register<TP, TQ>(Func<TP, TQ, Tensor> formula)
@@ -59,14 +54,17 @@ public sealed class KlRegistry
         lock (gate)
         {
             var key = (typeof(TP), typeof(TQ));
-            if (formulas.ContainsKey(key))
+            var current = table;
+            if (current.Formulas.ContainsKey(key))
             {
                 throw new InvalidOperationException($"A KL divergence is already registered for ({typeof(TP).Name}, {typeof(TQ).Name}).");
             }
 
-            formulas[key] = (p, q) => formula((TP)p, (TQ)q);
-            cache.Clear();
-            last = null;
+            var formulas = new Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>>(current.Formulas)
+            {
+                [key] = (p, q) => formula((TP)p, (TQ)q),
+            };
+            table = new Table(formulas);
         }
     }
 
@@ -90,41 +88,50 @@ public sealed class KlRegistry
 
     private Func<Distribution, Distribution, Tensor>? Find(Type p, Type q)
     {
-        // Loops evaluate one pair many times: remember the last lookup before asking the dictionary.
+        // One read of the table: everything below answers from that version only.
+        var current = table;
+
+        // Loops evaluate one pair many times: remember the last lookup (stamped with its table) before asking the dictionary.
         var recent = last;
-        if (recent is not null && ReferenceEquals(recent.P, p) && ReferenceEquals(recent.Q, q))
+        if (recent is not null && ReferenceEquals(recent.Table, current) && ReferenceEquals(recent.P, p) && ReferenceEquals(recent.Q, q))
         {
             return recent.Formula;
         }
 
-        var formula = cache.TryGetValue((p, q), out var hit) ? hit : cache.GetOrAdd((p, q), Resolve((p, q)));
-        last = new LastLookup(p, q, formula);
+        var formula = current.Cache.TryGetValue((p, q), out var hit) ? hit : current.Cache.GetOrAdd((p, q), Resolve(current.Formulas, (p, q)));
+        last = new LastLookup(current, p, q, formula);
         return formula;
     }
 
-    private Func<Distribution, Distribution, Tensor>? Resolve((Type P, Type Q) key)
+    private static Func<Distribution, Distribution, Tensor>? Resolve(
+        IReadOnlyDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> formulas, (Type P, Type Q) key)
     {
-        lock (gate)
+        if (formulas.TryGetValue(key, out var exact))
         {
-            if (formulas.TryGetValue(key, out var exact))
-            {
-                return exact;
-            }
-
-            var matches = formulas.Keys.Where(k => k.P.IsAssignableFrom(key.P) && k.Q.IsAssignableFrom(key.Q)).ToList();
-
-            // Keep the matches no other match is more specific than (on both sides, strictly on one).
-            var best = matches.Where(m => !matches.Any(o => o != m && m.P.IsAssignableFrom(o.P) && m.Q.IsAssignableFrom(o.Q))).ToList();
-            if (best.Count > 1)
-            {
-                string names = string.Join(", ", best.Select(b => $"({b.P.Name}, {b.Q.Name})"));
-                throw new InvalidOperationException(
-                    $"Ambiguous KL registration for ({key.P.Name}, {key.Q.Name}): {names} match equally well. Register ({key.P.Name}, {key.Q.Name}) to decide.");
-            }
-
-            return best.Count == 1 ? formulas[best[0]] : null;
+            return exact;
         }
+
+        var matches = formulas.Keys.Where(k => k.P.IsAssignableFrom(key.P) && k.Q.IsAssignableFrom(key.Q)).ToList();
+
+        // Keep the matches no other match is more specific than (on both sides, strictly on one).
+        var best = matches.Where(m => !matches.Any(o => o != m && m.P.IsAssignableFrom(o.P) && m.Q.IsAssignableFrom(o.Q))).ToList();
+        if (best.Count > 1)
+        {
+            string names = string.Join(", ", best.Select(b => $"({b.P.Name}, {b.Q.Name})"));
+            throw new InvalidOperationException(
+                $"Ambiguous KL registration for ({key.P.Name}, {key.Q.Name}): {names} match equally well. Register ({key.P.Name}, {key.Q.Name}) to decide.");
+        }
+
+        return best.Count == 1 ? formulas[best[0]] : null;
     }
 
-    private sealed record LastLookup(Type P, Type Q, Func<Distribution, Distribution, Tensor>? Formula);
+    /// <summary>One immutable version of the registered formulas with the cache of lookups resolved against it.</summary>
+    private sealed class Table(Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> formulas)
+    {
+        public IReadOnlyDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> Formulas { get; } = formulas;
+
+        public ConcurrentDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>?> Cache { get; } = new();
+    }
+
+    private sealed record LastLookup(Table Table, Type P, Type Q, Func<Distribution, Distribution, Tensor>? Formula);
 }

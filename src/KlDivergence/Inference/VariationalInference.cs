@@ -17,19 +17,61 @@ public static class VariationalInference
     /// <param name="sampleCount">Samples of q per step.</param>
     /// <param name="seed">Seed of the sample stream (fresh samples every step, reproducible run to run).</param>
     /// <param name="gradient">The gradient estimator.</param>
+    /// <param name="maxGradientNorm">
+    /// Opt-in clipping: when set, the gradient is rescaled to this global L2 norm at most before the optimizer sees it
+    /// (<see cref="ClipByGlobalNorm"/> chained in front). Off by default: a good threshold depends on the target's scale
+    /// and dimension, and TFP's <c>fit_surrogate_posterior</c>, whose runs the samples reproduce, does not clip.
+    /// An overflowing step is skipped by the minimize loop whether or not this is set.
+    /// </param>
+    /// <exception cref="InvalidOperationException">The target log-density does not depend on its input (it was computed outside the graph).</exception>
     public static VariationalFit Fit(
         Func<Tensor, Tensor> targetLogProb,
         SurrogatePosterior surrogate,
         MinimizeOptions options,
         int sampleCount = 100,
         ulong seed = 0,
-        ElboGradient gradient = ElboGradient.Reparameterized)
+        ElboGradient gradient = ElboGradient.Reparameterized,
+        double? maxGradientNorm = null)
     {
         ArgumentNullException.ThrowIfNull(targetLogProb);
         ArgumentNullException.ThrowIfNull(surrogate);
+        ArgumentNullException.ThrowIfNull(options);
+        if (maxGradientNorm is { } maxNorm)
+        {
+            if (!(maxNorm > 0 && double.IsFinite(maxNorm)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(maxGradientNorm), maxNorm, $"maxGradientNorm must be finite and positive, got {maxNorm}.");
+            }
+
+            options = options with { Optimizer = new Chain(new ClipByGlobalNorm(maxNorm), options.Optimizer) };
+        }
+
         var random = new RandomStream(seed);
+        bool targetChecked = false;
+
+        // The samples z carry the graph back to φ; a target evaluated through tensor operations returns a tensor that
+        // records it. One that does not (computed through ToArray, say) contributes nothing to the gradient, so the fit
+        // would maximise the entropy alone: refuse it on the first evaluation.
+        Tensor Target(Tensor z)
+        {
+            var logTarget = targetLogProb(z);
+            if (!targetChecked && z.RequiresGrad && logTarget is not null)
+            {
+                targetChecked = true;
+                if (!logTarget.RequiresGrad)
+                {
+                    throw new InvalidOperationException(
+                        "The target log-density does not depend on its input: no gradient flows from it to the samples, so the fit " +
+                        "would follow the surrogate's entropy alone. Compute it with tensor operations on the samples it is given " +
+                        "(not through ToArray, ToScalar or Detach).");
+                }
+            }
+
+            return logTarget!;
+        }
+
         var trace = Minimizer.Minimize(
-            () => -Elbo.Estimate(targetLogProb, surrogate, sampleCount, random, gradient).Value,
+            () => -Elbo.Estimate(Target, surrogate, sampleCount, random, gradient).Value,
             surrogate.Parameters,
             options);
         return new VariationalFit(trace, surrogate.DetachedDistribution);

@@ -1,7 +1,7 @@
 namespace KlDivergence.Optimization;
 
 /// <summary>The state of a <see cref="Chain"/>: one state per transformation, in chain order.</summary>
-public sealed class ChainState : IOptimizerState
+public sealed class ChainState : ICheckpointableState
 {
     internal ChainState(IOptimizerState[] inner) => InnerStates = inner;
 
@@ -18,4 +18,19 @@ public sealed class ChainState : IOptimizerState
             s.Reset();
         }
     }
+
+    bool ICheckpointableState.CanCheckpoint => InnerStates.All(s => s is ICheckpointableState { CanCheckpoint: true });
+
+    IOptimizerState ICheckpointableState.Copy() => new ChainState([.. InnerStates.Select(s => ((ICheckpointableState)s).Copy())]);
+
+    void ICheckpointableState.CopyFrom(IOptimizerState source)
+    {
+        var s = (ChainState)source;
+        for (int i = 0; i < InnerStates.Length; i++)
+        {
+            ((ICheckpointableState)InnerStates[i]).CopyFrom(s.InnerStates[i]);
+        }
+    }
+
+    bool ICheckpointableState.IsFinite() => InnerStates.All(s => ((ICheckpointableState)s).IsFinite());
 }

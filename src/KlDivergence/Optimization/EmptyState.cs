@@ -1,7 +1,7 @@
 namespace KlDivergence.Optimization;
 
 /// <summary>The state of a stateless transformation (clipping, weight decay): nothing to keep.</summary>
-public sealed class EmptyState : IOptimizerState
+public sealed class EmptyState : ICheckpointableState
 {
     private EmptyState()
     {
@@ -14,4 +14,14 @@ public sealed class EmptyState : IOptimizerState
     public void Reset()
     {
     }
+
+    bool ICheckpointableState.CanCheckpoint => true;
+
+    IOptimizerState ICheckpointableState.Copy() => this;
+
+    void ICheckpointableState.CopyFrom(IOptimizerState source)
+    {
+    }
+
+    bool ICheckpointableState.IsFinite() => true;
 }

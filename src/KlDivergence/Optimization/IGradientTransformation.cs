@@ -14,7 +14,9 @@ namespace KlDivergence.Optimization;
 /// <para>
 /// Finiteness: <see cref="Update"/> does not check its input for NaN or infinity (that would cost a pass
 /// over every buffer on every step). The caller (the minimize loop) checks that the gradients are finite
-/// before calling it. Given finite input, an update keeps the state finite and writes finite updates.
+/// before calling it. Finite input can still overflow a state (Adam's g² for |g| above about 1e154); the minimize
+/// loop saves the built-in states before each update, and skips the step and restores the state when the
+/// updates or the state come out non-finite.
 /// </para>
 /// </remarks>
 public interface IGradientTransformation

@@ -22,16 +22,17 @@ public static class Minimizer
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxSteps);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ConvergenceWindow, 1);
-        if (!(options.Smoothing > 0 && options.Smoothing <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Smoothing, "Smoothing must be in (0, 1].");
-        }
+        Validate(options);
+        CheckParameters(parameters);
 
-        var values = parameters.Select(p => p.Unconstrained.Data).ToArray();
+        // The optimizer steps the parameters' private buffers; each step ends by publishing fresh leaf tensors,
+        // so no tensor handed out before (a value, a detached copy, a posterior) is ever written.
+        var values = parameters.Select(p => p.Buffer).ToArray();
         var updates = values.Select(v => new double[v.Length]).ToArray();
         var state = options.Optimizer.Init(values);
+        var checkpointable = state as ICheckpointableState;
+        var saved = checkpointable is { CanCheckpoint: true } ? ((ICheckpointableState)checkpointable.Copy()) : null;
+        var leaves = new Tensor[parameters.Count];
         var names = parameters.Select(p => p.Name).ToArray();
         var losses = new List<double>(options.MaxSteps);
         var smoothedLosses = new List<double>(options.MaxSteps);
@@ -39,12 +40,14 @@ public static class Minimizer
         double smoothed = double.NaN;
         int skipped = 0;
         bool converged = false;
+        bool gradientSeen = false;
         for (int step = 0; step < options.MaxSteps; step++)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            foreach (var p in parameters)
+            for (int i = 0; i < leaves.Length; i++)
             {
-                p.Unconstrained.ZeroGrad();
+                leaves[i] = parameters[i].Unconstrained;
+                leaves[i].ZeroGrad();
             }
 
             var l = loss();
@@ -53,26 +56,42 @@ public static class Minimizer
                 throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");
             }
 
+            if (!gradientSeen && !l.RequiresGrad)
+            {
+                throw NoGradient(names);
+            }
+
             double value = l.ToScalar();
             string? failure = double.IsFinite(value) ? null : "the loss";
             if (failure is null && l.RequiresGrad)
             {
                 l.Backward();
-                failure = GatherGradients(parameters, updates);
+                if (!gradientSeen && leaves.All(leaf => leaf.Grad is null))
+                {
+                    throw NoGradient(names);
+                }
+
+                gradientSeen = true;
+                failure = GatherGradients(leaves, names, updates);
             }
             else if (failure is null)
             {
-                // The loss does not depend on the parameters: a zero gradient.
-                foreach (var u in updates)
-                {
-                    Array.Clear(u);
-                }
+                // After a first step that reached the parameters, a loss without a graph is a zero gradient.
+                Buffers.Clear(updates);
             }
 
             if (failure is null)
             {
+                saved?.CopyFrom(state);
                 options.Optimizer.Update(updates, state, values);
-                failure = AllFinite(updates) ? null : "the optimizer's update";
+                failure = !AllFinite(updates) ? "the optimizer's update"
+                    : saved is not null && !checkpointable!.IsFinite() ? "the optimizer's state (a moment estimate overflowed)"
+                    : null;
+                if (failure is not null && saved is not null)
+                {
+                    // Undo the update's effect on the moment estimates and step counts, so one spike cannot freeze the run.
+                    checkpointable!.CopyFrom(saved);
+                }
             }
 
             losses.Add(value);
@@ -89,6 +108,11 @@ public static class Minimizer
             }
 
             Updates.Apply(values, updates);
+            foreach (var p in parameters)
+            {
+                p.Publish();
+            }
+
             smoothed = double.IsNaN(smoothed) ? value : smoothed + (options.Smoothing * (value - smoothed));
             smoothedLosses.Add(smoothed);
             if (options.TraceEvery > 0 && (step + 1) % options.TraceEvery == 0)
@@ -118,12 +142,67 @@ public static class Minimizer
         return new MinimizeTrace(names, losses, smoothedLosses, snapshots, skipped, converged);
     }
 
-    /// <summary>Copies each parameter's gradient into its update buffer; names the first that is not finite.</summary>
-    private static string? GatherGradients(IReadOnlyList<Parameter> parameters, double[][] updates)
+    /// <summary>Checks every option, naming the bad one and its value.</summary>
+    private static void Validate(MinimizeOptions options)
     {
+        if (options.MaxSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxSteps, $"MaxSteps must be non-negative, got {options.MaxSteps}.");
+        }
+
+        if (options.ConvergenceWindow < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ConvergenceWindow, $"ConvergenceWindow must be at least 1, got {options.ConvergenceWindow}.");
+        }
+
+        if (!(options.Smoothing > 0 && options.Smoothing <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Smoothing, $"Smoothing must be in (0, 1], got {options.Smoothing}.");
+        }
+
+        // NaN or a negative tolerance would silently turn convergence off; 0 is the documented "off".
+        if (!(options.ConvergenceTolerance >= 0 && double.IsFinite(options.ConvergenceTolerance)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ConvergenceTolerance, $"ConvergenceTolerance must be finite and non-negative (0 turns convergence off), got {options.ConvergenceTolerance}.");
+        }
+
+        if (options.TraceEvery < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.TraceEvery, $"TraceEvery must be non-negative, got {options.TraceEvery}.");
+        }
+
+        if (options.MaxNonFiniteSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxNonFiniteSteps, $"MaxNonFiniteSteps must be non-negative, got {options.MaxNonFiniteSteps}.");
+        }
+    }
+
+    /// <summary>No null entries and no parameter listed twice (it would be stepped twice per step).</summary>
+    private static void CheckParameters(IReadOnlyList<Parameter> parameters)
+    {
+        var seen = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < parameters.Count; i++)
         {
-            var grad = parameters[i].Unconstrained.Grad;
+            var p = parameters[i] ?? throw new ArgumentNullException(nameof(parameters), $"parameters[{i}] is null.");
+            if (!seen.TryAdd(p, i))
+            {
+                throw new ArgumentException(
+                    $"Parameter '{p.Name}' is listed twice (at positions {seen[p]} and {i}); it would be stepped twice per step. List each parameter once.",
+                    nameof(parameters));
+            }
+        }
+    }
+
+    private static InvalidOperationException NoGradient(string[] names) => new(
+        $"The loss does not depend on any of the parameters ({string.Join(", ", names.Select(n => $"'{n}'"))}): no gradient reached them on the first step. " +
+        "Build the loss inside the loss function from Parameter.Value (not from ToArray, ToScalar or Detach, which cut the graph), and do not run the loop inside a Tensor.NoGrad scope.");
+
+    /// <summary>Copies each parameter's gradient into its update buffer; names the first that is not finite.</summary>
+    private static string? GatherGradients(Tensor[] leaves, string[] names, double[][] updates)
+    {
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            var grad = leaves[i].Grad;
             if (grad is null)
             {
                 Array.Clear(updates[i]);
@@ -131,16 +210,16 @@ public static class Minimizer
             }
 
             grad.Values.CopyTo(updates[i]);
-            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<double>(updates[i]))
+            if (!Buffers.IsFinite(updates[i]))
             {
-                return $"the gradient of '{parameters[i].Name}'";
+                return $"the gradient of '{names[i]}'";
             }
         }
 
         return null;
     }
 
-    private static bool AllFinite(double[][] buffers) => buffers.All(b => System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<double>(b));
+    private static bool AllFinite(double[][] buffers) => Buffers.IsFinite(buffers);
 
     private static ParameterSnapshot Snapshot(int step, IReadOnlyList<Parameter> parameters) =>
         new(step, [.. parameters.Select(p => p.ToArray())]);

@@ -27,7 +27,9 @@ namespace KlDivergence.Optimization;
 /// (Reddi et al.'s Algorithm 2 has no bias correction; optax takes the maximum of the corrected v̂.)
 /// </para>
 /// <para>
-/// Given finite gradients with |g| below about 1e154 (so that g² does not overflow) the state stays finite.
+/// Given finite gradients with |g| below about 1e154 (so that g² does not overflow) the state stays finite. Above,
+/// v becomes +∞ and every later update 0 (which looks finite); <see cref="Minimizer"/> detects the non-finite
+/// state, skips and counts the step, and restores the state saved before it.
 /// </para>
 /// </remarks>
 public sealed class ScaleByAdam : IGradientTransformation

@@ -1,7 +1,7 @@
 namespace KlDivergence.Optimization;
 
 /// <summary>The state of <see cref="ScaleByAdam"/>: step count t and the moment estimates m, v (and v̂ for AMSGrad).</summary>
-public sealed class ScaleByAdamState : IOptimizerState
+public sealed class ScaleByAdamState : ICheckpointableState
 {
     internal ScaleByAdamState(double[][] firstMoment, double[][] secondMoment, double[][]? maxSecondMoment)
     {
@@ -28,6 +28,8 @@ public sealed class ScaleByAdamState : IOptimizerState
 
     internal double[][]? MaxSecondMomentBuffers { get; }
 
+    bool ICheckpointableState.CanCheckpoint => true;
+
     /// <inheritdoc/>
     public void Reset()
     {
@@ -39,4 +41,19 @@ public sealed class ScaleByAdamState : IOptimizerState
             Buffers.Clear(MaxSecondMomentBuffers);
         }
     }
+
+    IOptimizerState ICheckpointableState.Copy() =>
+        new ScaleByAdamState(Buffers.Copy(FirstMomentBuffers)!, Buffers.Copy(SecondMomentBuffers)!, Buffers.Copy(MaxSecondMomentBuffers)) { Count = Count };
+
+    void ICheckpointableState.CopyFrom(IOptimizerState source)
+    {
+        var s = (ScaleByAdamState)source;
+        Count = s.Count;
+        Buffers.CopyInto(s.FirstMomentBuffers, FirstMomentBuffers);
+        Buffers.CopyInto(s.SecondMomentBuffers, SecondMomentBuffers);
+        Buffers.CopyInto(s.MaxSecondMomentBuffers, MaxSecondMomentBuffers);
+    }
+
+    bool ICheckpointableState.IsFinite() =>
+        Buffers.IsFinite(FirstMomentBuffers) && Buffers.IsFinite(SecondMomentBuffers) && Buffers.IsFinite(MaxSecondMomentBuffers);
 }

@@ -1,7 +1,7 @@
 namespace KlDivergence.Optimization;
 
 /// <summary>The state of <see cref="ScaleByRms"/>: the running averages of g² (and of g when centered).</summary>
-public sealed class ScaleByRmsState : IOptimizerState
+public sealed class ScaleByRmsState : ICheckpointableState
 {
     internal ScaleByRmsState(double[][] squareAverage, double[][]? gradientAverage, double[][] scratch)
     {
@@ -36,4 +36,19 @@ public sealed class ScaleByRmsState : IOptimizerState
             Buffers.Clear(GradientAverageBuffers);
         }
     }
+
+    bool ICheckpointableState.CanCheckpoint => true;
+
+    IOptimizerState ICheckpointableState.Copy() =>
+        new ScaleByRmsState(Buffers.Copy(SquareAverageBuffers)!, Buffers.Copy(GradientAverageBuffers), Buffers.Copy(Scratch)!) { Count = Count };
+
+    void ICheckpointableState.CopyFrom(IOptimizerState source)
+    {
+        var s = (ScaleByRmsState)source;
+        Count = s.Count;
+        Buffers.CopyInto(s.SquareAverageBuffers, SquareAverageBuffers);
+        Buffers.CopyInto(s.GradientAverageBuffers, GradientAverageBuffers);
+    }
+
+    bool ICheckpointableState.IsFinite() => Buffers.IsFinite(SquareAverageBuffers) && Buffers.IsFinite(GradientAverageBuffers);
 }

@@ -1,7 +1,7 @@
 namespace KlDivergence.Optimization;
 
 /// <summary>The state of <see cref="ScaleByLearningRate"/>: the number of updates made so far.</summary>
-public sealed class StepCountState : IOptimizerState
+public sealed class StepCountState : ICheckpointableState
 {
     internal StepCountState(int[] lengths) => Lengths = lengths;
 
@@ -13,4 +13,12 @@ public sealed class StepCountState : IOptimizerState
 
     /// <inheritdoc/>
     public void Reset() => Count = 0;
+
+    bool ICheckpointableState.CanCheckpoint => true;
+
+    IOptimizerState ICheckpointableState.Copy() => new StepCountState(Lengths) { Count = Count };
+
+    void ICheckpointableState.CopyFrom(IOptimizerState source) => Count = ((StepCountState)source).Count;
+
+    bool ICheckpointableState.IsFinite() => true;
 }

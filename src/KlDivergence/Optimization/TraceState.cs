@@ -1,7 +1,7 @@
 namespace KlDivergence.Optimization;
 
 /// <summary>The state of <see cref="Trace"/>: the momentum buffers b.</summary>
-public sealed class TraceState : IOptimizerState
+public sealed class TraceState : ICheckpointableState
 {
     internal TraceState(double[][] momentum) => MomentumBuffers = momentum;
 
@@ -19,4 +19,17 @@ public sealed class TraceState : IOptimizerState
         Count = 0;
         Buffers.Clear(MomentumBuffers);
     }
+
+    bool ICheckpointableState.CanCheckpoint => true;
+
+    IOptimizerState ICheckpointableState.Copy() => new TraceState(Buffers.Copy(MomentumBuffers)!) { Count = Count };
+
+    void ICheckpointableState.CopyFrom(IOptimizerState source)
+    {
+        var s = (TraceState)source;
+        Count = s.Count;
+        Buffers.CopyInto(s.MomentumBuffers, MomentumBuffers);
+    }
+
+    bool ICheckpointableState.IsFinite() => Buffers.IsFinite(MomentumBuffers);
 }

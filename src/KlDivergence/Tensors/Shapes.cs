@@ -5,15 +5,57 @@ namespace KlDivergence.Tensors;
 /// <summary>Shape arithmetic shared by the tensor operations: sizes, broadcasting, strides, messages.</summary>
 internal static class Shapes
 {
+    /// <summary>The number of elements; a clear error when it exceeds what one array can hold (instead of an int overflow).</summary>
+    /// <exception cref="ArgumentException">The product of the dimensions exceeds <see cref="Array.MaxLength"/>.</exception>
     public static int Size(ReadOnlySpan<int> shape)
     {
-        int size = 1;
+        long size = 1;
+        bool tooLarge = false;
         foreach (int d in shape)
         {
+            if (d == 0)
+            {
+                return 0;
+            }
+
             size *= d;
+            if (size > Array.MaxLength)
+            {
+                // Saturate so the long product cannot overflow; a later 0 still makes the tensor empty.
+                tooLarge = true;
+                size = Array.MaxLength + 1L;
+            }
         }
 
-        return size;
+        return tooLarge ? throw TooLarge(shape) : (int)size;
+    }
+
+    /// <summary>True when the shapes broadcast together (NumPy rules).</summary>
+    public static bool CanBroadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        for (int i = 1; i <= Math.Min(a.Length, b.Length); i++)
+        {
+            int da = a[^i], db = b[^i];
+            if (da != db && da != 1 && db != 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ArgumentException TooLarge(ReadOnlySpan<int> shape)
+    {
+        double elements = 1;
+        foreach (int d in shape)
+        {
+            elements *= d;
+        }
+
+        return new ArgumentException(
+            $"The shape {Format(shape)} has {elements.ToString("G", CultureInfo.InvariantCulture)} elements, more than a tensor can hold ({Array.MaxLength.ToString(CultureInfo.InvariantCulture)}).",
+            nameof(shape));
     }
 
     public static int[] Validate(ReadOnlySpan<int> shape, string paramName)
@@ -25,6 +67,8 @@ internal static class Shapes
                 throw new ArgumentException($"Shape dimensions must be non-negative, got {Format(shape)}.", paramName);
             }
         }
+
+        _ = Size(shape);
 
         return shape.ToArray();
     }

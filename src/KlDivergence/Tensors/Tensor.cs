@@ -13,8 +13,6 @@ namespace KlDivergence.Tensors;
 /// </summary>
 public sealed class Tensor : IRealArithmetic<Tensor>
 {
-    [ThreadStatic] private static int noGradDepth;
-
     internal readonly double[] Data;
     internal readonly int[] ShapeArray;
     internal GradNode? Node;
@@ -50,20 +48,15 @@ public sealed class Tensor : IRealArithmetic<Tensor>
     /// <summary>The gradient accumulated by <see cref="Backward()"/> for a leaf that requires it; null before.</summary>
     public Tensor? Grad { get; internal set; }
 
-    /// <summary>True inside a <see cref="NoGrad"/> scope on this thread: operations record no graph.</summary>
-    public static bool IsGradEnabled => noGradDepth == 0;
+    /// <summary>False inside a live <see cref="NoGrad"/> scope of the current flow (thread or async flow): operations record no graph.</summary>
+    public static bool IsGradEnabled => NoGradScope.IsGradEnabled;
 
     /// <summary>
     /// Starts a scope (dispose it to end) in which operations record no graph, so plain evaluation pays no
-    /// autodiff cost. Scopes nest and are per thread.
+    /// autodiff cost. Scopes nest and follow the flow of control across <c>await</c> (see <see cref="NoGradScope"/>);
+    /// disposing one twice or on another thread is harmless.
     /// </summary>
-    public static NoGradScope NoGrad()
-    {
-        noGradDepth++;
-        return new NoGradScope(true);
-    }
-
-    internal static void ExitNoGrad() => noGradDepth--;
+    public static NoGradScope NoGrad() => NoGradScope.Enter();
 
     /// <summary>Implicitly wraps a number as a scalar tensor, so that <c>x * 2.0</c> reads naturally.</summary>
     public static implicit operator Tensor(double value) => Scalar(value);
@@ -159,7 +152,10 @@ public sealed class Tensor : IRealArithmetic<Tensor>
         return this;
     }
 
-    /// <summary>A leaf tensor sharing this tensor's values, cut from the graph (no gradient flows through it).</summary>
+    /// <summary>
+    /// A leaf tensor sharing this tensor's values, cut from the graph (no gradient flows through it). Sharing is
+    /// safe because no tensor's values are ever written after it is built (parameters publish a new tensor per step).
+    /// </summary>
     public Tensor Detach() => new(Data, ShapeArray);
 
     /// <summary>A deep copy of the values as a new leaf (no gradient).</summary>
@@ -282,15 +278,16 @@ public sealed class Tensor : IRealArithmetic<Tensor>
     /// <summary>Records <paramref name="output"/> as produced from <paramref name="inputs"/> when any of them needs gradients.</summary>
     internal static Tensor Record(Tensor output, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
-        if (noGradDepth != 0)
-        {
-            return output;
-        }
-
+        // Inputs first: when none needs gradients (plain evaluation) the scope is never consulted.
         foreach (var input in inputs)
         {
             if (input.RequiresGrad)
             {
+                if (!NoGradScope.IsGradEnabled)
+                {
+                    return output;
+                }
+
                 output.RequiresGrad = true;
                 output.Node = new GradNode(inputs, backward);
                 return output;
@@ -301,7 +298,7 @@ public sealed class Tensor : IRealArithmetic<Tensor>
     }
 
     /// <summary>True when an operation on <paramref name="a"/> must be recorded.</summary>
-    internal static bool Tracks(Tensor a) => noGradDepth == 0 && a.RequiresGrad;
+    internal static bool Tracks(Tensor a) => a.RequiresGrad && NoGradScope.IsGradEnabled;
 
     /// <summary>Element-wise sum with broadcasting.</summary>
     public static Tensor operator +(Tensor left, Tensor right) => TensorOps.Add(left, right);
