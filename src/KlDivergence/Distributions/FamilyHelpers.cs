@@ -63,6 +63,21 @@ internal static class FamilyHelpers
         return TensorOps.Where(inside, formula(safe), double.NegativeInfinity);
     }
 
+    /// <summary>
+    /// 1 where the value is finite, else 0 (no gradient): a density formula whose terms meet as ∞ - ∞ at ±∞
+    /// (Gamma's (α - 1) log x - βx, Gumbel's z + e^{-z}) is masked to its limit -∞ there instead of NaN.
+    /// </summary>
+    public static Tensor Finite(Tensor value)
+    {
+        var finite = new double[value.Length];
+        for (int i = 0; i < finite.Length; i++)
+        {
+            finite[i] = double.IsFinite(value.Data[i]) ? 1 : 0;
+        }
+
+        return new Tensor(finite, value.ShapeArray);
+    }
+
     /// <summary>1 where lower ≤ value ≤ upper, else 0 (no gradient).</summary>
     public static Tensor Between(Tensor value, Tensor lower, Tensor upper) =>
         TensorOps.GreaterOrEqual(value, lower) * TensorOps.GreaterOrEqual(upper, value);
