@@ -48,7 +48,7 @@ internal static class GammaFunctionDifferences
         double big = a + n, bigB = b + n;
         double t = delta / big;
         double logRatio = ScaleRatio.Log(bigB, big);
-        double value = (big * G(t, logRatio)) - (0.5 * LogRatioMinusRelativeDifference(bigB, big));
+        double value = (big * ScaleRatio.OnePlusTLogOnePlusTMinusT(t, logRatio)) - (0.5 * LogRatioMinusRelativeDifference(bigB, big));
         double power = big;
         for (int k = 0; k < LogGammaCoefficients.Length; k++)
         {
@@ -138,23 +138,6 @@ internal static class GammaFunctionDifferences
         }
 
         return sum * s * s;
-    }
-
-    /// <summary>g(t) = (1 + t) log(1 + t) - t = Σ_{j≥2} (-1)^j t^j/(j(j - 1)) for |t| ≤ ½, else directly from log(1 + t).</summary>
-    private static double G(double t, double logOnePlusT)
-    {
-        if (Math.Abs(t) > 0.5)
-        {
-            return ((1 + t) * logOnePlusT) - t;
-        }
-
-        double sum = 0;
-        for (int j = 60; j >= 2; j--)
-        {
-            sum = (((j % 2 == 0) ? 1.0 : -1.0) / (j * (j - 1.0))) + (t * sum);
-        }
-
-        return sum * t * t;
     }
 
     /// <summary>
