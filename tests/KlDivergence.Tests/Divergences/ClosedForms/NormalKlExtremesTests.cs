@@ -190,4 +190,23 @@ public class NormalKlExtremesTests
         double expected = ((600 * Math.Log(10)) - 0.5) + ((17 * Math.Log(10)) - 0.5) + 2e16;
         Kl.Exact(p, q).ToScalar().Should().BeApproximately(expected, 1e-14 * expected);
     }
+
+    [Fact]
+    public void FullCovarianceNormalsAtExtremeScalesAndHugeLocations()
+    {
+        // Factors diag(1e-300, 1e-17) against diag(1e300, 1): the per-axis normal KLs add (diagonal factors); the
+        // second pair has locations ±1e308 on a scale of 1e300 against 1e300: ½(2e8)² = 2e16.
+        var p = MultivariateNormal.FromScaleTril(Tensor.Vector(0, 0), Tensor.Matrix(new double[,] { { 1e-300, 0 }, { 0, 1e-17 } }));
+        var q = MultivariateNormal.FromScaleTril(Tensor.Vector(0, 0), Tensor.Matrix(new double[,] { { 1e300, 0 }, { 0, 1 } }));
+        double expected = ((600 * Math.Log(10)) - 0.5) + ((17 * Math.Log(10)) - 0.5);
+        Kl.Exact(p, q).ToScalar().Should().BeApproximately(expected, 1e-14 * expected);
+
+        var wideP = MultivariateNormal.FromScaleTril(Tensor.Vector(1e308, 0), Tensor.Matrix(new double[,] { { 1e300, 0 }, { 0, 1 } }));
+        var wideQ = MultivariateNormal.FromScaleTril(Tensor.Vector(-1e308, 0), Tensor.Matrix(new double[,] { { 1e300, 0 }, { 0, 1 } }));
+        Kl.Exact(wideP, wideQ).ToScalar().Should().BeApproximately(2e16, 1e-14 * 2e16);
+
+        // The gradient (tensor) path gives the same.
+        var loc = Tensor.FromArray([1e308, 0], [2], requiresGrad: true);
+        Kl.Exact(MultivariateNormal.FromScaleTril(loc, wideP.ScaleTril), wideQ).ToScalar().Should().BeApproximately(2e16, 1e-14 * 2e16);
+    }
 }
