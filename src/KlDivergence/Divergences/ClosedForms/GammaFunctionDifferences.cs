@@ -93,30 +93,12 @@ internal static class GammaFunctionDifferences
     /// E(a, b) = log Γ(b) - log Γ(a) - (b - a)ψ(a) over broadcast tensors, differentiable:
     /// ∂E/∂a = -(b - a)ψ'(a) and ∂E/∂b = ψ(b) - ψ(a) (from <see cref="DigammaDifference"/>).
     /// </summary>
-    public static Tensor LogGammaExcess(Tensor a, Tensor b)
-    {
-        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
-        double[] av = Expand(a, shape), bv = Expand(b, shape);
-        var y = new double[av.Length];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = LogGammaExcess(av[i], bv[i]);
-        }
-
-        return Tensor.Record(new Tensor(y, shape), [a, b], g =>
-        {
-            var ga = new double[y.Length];
-            var gb = new double[y.Length];
-            for (int i = 0; i < y.Length; i++)
-            {
-                double gi = g.Data[i];
-                ga[i] = av[i] == bv[i] ? 0 : -gi * (bv[i] - av[i]) * ScalarMath.Trigamma(av[i]);
-                gb[i] = gi * DigammaDifference(av[i], bv[i]);
-            }
-
-            return [TensorOps.SumTo(new Tensor(ga, shape), a.ShapeArray), TensorOps.SumTo(new Tensor(gb, shape), b.ShapeArray)];
-        });
-    }
+    public static Tensor LogGammaExcess(Tensor a, Tensor b) =>
+        ScaleRatio.Binary(
+            a,
+            b,
+            static (x, y) => LogGammaExcess(x, y),
+            static (x, y) => (x == y ? 0 : -(y - x) * ScalarMath.Trigamma(x), DigammaDifference(x, y)));
 
     /// <summary>How far to shift so that the smaller argument reaches <see cref="AsymptoticFrom"/>.</summary>
     private static int ShiftFor(double smaller) => smaller >= AsymptoticFrom ? 0 : (int)Math.Ceiling(AsymptoticFrom - smaller);
@@ -175,7 +157,4 @@ internal static class GammaFunctionDifferences
 
         return c;
     }
-
-    private static double[] Expand(Tensor t, int[] shape) =>
-        Shapes.Equal(t.ShapeArray, shape) ? t.Data : Shapes.BroadcastData(t.Data, t.ShapeArray, shape);
 }

@@ -15,7 +15,8 @@ namespace KlDivergence.Divergences.ClosedForms;
 /// |log a| + |log b| ≤ 1500) is tiny next to |log r| &gt; 708; then r^k is 0 or +∞.</item>
 /// </list>
 /// <see cref="IRealArithmetic{TSelf}"/> has no branch, so the generic entries dispatch on the type: scalar code for
-/// <see cref="Real"/> (the type test disappears when the JIT specialises it), masked selections for tensors.
+/// <see cref="Real"/> (the type test disappears when the JIT specialises it), and for tensors the same scalar code
+/// element by element as one recorded op with its analytic partial derivatives.
 /// </summary>
 internal static class ScaleRatio
 {
@@ -77,25 +78,41 @@ internal static class ScaleRatio
         return ScalarMath.Expm1MinusX(power * (Math.Log(a) - Math.Log(b))) / power;
     }
 
-    /// <summary>log(a/b) over broadcast tensors, differentiable (see <see cref="Masks"/>).</summary>
-    public static Tensor Log(Tensor a, Tensor b)
-    {
-        var (near, normal) = Masks(a, b);
-        var nearValue = ((TensorOps.Where(near, a, b) - b) / b).Log1p();
-        var ratioValue = (TensorOps.Where(normal, a, b) / b).Log();
-        var farValue = TensorOps.Where(normal, b, a).Log() - b.Log();
-        return TensorOps.Where(near, nearValue, TensorOps.Where(normal, ratioValue, farValue));
-    }
+    /// <summary>
+    /// log(a/b) over broadcast tensors: the scalar kernel element by element (so the gradient path gives the same bits
+    /// as the fused one), differentiable with ∂/∂a = 1/a, ∂/∂b = -1/b.
+    /// </summary>
+    public static Tensor Log(Tensor a, Tensor b) =>
+        Binary(a, b, static (x, y) => Log(x, y), static (x, y) => (1 / x, -1 / y));
 
-    /// <summary>(r^k - 1)/k - log r over broadcast tensors, differentiable (see <see cref="Masks"/>).</summary>
-    public static Tensor Term(Tensor a, Tensor b, int power)
+    /// <summary>
+    /// (r^k - 1)/k - log r over broadcast tensors: the scalar kernel element by element, differentiable with
+    /// ∂/∂a = (r^k - 1)/a and ∂/∂b = -(r^k - 1)/b (<see cref="PowerMinusOne"/>).
+    /// </summary>
+    public static Tensor Term(Tensor a, Tensor b, int power) =>
+        Binary(
+            a,
+            b,
+            (x, y) => Term(x, y, power),
+            (x, y) =>
+            {
+                double excess = PowerMinusOne(x, y, power);
+                return (excess / x, -excess / y);
+            });
+
+    /// <summary>
+    /// r^k - 1 for r = a/b in the same three regimes: expm1(k log1p((a - b)/b)) near r = 1, r^k - 1 where r is a double
+    /// (expm1(k log r) would amplify the rounding of log r by k|log r|), expm1(k(log a - log b)) beyond (-1 or +∞).
+    /// </summary>
+    public static double PowerMinusOne(double a, double b, int power)
     {
-        var (near, normal) = Masks(a, b);
-        var nearValue = (((TensorOps.Where(near, a, b) - b) / b).Log1p() * (double)power).Expm1MinusX() / (double)power;
-        var ratio = TensorOps.Where(normal, a, b) / b;
-        var ratioValue = (((power == 2 ? ratio.Square() : ratio) - 1.0) / (double)power) - ratio.Log();
-        var farValue = ((TensorOps.Where(normal, b, a).Log() - b.Log()) * (double)power).Expm1MinusX() / (double)power;
-        return TensorOps.Where(near, nearValue, TensorOps.Where(normal, ratioValue, farValue));
+        double ratio = a / b;
+        if (ratio >= 0.5 && ratio <= 2)
+        {
+            return ScalarMath.Expm1(power * ScalarMath.Log1p((a - b) / b));
+        }
+
+        return IsNormalFinite(ratio) ? (power == 2 ? ratio * ratio : ratio) - 1 : ScalarMath.Expm1(power * (Math.Log(a) - Math.Log(b)));
     }
 
     /// <summary>
@@ -112,29 +129,8 @@ internal static class ScaleRatio
     /// <summary>
     /// a log(a/b) - a + b over broadcast tensors, differentiable: ∂/∂a = log(a/b), ∂/∂b = 1 - a/b.
     /// </summary>
-    public static Tensor RelativeEntropyTerm(Tensor a, Tensor b)
-    {
-        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
-        double[] av = Expand(a, shape), bv = Expand(b, shape);
-        var y = new double[av.Length];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = RelativeEntropyTerm(av[i], bv[i]);
-        }
-
-        return Tensor.Record(new Tensor(y, shape), [a, b], g =>
-        {
-            var ga = new double[y.Length];
-            var gb = new double[y.Length];
-            for (int i = 0; i < y.Length; i++)
-            {
-                ga[i] = g.Data[i] * Log(av[i], bv[i]);
-                gb[i] = -g.Data[i] * ((av[i] - bv[i]) / bv[i]);
-            }
-
-            return [TensorOps.SumTo(new Tensor(ga, shape), a.ShapeArray), TensorOps.SumTo(new Tensor(gb, shape), b.ShapeArray)];
-        });
-    }
+    public static Tensor RelativeEntropyTerm(Tensor a, Tensor b) =>
+        Binary(a, b, static (x, y) => RelativeEntropyTerm(x, y), static (x, y) => (Log(x, y), -((x - y) / y)));
 
     /// <summary>
     /// g(t) = (1 + t) log(1 + t) - t = Σ_{j≥2} (-1)^j t^j/(j(j - 1)) for |t| ≤ ½ (Horner from j = 60: 0.5^60/3540 is
@@ -160,24 +156,32 @@ internal static class ScaleRatio
     public static bool IsNormalFinite(double x) => x >= 2.2250738585072014E-308 && x <= double.MaxValue;
 
     /// <summary>
-    /// The regime masks (½ ≤ r ≤ 2; r normal and finite). Each regime is evaluated on inputs where a is replaced
-    /// by b in the lanes another regime owns, so unselected branches have finite values and gradients and add
-    /// nothing (a plain select would give 0 · ∞ = NaN in the gradient).
+    /// An element-wise op over broadcast tensors from a scalar kernel and its two partial derivatives (the
+    /// vector-Jacobian product multiplies them by the incoming gradient and sums over broadcast axes).
     /// </summary>
-    private static (Tensor Near, Tensor Normal) Masks(Tensor a, Tensor b)
+    internal static Tensor Binary(Tensor a, Tensor b, Func<double, double, double> value, Func<double, double, (double A, double B)> partials)
     {
         int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
         double[] av = Expand(a, shape), bv = Expand(b, shape);
-        var near = new double[av.Length];
-        var normal = new double[av.Length];
-        for (int i = 0; i < av.Length; i++)
+        var y = new double[av.Length];
+        for (int i = 0; i < y.Length; i++)
         {
-            double ratio = av[i] / bv[i];
-            near[i] = ratio >= 0.5 && ratio <= 2 ? 1 : 0;
-            normal[i] = IsNormalFinite(ratio) ? 1 : 0;
+            y[i] = value(av[i], bv[i]);
         }
 
-        return (new Tensor(near, shape), new Tensor(normal, shape));
+        return Tensor.Record(new Tensor(y, shape), [a, b], g =>
+        {
+            var ga = new double[y.Length];
+            var gb = new double[y.Length];
+            for (int i = 0; i < y.Length; i++)
+            {
+                var (da, db) = partials(av[i], bv[i]);
+                ga[i] = g.Data[i] * da;
+                gb[i] = g.Data[i] * db;
+            }
+
+            return [TensorOps.SumTo(new Tensor(ga, shape), a.ShapeArray), TensorOps.SumTo(new Tensor(gb, shape), b.ShapeArray)];
+        });
     }
 
     private static Tensor AsTensor<T>(T value) =>
