@@ -45,8 +45,51 @@ public sealed class Binomial : Distribution
         return TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
 
-    /// <summary>Entropy -Σₖ P(k) log P(k), an exact finite sum over k = 0..n (no closed form exists).</summary>
-    public override Tensor Entropy() => FamilyHelpers.EntropyBySum(this, (int)TensorOps.Expand(TotalCount, BatchShapeArray).DefaultIfEmpty(0).Max());
+    /// <summary>From this variance np(1 - p) on the entropy comes from its asymptotic series (see <see cref="Entropy"/>).</summary>
+    private const double AsymptoticVariance = 5e4;
+
+    /// <summary>
+    /// Entropy -Σₖ P(k) log P(k) (no closed form exists). With v = np(1 - p) below 5e4: the sum over the window
+    /// |k - np| ≤ 40√v + 40 (Bernstein's inequality puts the mass outside below 2e⁻⁶⁰), so the cost follows the spread,
+    /// not n. From v = 5e4 on, the asymptotic series ½ log(2πev) - (1 - 4u)/(12v) - (1 - 4u + 2u²)/(24v²), u = p(1 - p)
+    /// (the Poisson series' first terms at u → 0; the u-polynomials found here by 40-digit summation at n = 2000..16000,
+    /// p = 0.1, 0.3, 0.5): the next term, of order 0.05/v³, is below 1e-15 there.
+    /// </summary>
+    public override Tensor Entropy()
+    {
+        var n = TotalCount.BroadcastTo(BatchShapeArray);
+        var p = Probs.BroadcastTo(BatchShapeArray);
+        var u = p * (1.0 - p);
+        var variance = n * u;
+        var large = TensorOps.GreaterOrEqual(variance, AsymptoticVariance);
+        bool anyLarge = large.Values.IndexOfAnyExcept(0.0) >= 0;
+        var windowed = anyLarge ? new Binomial(TensorOps.Where(large, 0.0, n), p) : this;
+        var counts = windowed.TotalCount.Values.ToArray();
+        var means = (windowed.TotalCount * p).Values.ToArray();
+        var spreads = windowed.Variance.Values.ToArray();
+        var lower = new double[counts.Length];
+        double width = 1;
+        for (int b = 0; b < counts.Length; b++)
+        {
+            double reach = (40 * Math.Sqrt(spreads[b])) + 40;
+            lower[b] = Math.Max(0, Math.Floor(means[b] - reach));
+            width = Math.Max(width, Math.Min(counts[b], Math.Ceiling(means[b] + reach)) - lower[b] + 1);
+        }
+
+        var summed = FamilyHelpers.EntropyBySum(windowed, lower, (int)width);
+        if (!anyLarge)
+        {
+            return summed;
+        }
+
+        var v = TensorOps.Where(large, variance, AsymptoticVariance);
+        var uu = TensorOps.Where(large, u, 0.25);
+        var inv = v.Reciprocal();
+        var first = (1.0 - (uu * 4.0)) * (1.0 / 12);
+        var second = (1.0 - (uu * 4.0) + (uu.Square() * 2.0)) * (1.0 / 24);
+        var series = ((v * (2 * Math.PI * Math.E)).Log() * 0.5) - (inv * (first + (inv * second)));
+        return TensorOps.Where(large, series, summed);
+    }
 
     /// <summary>
     /// No gradient. Exact draws in time independent of n (<see cref="RandomStream.NextBinomial"/>: inversion for

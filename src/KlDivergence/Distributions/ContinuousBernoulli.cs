@@ -102,7 +102,9 @@ public sealed class ContinuousBernoulli : Distribution
         var lambda = TensorOps.Where(half, 0.25, Probs);
         var t = 1.0 - (lambda * 2.0);
         var cdf = (1.0 - lambda) * (-(-(x * (t / lambda).Log1p())).Expm1()) / t;
-        return TensorOps.Where(half, x, cdf);
+
+        // Exactly 1 from the top of the support on (the formula rounds to 1 - 1e-16 there).
+        return TensorOps.Where(TensorOps.GreaterOrEqual(value, 1.0), 1.0, TensorOps.Where(half, x, cdf));
     }
 
     /// <summary>Inverse CDF x = log1p(-ut/(1 - λ))/(-L), u at λ = ½ (no gradient).</summary>

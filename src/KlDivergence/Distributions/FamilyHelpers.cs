@@ -63,6 +63,21 @@ internal static class FamilyHelpers
         return TensorOps.Where(inside, formula(safe), double.NegativeInfinity);
     }
 
+    /// <summary>
+    /// 1 where the value is finite, else 0 (no gradient): a density formula whose terms meet as ∞ - ∞ at ±∞
+    /// (Gamma's (α - 1) log x - βx, Gumbel's z + e^{-z}) is masked to its limit -∞ there instead of NaN.
+    /// </summary>
+    public static Tensor Finite(Tensor value)
+    {
+        var finite = new double[value.Length];
+        for (int i = 0; i < finite.Length; i++)
+        {
+            finite[i] = double.IsFinite(value.Data[i]) ? 1 : 0;
+        }
+
+        return new Tensor(finite, value.ShapeArray);
+    }
+
     /// <summary>1 where lower ≤ value ≤ upper, else 0 (no gradient).</summary>
     public static Tensor Between(Tensor value, Tensor lower, Tensor upper) =>
         TensorOps.GreaterOrEqual(value, lower) * TensorOps.GreaterOrEqual(upper, value);
@@ -110,17 +125,28 @@ internal static class FamilyHelpers
     /// -Σₖ p(k) log p(k) over k = 0..<paramref name="maxCount"/> for a discrete family (0 log 0 = 0), batch-shaped and
     /// differentiable in the parameters. Exact when the support lies in that range; else the tail must be negligible.
     /// </summary>
-    public static Tensor EntropyBySum(Distribution d, int maxCount)
+    public static Tensor EntropyBySum(Distribution d, int maxCount) =>
+        EntropyBySum(d, new double[Shapes.Size(d.BatchShapeArray)], maxCount + 1);
+
+    /// <summary>
+    /// -Σₖ p(k) log p(k) over the window k = lower[b] .. lower[b] + count - 1 of each batch element b (0 log 0 = 0; values
+    /// outside the support contribute nothing), batch-shaped and differentiable in the parameters: the mass outside
+    /// the windows must be negligible. Windows around the mean keep the cost at the spread, not the location.
+    /// </summary>
+    public static Tensor EntropyBySum(Distribution d, double[] lower, int count)
     {
-        int rank = d.BatchShapeArray.Length;
-        var ks = new double[maxCount + 1];
-        for (int k = 0; k <= maxCount; k++)
+        int[] batch = d.BatchShapeArray;
+        int lanes = Shapes.Size(batch);
+        var ks = new double[count * lanes];
+        for (int j = 0; j < count; j++)
         {
-            ks[k] = k;
+            for (int b = 0; b < lanes; b++)
+            {
+                ks[(j * lanes) + b] = lower[b] + j;
+            }
         }
 
-        int[] shape = [maxCount + 1, .. Enumerable.Repeat(1, rank)];
-        var logP = d.LogProb(Tensor.FromArray(ks, shape)).BroadcastTo([maxCount + 1, .. d.BatchShapeArray]);
+        var logP = d.LogProb(Tensor.FromArray(ks, [count, .. batch])).BroadcastTo([count, .. batch]);
         var dead = TensorOps.EqualTo(logP, double.NegativeInfinity);
         var safe = TensorOps.Where(dead, 0.0, logP);
         return -TensorOps.Where(dead, 0.0, safe.Exp() * safe).Sum(0);

@@ -35,11 +35,12 @@ public sealed class Gumbel : Distribution
     public override Tensor Variance => (Scale.Square() * (Math.PI * Math.PI / 6)).BroadcastTo(BatchShapeArray);
 
     /// <summary>-(z + e^{-z}) - log β, z = (x - μ)/β.</summary>
-    public override Tensor LogProb(Tensor value)
-    {
-        var z = (value - Loc) / Scale;
-        return -(z + (-z).Exp()) - Scale.Log();
-    }
+    public override Tensor LogProb(Tensor value) =>
+        FamilyHelpers.Masked(value, FamilyHelpers.Finite(value), 0.0, x =>
+        {
+            var z = (x - Loc) / Scale;
+            return -(z + (-z).Exp()) - Scale.Log();
+        });
 
     /// <summary>Differential entropy log β + γ + 1.</summary>
     public override Tensor Entropy() => (Scale.Log() + (FamilyHelpers.EulerGamma + 1)).BroadcastTo(BatchShapeArray);

@@ -35,14 +35,35 @@ public sealed class Poisson : Distribution
         return TensorOps.Where(inside, (k * Rate.Log()) - Rate - (k + 1.0).LogGamma(), double.NegativeInfinity);
     }
 
+    /// <summary>From this rate on the entropy comes from its asymptotic series (see <see cref="Entropy"/>).</summary>
+    private const double AsymptoticRate = 1000;
+
     /// <summary>
-    /// Entropy -Σₖ P(k) log P(k) (no closed form exists), summed over k ≤ λ + 40√λ + 40, beyond which the
-    /// Poisson tail mass is below e⁻⁴⁰⁰ (Chernoff bound), so the truncation is far below rounding.
+    /// Entropy -Σₖ P(k) log P(k) (no closed form exists). Below λ = 1000 the sum over k ≤ λ + 40√λ + 40, beyond which
+    /// the Poisson tail mass is below e⁻⁴⁰⁰ (Chernoff bound), so the truncation is far below rounding. From λ = 1000 on,
+    /// the asymptotic series ½ log(2πeλ) - 1/(12λ) - 1/(24λ²) - 19/(360λ³) - 9/(80λ⁴) (Evans, Boersma, Blachman &amp; Jagers,
+    /// SIAM Review 30, 1988, through λ⁻³; the λ⁻⁴ coefficient -9/80 found here by 45-digit summation at λ = 250..2000
+    /// and Richardson extrapolation): the next term, about -0.34/λ⁵, is below 4e-16 there, and the cost no longer
+    /// grows with λ (the sum overflowed an int at λ = 1e12).
     /// </summary>
     public override Tensor Entropy()
     {
-        double max = Rate.Values.ToArray().Max();
-        return FamilyHelpers.EntropyBySum(this, (int)Math.Ceiling(max + (40 * Math.Sqrt(max)) + 40));
+        var rate = Rate.BroadcastTo(BatchShapeArray);
+        var large = TensorOps.GreaterOrEqual(rate, AsymptoticRate);
+        bool anyLarge = large.Values.IndexOfAnyExcept(0.0) >= 0;
+        var smallRate = anyLarge ? TensorOps.Where(large, 1.0, rate) : rate;
+        double max = smallRate.Values.ToArray().DefaultIfEmpty(0).Max();
+        var summed = FamilyHelpers.EntropyBySum(anyLarge ? new Poisson(smallRate) : this, (int)Math.Ceiling(max + (40 * Math.Sqrt(max)) + 40));
+        if (!anyLarge)
+        {
+            return summed;
+        }
+
+        var lambda = TensorOps.Where(large, rate, AsymptoticRate);
+        var inv = lambda.Reciprocal();
+        var corrections = inv * ((inv * ((inv * ((inv * (9.0 / 80)) + (19.0 / 360))) + (1.0 / 24))) + (1.0 / 12));
+        var series = ((lambda * (2 * Math.PI * Math.E)).Log() * 0.5) - corrections;
+        return TensorOps.Where(large, series, summed);
     }
 
     /// <summary>

@@ -40,35 +40,65 @@ public sealed class Uniform : Distribution
     /// <summary>[low, high].</summary>
     public override Support Support { get; }
 
-    /// <summary>(low + high)/2.</summary>
-    public override Tensor Mean => ((Low + High) * 0.5).BroadcastTo(BatchShapeArray);
+    /// <summary>(low + high)/2, as low/2 + high/2 so that bounds near ±1.8e308 do not overflow.</summary>
+    public override Tensor Mean => ((Low * 0.5) + (High * 0.5)).BroadcastTo(BatchShapeArray);
 
     /// <summary>(high - low)²/12.</summary>
     public override Tensor Variance => ((High - Low).Square() * (1.0 / 12)).BroadcastTo(BatchShapeArray);
+
+    /// <summary>(high - low)/2 = high/2 - low/2: finite for every pair of finite bounds (the width itself overflows past 1.8e308).</summary>
+    internal Tensor HalfWidth => (High * 0.5) - (Low * 0.5);
+
+    /// <summary>
+    /// log(high - low), batch-shaped: directly where the width is a finite double (full relative accuracy for
+    /// widths near 1), else log(high/2 - low/2) + log 2, so Uniform(-1e308, 1e308) has log-width 709.9, not +∞.
+    /// </summary>
+    internal Tensor LogWidth()
+    {
+        var width = (High - Low).BroadcastTo(BatchShapeArray);
+        var overflows = 1.0 - FamilyHelpers.Finite(width);
+        var direct = TensorOps.Where(overflows, 1.0, width).Log();
+        var halved = TensorOps.Where(overflows, HalfWidth, 1.0).Log() + FamilyHelpers.Log2;
+        return TensorOps.Where(overflows, halved, direct);
+    }
 
     /// <summary>-log(high - low) for low ≤ x ≤ high, else -∞.</summary>
     public override Tensor LogProb(Tensor value)
     {
         var inside = FamilyHelpers.Between(value, Low, High);
-        var logDensity = -(High - Low).Log();
+        var logDensity = -LogWidth();
 
         // Multiplying by the (safe) value times 0 keeps the value's gradient defined (zero) and the broadcast shape.
         return FamilyHelpers.Masked(value, inside, 0.0, x => logDensity + (x * 0.0));
     }
 
-    /// <summary>Differential entropy log(high - low).</summary>
-    public override Tensor Entropy() => (High - Low).Log().BroadcastTo(BatchShapeArray);
+    /// <summary>Differential entropy log(high - low) (finite for every pair of finite bounds, see <see cref="LogWidth"/>).</summary>
+    public override Tensor Entropy() => LogWidth();
 
-    /// <summary>(x - low)/(high - low) clamped to [0, 1].</summary>
+    /// <summary>(x - low)/(high - low) clamped to [0, 1], as (x/2 - low/2)/(high/2 - low/2) so that wide bounds do not overflow.</summary>
     public override Tensor Cdf(Tensor value)
     {
         var below = TensorOps.LessThan(value, Low);
         var above = TensorOps.GreaterThan(value, High);
-        var ramp = (value - Low) / (High - Low);
+        var ramp = ((value * 0.5) - (Low * 0.5)) / HalfWidth;
         return TensorOps.Where(below, 0.0, TensorOps.Where(above, 1.0, ramp));
     }
 
-    /// <summary>Reparameterised: low + (high - low)U.</summary>
-    protected override Tensor SampleCore(int count, RandomStream random) =>
-        Low + ((High - Low) * StandardNoise.Uniform(random, SampleShape(count)));
+    /// <summary>
+    /// Reparameterised: low + (high - low)U; where the width overflows a double, low(1 - U) + high·U instead (the same
+    /// point, with no intermediate beyond the bounds), so Uniform(-1e308, 1e308) draws finite values.
+    /// </summary>
+    protected override Tensor SampleCore(int count, RandomStream random)
+    {
+        var u = StandardNoise.Uniform(random, SampleShape(count));
+        var width = High - Low;
+        var direct = Low + (width * u);
+        var overflows = 1.0 - FamilyHelpers.Finite(width.Detach().BroadcastTo(BatchShapeArray));
+        if (overflows.Values.IndexOfAnyExcept(0.0) < 0)
+        {
+            return direct;
+        }
+
+        return TensorOps.Where(overflows, (Low * (1.0 - u)) + (High * u), direct);
+    }
 }

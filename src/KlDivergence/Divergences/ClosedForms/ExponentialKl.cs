@@ -21,11 +21,11 @@ internal static class ExponentialKl
     }
 
     /// <summary>
-    /// KL = log(λp/λq) + λq/λp - 1 = e^ℓ - 1 - ℓ with ℓ = log(λq/λp) = log1p((λq - λp)/λp) (derived from the
-    /// log-densities; PyTorch kl.py _kl_exponential_exponential), cancellation-free for nearly equal rates.
+    /// KL = log(λp/λq) + λq/λp - 1 = r - 1 - log r with r = λq/λp (derived from the log-densities; PyTorch kl.py
+    /// _kl_exponential_exponential), from <see cref="ScaleRatio.Term{T}"/>: cancellation-free for nearly equal rates,
+    /// finite for ratios down to 1e-600 (the log1p form gave +∞ from a ratio of 1e-17 on).
     /// </summary>
-    public static Tensor ExponentialExponential(Exponential p, Exponential q) =>
-        ((q.Rate - p.Rate) / p.Rate).Log1p().Expm1MinusX();
+    public static Tensor ExponentialExponential(Exponential p, Exponential q) => ScaleRatio.Term(q.Rate, p.Rate, 1);
 
     /// <summary>
     /// KL = log Γ(α) - α log(β/λ) + β/λ + (α - 1)γ - 1, using E log X = -γ - log λ, E X = 1/λ, H = 1 - log λ
@@ -34,7 +34,7 @@ internal static class ExponentialKl
     public static Tensor ExponentialGamma(Exponential p, Gamma q)
     {
         var ratio = q.Rate / p.Rate;
-        return q.Concentration.LogGamma() - (q.Concentration * ratio.Log()) + ratio + ((q.Concentration - 1.0) * FamilyHelpers.EulerGamma) - 1.0;
+        return q.Concentration.LogGamma() - (q.Concentration * ScaleRatio.Log(q.Rate, p.Rate)) + ratio + ((q.Concentration - 1.0) * FamilyHelpers.EulerGamma) - 1.0;
     }
 
     /// <summary>

@@ -22,15 +22,23 @@ internal static class GumbelKl
 
     /// <summary>
     /// KL = log(βq/βp) + γ(βp/βq - 1) + (μp - μq)/βq + exp((μq - μp)/βq + log Γ(1 + βp/βq)) - 1, from
-    /// E e^{-sG} = Γ(1 + s) for a standard Gumbel G (PyTorch _kl_gumbel_gumbel).
+    /// E e^{-sG} = Γ(1 + s) for a standard Gumbel G (PyTorch _kl_gumbel_gumbel). With r = βp/βq, d = (μp - μq)/βq and
+    /// u = log Γ(1 + r) - d this regroups exactly (log Γ(1 + r) = log Γ(r) + log r, ψ(1) = -γ) into two non-negative,
+    /// cancellation-free pieces: KL = E(1, r) + (e^u - 1 - u), E(a, b) = log Γ(b) - log Γ(a) - (b - a)ψ(a) from
+    /// <see cref="GammaFunctionDifferences"/>; the direct sum cancelled to first order for nearly equal parameters.
+    /// Where r underflows, E(1, r) = log Γ(1 + r) + (r - 1)γ - log r with log r from <see cref="ScaleRatio"/>.
     /// </summary>
     public static Tensor GumbelGumbel(Gumbel p, Gumbel q)
     {
         var ratio = p.Scale / q.Scale;
-        var scaleTerm = -ratio.Log() + ((ratio - 1.0) * FamilyHelpers.EulerGamma);
-        var locationTerm = (p.Loc - q.Loc) / q.Scale;
-        var expTerm = (((q.Loc - p.Loc) / q.Scale) + (ratio + 1.0).LogGamma()).Exp();
-        return scaleTerm + locationTerm + expTerm - 1.0;
+        var underflows = TensorOps.LessThan(ratio, 2.2250738585072014E-308);
+        var safeRatio = TensorOps.Where(underflows, 1.0, ratio);
+        var shapeTerm = TensorOps.Where(
+            underflows,
+            (ratio + 1.0).LogGamma() + ((ratio - 1.0) * FamilyHelpers.EulerGamma) - ScaleRatio.Log(p.Scale, q.Scale),
+            GammaFunctionDifferences.LogGammaExcess(Tensor.Scalar(1.0), safeRatio));
+        var locationTerm = ((p.Loc * 0.5) - (q.Loc * 0.5)) / q.Scale * 2.0;
+        return shapeTerm + ((ratio + 1.0).LogGamma() - locationTerm).Expm1MinusX();
     }
 
     /// <summary>KL = -(log β + γ + 1) + normal cross-entropy with E X = μ + βγ, Var X = π²β²/6 (PyTorch _kl_gumbel_normal).</summary>

@@ -10,9 +10,8 @@ internal static class HalfNormalKl
 
     /// <summary>
     /// KL = ½(r² - 1) - log r with r = σp/σq: the same as for zero-mean normals, since both densities are twice the
-    /// normal density on [0, ∞) (PyTorch computes it through the underlying normals). Written as ½(e^{2ℓ} - 1 - 2ℓ),
-    /// ℓ = log1p((σp - σq)/σq).
+    /// normal density on [0, ∞) (PyTorch computes it through the underlying normals). The normal KL's scale term
+    /// from <see cref="ScaleRatio.Term{T}"/>: exact for nearly equal scales, finite for ratios beyond the double range.
     /// </summary>
-    public static Tensor HalfNormalHalfNormal(HalfNormal p, HalfNormal q) =>
-        (((p.Scale - q.Scale) / q.Scale).Log1p() * 2.0).Expm1MinusX() * 0.5;
+    public static Tensor HalfNormalHalfNormal(HalfNormal p, HalfNormal q) => ScaleRatio.Term(p.Scale, q.Scale, 2);
 }

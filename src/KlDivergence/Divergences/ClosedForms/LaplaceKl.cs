@@ -22,15 +22,25 @@ internal static class LaplaceKl
 
     /// <summary>
     /// KL = log(bq/bp) + d/bq + (bp/bq) e^{-d/bp} - 1 with d = |μp - μq|, from E_p|X - μq| = d + bp e^{-d/bp}
-    /// (Gil et al. 2013; PyTorch _kl_laplace_laplace). With r = bp/bq the scale part r - 1 - log r is
-    /// written as e^ℓ - 1 - ℓ, ℓ = log r, and the location part as d/bq + r(e^{-d/bp} - 1).
+    /// (Gil et al. 2013; PyTorch _kl_laplace_laplace). With r = bp/bq the scale part r - 1 - log r comes from
+    /// <see cref="ScaleRatio.Term{T}"/> (exact near r = 1, finite for ratios beyond the double range) and the location
+    /// part d/bq + r(e^{-d/bp} - 1) = r(e^{-d/bp} - 1 + d/bp) is r·expm1minusx(-d/bp) where d/bp ≤ 1 (the direct form
+    /// cancels to first order there), directly beyond. Distances come from halved locations, so μp - μq cannot
+    /// overflow where d/b is finite.
     /// </summary>
     public static Tensor LaplaceLaplace(Laplace p, Laplace q)
     {
-        var d = (p.Loc - q.Loc).Abs();
-        var logRatio = ((p.Scale - q.Scale) / q.Scale).Log1p();
-        var locationTerm = (d / q.Scale) + ((p.Scale / q.Scale) * (-(d / p.Scale)).Expm1());
-        return logRatio.Expm1MinusX() + locationTerm;
+        var halfDistance = ((p.Loc * 0.5) - (q.Loc * 0.5)).Abs();
+        var overQ = halfDistance / q.Scale * 2.0;
+        var overP = halfDistance / p.Scale * 2.0;
+        var ratio = p.Scale / q.Scale;
+
+        // Where r overflows the scale part is +∞ already; a stand-in ratio keeps ∞ · 0 out of the location part.
+        var safeRatio = TensorOps.Where(FamilyHelpers.Finite(ratio), ratio, 1.0);
+        var near = TensorOps.GreaterOrEqual(1.0, overP);
+        var nearValue = safeRatio * (-TensorOps.Where(near, overP, 0.0)).Expm1MinusX();
+        var farValue = overQ + (safeRatio * (-overP).Expm1());
+        return ScaleRatio.Term(p.Scale, q.Scale, 1) + TensorOps.Where(near, nearValue, farValue);
     }
 
     /// <summary>KL = -(1 + log 2b) + log σ + ½ log 2π + (2b² + (μp - μq)²)/(2σ²) (PyTorch _kl_laplace_normal).</summary>

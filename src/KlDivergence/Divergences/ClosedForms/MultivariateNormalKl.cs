@@ -9,7 +9,10 @@ internal static class MultivariateNormalKl
     /// <summary>
     /// KL(N(μ₁, L₁L₁ᵀ) ‖ N(μ₂, L₂L₂ᵀ)) = ½(‖L₂⁻¹L₁‖²_F + ‖L₂⁻¹(μ₂ - μ₁)‖² - d) + Σ log diag L₂ - Σ log diag L₁,
     /// the Gaussian KL (e.g. Rasmussen &amp; Williams, GPML, eq. A.23) with the trace, Mahalanobis and
-    /// log-determinant terms taken from the Cholesky factors by triangular solves; no inverse is formed.
+    /// log-determinant terms taken from the Cholesky factors by triangular solves; no inverse is formed. The log-determinants
+    /// are sums of log-diagonals (finite for scale ratios beyond the double range), and the Mahalanobis term solves for
+    /// the halved location difference μ₂/2 - μ₁/2 and multiplies by 4 (the same bits for normal doubles), so locations
+    /// near ±1.8e308 do not overflow where the scaled difference is finite.
     /// </summary>
     public static Tensor FromFactors(Tensor loc1, Tensor scaleTril1, Tensor loc2, Tensor scaleTril2)
     {
@@ -24,8 +27,8 @@ internal static class MultivariateNormalKl
 
         int d = loc1.Shape[^1];
         var traceTerm = LinearAlgebraOps.TriangularSolve(scaleTril2, scaleTril1).Square().Sum([-2, -1]);
-        var difference = (loc2 - loc1).Unsqueeze(-1);
-        var mahalanobis = LinearAlgebraOps.TriangularSolve(scaleTril2, difference).Square().Sum([-2, -1]);
+        var difference = ((loc2 * 0.5) - (loc1 * 0.5)).Unsqueeze(-1);
+        var mahalanobis = LinearAlgebraOps.TriangularSolve(scaleTril2, difference).Square().Sum([-2, -1]) * 4.0;
         var logDetRatio = scaleTril2.Diagonal().Log().Sum(-1) - scaleTril1.Diagonal().Log().Sum(-1);
         return ((traceTerm + mahalanobis - d) * 0.5) + logDetRatio;
     }
@@ -60,7 +63,7 @@ internal static class MultivariateNormalKl
             LinearAlgebraOps.SolveKernel(f2, f1, solved, d, d, lower: true, transpose: false);
             for (int i = 0; i < d; i++)
             {
-                difference[i] = m2[(b * d) + i] - m1[(b * d) + i];
+                difference[i] = (0.5 * m2[(b * d) + i]) - (0.5 * m1[(b * d) + i]);
             }
 
             LinearAlgebraOps.SolveKernel(f2, difference, z, d, 1, lower: true, transpose: false);
@@ -80,7 +83,7 @@ internal static class MultivariateNormalKl
                 logDetRatio += Math.Log(f2[(i * d) + i]) - Math.Log(f1[(i * d) + i]);
             }
 
-            result[b] = (0.5 * (trace + mahalanobis - d)) + logDetRatio;
+            result[b] = (0.5 * (trace + (4 * mahalanobis) - d)) + logDetRatio;
         }
 
         return Tensor.FromArray(result, loc1.Shape.AsSpan()[..^1]);

@@ -21,12 +21,13 @@ internal static class ParetoKl
 
     /// <summary>
     /// KL = αq log(xp/xq) + αq/αp - 1 - log(αq/αp) when xp ≥ xq, else +∞; from E log X = log xp + 1/αp
-    /// (PyTorch _kl_pareto_pareto). The shape part is e^ℓ - 1 - ℓ with ℓ = log(αq/αp).
+    /// (PyTorch _kl_pareto_pareto). The shape part r - 1 - log r (r = αq/αp) and the log scale ratio come from
+    /// <see cref="ScaleRatio"/>: exact for nearly equal shapes, finite for ratios beyond the double range.
     /// </summary>
     public static Tensor ParetoPareto(Pareto p, Pareto q)
     {
-        var shapeTerm = ((q.Alpha - p.Alpha) / p.Alpha).Log1p().Expm1MinusX();
-        var scaleTerm = q.Alpha * (p.Scale / q.Scale).Log();
+        var shapeTerm = ScaleRatio.Term(q.Alpha, p.Alpha, 1);
+        var scaleTerm = q.Alpha * ScaleRatio.Log(p.Scale, q.Scale);
         return KlTerms.InfiniteWhere(TensorOps.LessThan(p.Scale, q.Scale), shapeTerm + scaleTerm);
     }
 

@@ -16,12 +16,9 @@ internal static class PoissonKl
     }
 
     /// <summary>
-    /// KL = λp log(λp/λq) - (λp - λq) (PyTorch _kl_poisson_poisson), with the log ratio as log1p((λp - λq)/λq)
-    /// so nearly equal rates keep their digits.
+    /// KL = λp log(λp/λq) - (λp - λq) (PyTorch _kl_poisson_poisson) from <see cref="ScaleRatio.RelativeEntropyTerm(Tensor, Tensor)"/>:
+    /// for nearly equal rates λq·g(t), t = (λp - λq)/λq, by g's series (the two first-order terms cancelled in the
+    /// direct form, leaving ~1e-8 relative accuracy at t = 1e-8), and finite for rate ratios beyond the double range.
     /// </summary>
-    public static Tensor PoissonPoisson(Poisson p, Poisson q)
-    {
-        var difference = p.Rate - q.Rate;
-        return (p.Rate * (difference / q.Rate).Log1p()) - difference;
-    }
+    public static Tensor PoissonPoisson(Poisson p, Poisson q) => ScaleRatio.RelativeEntropyTerm(p.Rate, q.Rate);
 }

@@ -22,11 +22,14 @@ internal static class UniformKl
         registry.Register<Uniform, Pareto>(UniformPareto);
     }
 
-    /// <summary>KL = log((hq - lq)/(hp - lp)) when [lp, hp] ⊆ [lq, hq], else +∞ (PyTorch _kl_uniform_uniform).</summary>
+    /// <summary>
+    /// KL = log((hq - lq)/(hp - lp)) when [lp, hp] ⊆ [lq, hq], else +∞ (PyTorch _kl_uniform_uniform); the ratio of
+    /// half-widths (finite for any finite bounds) through <see cref="ScaleRatio"/>, exact for nearly equal widths.
+    /// </summary>
     public static Tensor UniformUniform(Uniform p, Uniform q) =>
         KlTerms.InfiniteWhere(
             TensorOps.LessThan(p.Low, q.Low) + TensorOps.GreaterThan(p.High, q.High),
-            ((q.High - q.Low) / (p.High - p.Low)).Log());
+            ScaleRatio.Log(q.HalfWidth, p.HalfWidth));
 
     /// <summary>
     /// KL = -log(h - l) + log B(α, β) - (α - 1) E log X - (β - 1) E log(1 - X) on [l, h] ⊆ [0, 1], with

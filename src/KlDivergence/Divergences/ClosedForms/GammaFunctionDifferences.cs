@@ -1,0 +1,160 @@
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Divergences.ClosedForms;
+
+/// <summary>
+/// Differences of log Γ and ψ at two arguments computed without the catastrophic cancellation of the direct
+/// differences: at a = 1e8, log Γ(a) ≈ 1.7e9 while the Gamma KL to a + 1 is 5e-9, so log Γ(a + 1) - log Γ(a) - ψ(a)
+/// loses every digit. The Gamma, Beta and Dirichlet KLs are sums of
+/// <c>E(a, b) = log Γ(b) - log Γ(a) - (b - a)ψ(a)</c> (≥ 0, the Bregman divergence of log Γ).
+/// <para>
+/// Method: shift both arguments up by n so that min(a, b) + n ≥ 50 with the recurrences log Γ(x + 1) = log Γ(x) + log x
+/// and ψ(x + 1) = ψ(x) + 1/x (each shifted term is a non-negative log(1 + s) - s, or a ratio, no cancellation), then
+/// take the difference of the Stirling series log Γ(x) = (x - ½) log x - x + ½ log 2π + Σₖ B₂ₖ/(2k(2k - 1)x^{2k-1})
+/// (Abramowitz &amp; Stegun 6.1.40) and of ψ(x) = log x - 1/(2x) - Σₖ B₂ₖ/(2k x^{2k}) (A&amp;S 6.3.18) term by term in
+/// t = (b - a)/a: E = A·g(t) - ½(log(1 + t) - t) + Σₖ c_k f_{2k-1}(t)/A^{2k-1} with g(t) = (1 + t) log(1 + t) - t,
+/// f_m(t) = (1 + t)^{-m} - 1 + mt = t²P_m(t)/(1 + t)^m, each evaluated by its series (or exact polynomial) for
+/// |t| ≤ ½. Four Bernoulli terms leave a relative error below 1e-18 at A ≥ 50.
+/// </para>
+/// </summary>
+internal static class GammaFunctionDifferences
+{
+    /// <summary>Arguments are shifted up to at least this before the Stirling series are differenced.</summary>
+    private const double AsymptoticFrom = 50;
+
+    /// <summary>B₂ₖ/(2k(2k - 1)) for k = 1..4: the log Γ Stirling coefficients.</summary>
+    private static readonly double[] LogGammaCoefficients = [1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680];
+
+    /// <summary>B₂ₖ/(2k) for k = 1..4: the ψ asymptotic coefficients.</summary>
+    private static readonly double[] DigammaCoefficients = [1.0 / 12, -1.0 / 120, 1.0 / 252, -1.0 / 240];
+
+    /// <summary>E(a, b) = log Γ(b) - log Γ(a) - (b - a)ψ(a) for a, b &gt; 0 (see the type's remarks).</summary>
+    public static double LogGammaExcess(double a, double b)
+    {
+        if (a == b)
+        {
+            return 0;
+        }
+
+        double delta = b - a;
+        int n = ShiftFor(Math.Min(a, b));
+        double shifted = 0;
+        for (int i = 0; i < n; i++)
+        {
+            // log Γ(b + i + 1) - log Γ(a + i + 1) picks up log((b + i)/(a + i)), ψ picks up δ/(a + i): their difference.
+            shifted += LogRatioMinusRelativeDifference(b + i, a + i);
+        }
+
+        double big = a + n, bigB = b + n;
+        double t = delta / big;
+        double logRatio = ScaleRatio.Log(bigB, big);
+        double value = (big * ScaleRatio.OnePlusTLogOnePlusTMinusT(t, logRatio)) - (0.5 * LogRatioMinusRelativeDifference(bigB, big));
+        double power = big;
+        for (int k = 0; k < LogGammaCoefficients.Length; k++)
+        {
+            value += LogGammaCoefficients[k] * F((2 * k) + 1, t, bigB / big) / power;
+            power *= big * big;
+        }
+
+        return value - shifted;
+    }
+
+    /// <summary>ψ(b) - ψ(a) for a, b &gt; 0, without cancellation when a and b are large and close.</summary>
+    public static double DigammaDifference(double a, double b)
+    {
+        if (a == b)
+        {
+            return 0;
+        }
+
+        double delta = b - a;
+        int n = ShiftFor(Math.Min(a, b));
+        double shifted = 0;
+        for (int i = 0; i < n; i++)
+        {
+            shifted += delta / (a + i) / (b + i); // 1/(a + i) - 1/(b + i)
+        }
+
+        double big = a + n, bigB = b + n;
+        double logRatio = ScaleRatio.Log(bigB, big);
+        double value = logRatio + (delta / (2 * big) / bigB);
+        double power = big * big;
+        for (int k = 0; k < DigammaCoefficients.Length; k++)
+        {
+            // B₂ₖ/(2k) (A^{-2k} - B^{-2k}) = -B₂ₖ/(2k) A^{-2k} expm1(-2k log(B/A)).
+            value -= DigammaCoefficients[k] * ScalarMath.Expm1(-2 * (k + 1) * logRatio) / power;
+            power *= big * big;
+        }
+
+        return value + shifted;
+    }
+
+    /// <summary>
+    /// E(a, b) = log Γ(b) - log Γ(a) - (b - a)ψ(a) over broadcast tensors, differentiable:
+    /// ∂E/∂a = -(b - a)ψ'(a) and ∂E/∂b = ψ(b) - ψ(a) (from <see cref="DigammaDifference"/>).
+    /// </summary>
+    public static Tensor LogGammaExcess(Tensor a, Tensor b) =>
+        ScaleRatio.Binary(
+            a,
+            b,
+            static (x, y) => LogGammaExcess(x, y),
+            static (x, y) => (x == y ? 0 : -(y - x) * ScalarMath.Trigamma(x), DigammaDifference(x, y)));
+
+    /// <summary>How far to shift so that the smaller argument reaches <see cref="AsymptoticFrom"/>.</summary>
+    private static int ShiftFor(double smaller) => smaller >= AsymptoticFrom ? 0 : (int)Math.Ceiling(AsymptoticFrom - smaller);
+
+    /// <summary>log(x/y) - (x - y)/y (≤ 0): by its series in s = (x - y)/y for |s| ≤ ½, else directly (no cancellation there).</summary>
+    private static double LogRatioMinusRelativeDifference(double x, double y)
+    {
+        double s = (x - y) / y;
+        if (Math.Abs(s) > 0.5)
+        {
+            return ScaleRatio.Log(x, y) - s;
+        }
+
+        // Σ_{j≥2} (-1)^{j+1} s^j/j, Horner from j = 60 (0.5^60/60 is below 1e-19 of s²/2).
+        double sum = 0;
+        for (int j = 60; j >= 2; j--)
+        {
+            sum = (((j % 2 == 0) ? -1.0 : 1.0) / j) + (s * sum);
+        }
+
+        return sum * s * s;
+    }
+
+    /// <summary>
+    /// f_m(t) = (1 + t)^{-m} - 1 + mt ≥ 0: for |t| ≤ ½ as t²P_m(t)/(1 + t)^m with P_m's coefficients
+    /// m·C(m, j + 1) - C(m, j + 2) (from 1 - (1 - mt)(1 + t)^m), else directly (<paramref name="onePlusT"/> = B/A).
+    /// </summary>
+    private static double F(int m, double t, double onePlusT)
+    {
+        if (Math.Abs(t) > 0.5)
+        {
+            return Math.Pow(onePlusT, -m) - 1 + (m * t);
+        }
+
+        double p = 0;
+        for (int j = m - 1; j >= 0; j--)
+        {
+            p = (p * t) + ((m * Binomial(m, j + 1)) - Binomial(m, j + 2));
+        }
+
+        return t * t * p / Math.Pow(1 + t, m);
+    }
+
+    private static double Binomial(int n, int k)
+    {
+        if (k < 0 || k > n)
+        {
+            return 0;
+        }
+
+        double c = 1;
+        for (int i = 1; i <= k; i++)
+        {
+            c = c * (n - k + i) / i;
+        }
+
+        return c;
+    }
+}
