@@ -105,7 +105,8 @@ public static class AdaptiveQuadrature
         double[] absoluteTolerances,
         double relativeTolerance,
         int maxSubintervals,
-        Func<double, double>? primitive0 = null)
+        Func<double, double>? primitive0 = null,
+        double tailScale = 1)
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(breakPoints);
@@ -127,57 +128,94 @@ public static class AdaptiveQuadrature
             return new VectorQuadratureResult(new double[components], new double[components], true, null, 0, [], [], []);
         }
 
-        // Work in t, where x = map(t) and dx = jacobian(t) dt.
-        var (map, jacobian, tLower, tUpper, inverse) = Transform(lower, upper);
-        var cuts = new List<double> { tLower };
-        cuts.AddRange(breakPoints.Where(b => b > lower && b < upper).Select(inverse).Where(t => t > tLower && t < tUpper).Order());
-        cuts.Add(tUpper);
-        var initial = new List<(double A, double B)>();
-        for (int i = 0; i + 1 < cuts.Count; i++)
+        // Work in t, where x = map(t) and dx = jacobian(t) dt, piece by piece: with break points on an infinite range,
+        // the span between the outermost break points is integrated in x itself (a map of the whole line would
+        // lose the absolute resolution needed for narrow peaks far from 0) and only the tails beyond are mapped.
+        var inside = breakPoints.Where(b => b > lower && b < upper && double.IsFinite(b)).Distinct().Order().ToList();
+        var pieces = new List<Piece>();
+        if (inside.Count > 0 && (double.IsInfinity(lower) || double.IsInfinity(upper)))
         {
-            if (cuts[i + 1] > cuts[i])
+            double first = double.IsNegativeInfinity(lower) ? inside[0] : lower;
+            double last = double.IsPositiveInfinity(upper) ? inside[^1] : upper;
+            if (double.IsNegativeInfinity(lower))
             {
-                initial.Add((cuts[i], cuts[i + 1]));
+                pieces.Add(Transform(lower, first, tailScale));
+            }
+
+            if (last > first)
+            {
+                pieces.Add(Transform(first, last, tailScale));
+            }
+
+            if (double.IsPositiveInfinity(upper))
+            {
+                pieces.Add(Transform(last, upper, tailScale));
+            }
+        }
+        else
+        {
+            pieces.Add(Transform(lower, upper, tailScale));
+        }
+
+        var initial = new List<(double A, double B, int Piece)>();
+        for (int piece = 0; piece < pieces.Count; piece++)
+        {
+            var pc = pieces[piece];
+            var cuts = new List<double> { pc.TLower };
+            cuts.AddRange(inside.Where(b => b > pc.XLower && b < pc.XUpper).Select(pc.Inverse).Where(t => t > pc.TLower && t < pc.TUpper).Order());
+            cuts.Add(pc.TUpper);
+            for (int i = 0; i + 1 < cuts.Count; i++)
+            {
+                if (cuts[i + 1] > cuts[i])
+                {
+                    initial.Add((cuts[i], cuts[i + 1], piece));
+                }
             }
         }
 
-        var evaluator = new SegmentEvaluator(f, components, map, jacobian, primitive0);
-        var priorityScale = absoluteTolerances.Select(t => t > 0 ? 1 / t : 1 / relativeTolerance).ToArray();
+        var evaluator = new SegmentEvaluator(f, components, pieces, primitive0);
+        var heap = new PriorityQueue<Segment, double>();
+        var frozen = new List<Segment>();
+        var total = new double[components];
+        var error = new double[components];
+        var roundoff = new double[components];
+
+        // Below the rounding floor (the error of nodes rounded to doubles), refining cannot help: stop there, and report it.
+        double Allowed(int c) => Math.Max(Math.Max(absoluteTolerances[c], relativeTolerance * Math.Abs(total[c])), roundoff[c]);
+
+        // A panel's priority: its largest error relative to what its component is allowed (as of when it was made).
         double Priority(Segment s)
         {
             double p = 0;
             for (int c = 0; c < components; c++)
             {
-                p = Math.Max(p, s.Errors[c] * priorityScale[c]);
+                p = Math.Max(p, s.Errors[c] / Allowed(c));
             }
 
             return double.IsNaN(p) ? double.PositiveInfinity : p;
         }
 
-        var heap = new PriorityQueue<Segment, double>();
-        var frozen = new List<Segment>();
-        var total = new double[components];
-        var error = new double[components];
         void Add(Segment s, int sign)
         {
             for (int c = 0; c < components; c++)
             {
                 total[c] += sign * s.Values[c];
                 error[c] += sign * s.Errors[c];
-            }
-
-            if (sign > 0)
-            {
-                heap.Enqueue(s, -Priority(s));
+                roundoff[c] += sign * s.Roundoff[c];
             }
         }
 
-        foreach (var s in evaluator.Evaluate(initial))
+        var panels = evaluator.Evaluate(initial);
+        foreach (var s in panels)
         {
             Add(s, 1);
         }
 
-        double Allowed(int c) => Math.Max(absoluteTolerances[c], relativeTolerance * Math.Abs(total[c]));
+        foreach (var s in panels)
+        {
+            heap.Enqueue(s, -Priority(s));
+        }
+
         bool Met()
         {
             for (int c = 0; c < components; c++)
@@ -230,7 +268,7 @@ public static class AdaptiveQuadrature
                 if (hopeless)
                 {
                     converged = false;
-                    failure = $"the integrand cannot be resolved near x = {map(mid).ToString("G6", CultureInfo.InvariantCulture)} (an interval too short to split still has a large error)";
+                    failure = $"the integrand cannot be resolved near x = {pieces[worst.Piece].Map(mid).ToString("G6", CultureInfo.InvariantCulture)} (an interval too short to split still has a large error)";
                     break;
                 }
 
@@ -241,15 +279,18 @@ public static class AdaptiveQuadrature
             {
                 total[c] -= worst.Values[c];
                 error[c] -= worst.Errors[c];
+                roundoff[c] -= worst.Roundoff[c];
             }
 
-            var halves = evaluator.Evaluate([(worst.A, mid), (mid, worst.B)], worst.FA, worst.FB);
+            var halves = evaluator.Evaluate([(worst.A, mid, worst.Piece), (mid, worst.B, worst.Piece)], worst.FA, worst.FB);
             Add(halves[0], 1);
             Add(halves[1], 1);
+            heap.Enqueue(halves[0], -Priority(halves[0]));
+            heap.Enqueue(halves[1], -Priority(halves[1]));
         }
 
         // Recompute the sums from the final partition, which removes the drift of the running updates.
-        var segments = heap.UnorderedItems.Select(e => e.Element).Concat(frozen).OrderBy(s => s.A).ToList();
+        var segments = heap.UnorderedItems.Select(e => e.Element).Concat(frozen).OrderBy(s => s.Piece).ThenBy(s => s.A).ToList();
         Array.Clear(total);
         Array.Clear(error);
         foreach (var s in segments)
@@ -257,16 +298,17 @@ public static class AdaptiveQuadrature
             for (int c = 0; c < components; c++)
             {
                 total[c] += s.Values[c];
-                error[c] += s.Errors[c];
+                error[c] += s.Errors[c] + s.Roundoff[c];
             }
         }
 
         var nodes = new double[segments.Count * 15];
         var weights = new double[segments.Count * 15];
-        var pieces = new List<QuadratureSegment>(segments.Count);
         int k = 0;
+        var parts = new List<QuadratureSegment>(segments.Count);
         foreach (var s in segments)
         {
+            var (map, jacobian) = (pieces[s.Piece].Map, pieces[s.Piece].Jacobian);
             double c = 0.5 * (s.A + s.B), h = 0.5 * (s.B - s.A);
             for (int i = 0; i < 15; i++)
             {
@@ -276,11 +318,17 @@ public static class AdaptiveQuadrature
                 k++;
             }
 
-            pieces.Add(new QuadratureSegment(map(s.A), map(s.B), s.Values, s.Errors));
+            parts.Add(new QuadratureSegment(Math.Min(map(s.A), map(s.B)), Math.Max(map(s.A), map(s.B)), s.Values, s.Errors));
         }
 
-        return new VectorQuadratureResult(total, error, converged, failure, evaluator.Evaluations, pieces, nodes, weights);
+        return new VectorQuadratureResult(total, error, converged, failure, evaluator.Evaluations, parts, nodes, weights);
     }
+
+    /// <summary>The unit roundoff of double precision, 2⁻⁵³.</summary>
+    private const double Epsilon = 1.1102230246251565e-16;
+
+    /// <summary>The positions in <see cref="NodeOffsets"/> ordered by abscissa.</summary>
+    private static readonly int[] SortedNodes = [.. Enumerable.Range(0, 15).OrderBy(i => NodeOffsets[i])];
 
     private static double[] BuildOffsets()
     {
@@ -294,38 +342,46 @@ public static class AdaptiveQuadrature
         return o;
     }
 
-    private static (Func<double, double> Map, Func<double, double> Jacobian, double TLower, double TUpper, Func<double, double> Inverse) Transform(double a, double b)
+    /// <summary>
+    /// The map x(t) of a range onto a finite t-interval, with dx/dt and the inverse: the identity on a finite range,
+    /// x = a + s·t/(1 - t) on [a, ∞), x = b - s·(1 - t)/t on (-∞, b] and x = s·t/(1 - t²) on (-∞, ∞), s the scale.
+    /// </summary>
+    private static Piece Transform(double a, double b, double s)
     {
         if (double.IsFinite(a) && double.IsFinite(b))
         {
-            return (t => t, _ => 1.0, a, b, x => x);
+            return new Piece(t => t, _ => 1.0, x => x, a, b, a, b);
         }
 
         if (double.IsFinite(a))
         {
-            // [a, ∞): x = a + t/(1 - t), t ∈ [0, 1).
-            return (t => a + (t / (1 - t)), t => 1 / ((1 - t) * (1 - t)), 0, 1, x => (x - a) / (1 + (x - a)));
+            return new Piece(t => a + (s * t / (1 - t)), t => s / ((1 - t) * (1 - t)), x => (x - a) / (s + (x - a)), 0, 1, a, b);
         }
 
         if (double.IsFinite(b))
         {
-            // (-∞, b]: x = b - t/(1 - t), integrated with t from 1 down to 0, so the Jacobian keeps its sign here.
-            return (t => b - ((1 - t) / t), t => 1 / (t * t), 0, 1, x => 1 / (1 + (b - x)));
+            // Integrated with t from 0 up to 1 (x from -∞ up to b), so the Jacobian keeps its sign.
+            return new Piece(t => b - (s * (1 - t) / t), t => s / (t * t), x => s / (s + (b - x)), 0, 1, a, b);
         }
 
-        // (-∞, ∞): x = t/(1 - t²), t ∈ (-1, 1).
-        return (
-            t => t / (1 - (t * t)),
-            t => (1 + (t * t)) / ((1 - (t * t)) * (1 - (t * t))),
+        return new Piece(
+            t => s * t / (1 - (t * t)),
+            t => s * (1 + (t * t)) / ((1 - (t * t)) * (1 - (t * t))),
+            x => x == 0 ? 0 : (-1 + Math.Sqrt(1 + (4 * (x / s) * (x / s)))) / (2 * (x / s)),
             -1,
             1,
-            x => x == 0 ? 0 : (-1 + Math.Sqrt(1 + (4 * x * x))) / (2 * x));
+            a,
+            b);
     }
 
-    private sealed record Segment(double A, double B, double[] Values, double[] Errors, double FA, double FB);
+    /// <summary>One range of x and its map from t.</summary>
+    private sealed record Piece(Func<double, double> Map, Func<double, double> Jacobian, Func<double, double> Inverse, double TLower, double TUpper, double XLower, double XUpper);
+
+    /// <summary>One panel: its t-interval and piece, each component's value, Gauss–Kronrod error and rounding floor, and the primitive at its ends.</summary>
+    private sealed record Segment(double A, double B, int Piece, double[] Values, double[] Errors, double[] Roundoff, double FA, double FB);
 
     /// <summary>Evaluates Kronrod panels, all the nodes of a group of intervals in one call of the integrand.</summary>
-    private sealed class SegmentEvaluator(VectorIntegrand f, int components, Func<double, double> map, Func<double, double> jacobian, Func<double, double>? primitive)
+    private sealed class SegmentEvaluator(VectorIntegrand f, int components, List<Piece> pieces, Func<double, double>? primitive)
     {
         public int Evaluations { get; private set; }
 
@@ -333,7 +389,7 @@ public static class AdaptiveQuadrature
         /// The panels over contiguous t-intervals; <paramref name="fLeft"/> and <paramref name="fRight"/> are the known
         /// primitive values at the outer ends of the group (NaN: compute them).
         /// </summary>
-        public Segment[] Evaluate(List<(double A, double B)> intervals, double fLeft = double.NaN, double fRight = double.NaN)
+        public Segment[] Evaluate(List<(double A, double B, int Piece)> intervals, double fLeft = double.NaN, double fRight = double.NaN)
         {
             int n = intervals.Count * 15;
             var x = new double[n];
@@ -341,14 +397,14 @@ public static class AdaptiveQuadrature
             var live = new List<int>(n);
             for (int s = 0; s < intervals.Count; s++)
             {
-                var (a, b) = intervals[s];
+                var (a, b, piece) = intervals[s];
                 double c = 0.5 * (a + b), h = 0.5 * (b - a);
                 for (int i = 0; i < 15; i++)
                 {
                     int k = (s * 15) + i;
                     double t = c + (h * NodeOffsets[i]);
-                    x[k] = map(t);
-                    j[k] = jacobian(t);
+                    x[k] = pieces[piece].Map(t);
+                    j[k] = pieces[piece].Jacobian(t);
                     if (j[k] != 0 && double.IsFinite(j[k]) && double.IsFinite(x[k]))
                     {
                         live.Add(k);
@@ -386,40 +442,61 @@ public static class AdaptiveQuadrature
                 {
                     ends[s] = s == 0 && !double.IsNaN(fLeft) ? fLeft
                         : s == intervals.Count && !double.IsNaN(fRight) ? fRight
-                        : primitive(map(s == intervals.Count ? intervals[s - 1].B : intervals[s].A));
+                        : s == intervals.Count ? primitive(pieces[intervals[s - 1].Piece].Map(intervals[s - 1].B))
+                        : primitive(pieces[intervals[s].Piece].Map(intervals[s].A));
                 }
             }
 
             var result = new Segment[intervals.Count];
             for (int s = 0; s < intervals.Count; s++)
             {
-                var (a, b) = intervals[s];
+                var (a, b, piece) = intervals[s];
                 double h = 0.5 * (b - a);
                 var values = new double[components];
                 var errors = new double[components];
+                var floor = new double[components];
+                double scale = Math.Max(Math.Abs(a), Math.Abs(b));
                 for (int c = 0; c < components; c++)
                 {
-                    double kronrod = 0, gauss = 0;
+                    double kronrod = 0, gauss = 0, absolute = 0, variation = 0;
+                    int row = (c * n) + (s * 15);
                     for (int i = 0; i < 15; i++)
                     {
-                        double v = g[(c * n) + (s * 15) + i];
+                        double v = g[row + i];
                         kronrod += NodeWeights[i] * v;
                         gauss += NodeGaussWeights[i] * v;
+                        absolute += NodeWeights[i] * Math.Abs(v);
+                    }
+
+                    for (int i = 0; i + 1 < 15; i++)
+                    {
+                        variation += Math.Abs(g[row + SortedNodes[i + 1]] - g[row + SortedNodes[i]]);
                     }
 
                     values[c] = kronrod * h;
                     double err = Math.Abs((kronrod - gauss) * h);
                     errors[c] = double.IsNaN(err) ? double.PositiveInfinity : err;
+
+                    // Nodes are rounded to doubles, by up to ε·|t| each: the rule then errs by up to about ε·|t|·(total
+                    // variation of the integrand over the panel), taken 4× for the integrand's own rounding; plus the
+                    // rounding of the sum itself (QUADPACK's 50ε·∫|f|).
+                    double rounding = (4 * Epsilon * scale * variation) + (50 * Epsilon * absolute * h);
+                    floor[c] = double.IsFinite(rounding) ? rounding : 0;
                 }
 
                 double fa = primitive is null ? double.NaN : ends[s], fb = primitive is null ? double.NaN : ends[s + 1];
                 if (double.IsFinite(fa) && double.IsFinite(fb))
                 {
-                    // The integral over the interval is known: a panel whose nodes missed a peak disagrees with it.
-                    errors[0] = Math.Max(errors[0], Math.Abs(values[0] - (fb - fa)));
+                    // The integral over the interval is known: a panel whose nodes missed a peak disagrees with it by
+                    // more than the rounding of the rule and of the primitive explain.
+                    double discrepancy = Math.Abs(values[0] - (fb - fa));
+                    if (discrepancy > 2 * (floor[0] + (4 * Epsilon * (Math.Abs(fa) + Math.Abs(fb)))))
+                    {
+                        errors[0] = Math.Max(errors[0], discrepancy);
+                    }
                 }
 
-                result[s] = new Segment(a, b, values, errors, fa, fb);
+                result[s] = new Segment(a, b, piece, values, errors, floor, fa, fb);
             }
 
             return result;
