@@ -37,6 +37,9 @@ public sealed class Cauchy : Distribution
     /// <summary>Infinite: +∞.</summary>
     public override Tensor Variance => FamilyHelpers.Full(double.PositiveInfinity, BatchShapeArray);
 
+    /// <summary>One place: the median x₀ and width γ (there is no standard deviation).</summary>
+    public override MassLocations GetMassLocations() => MassLocations.Single(Loc.BroadcastTo(BatchShapeArray), Scale.BroadcastTo(BatchShapeArray));
+
     /// <summary>-log π - log γ - log(1 + z²), z = (x - x₀)/γ.</summary>
     public override Tensor LogProb(Tensor value) => -((value - Loc) / Scale).Square().Log1p() - Scale.Log() - LogPi;
 

@@ -117,6 +117,15 @@ public abstract class Distribution
     public virtual Tensor Cdf(Tensor value) =>
         throw new NotSupportedException($"{FamilyName} has no cumulative distribution function here.");
 
+    /// <summary>
+    /// Where a univariate distribution puts its mass (centre and width of each place, per batch element), for
+    /// quadrature to place its break points. The default gives one place: the mean and standard deviation when both
+    /// are finite, else the median and the interquartile range / 1.349 from <see cref="Cdf"/>, else NaN (unknown).
+    /// Mixtures list every component's places; a family whose mass sits in several narrow places should override it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The distribution is not univariate.</exception>
+    public virtual MassLocations GetMassLocations() => MassLocationSearch.Default(this);
+
     /// <summary>Draws samples; differentiable in the parameters when <see cref="HasReparameterizedSample"/>.</summary>
     protected abstract Tensor SampleCore(int count, RandomStream random);
 

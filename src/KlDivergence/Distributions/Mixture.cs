@@ -89,6 +89,14 @@ public sealed class Mixture : Distribution, IHasCovariance
         return (cdfs * Weights).Sum(-1);
     }
 
+    /// <summary>Every component's places, side by side (recursively for nested mixtures).</summary>
+    /// <exception cref="NotSupportedException">The mixture is not univariate.</exception>
+    public override MassLocations GetMassLocations()
+    {
+        using var scope = Tensor.NoGrad();
+        return MassLocations.Combine([.. components.Select(c => c.GetMassLocations())]);
+    }
+
     /// <summary>No closed form for the entropy of a mixture.</summary>
     /// <exception cref="NotSupportedException">Always; use <see cref="Distribution.EstimateEntropy"/>.</exception>
     public override Tensor Entropy() =>

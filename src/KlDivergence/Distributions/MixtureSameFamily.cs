@@ -89,6 +89,16 @@ public sealed class MixtureSameFamily : Distribution, IHasCovariance, IFusedLogD
         return (Components.Cdf(value.Unsqueeze(-1)) * MixtureDistribution.Probs).Sum(-1);
     }
 
+    /// <summary>Every component's places: the components' [...BatchShape, K, M] places as [...BatchShape, K·M].</summary>
+    /// <exception cref="NotSupportedException">The mixture is not univariate.</exception>
+    public override MassLocations GetMassLocations()
+    {
+        using var scope = Tensor.NoGrad();
+        var inner = Components.GetMassLocations();
+        int[] shape = [.. BatchShapeArray, ComponentCount * inner.Count];
+        return new MassLocations(inner.Centre.Reshape(shape), inner.Width.Reshape(shape));
+    }
+
     /// <summary>No closed form for the entropy of a mixture.</summary>
     /// <exception cref="NotSupportedException">Always; use <see cref="Distribution.EstimateEntropy"/>.</exception>
     public override Tensor Entropy() =>

@@ -29,7 +29,7 @@ public static class Kl
             case KlMethodChoice.ClosedForm:
                 return new KlResult(Exact(p, q, registry), KlMethod.ClosedForm, ZeroError, 0);
             case KlMethodChoice.Quadrature:
-                return Quadrature(p, q, options.QuadratureTolerance);
+                return Quadrature(p, q, options);
             case KlMethodChoice.MonteCarlo:
                 return MonteCarlo(p, q, options.SampleCount, new RandomStream(options.Seed));
             case KlMethodChoice.Auto:
@@ -40,7 +40,7 @@ public static class Kl
                 }
 
                 return QuadratureKl.Applies(p, q)
-                    ? Quadrature(p, q, options.QuadratureTolerance)
+                    ? Quadrature(p, q, options)
                     : MonteCarlo(p, q, options.SampleCount, new RandomStream(options.Seed));
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Method, "Unknown KL method.");
@@ -89,6 +89,21 @@ public static class Kl
         }
 
         return QuadratureKl.Integrate(p, q, absoluteTolerance);
+    }
+
+    /// <summary>
+    /// KL(p ‖ q) by adaptive quadrature with the tolerance of <paramref name="options"/>
+    /// (<see cref="KlOptions.QuadratureTolerance"/>); when <see cref="KlOptions.RequireReliable"/> is set, a result the
+    /// integrator cannot certify (mass of p missed, a tail that does not converge, the subdivision limit reached, a
+    /// NaN integrand) throws instead of being returned with <see cref="KlResult.IsReliable"/> false.
+    /// </summary>
+    /// <exception cref="ArgumentException">A distribution is not univariate and continuous.</exception>
+    /// <exception cref="UnreliableKlException"><see cref="KlOptions.RequireReliable"/> is set and the result is not certified.</exception>
+    public static KlResult Quadrature(Distribution p, Distribution q, KlOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var result = Quadrature(p, q, options.QuadratureTolerance);
+        return options.RequireReliable && !result.IsReliable ? throw new UnreliableKlException(p.FamilyName, q.FamilyName, result) : result;
     }
 
     /// <summary>
