@@ -40,6 +40,9 @@ public sealed class Uniform : Distribution
     /// <summary>[low, high].</summary>
     public override Support Support { get; }
 
+    /// <summary>Lebesgue on [low, high]; bounded on both sides.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded);
+
     /// <summary>(low + high)/2.</summary>
     public override Tensor Mean => ((Low + High) * 0.5).BroadcastTo(BatchShapeArray);
 
