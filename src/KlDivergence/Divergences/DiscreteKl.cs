@@ -25,12 +25,21 @@ public static class DiscreteKl
 
     /// <summary>
     /// KL(p ‖ q) over the last axis of two probability tensors (broadcast), differentiable in both:
-    /// the terms with pᵢ = 0 contribute 0 and carry no gradient.
+    /// the terms with pᵢ = 0 contribute 0 and carry no gradient. Each row is validated as the array overload
+    /// validates its vectors (non-negative, finite, summing to 1).
     /// </summary>
+    /// <exception cref="ArgumentException">A tensor is a scalar, the row lengths differ, or a row has a negative or non-finite entry or does not sum to 1; the message names the parameter.</exception>
     public static Tensor Divergence(Tensor p, Tensor q)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
+        CheckRows(p, nameof(p));
+        CheckRows(q, nameof(q));
+        if (p.Shape[^1] != q.Shape[^1] && p.Shape[^1] != 1 && q.Shape[^1] != 1)
+        {
+            RequireSameLength(p.Shape[^1], q.Shape[^1]);
+        }
+
         var zero = TensorOps.EqualTo(p, 0.0);
         var safeP = TensorOps.Where(zero, 1.0, p);
         var safeQ = TensorOps.Where(zero, 1.0, q);
@@ -110,9 +119,25 @@ public static class DiscreteKl
         return total;
     }
 
-    private static double CheckVector(ReadOnlySpan<double> v, string name, bool renormalize)
+    /// <summary>Every row (last axis) of a probability tensor checked by <see cref="CheckVector"/>.</summary>
+    private static void CheckRows(Tensor t, string name)
     {
-        double sum = CheckEntries(v, name);
+        if (t.Rank == 0)
+        {
+            throw new ArgumentException($"{name} must have a category axis (rank at least 1), got a scalar.", name);
+        }
+
+        int k = t.Shape[^1];
+        var values = t.Values;
+        for (int start = 0; start < values.Length; start += k)
+        {
+            CheckVector(values.Slice(start, k), name, renormalize: false, offset: start, rows: true);
+        }
+    }
+
+    private static double CheckVector(ReadOnlySpan<double> v, string name, bool renormalize, int offset = 0, bool rows = false)
+    {
+        double sum = CheckEntries(v, name, offset);
         if (renormalize)
         {
             if (!(sum > 0))
@@ -125,14 +150,15 @@ public static class DiscreteKl
 
         if (Math.Abs(sum - 1) > SumTolerance)
         {
+            string row = rows ? $" (the row of entries {offset}..{offset + v.Length - 1})" : string.Empty;
             throw new ArgumentException(
-                $"{name} must sum to 1 (got {sum.ToString("R", CultureInfo.InvariantCulture)}); pass renormalize: true to normalise it.", name);
+                $"{name}{row} must sum to 1 (got {sum.ToString("R", CultureInfo.InvariantCulture)}); pass renormalize: true to normalise it.", name);
         }
 
         return 1;
     }
 
-    private static double CheckEntries(ReadOnlySpan<double> v, string name)
+    private static double CheckEntries(ReadOnlySpan<double> v, string name, int offset = 0)
     {
         if (v.IsEmpty)
         {
@@ -144,7 +170,7 @@ public static class DiscreteKl
         {
             if (!(v[i] >= 0) || double.IsPositiveInfinity(v[i]))
             {
-                throw new ArgumentException($"{name}[{i}] must be non-negative and finite, got {v[i].ToString(CultureInfo.InvariantCulture)}.", name);
+                throw new ArgumentException($"{name}[{offset + i}] must be non-negative and finite, got {v[i].ToString(CultureInfo.InvariantCulture)}.", name);
             }
 
             sum += v[i];
