@@ -40,6 +40,29 @@ public static class DiscreteKl
             RequireSameLength(p.Shape[^1], q.Shape[^1]);
         }
 
+        return TermSum(p, q);
+    }
+
+    /// <summary>
+    /// The tensor form of <see cref="Tabulated(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> over the last axis
+    /// (broadcast), differentiable in both densities, validated as the array overload validates (non-negative,
+    /// finite entries; not renormalised).
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry is negative or not finite, or a tensor is a scalar; the message names the parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The spacing is not positive and finite.</exception>
+    public static Tensor Tabulated(Tensor pDensity, Tensor qDensity, double spacing)
+    {
+        ArgumentNullException.ThrowIfNull(pDensity);
+        ArgumentNullException.ThrowIfNull(qDensity);
+        CheckSpacing(spacing);
+        CheckRows(pDensity, nameof(pDensity), requireUnitSum: false);
+        CheckRows(qDensity, nameof(qDensity), requireUnitSum: false);
+        return TermSum(pDensity, qDensity) * spacing;
+    }
+
+    /// <summary>Σ over the last axis of p log(p/q); the terms with p = 0 contribute 0 and carry no gradient.</summary>
+    private static Tensor TermSum(Tensor p, Tensor q)
+    {
         var zero = TensorOps.EqualTo(p, 0.0);
         var safeP = TensorOps.Where(zero, 1.0, p);
         var safeQ = TensorOps.Where(zero, 1.0, q);
@@ -54,11 +77,7 @@ public static class DiscreteKl
     /// </summary>
     public static double Tabulated(ReadOnlySpan<double> pDensity, ReadOnlySpan<double> qDensity, double spacing)
     {
-        if (!(spacing > 0) || !double.IsFinite(spacing))
-        {
-            throw new ArgumentOutOfRangeException(nameof(spacing), spacing, $"The grid spacing must be positive and finite, got {spacing.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
+        CheckSpacing(spacing);
         CheckEntries(pDensity, nameof(pDensity));
         CheckEntries(qDensity, nameof(qDensity));
         RequireSameLength(pDensity.Length, qDensity.Length);
@@ -119,8 +138,16 @@ public static class DiscreteKl
         return total;
     }
 
-    /// <summary>Every row (last axis) of a probability tensor checked by <see cref="CheckVector"/>.</summary>
-    private static void CheckRows(Tensor t, string name)
+    private static void CheckSpacing(double spacing)
+    {
+        if (!(spacing > 0) || !double.IsFinite(spacing))
+        {
+            throw new ArgumentOutOfRangeException(nameof(spacing), spacing, $"The grid spacing must be positive and finite, got {spacing.ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+
+    /// <summary>Every row (last axis) of a tensor checked as the array overloads check a vector.</summary>
+    private static void CheckRows(Tensor t, string name, bool requireUnitSum = true)
     {
         if (t.Rank == 0)
         {
@@ -131,7 +158,14 @@ public static class DiscreteKl
         var values = t.Values;
         for (int start = 0; start < values.Length; start += k)
         {
-            CheckVector(values.Slice(start, k), name, renormalize: false, offset: start, rows: true);
+            if (requireUnitSum)
+            {
+                CheckVector(values.Slice(start, k), name, renormalize: false, offset: start, rows: true);
+            }
+            else
+            {
+                CheckEntries(values.Slice(start, k), name, start);
+            }
         }
     }
 

@@ -75,6 +75,16 @@ public class DiscreteKlTests
     }
 
     [Fact]
+    public void TabulatedTensorOverloadMatchesTheArrayOverloadAndValidatesLikeIt()
+    {
+        double[] p = [0.1, 0.7, 1.3], q = [0.5, 0.5, 0.9];
+        DiscreteKl.Tabulated(Tensor.FromArray(p, [3]), Tensor.FromArray(q, [3]), 0.1).ToScalar()
+            .Should().BeApproximately(0.1 * p.Select((x, i) => x * Math.Log(x / q[i])).Sum(), 1e-15);
+        var act = () => DiscreteKl.Tabulated(Tensor.Vector(0.1, double.NaN), Tensor.Vector(1.0, 1.0), 0.1);
+        act.Should().Throw<ArgumentException>().WithMessage("*pDensity[1]*").Which.ParamName.Should().Be("pDensity");
+    }
+
+    [Fact]
     public void TensorOverloadValidatesEveryRow()
     {
         var p = Tensor.FromArray([0.5, 0.5, 0.2, 0.9], [2, 2]);
