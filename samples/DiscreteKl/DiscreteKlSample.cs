@@ -53,7 +53,8 @@ public static class DiscreteKlSample
             x[k] = -10 + (0.1 * k);
         }
 
-        // p: the N(0, 7) density at the grid points (not renormalised on the grid, as in the notebook).
+        // p: the N(0, 7) density at the grid points (not renormalised on the grid, as in the notebook), so the sum
+        // Σ p log(p/q) is taken as a tabulated sum with unit spacing, exactly the notebook's arithmetic.
         const double varTruth = 7;
         var p = x.Select(v => 1.0 / Math.Sqrt(varTruth) / Math.Sqrt(2 * Math.PI) * Math.Exp(-(v * v) / (2 * varTruth))).ToArray();
         var pt = Tensor.FromArray(p, [1, x.Length]);
@@ -72,7 +73,7 @@ public static class DiscreteKlSample
         double initial;
         using (Tensor.NoGrad())
         {
-            initial = KlDivergence.Divergences.DiscreteKl.Divergence(pt, Q()).ToScalar();
+            initial = KlDivergence.Divergences.DiscreteKl.Tabulated(pt, Q(), 1.0).ToScalar();
         }
 
         console.Key("KL_INITIAL", initial, "F6");
@@ -82,7 +83,7 @@ public static class DiscreteKlSample
         var history = new List<double>();
         var printed = new List<IReadOnlyList<string>>();
         var trace = console.Fit("gradient descent, 1000 epochs", epochs, progress => Minimizer.Minimize(
-            () => KlDivergence.Divergences.DiscreteKl.Divergence(pt, Q()).Sum(),
+            () => KlDivergence.Divergences.DiscreteKl.Tabulated(pt, Q(), 1.0).Sum(),
             [mu, variance],
             new MinimizeOptions(Optimizers.Sgd(NotebookLearningRate))
             {
@@ -96,7 +97,7 @@ public static class DiscreteKlSample
                     variances.Add(v);
                     using (Tensor.NoGrad())
                     {
-                        history.Add(KlDivergence.Divergences.DiscreteKl.Divergence(pt, Q()).ToScalar());
+                        history.Add(KlDivergence.Divergences.DiscreteKl.Tabulated(pt, Q(), 1.0).ToScalar());
                     }
 
                     if (step.Step % 100 == 10)

@@ -49,6 +49,11 @@ internal static class JsonOutput
         }
 
         w.WriteNumber("samples", result.SampleCount);
+        if (result.Reason is not null)
+        {
+            // Why the value is +∞ by a rule, or why it cannot be vouched for.
+            w.WriteString("reason", result.Reason);
+        }
     });
 
     public static string Error(string message) => Line(w => w.WriteString("error", message));

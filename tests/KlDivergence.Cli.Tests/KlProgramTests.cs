@@ -42,6 +42,18 @@ public class KlProgramTests
     }
 
     [Fact]
+    public void Cauchy_versus_normal_is_infinite_by_rule()
+    {
+        // Issue example: `kl` printed 5.9e14 "by quadrature"; E X² = ∞ under a Cauchy, so KL = +∞.
+        var (code, lines, _) = Run("", "divergence", "--p", """{"family":"Cauchy","loc":0,"scale":1}""", "--q", """{"family":"Normal","loc":0,"scale":1}""");
+        code.Should().Be(0);
+        var result = Json(lines[0]);
+        result.GetProperty("value").GetString().Should().Be("Infinity");
+        result.GetProperty("method").GetString().Should().Be("rule");
+        result.GetProperty("reason").GetString().Should().Contain("Cauchy");
+    }
+
+    [Fact]
     public void Value_is_printed_round_trippable()
     {
         var (_, lines, _) = Run("", "divergence", "--p", N02, "--q", N14);

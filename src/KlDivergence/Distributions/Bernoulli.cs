@@ -21,6 +21,9 @@ public sealed class Bernoulli : Distribution
     /// <summary>{0, 1}.</summary>
     public override Support Support { get; } = new(true, 0.0, 1.0, "{0, 1}");
 
+    /// <summary>Counting measure on {0, 1}, tightened to where the mass is ({0} when p = 0, {1} when p = 1).</summary>
+    public override TailProfile? Tails => new(ReferenceMeasure.Counting, FamilyHelpers.TightBound(Probs, 1.0, 1.0, 0.0), FamilyHelpers.TightBound(Probs, 0.0, 0.0, 1.0), Tail.Bounded, Tail.Bounded, true);
+
     /// <summary>p.</summary>
     public override Tensor Mean => Probs;
 

@@ -29,6 +29,9 @@ public sealed class Beta : Distribution
     /// <summary>(0, 1).</summary>
     public override Support Support { get; } = new(false, 0.0, 1.0, "unit interval");
 
+    /// <summary>Lebesgue on [0, 1]; bounded on both sides; the density is bounded only when both concentrations are at least 1.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded, FamilyHelpers.AllAtLeast(Concentration1, 1.0) && FamilyHelpers.AllAtLeast(Concentration0, 1.0));
+
     /// <summary>α/(α + β).</summary>
     public override Tensor Mean => (Concentration1 / (Concentration1 + Concentration0)).BroadcastTo(BatchShapeArray);
 

@@ -29,6 +29,9 @@ public sealed class Binomial : Distribution
     /// <summary>{0, 1, ..., n}.</summary>
     public override Support Support { get; }
 
+    /// <summary>Counting measure on {0, ..., n}, tightened to where the mass is ({0} when p = 0, {n} when p = 1).</summary>
+    public override TailProfile? Tails => new(ReferenceMeasure.Counting, FamilyHelpers.TightBound(Probs, 1.0, TotalCount, 0.0), FamilyHelpers.TightBound(Probs, 0.0, 0.0, TotalCount), Tail.Bounded, Tail.Bounded, true);
+
     /// <summary>np.</summary>
     public override Tensor Mean => (TotalCount * Probs).BroadcastTo(BatchShapeArray);
 

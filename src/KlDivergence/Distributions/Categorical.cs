@@ -52,6 +52,25 @@ public sealed class Categorical : Distribution
     /// <summary>Integers 0, …, K-1.</summary>
     public override Support Support => new(true, 0.0, CategoryCount - 1.0, $"integers 0..{CategoryCount - 1}");
 
+    /// <summary>Counting measure on {0, ..., K-1}, tightened per row to the first and last category with positive probability.</summary>
+    public override TailProfile? Tails
+    {
+        get
+        {
+            int k = CategoryCount, rows = Probs.Length / k;
+            var probs = Probs.Values;
+            double[] lower = new double[rows], upper = new double[rows];
+            for (int r = 0; r < rows; r++)
+            {
+                var row = probs.Slice(r * k, k);
+                lower[r] = row.IndexOfAnyExcept(0.0);
+                upper[r] = row.LastIndexOfAnyExcept(0.0);
+            }
+
+            return new TailProfile(ReferenceMeasure.Counting, new Tensor(lower, BatchShapeArray), new Tensor(upper, BatchShapeArray), Tail.Bounded, Tail.Bounded, true);
+        }
+    }
+
     /// <summary>E[X] = Σₖ k pₖ.</summary>
     public override Tensor Mean => (Probs * Indices()).Sum(-1);
 

@@ -28,6 +28,9 @@ public sealed class Cauchy : Distribution
     /// <summary>The scale γ.</summary>
     public Tensor Scale { get; }
 
+    /// <summary>Lebesgue on the real line; density ~ |x|⁻² on both sides: E|X|^r is finite exactly for r &lt; 1.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support.RealLine, Tail.Polynomial(1.0), Tail.Polynomial(1.0));
+
     /// <inheritdoc/>
     public override bool HasReparameterizedSample => true;
 

@@ -28,6 +28,9 @@ public sealed class ContinuousBernoulli : Distribution
     /// <summary>[0, 1].</summary>
     public override Support Support { get; } = new(false, 0.0, 1.0, "unit interval");
 
+    /// <summary>Lebesgue on [0, 1]; bounded on both sides, bounded density.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded);
+
     /// <summary>
     /// λ/(2λ - 1) + 1/(2 atanh(1 - 2λ)); near ½, with x = λ - ½: ½ + x/3 + 16x³/45 + 704x⁵/945 (series derived from
     /// atanh y = y + y³/3 + y⁵/5 + y⁷/7 + ...).

@@ -28,6 +28,9 @@ public sealed class Dirichlet : Distribution
     /// <inheritdoc/>
     public override Support Support { get; } = new(false, 0.0, 1.0, "probability simplex");
 
+    /// <summary>Lebesgue measure on the simplex (multivariate: no tails).</summary>
+    public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);
+
     /// <summary>E[xₖ] = αₖ / α₀.</summary>
     public override Tensor Mean => Concentration / Total();
 

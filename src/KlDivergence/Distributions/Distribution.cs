@@ -36,6 +36,13 @@ public abstract class Distribution
     /// <summary>The set of values with positive density or mass.</summary>
     public virtual Support Support => Support.RealLine;
 
+    /// <summary>
+    /// The family's measure, the tight bounds of its mass and its tails (<see cref="TailProfile"/>), which let the KL
+    /// layer declare a divergence +∞ by a rule before estimating it. Null (the default) when unknown: no rule then
+    /// applies. Override it only with statements that hold for every parameter value of the instance.
+    /// </summary>
+    public virtual TailProfile? Tails => null;
+
     /// <summary>The mean, of shape [...BatchShape, ...EventShape].</summary>
     public abstract Tensor Mean { get; }
 

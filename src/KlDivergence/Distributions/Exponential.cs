@@ -26,6 +26,9 @@ public sealed class Exponential : Distribution
     /// <summary>[0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "non-negative reals");
 
+    /// <summary>Lebesgue on [0, ∞); log p falls like -λx on the right.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Power(1));
+
     /// <summary>1/λ.</summary>
     public override Tensor Mean => Rate.Reciprocal();
 

@@ -151,4 +151,28 @@ internal static class FamilyHelpers
         var safe = TensorOps.Where(dead, 0.0, logP);
         return -TensorOps.Where(dead, 0.0, safe.Exp() * safe).Sum(0);
     }
+
+    /// <summary>True when every element of <paramref name="value"/> is at least <paramref name="threshold"/> (for tail profiles).</summary>
+    public static bool AllAtLeast(Tensor value, double threshold)
+    {
+        foreach (double v in value.Values)
+        {
+            if (!(v >= threshold))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A support bound tightened where a probability parameter is degenerate: <paramref name="whenEqual"/> where
+    /// <paramref name="probs"/> equals <paramref name="degenerate"/>, else <paramref name="otherwise"/> (no gradient).
+    /// </summary>
+    public static Tensor TightBound(Tensor probs, double degenerate, Tensor whenEqual, Tensor otherwise)
+    {
+        using var scope = Tensor.NoGrad();
+        return TensorOps.Where(TensorOps.EqualTo(probs.Detach(), degenerate), whenEqual.Detach(), otherwise.Detach());
+    }
 }

@@ -29,6 +29,9 @@ public sealed class Gamma : Distribution
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
 
+    /// <summary>Lebesgue on (0, ∞); log p = (k - 1) log x - βx falls like -βx on the right; the density is bounded only when every concentration is at least 1.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Power(1), FamilyHelpers.AllAtLeast(Concentration, 1.0));
+
     /// <summary>α/β.</summary>
     public override Tensor Mean => (Concentration / Rate).BroadcastTo(BatchShapeArray);
 

@@ -23,6 +23,9 @@ public sealed class Geometric : Distribution
     /// <summary>{0, 1, 2, ...}.</summary>
     public override Support Support { get; } = new(true, 0.0, double.PositiveInfinity, "non-negative integers");
 
+    /// <summary>Counting measure on {0, 1, ...} ({0} when p = 1); log P(k) = k log(1 - p) + log p falls linearly.</summary>
+    public override TailProfile? Tails => new(ReferenceMeasure.Counting, 0.0, FamilyHelpers.TightBound(Probs, 1.0, 0.0, double.PositiveInfinity), Tail.Bounded, Tail.Power(1), true);
+
     /// <summary>(1 - p)/p.</summary>
     public override Tensor Mean => (1.0 - Probs) / Probs;
 

@@ -25,6 +25,9 @@ public sealed class Gumbel : Distribution
     /// <summary>The scale β.</summary>
     public Tensor Scale { get; }
 
+    /// <summary>Lebesgue on the real line; log p = -z - e^{-z} falls doubly exponentially on the left and like -z on the right.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support.RealLine, Tail.DoublyExponential, Tail.Power(1));
+
     /// <inheritdoc/>
     public override bool HasReparameterizedSample => true;
 

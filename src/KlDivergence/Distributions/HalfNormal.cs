@@ -28,6 +28,9 @@ public sealed class HalfNormal : Distribution
     /// <summary>[0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "non-negative reals");
 
+    /// <summary>Lebesgue on [0, ∞); log p falls like -x²/2σ² on the right.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Power(2));
+
     /// <summary>σ√(2/π).</summary>
     public override Tensor Mean => Scale * Math.Sqrt(2 / Math.PI);
 

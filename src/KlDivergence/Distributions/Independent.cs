@@ -34,6 +34,19 @@ public sealed class Independent : Distribution, IHasCovariance
     /// <inheritdoc/>
     public override Support Support => BaseDistribution.Support;
 
+    /// <summary>
+    /// The base's profile when nothing is reinterpreted; otherwise only the base's measure (a product of counting or of
+    /// Lebesgue measures is again one), with no bounds or tails.
+    /// </summary>
+    public override TailProfile? Tails
+    {
+        get
+        {
+            var inner = BaseDistribution.Tails;
+            return inner is null || ReinterpretedBatchDims == 0 ? inner : TailProfile.MeasureOnly(inner.Measure);
+        }
+    }
+
     /// <summary>The base mean, shape [...BatchShape, ...EventShape].</summary>
     public override Tensor Mean => BaseDistribution.Mean;
 

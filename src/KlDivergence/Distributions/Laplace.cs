@@ -23,6 +23,9 @@ public sealed class Laplace : Distribution
     /// <summary>The scale b.</summary>
     public Tensor Scale { get; }
 
+    /// <summary>Lebesgue on the real line; log p falls like -|x|/b on both sides (every moment exists).</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support.RealLine, Tail.Power(1), Tail.Power(1));
+
     /// <inheritdoc/>
     public override bool HasReparameterizedSample => true;
 

@@ -24,6 +24,9 @@ public sealed class LogNormal : TransformedDistribution
     /// <inheritdoc/>
     public override string FamilyName => nameof(LogNormal);
 
+    /// <summary>Lebesgue on (0, ∞); log p ≈ -(log x)²/2σ² on the right: every moment exists, but no power decay; bounded density.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.SlowerThanAnyPower);
+
     /// <inheritdoc/>
     public override Tensor Mean => (Loc + (Scale.Square() * 0.5)).Exp().BroadcastTo(BatchShapeArray);
 

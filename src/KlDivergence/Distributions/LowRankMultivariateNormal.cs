@@ -38,6 +38,9 @@ public sealed class LowRankMultivariateNormal : Distribution, IHasCovariance
     /// <summary>The diagonal D, shape [..., d].</summary>
     public Tensor CovDiag { get; }
 
+    /// <summary>Lebesgue measure on ℝᵈ (multivariate: no tails).</summary>
+    public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);
+
     /// <summary>The Cholesky factor of Σ.</summary>
     public Tensor ScaleTril => full.ScaleTril;
 

@@ -59,6 +59,42 @@ public sealed class Mixture : Distribution, IHasCovariance
         }
     }
 
+    /// <summary>Derived from the components' profiles, counting only components with positive weight (null when one is unknown).</summary>
+    public override TailProfile? Tails
+    {
+        get
+        {
+            var parts = components.Select(c => c.Tails).ToArray();
+            if (parts.Any(p => p is null))
+            {
+                return null;
+            }
+
+            int k = components.Length, n = Shapes.Size(BatchShapeArray);
+            double[] weights = TensorOps.Expand(Weights.Detach(), [.. BatchShapeArray, k]);
+            return MixtureMath.Profile(parts!, BatchShapeArray, k, weights, pick =>
+            {
+                var gathered = new double[n * k];
+                for (int j = 0; j < k; j++)
+                {
+                    var t = pick(parts[j]!);
+                    if (t is null)
+                    {
+                        return null;
+                    }
+
+                    var values = TensorOps.Expand(t.Detach(), BatchShapeArray);
+                    for (int i = 0; i < n; i++)
+                    {
+                        gathered[(i * k) + j] = values[i];
+                    }
+                }
+
+                return gathered;
+            });
+        }
+    }
+
     /// <summary>E[X] = Σₖ wₖ μₖ.</summary>
     public override Tensor Mean => MixtureMath.Mean(WeightsForEvent(), Stacked(c => c.Mean), EventRank);
 

@@ -62,4 +62,70 @@ internal static class MixtureMath
         var upper = support.Upper.BroadcastTo(componentBatchShape).Max(-1);
         return new Support(support.IsDiscrete, lower, upper, support.Name);
     }
+
+    /// <summary>
+    /// A mixture's profile from its components', counting only components with positive weight in each batch element
+    /// (a zero-weight component puts no mass anywhere): the least lower and greatest upper bound, and on each side the
+    /// smallest decay exponent (log Σ wₖ qₖ ≤ maxₖ log qₖ, so the slowest decay bounds the mixture's) and the smallest
+    /// moment index (E_p|X|^r = Σ wₖ E_pₖ|X|^r diverges as soon as one term does). The measure is kept when all
+    /// components share it, else unknown. Entropy stays finite: H(Σ wₖ pₖ) lies between Σ wₖ H(pₖ) and that plus H(w).
+    /// </summary>
+    /// <param name="parts">The component profiles (none null).</param>
+    /// <param name="batchShape">The mixture's batch shape.</param>
+    /// <param name="count">The number of components K.</param>
+    /// <param name="weights">The weights per element and component, index i·K + k.</param>
+    /// <param name="gather">Gathers a field of the components into an array indexed i·K + k, or null when a component lacks it.</param>
+    public static TailProfile Profile(IReadOnlyList<TailProfile> parts, int[] batchShape, int count, double[] weights, Func<Func<TailProfile, Tensor?>, double[]?> gather)
+    {
+        var measure = parts.All(p => p.Measure == parts[0].Measure) ? parts[0].Measure : ReferenceMeasure.Unknown;
+        int n = Shapes.Size(batchShape);
+
+        Tensor? Reduce(Func<TailProfile, Tensor?> field, bool max)
+        {
+            var values = gather(field);
+            if (values is null)
+            {
+                return null;
+            }
+
+            var result = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double best = max ? double.NegativeInfinity : double.PositiveInfinity;
+                for (int k = 0; k < count; k++)
+                {
+                    if (weights[(i * count) + k] > 0)
+                    {
+                        double v = values[(i * count) + k];
+                        best = max ? Math.Max(best, v) : Math.Min(best, v);
+                    }
+                }
+
+                result[i] = best;
+            }
+
+            return new Tensor(result, batchShape);
+        }
+
+        Tail? Side(Func<TailProfile, Tail?> side)
+        {
+            if (parts.Any(p => side(p) is null))
+            {
+                return null;
+            }
+
+            var decay = Reduce(p => side(p)!.DecayExponent, max: false)!;
+            var moments = Reduce(p => side(p)!.MomentIndex, max: false)!;
+            return new Tail(decay, moments, "mixture of: " + string.Join("; ", parts.Select(p => side(p)!.Description).Distinct()));
+        }
+
+        using var scope = Tensor.NoGrad();
+        return new TailProfile(
+            measure,
+            Reduce(p => p.Lower, max: false),
+            Reduce(p => p.Upper, max: true),
+            Side(p => p.Left),
+            Side(p => p.Right),
+            parts.All(p => p.IsDensityBounded));
+    }
 }

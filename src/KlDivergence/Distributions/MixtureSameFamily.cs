@@ -38,6 +38,24 @@ public sealed class MixtureSameFamily : Distribution, IHasCovariance, IFusedLogD
     /// <summary>The components' support (bounds merged over the components).</summary>
     public override Support Support => MixtureMath.MergeSupport(Components.Support, Components.BatchShapeArray);
 
+    /// <summary>Derived from the components' profile, counting only components with positive weight (null when unknown).</summary>
+    public override TailProfile? Tails
+    {
+        get
+        {
+            var part = Components.Tails;
+            if (part is null)
+            {
+                return null;
+            }
+
+            int[] shape = Components.BatchShapeArray;
+            double[] weights = TensorOps.Expand(MixtureDistribution.Probs.Detach(), shape);
+            return MixtureMath.Profile([part], BatchShapeArray, ComponentCount, weights, pick =>
+                pick(part) is { } t ? TensorOps.Expand(t.Detach(), shape) : null);
+        }
+    }
+
     /// <summary>E[X] = Σₖ wₖ μₖ.</summary>
     public override Tensor Mean => MixtureMath.Mean(WeightsForEvent(), Components.Mean, EventRank);
 

@@ -34,6 +34,9 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     /// <summary>The mean μ as given, shape [..., d].</summary>
     public Tensor Loc { get; }
 
+    /// <summary>Lebesgue measure on ℝᵈ (multivariate: no tails).</summary>
+    public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);
+
     /// <summary>The lower-triangular Cholesky factor L of Σ = L Lᵀ (positive diagonal), shape [..., d, d].</summary>
     public Tensor ScaleTril { get; }
 

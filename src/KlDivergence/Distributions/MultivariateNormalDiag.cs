@@ -34,6 +34,9 @@ public sealed class MultivariateNormalDiag : Distribution, IHasCovariance
     /// <summary>The standard deviations σ as given.</summary>
     public Tensor ScaleDiag { get; }
 
+    /// <summary>Lebesgue measure on ℝᵈ (multivariate: no tails).</summary>
+    public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);
+
     /// <summary>The dimension d of the event.</summary>
     public int Dimension => EventShapeArray[0];
 

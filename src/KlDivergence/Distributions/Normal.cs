@@ -27,6 +27,9 @@ public sealed class Normal : Distribution, IFusedLogDensity, IFusedSampler
     /// <summary>The standard deviation σ as given (broadcastable to the batch shape).</summary>
     public Tensor Scale { get; }
 
+    /// <summary>Lebesgue on the real line; log p falls like -x²/2σ² on both sides (every moment exists).</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support.RealLine, Tail.Power(2), Tail.Power(2));
+
     /// <inheritdoc/>
     public override bool HasReparameterizedSample => true;
 

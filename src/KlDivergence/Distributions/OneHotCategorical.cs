@@ -30,6 +30,9 @@ public sealed class OneHotCategorical : Distribution
     /// <inheritdoc/>
     public override Support Support => new(true, 0.0, 1.0, "one-hot vectors");
 
+    /// <summary>Counting measure on the one-hot vectors (multivariate: no tails).</summary>
+    public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Counting, isDensityBounded: true);
+
     /// <summary>E[x] = p.</summary>
     public override Tensor Mean => Probs;
 

@@ -33,6 +33,9 @@ public sealed class Pareto : Distribution
     /// <summary>[xₘ, ∞).</summary>
     public override Support Support { get; }
 
+    /// <summary>Lebesgue on [xₘ, ∞); density ~ x^-(α+1): E Xʳ is finite exactly for r &lt; α.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Polynomial(Alpha));
+
     /// <summary>αxₘ/(α - 1) for α &gt; 1, else +∞.</summary>
     public override Tensor Mean
     {

@@ -21,6 +21,9 @@ public sealed class Poisson : Distribution
     /// <summary>{0, 1, 2, ...}.</summary>
     public override Support Support { get; } = new(true, 0.0, double.PositiveInfinity, "non-negative integers");
 
+    /// <summary>Counting measure on {0, 1, ...} (λ &gt; 0 puts mass on every count); log P(k) ≤ C - k for large k (log k! grows like k log k).</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Power(1));
+
     /// <summary>λ.</summary>
     public override Tensor Mean => Rate;
 

@@ -34,6 +34,33 @@ public class TransformedDistribution : Distribution
     /// <inheritdoc/>
     public override bool HasReparameterizedSample => BaseDistribution.HasReparameterizedSample;
 
+
+    /// <summary>
+    /// The base's measure (a smooth bijection maps Lebesgue-continuous laws to Lebesgue-continuous laws and atoms to
+    /// atoms) and its bounds mapped through f; the tails are unknown for a general f.
+    /// </summary>
+    public override TailProfile? Tails
+    {
+        get
+        {
+            var inner = BaseDistribution.Tails;
+            if (inner is null)
+            {
+                return null;
+            }
+
+            if (inner.Lower is null || inner.Upper is null || EventShapeArray.Length != 0)
+            {
+                return TailProfile.MeasureOnly(inner.Measure);
+            }
+
+            using var scope = Tensor.NoGrad();
+            var a = Bijector.Forward(inner.Lower);
+            var b = Bijector.Forward(inner.Upper);
+            return new TailProfile(inner.Measure, TensorOps.Minimum(a, b), TensorOps.Maximum(a, b), null, null, false);
+        }
+    }
+
     /// <summary>The image of the base support under f (f is increasing for every bijector shipped here).</summary>
     public override Support Support
     {

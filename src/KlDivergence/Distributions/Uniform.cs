@@ -40,6 +40,9 @@ public sealed class Uniform : Distribution
     /// <summary>[low, high].</summary>
     public override Support Support { get; }
 
+    /// <summary>Lebesgue on [low, high]; bounded on both sides.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded);
+
     /// <summary>(low + high)/2, as low/2 + high/2 so that bounds near ±1.8e308 do not overflow.</summary>
     public override Tensor Mean => ((Low * 0.5) + (High * 0.5)).BroadcastTo(BatchShapeArray);
 

@@ -25,12 +25,44 @@ public static class DiscreteKl
 
     /// <summary>
     /// KL(p ‖ q) over the last axis of two probability tensors (broadcast), differentiable in both:
-    /// the terms with pᵢ = 0 contribute 0 and carry no gradient.
+    /// the terms with pᵢ = 0 contribute 0 and carry no gradient. Each row is validated as the array overload
+    /// validates its vectors (non-negative, finite, summing to 1).
     /// </summary>
+    /// <exception cref="ArgumentException">A tensor is a scalar, the row lengths differ, or a row has a negative or non-finite entry or does not sum to 1; the message names the parameter.</exception>
     public static Tensor Divergence(Tensor p, Tensor q)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
+        CheckRows(p, nameof(p));
+        CheckRows(q, nameof(q));
+        if (p.Shape[^1] != q.Shape[^1] && p.Shape[^1] != 1 && q.Shape[^1] != 1)
+        {
+            RequireSameLength(p.Shape[^1], q.Shape[^1]);
+        }
+
+        return TermSum(p, q);
+    }
+
+    /// <summary>
+    /// The tensor form of <see cref="Tabulated(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> over the last axis
+    /// (broadcast), differentiable in both densities, validated as the array overload validates (non-negative,
+    /// finite entries; not renormalised).
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry is negative or not finite, or a tensor is a scalar; the message names the parameter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The spacing is not positive and finite.</exception>
+    public static Tensor Tabulated(Tensor pDensity, Tensor qDensity, double spacing)
+    {
+        ArgumentNullException.ThrowIfNull(pDensity);
+        ArgumentNullException.ThrowIfNull(qDensity);
+        CheckSpacing(spacing);
+        CheckRows(pDensity, nameof(pDensity), requireUnitSum: false);
+        CheckRows(qDensity, nameof(qDensity), requireUnitSum: false);
+        return TermSum(pDensity, qDensity) * spacing;
+    }
+
+    /// <summary>Σ over the last axis of p log(p/q); the terms with p = 0 contribute 0 and carry no gradient.</summary>
+    private static Tensor TermSum(Tensor p, Tensor q)
+    {
         var zero = TensorOps.EqualTo(p, 0.0);
         var safeP = TensorOps.Where(zero, 1.0, p);
         var safeQ = TensorOps.Where(zero, 1.0, q);
@@ -45,11 +77,7 @@ public static class DiscreteKl
     /// </summary>
     public static double Tabulated(ReadOnlySpan<double> pDensity, ReadOnlySpan<double> qDensity, double spacing)
     {
-        if (!(spacing > 0) || !double.IsFinite(spacing))
-        {
-            throw new ArgumentOutOfRangeException(nameof(spacing), spacing, $"The grid spacing must be positive and finite, got {spacing.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
+        CheckSpacing(spacing);
         CheckEntries(pDensity, nameof(pDensity));
         CheckEntries(qDensity, nameof(qDensity));
         RequireSameLength(pDensity.Length, qDensity.Length);
@@ -110,9 +138,40 @@ public static class DiscreteKl
         return total;
     }
 
-    private static double CheckVector(ReadOnlySpan<double> v, string name, bool renormalize)
+    private static void CheckSpacing(double spacing)
     {
-        double sum = CheckEntries(v, name);
+        if (!(spacing > 0) || !double.IsFinite(spacing))
+        {
+            throw new ArgumentOutOfRangeException(nameof(spacing), spacing, $"The grid spacing must be positive and finite, got {spacing.ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+
+    /// <summary>Every row (last axis) of a tensor checked as the array overloads check a vector.</summary>
+    private static void CheckRows(Tensor t, string name, bool requireUnitSum = true)
+    {
+        if (t.Rank == 0)
+        {
+            throw new ArgumentException($"{name} must have a category axis (rank at least 1), got a scalar.", name);
+        }
+
+        int k = t.Shape[^1];
+        var values = t.Values;
+        for (int start = 0; start < values.Length; start += k)
+        {
+            if (requireUnitSum)
+            {
+                CheckVector(values.Slice(start, k), name, renormalize: false, offset: start, rows: true);
+            }
+            else
+            {
+                CheckEntries(values.Slice(start, k), name, start);
+            }
+        }
+    }
+
+    private static double CheckVector(ReadOnlySpan<double> v, string name, bool renormalize, int offset = 0, bool rows = false)
+    {
+        double sum = CheckEntries(v, name, offset);
         if (renormalize)
         {
             if (!(sum > 0))
@@ -125,14 +184,15 @@ public static class DiscreteKl
 
         if (Math.Abs(sum - 1) > SumTolerance)
         {
+            string row = rows ? $" (the row of entries {offset}..{offset + v.Length - 1})" : string.Empty;
             throw new ArgumentException(
-                $"{name} must sum to 1 (got {sum.ToString("R", CultureInfo.InvariantCulture)}); pass renormalize: true to normalise it.", name);
+                $"{name}{row} must sum to 1 (got {sum.ToString("R", CultureInfo.InvariantCulture)}); pass renormalize: true to normalise it.", name);
         }
 
         return 1;
     }
 
-    private static double CheckEntries(ReadOnlySpan<double> v, string name)
+    private static double CheckEntries(ReadOnlySpan<double> v, string name, int offset = 0)
     {
         if (v.IsEmpty)
         {
@@ -144,7 +204,7 @@ public static class DiscreteKl
         {
             if (!(v[i] >= 0) || double.IsPositiveInfinity(v[i]))
             {
-                throw new ArgumentException($"{name}[{i}] must be non-negative and finite, got {v[i].ToString(CultureInfo.InvariantCulture)}.", name);
+                throw new ArgumentException($"{name}[{offset + i}] must be non-negative and finite, got {v[i].ToString(CultureInfo.InvariantCulture)}.", name);
             }
 
             sum += v[i];

@@ -13,7 +13,8 @@ public static class Kl
 {
     /// <summary>
     /// KL(p ‖ q) by the method in <paramref name="options"/> (default: automatic — closed form if registered,
-    /// else adaptive quadrature for univariate continuous pairs, else Monte Carlo).
+    /// else +∞ by a rule where the supports, measures or tails make it infinite, else adaptive quadrature for
+    /// univariate continuous pairs, else Monte Carlo).
     /// </summary>
     /// <exception cref="NoClosedFormException">The closed form was required and none is registered.</exception>
     /// <exception cref="ArgumentException">The distributions' event shapes differ or the options are invalid.</exception>
@@ -22,8 +23,8 @@ public static class Kl
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
         options ??= Defaults;
-        RequireSameEvent(p, q);
         var registry = options.Registry ?? KlRegistry.Default;
+        (p, q) = Align(p, q, registry);
         switch (options.Method)
         {
             case KlMethodChoice.ClosedForm:
@@ -53,14 +54,16 @@ public static class Kl
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        RequireSameEvent(p, q);
-        return (registry ?? KlRegistry.Default).TryEvaluate(p, q) ?? throw new NoClosedFormException(p.FamilyName, q.FamilyName);
+        registry ??= KlRegistry.Default;
+        (p, q) = Align(p, q, registry);
+        return registry.TryEvaluate(p, q) ?? throw new NoClosedFormException(p.FamilyName, q.FamilyName);
     }
 
     /// <summary>
     /// The Monte Carlo estimate of KL(p ‖ q) from <paramref name="sampleCount"/> samples of p, with its
     /// standard error. Reparameterised when p allows it, so the value is differentiable in p's parameters
-    /// (the estimator the notebooks' reverse-KL fits use) and in q's.
+    /// (the estimator the notebooks' reverse-KL fits use) and in q's. Where KL is +∞ by a rule (supports, measures,
+    /// tails; see <see cref="KlMethod.Rule"/>) that is the answer, before sampling.
     /// </summary>
     public static KlResult MonteCarlo(Distribution p, Distribution q, int sampleCount, RandomStream random)
     {
@@ -68,8 +71,15 @@ public static class Kl
         ArgumentNullException.ThrowIfNull(q);
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleCount, 2);
-        RequireSameEvent(p, q);
-        return MonteCarloKl.Estimate(p, q, sampleCount, random);
+        (p, q) = Align(p, q, KlRegistry.Default);
+        var verdict = KlFiniteness.Check(p, q);
+        if (verdict is { All: true })
+        {
+            return verdict.ToResult();
+        }
+
+        var estimate = MonteCarloKl.Estimate(p, q, sampleCount, random);
+        return verdict is null ? estimate : verdict.Merge(estimate);
     }
 
     /// <summary>
@@ -77,18 +87,27 @@ public static class Kl
     /// univariate continuous distributions, with the integrator's error estimate. The value is differentiable:
     /// it is the final quadrature sum written over tensors.
     /// </summary>
+    /// <remarks>Where KL is +∞ by a rule (supports, measures, tails; see <see cref="KlMethod.Rule"/>) that is the answer, before integrating.</remarks>
     /// <exception cref="ArgumentException">A distribution is not univariate and continuous.</exception>
     public static KlResult Quadrature(Distribution p, Distribution q, double absoluteTolerance = 1e-10)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
+        (p, q) = Align(p, q, KlRegistry.Default);
+        var verdict = KlFiniteness.Check(p, q);
+        if (verdict is { All: true })
+        {
+            return verdict.ToResult();
+        }
+
         if (!QuadratureKl.Applies(p, q))
         {
             throw new ArgumentException(
                 $"Quadrature needs univariate continuous distributions; got {p.FamilyName} and {q.FamilyName}. Use Kl.MonteCarlo.", nameof(p));
         }
 
-        return QuadratureKl.Integrate(p, q, absoluteTolerance);
+        var estimate = QuadratureKl.Integrate(p, q, absoluteTolerance);
+        return verdict is null ? estimate : verdict.Merge(estimate);
     }
 
     /// <summary>
@@ -115,7 +134,7 @@ public static class Kl
     {
         var forward = Divergence(p, q, options);
         var backward = Divergence(q, p, options);
-        return Combine(forward, backward, 1.0);
+        return Combine(forward, backward, 1.0, "KL(p ‖ q)", "KL(q ‖ p)");
     }
 
     /// <summary>
@@ -127,14 +146,18 @@ public static class Kl
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        RequireSameEvent(p, q);
+        (p, q) = Align(p, q, options?.Registry ?? KlRegistry.Default);
         var m = new Mixture(Tensor.Vector(0.5, 0.5), [p, q]);
         var fromP = Divergence(p, m, options);
         var fromQ = Divergence(q, m, options);
-        return Combine(fromP, fromQ, 0.5);
+        return Combine(fromP, fromQ, 0.5, "KL(p ‖ m)", "KL(q ‖ m)");
     }
 
-    private static KlResult Combine(KlResult a, KlResult b, double weight)
+    /// <summary>
+    /// weight · (a + b): standard errors add in quadrature; +∞ decided by a rule on either side makes the sum a rule
+    /// result; otherwise the less exact method is reported. Reliable only when both are; the reasons are kept.
+    /// </summary>
+    private static KlResult Combine(KlResult a, KlResult b, double weight, string aName, string bName)
     {
         var value = (a.Value + b.Value) * weight;
         Tensor error;
@@ -143,8 +166,17 @@ public static class Kl
             error = ((a.StandardError.Square() + b.StandardError.Square()).Sqrt()) * weight;
         }
 
-        var method = (KlMethod)Math.Max((int)a.Method, (int)b.Method);
-        return new KlResult(value, method, error, a.SampleCount + b.SampleCount);
+        var method = a.Method == KlMethod.Rule || b.Method == KlMethod.Rule
+            ? KlMethod.Rule
+            : (KlMethod)Math.Max((int)a.Method, (int)b.Method);
+        string? reason = (a.Reason, b.Reason) switch
+        {
+            (null, null) => null,
+            (string x, null) => $"{aName}: {x}",
+            (null, string y) => $"{bName}: {y}",
+            (string x, string y) => $"{aName}: {x} {bName}: {y}",
+        };
+        return new KlResult(value, method, error, a.SampleCount + b.SampleCount, isReliable: a.IsReliable && b.IsReliable, reason: reason);
     }
 
     private static KlOptions Defaults { get; } = new();
@@ -164,18 +196,30 @@ public static class Kl
 
     private static Tensor ZeroError { get; } = 0.0;
 
-    private static void RequireSameEvent(Distribution p, Distribution q)
+    /// <summary>
+    /// The pair itself when the event shapes agree; else an equivalent pair whose shapes do (a Categorical against a
+    /// OneHotCategorical); else an error naming both shapes.
+    /// </summary>
+    private static (Distribution P, Distribution Q) Align(Distribution p, Distribution q, KlRegistry registry)
     {
-        if (!Shapes.Equal(p.EventShapeArray, q.EventShapeArray))
+        if (Shapes.Equal(p.EventShapeArray, q.EventShapeArray))
         {
-            throw new ArgumentException(
-                $"KL needs distributions over the same events: {p.FamilyName} has event shape {Shapes.Format(p.EventShapeArray)}, {q.FamilyName} has {Shapes.Format(q.EventShapeArray)}.", nameof(q));
+            return RequireBroadcastBatches(p, q);
         }
 
+        var aligned = registry.AlignEvents(p, q) ?? throw new ArgumentException(
+            $"KL needs distributions over the same events: {p.FamilyName} has event shape {Shapes.Format(p.EventShapeArray)}, {q.FamilyName} has {Shapes.Format(q.EventShapeArray)}.", nameof(q));
+        return RequireBroadcastBatches(aligned.P, aligned.Q);
+    }
+
+    private static (Distribution P, Distribution Q) RequireBroadcastBatches(Distribution p, Distribution q)
+    {
         if (!Shapes.CanBroadcast(p.BatchShapeArray, q.BatchShapeArray))
         {
             throw new ArgumentException(
                 $"KL(p ‖ q) is taken batch by batch, so the batch shapes must broadcast: p ({p.FamilyName}) has batch shape {Shapes.Format(p.BatchShapeArray)}, q ({q.FamilyName}) has {Shapes.Format(q.BatchShapeArray)}.", nameof(q));
         }
+
+        return (p, q);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
@@ -8,7 +9,9 @@ namespace KlDivergence.Divergences;
 /// Closed-form KL divergences registered per pair of distribution types. A lookup for (typeof(p), typeof(q))
 /// dispatches to the most specific registered pair up both class hierarchies, as PyTorch's
 /// <c>register_kl</c> does; unlike PyTorch, an ambiguous match and a second registration of a pair are errors
-/// that name the types. Lookups are cached and thread-safe.
+/// that name the types. Lookups are cached and thread-safe. When no pair matches, the registry tries the
+/// distributions' canonical equivalents (<see cref="RegisterEquivalent{T}"/>: e.g. an Independent over a batch of
+/// normals is a diagonal multivariate normal), so one exact formula serves every way of writing the same law.
 /// </summary>
 public sealed class KlRegistry
 {
@@ -19,8 +22,12 @@ public sealed class KlRegistry
     // Copy-on-write: Register publishes a new immutable table with its own empty cache, so a lookup resolved
     // against an older table can only write into that table's cache, never into the current one
     // (a shared cache cleared by Register let a lookup resolved before it write the old formula back after it).
-    private volatile Table table = new(new Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>>());
+    private volatile Table table = new(new Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>>(), []);
     private volatile LastLookup? last;
+    private bool registeringBuiltIns;
+
+    /// <summary>The longest chain of rewrites followed from one distribution (guards against rewrite cycles).</summary>
+    private const int MaxRewrites = 4;
 
     /// <summary>
     /// The registry used unless another is passed: every closed form this library ships. Users may add
@@ -34,8 +41,10 @@ public sealed class KlRegistry
     /// <summary>Creates a registry holding every closed form this library ships.</summary>
     public static KlRegistry CreateDefault()
     {
-        var registry = new KlRegistry();
+        var registry = new KlRegistry { registeringBuiltIns = true };
         BuiltInKlPairs.RegisterAll(registry);
+        BuiltInEquivalences.RegisterAll(registry);
+        registry.registeringBuiltIns = false;
         return registry;
     }
 
@@ -43,7 +52,9 @@ public sealed class KlRegistry
     /// Registers the closed form KL(p ‖ q) for p of type <typeparamref name="TP"/> and q of type
     /// <typeparamref name="TQ"/> (and their subclasses, unless a more specific pair is registered).
     /// The formula returns a batch-shaped tensor, differentiable in both parameter sets. Every lookup that starts
-    /// after this returns sees the new pair.
+    /// after this returns sees the new pair. A formula registered here that returns NaN for (valid, constructed)
+    /// distributions makes the evaluation throw <see cref="InvalidOperationException"/> naming the pair, rather than
+    /// return NaN labelled as exact.
     /// </summary>
     /// <exception cref="InvalidOperationException">The pair is already registered.</exception>
     public void Register<TP, TQ>(Func<TP, TQ, Tensor> formula)
@@ -62,9 +73,11 @@ public sealed class KlRegistry
 
             var formulas = new Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>>(current.Formulas)
             {
-                [key] = (p, q) => formula((TP)p, (TQ)q),
+                [key] = registeringBuiltIns
+                    ? (p, q) => formula((TP)p, (TQ)q)
+                    : (p, q) => RequireNoNaN(formula((TP)p, (TQ)q), p, q, typeof(TP), typeof(TQ)),
             };
-            table = new Table(formulas);
+            table = new Table(formulas, current.Equivalents);
         }
     }
 
@@ -74,7 +87,26 @@ public sealed class KlRegistry
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        return Find(p.GetType(), q.GetType()) is not null;
+        return Find(p.GetType(), q.GetType()) is not null || FindEquivalent(p, q) is not null;
+    }
+
+    /// <summary>
+    /// Declares that every distribution of type <typeparamref name="T"/> (or a subclass) for which
+    /// <paramref name="canonical"/> returns a distribution is that same law written another way, e.g. Exponential(λ)
+    /// = Gamma(1, λ). When no closed form is registered for a pair, the registry retries with the canonical forms
+    /// (one side, then both), so the exact formula of the canonical pair answers. The rewrite must build the
+    /// equivalent from the original parameter tensors so that gradients reach them; returning null means "no
+    /// equivalent for this instance". Rewrites are tried in registration order and may chain (up to 4 steps).
+    /// </summary>
+    public void RegisterEquivalent<T>(Func<T, Distribution?> canonical)
+        where T : Distribution
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        lock (gate)
+        {
+            var current = table;
+            table = new Table(current.Formulas, [.. current.Equivalents, (typeof(T), d => canonical((T)d))]);
+        }
     }
 
     /// <summary>The closed-form KL(p ‖ q), batch-shaped; null when no pair is registered for these types.</summary>
@@ -83,7 +115,113 @@ public sealed class KlRegistry
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        return Find(p.GetType(), q.GetType())?.Invoke(p, q);
+        var formula = Find(p.GetType(), q.GetType());
+        if (formula is not null)
+        {
+            return formula(p, q);
+        }
+
+        var equivalent = FindEquivalent(p, q);
+        return equivalent is { } e ? e.Formula(e.P, e.Q) : null;
+    }
+
+    /// <summary>
+    /// The pair itself when the event shapes agree; else the first pair of canonical equivalents whose event shapes
+    /// agree (e.g. a Categorical and a OneHotCategorical, read through the index ↔ one-hot bijection); else null.
+    /// </summary>
+    internal (Distribution P, Distribution Q)? AlignEvents(Distribution p, Distribution q)
+    {
+        foreach (var (cp, cq) in CandidatePairs(p, q, includeOriginal: true))
+        {
+            if (Shapes.Equal(cp.EventShapeArray, cq.EventShapeArray))
+            {
+                return (cp, cq);
+            }
+        }
+
+        return null;
+    }
+
+    private (Distribution P, Distribution Q, Func<Distribution, Distribution, Tensor> Formula)? FindEquivalent(Distribution p, Distribution q)
+    {
+        if (table.Equivalents.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var (cp, cq) in CandidatePairs(p, q, includeOriginal: false))
+        {
+            if (Shapes.Equal(cp.EventShapeArray, cq.EventShapeArray) && Find(cp.GetType(), cq.GetType()) is { } formula)
+            {
+                return (cp, cq, formula);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Pairs of p's and q's canonical chains, fewest rewrites first.</summary>
+    private IEnumerable<(Distribution P, Distribution Q)> CandidatePairs(Distribution p, Distribution q, bool includeOriginal)
+    {
+        var ps = Chain(p);
+        var qs = Chain(q);
+        for (int total = includeOriginal ? 0 : 1; total <= ps.Count + qs.Count - 2; total++)
+        {
+            for (int i = Math.Min(total, ps.Count - 1); i >= 0 && total - i < qs.Count; i--)
+            {
+                yield return (ps[i], qs[total - i]);
+            }
+        }
+    }
+
+    private List<Distribution> Chain(Distribution d)
+    {
+        var rules = table.Equivalents;
+
+        var chain = new List<Distribution> { d };
+        for (int step = 0; step < MaxRewrites; step++)
+        {
+            var current = chain[^1];
+            Distribution? next = null;
+            foreach (var (type, rewrite) in rules)
+            {
+                if (type.IsInstanceOfType(current) && (next = rewrite(current)) is not null)
+                {
+                    break;
+                }
+            }
+
+            if (next is null)
+            {
+                break;
+            }
+
+            chain.Add(next);
+        }
+
+        return chain;
+    }
+
+    /// <summary>A user formula's NaN for valid distributions is a bug in the formula: say so, naming the pair.</summary>
+    private static Tensor RequireNoNaN(Tensor result, Distribution p, Distribution q, Type pType, Type qType)
+    {
+        var values = result.Values;
+        if (values.Length == 1 ? !double.IsNaN(values[0]) : !double.IsNaN(TensorPrimitives.Sum(values)))
+        {
+            return result;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (double.IsNaN(values[i]))
+            {
+                throw new InvalidOperationException(
+                    $"The KL formula registered for ({pType.Name}, {qType.Name}) returned NaN at batch element {i} for KL({p.FamilyName} ‖ {q.FamilyName}), " +
+                    "although both distributions are valid (their constructors check the parameters). Fix the formula (a KL is a number in [0, +∞]).");
+            }
+        }
+
+        return result; // a sum of +∞ and -∞, no NaN entry
     }
 
     private Func<Distribution, Distribution, Tensor>? Find(Type p, Type q)
@@ -126,9 +264,14 @@ public sealed class KlRegistry
     }
 
     /// <summary>One immutable version of the registered formulas with the cache of lookups resolved against it.</summary>
-    private sealed class Table(Dictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> formulas)
+    private sealed class Table(
+        IReadOnlyDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> formulas,
+        IReadOnlyList<(Type Type, Func<Distribution, Distribution?> Rewrite)> equivalents)
     {
         public IReadOnlyDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> Formulas { get; } = formulas;
+
+        /// <summary>The canonical rewrites (<see cref="RegisterEquivalent{T}"/>), in registration order.</summary>
+        public IReadOnlyList<(Type Type, Func<Distribution, Distribution?> Rewrite)> Equivalents { get; } = equivalents;
 
         public ConcurrentDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>?> Cache { get; } = new();
     }

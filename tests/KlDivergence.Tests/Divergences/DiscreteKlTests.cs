@@ -53,7 +53,43 @@ public class DiscreteKlTests
 
         // d/dq_i Σ p log(p/q) = -p_i / q_i.
         q.Grad!.Values.ToArray().Should().Equal(-2, -2, 0);
-        GradCheck.Check(t => DiscreteKl.Divergence(t[0], t[1]), [[0.2, 0.3, 0.5], [0.4, 0.4, 0.2]], [[3], [3]]);
+
+        // The tensor overload validates that rows sum to 1, so the finite-difference check goes through a normalisation.
+        GradCheck.Check(t => DiscreteKl.Divergence(t[0] / t[0].Sum(), t[1] / t[1].Sum()), [[0.2, 0.3, 0.5], [0.4, 0.4, 0.2]], [[3], [3]]);
+    }
+
+    [Theory]
+    [InlineData(double.NaN, 1.0, "p[0]*non-negative and finite")]
+    [InlineData(-0.5, 1.5, "p[0]*non-negative and finite")]
+    [InlineData(0.3, 0.3, "p*must sum to 1")]
+    public void TensorOverloadValidatesLikeTheArrayOverload(double a, double b, string message)
+    {
+        // Issue example: [NaN, 1] and [-0.5, 1.5] gave NaN over tensors where the array overload throws.
+        var q = Tensor.Vector(0.5, 0.5);
+        var arrays = () => DiscreteKl.Divergence([a, b], [0.5, 0.5]);
+        arrays.Should().Throw<ArgumentException>().WithMessage($"*{message}*").Which.ParamName.Should().Be("p");
+        var tensors = () => DiscreteKl.Divergence(Tensor.Vector(a, b), q);
+        tensors.Should().Throw<ArgumentException>().WithMessage($"*{message}*").Which.ParamName.Should().Be("p");
+        var asQ = () => DiscreteKl.Divergence(q, Tensor.Vector(a, b));
+        asQ.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("q");
+    }
+
+    [Fact]
+    public void TabulatedTensorOverloadMatchesTheArrayOverloadAndValidatesLikeIt()
+    {
+        double[] p = [0.1, 0.7, 1.3], q = [0.5, 0.5, 0.9];
+        DiscreteKl.Tabulated(Tensor.FromArray(p, [3]), Tensor.FromArray(q, [3]), 0.1).ToScalar()
+            .Should().BeApproximately(0.1 * p.Select((x, i) => x * Math.Log(x / q[i])).Sum(), 1e-15);
+        var act = () => DiscreteKl.Tabulated(Tensor.Vector(0.1, double.NaN), Tensor.Vector(1.0, 1.0), 0.1);
+        act.Should().Throw<ArgumentException>().WithMessage("*pDensity[1]*").Which.ParamName.Should().Be("pDensity");
+    }
+
+    [Fact]
+    public void TensorOverloadValidatesEveryRow()
+    {
+        var p = Tensor.FromArray([0.5, 0.5, 0.2, 0.9], [2, 2]);
+        var act = () => DiscreteKl.Divergence(p, Tensor.Vector(0.5, 0.5));
+        act.Should().Throw<ArgumentException>().WithMessage("*p (the row of entries 2..3) must sum to 1*");
     }
 
     [Fact]

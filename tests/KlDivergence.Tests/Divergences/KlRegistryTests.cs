@@ -64,6 +64,22 @@ public class KlRegistryTests
         Parallel.For(0, 2000, _ => registry.TryEvaluate(p, q)!.ToScalar().Should().Be(expected));
     }
 
+    [Fact]
+    public void AUserFormulaThatReturnsNaNIsAnErrorNamingThePair()
+    {
+        // Issue example: came back as NaN labelled ClosedForm.
+        var registry = KlRegistry.CreateDefault();
+        registry.Register<Base, Normal>((_, q) => q.Loc * double.NaN);
+        var act = () => Kl.Divergence(new Derived(), new Normal(Tensor.Vector(0.0, 1.0), 1.0), new KlOptions { Registry = registry });
+        act.Should().Throw<InvalidOperationException>().WithMessage("*(Base, Normal)*NaN*KL(Derived ‖ Normal)*");
+
+        // A formula with one NaN in a batch is caught too; +∞ is a legitimate KL.
+        registry.Register<Derived, Normal>((_, q) => TensorOps.Where(TensorOps.EqualTo(q.Loc, 1.0), double.NaN, double.PositiveInfinity));
+        var batch = () => Kl.Divergence(new Derived(), new Normal(Tensor.Vector(0.0, 1.0, 2.0), 1.0), new KlOptions { Registry = registry });
+        batch.Should().Throw<InvalidOperationException>().WithMessage("*(Derived, Normal)*element 1*");
+        Kl.Divergence(new Derived(), new Normal(2.0, 1.0), new KlOptions { Registry = registry }).ToScalar().Should().Be(double.PositiveInfinity);
+    }
+
     private class Base : Distribution
     {
         public Base()
