@@ -42,6 +42,8 @@ internal static class FamilyTable
         new("MixtureSameFamily", ["mixture", "components"], a => new MixtureSameFamily(CategoricalSpec(a, "mixture"), a.Spec("components"))),
         new("Mixture", ["weights", "components"], a => new Mixture(a.Tensor("weights"), a.Specs("components"))),
         new("Independent", ["baseDistribution", "reinterpretedBatchDims"], a => new Independent(a.Spec("baseDistribution"), a.Integer("reinterpretedBatchDims"))),
+        new("StudentT", ["df", "loc", "scale"], a => new StudentT(a.Tensor("df"), a.Tensor("loc"), a.Tensor("scale"))),
+        new("HalfCauchy", ["scale"], a => new HalfCauchy(a.Tensor("scale"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

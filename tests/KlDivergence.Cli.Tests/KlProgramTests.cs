@@ -252,4 +252,49 @@ public class KlProgramTests
         lines.Should().HaveCount(2);
         Json(lines[1]).GetProperty("error").GetString().Should().Contain("empty line");
     }
+
+    [Theory]
+    [InlineData("""{"family":"HalfCauchy","scale":1.2}""", """{"family":"HalfCauchy","scale":0.4}""")]
+    public void Added_families_answer_in_closed_form_as_the_library_does(string p, string q)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("closed-form");
+        result.GetProperty("value").GetDouble().Should().Be(Kl.Divergence(Build(p), Build(q)).ToScalar());
+    }
+
+    [Theory]
+    [InlineData("""{"family":"StudentT","df":3,"loc":0.5,"scale":2}""", "quadrature")]
+    public void Added_families_without_a_closed_form_are_estimated(string p, string method)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be(method);
+        result.GetProperty("value").GetDouble().Should().Be(Kl.Divergence(Build(p), new Distributions.Normal(1.0, 4.0)).ToScalar());
+    }
+
+    [Theory]
+    [InlineData("""{"family":"StudentT","df":0,"loc":0,"scale":1}""", "StudentT: df must be positive and finite, got 0")]
+    [InlineData("""{"family":"HalfCauchy","scale":-2}""", "HalfCauchy: scale must be positive and finite, got -2")]
+    public void Added_families_report_invalid_parameters(string p, string expected)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
+        code.Should().Be(1);
+        Json(lines[0]).GetProperty("error").GetString().Should().Be(expected);
+    }
+
+    /// <summary>The family a SPEC names, built here with the library's constructors (not through the tool).</summary>
+    private static Distributions.Distribution Build(string spec)
+    {
+        var j = Json(spec);
+        double D(string name) => j.GetProperty(name).GetDouble();
+        return j.GetProperty("family").GetString() switch
+        {
+            "StudentT" => new Distributions.StudentT(D("df"), D("loc"), D("scale")),
+            "HalfCauchy" => new Distributions.HalfCauchy(D("scale")),
+            var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
+        };
+    }
 }

@@ -13,6 +13,9 @@ internal static class CauchyKl
     /// Kullback–Leibler divergence between Cauchy distributions"; PyTorch _kl_cauchy_cauchy). Written as
     /// log1p(((γp - γq)² + (x₀p - x₀q)²)/(4γpγq)), exact near zero.
     /// </summary>
-    public static Tensor CauchyCauchy(Cauchy p, Cauchy q) =>
-        (((p.Scale - q.Scale).Square() + (p.Loc - q.Loc).Square()) / (p.Scale * q.Scale * 4.0)).Log1p();
+    public static Tensor CauchyCauchy(Cauchy p, Cauchy q) => Divergence(p.Loc - q.Loc, p.Scale, q.Scale);
+
+    /// <summary>The formula above from the location difference x₀p - x₀q and the two scales.</summary>
+    public static Tensor Divergence(Tensor locDifference, Tensor scaleP, Tensor scaleQ) =>
+        (((scaleP - scaleQ).Square() + locDifference.Square()) / (scaleP * scaleQ * 4.0)).Log1p();
 }
