@@ -44,6 +44,7 @@ internal static class FamilyTable
         new("Independent", ["baseDistribution", "reinterpretedBatchDims"], a => new Independent(a.Spec("baseDistribution"), a.Integer("reinterpretedBatchDims"))),
         new("StudentT", ["df", "loc", "scale"], a => new StudentT(a.Tensor("df"), a.Tensor("loc"), a.Tensor("scale"))),
         new("HalfCauchy", ["scale"], a => new HalfCauchy(a.Tensor("scale"))),
+        new("Chi2", ["df"], a => new Chi2(a.Tensor("df"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

@@ -15,11 +15,53 @@ public class AddedFamilyPairTests
 
     private static Spec HC(double scale) => new("HalfCauchy", t => new HalfCauchy(t[0]), [scale]);
 
+    private static Spec X2(double df) => new("Chi2", t => new Chi2(t[0]), [df]);
+
+    private static Spec G(double a, double b) => new("Gamma", t => new Gamma(t[0], t[1]), [a, b]);
+
+    private static Spec N(double loc, double scale) => new("Normal", t => new Normal(t[0], t[1]), [loc, scale]);
+
+    private static Spec Exp(double rate) => new("Exponential", t => new Exponential(t[0]), [rate]);
+
+    private static Spec Gu(double loc, double scale) => new("Gumbel", t => new Gumbel(t[0], t[1]), [loc, scale]);
+
+    private static Spec B(double a, double b) => new("Beta", t => new Beta(t[0], t[1]), [a, b]);
+
+    private static Spec U(double low, double high) => new("Uniform", t => new Uniform(t[0], t[1]), [low, high]);
+
+    private static Spec Pa(double scale, double alpha) => new("Pareto", t => new Pareto(t[0], t[1]), [scale, alpha]);
+
+    private static Spec CB(double p) => new("ContinuousBernoulli", t => new ContinuousBernoulli(t[0]), [p]);
+
+    private static Spec L(double loc, double scale) => new("Laplace", t => new Laplace(t[0], t[1]), [loc, scale]);
+
     /// <summary>Pairs with a finite divergence.</summary>
     public static TheoryData<Case> Finite => new()
     {
         new(HC(1.2), HC(0.4), Check.Continuous),
         new(HC(0.3), HC(2.5), Check.Continuous),
+        new(X2(3.0), X2(5.5), Check.Continuous),
+        new(X2(3.0), G(2.5, 0.7), Check.Continuous),
+        new(G(2.5, 0.7), X2(3.0), Check.Continuous),
+        new(X2(3.0), Exp(0.4), Check.Continuous),
+        new(X2(3.0), Gu(2.0, 2.5), Check.Continuous),
+        new(X2(3.0), N(2.5, 2.0), Check.Continuous),
+        new(Exp(0.8), X2(2.5), Check.Continuous),
+        new(B(2.5, 1.5), X2(2.5), Check.Continuous),
+        new(Pa(1.2, 4.5), X2(2.5), Check.Continuous),
+        new(U(0.2, 3.9), X2(2.5), Check.Continuous),
+    };
+
+    /// <summary>Pairs whose divergence is +∞ (p puts mass where q has none).</summary>
+    public static TheoryData<Case> Infinite => new()
+    {
+        new(X2(3.0), B(2.0, 2.0), Check.Continuous),
+        new(X2(3.0), CB(0.3), Check.Continuous),
+        new(X2(3.0), U(0.0, 1.0), Check.Continuous),
+        new(X2(3.0), Pa(0.5, 2.0), Check.Continuous),
+        new(N(0.3, 1.2), X2(3.0), Check.Continuous),
+        new(L(0.3, 1.2), X2(3.0), Check.Continuous),
+        new(Gu(0.3, 1.2), X2(3.0), Check.Continuous),
     };
 
     [Theory]
@@ -33,6 +75,10 @@ public class AddedFamilyPairTests
     [Theory]
     [MemberData(nameof(Finite))]
     public void ClosedFormGradientsMatchFiniteDifferences(Case c) => Checks.ClosedFormGradientsMatchFiniteDifferences(c);
+
+    [Theory]
+    [MemberData(nameof(Infinite))]
+    public void InfinitePairsArePositiveInfinityByEveryApplicableMethod(Case c) => Checks.InfinitePairsArePositiveInfinityByEveryApplicableMethod(c);
 
     [Fact]
     public void HalfCauchyMatchesTheWorkedClosedForm()
