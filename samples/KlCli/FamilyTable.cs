@@ -45,6 +45,7 @@ internal static class FamilyTable
         new("StudentT", ["df", "loc", "scale"], a => new StudentT(a.Tensor("df"), a.Tensor("loc"), a.Tensor("scale"))),
         new("HalfCauchy", ["scale"], a => new HalfCauchy(a.Tensor("scale"))),
         new("Chi2", ["df"], a => new Chi2(a.Tensor("df"))),
+        new("InverseGamma", ["concentration", "scale"], a => new InverseGamma(a.Tensor("concentration"), a.Tensor("scale"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

@@ -256,6 +256,7 @@ public class KlProgramTests
     [Theory]
     [InlineData("""{"family":"HalfCauchy","scale":1.2}""", """{"family":"HalfCauchy","scale":0.4}""")]
     [InlineData("""{"family":"Chi2","df":3}""", """{"family":"Chi2","df":5.5}""")]
+    [InlineData("""{"family":"InverseGamma","concentration":3.5,"scale":2}""", """{"family":"InverseGamma","concentration":2,"scale":1.1}""")]
     public void Added_families_answer_in_closed_form_as_the_library_does(string p, string q)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
@@ -280,6 +281,7 @@ public class KlProgramTests
     [InlineData("""{"family":"StudentT","df":0,"loc":0,"scale":1}""", "StudentT: df must be positive and finite, got 0")]
     [InlineData("""{"family":"HalfCauchy","scale":-2}""", "HalfCauchy: scale must be positive and finite, got -2")]
     [InlineData("""{"family":"Chi2","df":-1}""", "Chi2: df must be positive and finite, got -1")]
+    [InlineData("""{"family":"InverseGamma","concentration":2,"scale":0}""", "InverseGamma: scale must be positive and finite, got 0")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -297,6 +299,7 @@ public class KlProgramTests
             "StudentT" => new Distributions.StudentT(D("df"), D("loc"), D("scale")),
             "HalfCauchy" => new Distributions.HalfCauchy(D("scale")),
             "Chi2" => new Distributions.Chi2(D("df")),
+            "InverseGamma" => new Distributions.InverseGamma(D("concentration"), D("scale")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }

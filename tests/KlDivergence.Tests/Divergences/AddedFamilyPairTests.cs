@@ -17,6 +17,8 @@ public class AddedFamilyPairTests
 
     private static Spec X2(double df) => new("Chi2", t => new Chi2(t[0]), [df]);
 
+    private static Spec IG(double a, double b) => new("InverseGamma", t => new InverseGamma(t[0], t[1]), [a, b]);
+
     private static Spec G(double a, double b) => new("Gamma", t => new Gamma(t[0], t[1]), [a, b]);
 
     private static Spec N(double loc, double scale) => new("Normal", t => new Normal(t[0], t[1]), [loc, scale]);
@@ -50,6 +52,8 @@ public class AddedFamilyPairTests
         new(B(2.5, 1.5), X2(2.5), Check.Continuous),
         new(Pa(1.2, 4.5), X2(2.5), Check.Continuous),
         new(U(0.2, 3.9), X2(2.5), Check.Continuous),
+        new(IG(3.5, 2.0), IG(2.0, 1.1), Check.Continuous),
+        new(IG(0.8, 0.5), IG(2.5, 3.0), Check.Continuous),
     };
 
     /// <summary>Pairs whose divergence is +∞ (p puts mass where q has none).</summary>
