@@ -46,6 +46,7 @@ internal static class FamilyTable
         new("HalfCauchy", ["scale"], a => new HalfCauchy(a.Tensor("scale"))),
         new("Chi2", ["df"], a => new Chi2(a.Tensor("df"))),
         new("InverseGamma", ["concentration", "scale"], a => new InverseGamma(a.Tensor("concentration"), a.Tensor("scale"))),
+        new("Weibull", ["scale", "concentration"], a => new Weibull(a.Tensor("scale"), a.Tensor("concentration"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

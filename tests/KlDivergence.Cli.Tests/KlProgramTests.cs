@@ -257,6 +257,7 @@ public class KlProgramTests
     [InlineData("""{"family":"HalfCauchy","scale":1.2}""", """{"family":"HalfCauchy","scale":0.4}""")]
     [InlineData("""{"family":"Chi2","df":3}""", """{"family":"Chi2","df":5.5}""")]
     [InlineData("""{"family":"InverseGamma","concentration":3.5,"scale":2}""", """{"family":"InverseGamma","concentration":2,"scale":1.1}""")]
+    [InlineData("""{"family":"Weibull","scale":1.3,"concentration":0.7}""", """{"family":"Weibull","scale":2,"concentration":1.5}""")]
     public void Added_families_answer_in_closed_form_as_the_library_does(string p, string q)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
@@ -282,6 +283,7 @@ public class KlProgramTests
     [InlineData("""{"family":"HalfCauchy","scale":-2}""", "HalfCauchy: scale must be positive and finite, got -2")]
     [InlineData("""{"family":"Chi2","df":-1}""", "Chi2: df must be positive and finite, got -1")]
     [InlineData("""{"family":"InverseGamma","concentration":2,"scale":0}""", "InverseGamma: scale must be positive and finite, got 0")]
+    [InlineData("""{"family":"Weibull","scale":1,"concentration":-0.5}""", "Weibull: concentration must be positive and finite, got -0.5")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -300,6 +302,7 @@ public class KlProgramTests
             "HalfCauchy" => new Distributions.HalfCauchy(D("scale")),
             "Chi2" => new Distributions.Chi2(D("df")),
             "InverseGamma" => new Distributions.InverseGamma(D("concentration"), D("scale")),
+            "Weibull" => new Distributions.Weibull(D("scale"), D("concentration")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }

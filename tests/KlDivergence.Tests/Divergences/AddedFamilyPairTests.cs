@@ -19,6 +19,8 @@ public class AddedFamilyPairTests
 
     private static Spec IG(double a, double b) => new("InverseGamma", t => new InverseGamma(t[0], t[1]), [a, b]);
 
+    private static Spec W(double scale, double k) => new("Weibull", t => new Weibull(t[0], t[1]), [scale, k]);
+
     private static Spec G(double a, double b) => new("Gamma", t => new Gamma(t[0], t[1]), [a, b]);
 
     private static Spec N(double loc, double scale) => new("Normal", t => new Normal(t[0], t[1]), [loc, scale]);
@@ -54,6 +56,8 @@ public class AddedFamilyPairTests
         new(U(0.2, 3.9), X2(2.5), Check.Continuous),
         new(IG(3.5, 2.0), IG(2.0, 1.1), Check.Continuous),
         new(IG(0.8, 0.5), IG(2.5, 3.0), Check.Continuous),
+        new(W(1.3, 0.7), W(2.0, 1.5), Check.Continuous),
+        new(W(2.5, 3.5), W(1.2, 0.8), Check.Continuous),
     };
 
     /// <summary>Pairs whose divergence is +∞ (p puts mass where q has none).</summary>
@@ -83,6 +87,14 @@ public class AddedFamilyPairTests
     [Theory]
     [MemberData(nameof(Infinite))]
     public void InfinitePairsArePositiveInfinityByEveryApplicableMethod(Case c) => Checks.InfinitePairsArePositiveInfinityByEveryApplicableMethod(c);
+
+    [Fact]
+    public void WeibullWithShapeOneIsTheExponentialPair()
+    {
+        // Weibull(λ, 1) is Exponential(1/λ): KL(Exp(a) ‖ Exp(b)) = log(a/b) + b/a - 1.
+        double a = 1 / 1.3, b = 1 / 0.4;
+        Kl.Exact(new Weibull(1.3, 1.0), new Weibull(0.4, 1.0)).ToScalar().Should().BeApproximately(Math.Log(a / b) + (b / a) - 1, 1e-14);
+    }
 
     [Fact]
     public void HalfCauchyMatchesTheWorkedClosedForm()
