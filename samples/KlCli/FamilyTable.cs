@@ -47,6 +47,7 @@ internal static class FamilyTable
         new("Chi2", ["df"], a => new Chi2(a.Tensor("df"))),
         new("InverseGamma", ["concentration", "scale"], a => new InverseGamma(a.Tensor("concentration"), a.Tensor("scale"))),
         new("Weibull", ["scale", "concentration"], a => new Weibull(a.Tensor("scale"), a.Tensor("concentration"))),
+        new("NegativeBinomial", ["totalCount", "probs"], a => new NegativeBinomial(a.Tensor("totalCount"), a.Tensor("probs"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

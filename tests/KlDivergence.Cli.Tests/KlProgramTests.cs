@@ -284,11 +284,29 @@ public class KlProgramTests
     [InlineData("""{"family":"Chi2","df":-1}""", "Chi2: df must be positive and finite, got -1")]
     [InlineData("""{"family":"InverseGamma","concentration":2,"scale":0}""", "InverseGamma: scale must be positive and finite, got 0")]
     [InlineData("""{"family":"Weibull","scale":1,"concentration":-0.5}""", "Weibull: concentration must be positive and finite, got -0.5")]
+    [InlineData("""{"family":"NegativeBinomial","totalCount":2,"probs":1}""", "NegativeBinomial: probs must be in (0, 1), got 1")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
         code.Should().Be(1);
         Json(lines[0]).GetProperty("error").GetString().Should().Be(expected);
+    }
+
+    [Fact]
+    public void Negative_binomial_by_monte_carlo_is_within_five_standard_errors_of_the_exact_sum()
+    {
+        string p = """{"family":"NegativeBinomial","totalCount":3,"probs":0.4}""";
+        string q = """{"family":"NegativeBinomial","totalCount":2,"probs":0.6}""";
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q, "--method", "monte-carlo", "--samples", "20000", "--seed", "7");
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("monte-carlo");
+
+        // Σₖ p(k) log(p(k)/q(k)) with MathNet's pmfs (success probability 1 - probs in its convention).
+        var mp = new MathNet.Numerics.Distributions.NegativeBinomial(3, 0.6);
+        var mq = new MathNet.Numerics.Distributions.NegativeBinomial(2, 0.4);
+        double exact = Enumerable.Range(0, 400).Sum(k => mp.Probability(k) * (mp.ProbabilityLn(k) - mq.ProbabilityLn(k)));
+        result.GetProperty("value").GetDouble().Should().BeApproximately(exact, 5 * result.GetProperty("standardError").GetDouble());
     }
 
     /// <summary>The family a SPEC names, built here with the library's constructors (not through the tool).</summary>
@@ -303,6 +321,7 @@ public class KlProgramTests
             "Chi2" => new Distributions.Chi2(D("df")),
             "InverseGamma" => new Distributions.InverseGamma(D("concentration"), D("scale")),
             "Weibull" => new Distributions.Weibull(D("scale"), D("concentration")),
+            "NegativeBinomial" => new Distributions.NegativeBinomial(D("totalCount"), D("probs")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }
