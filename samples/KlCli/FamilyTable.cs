@@ -48,6 +48,7 @@ internal static class FamilyTable
         new("InverseGamma", ["concentration", "scale"], a => new InverseGamma(a.Tensor("concentration"), a.Tensor("scale"))),
         new("Weibull", ["scale", "concentration"], a => new Weibull(a.Tensor("scale"), a.Tensor("concentration"))),
         new("NegativeBinomial", ["totalCount", "probs"], a => new NegativeBinomial(a.Tensor("totalCount"), a.Tensor("probs"))),
+        new("Kumaraswamy", ["concentration1", "concentration0"], a => new Kumaraswamy(a.Tensor("concentration1"), a.Tensor("concentration0"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

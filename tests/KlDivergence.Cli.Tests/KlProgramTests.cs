@@ -269,6 +269,7 @@ public class KlProgramTests
 
     [Theory]
     [InlineData("""{"family":"StudentT","df":3,"loc":0.5,"scale":2}""", "quadrature")]
+    [InlineData("""{"family":"Kumaraswamy","concentration1":2,"concentration0":3}""", "quadrature")]
     public void Added_families_without_a_closed_form_are_estimated(string p, string method)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -285,6 +286,7 @@ public class KlProgramTests
     [InlineData("""{"family":"InverseGamma","concentration":2,"scale":0}""", "InverseGamma: scale must be positive and finite, got 0")]
     [InlineData("""{"family":"Weibull","scale":1,"concentration":-0.5}""", "Weibull: concentration must be positive and finite, got -0.5")]
     [InlineData("""{"family":"NegativeBinomial","totalCount":2,"probs":1}""", "NegativeBinomial: probs must be in (0, 1), got 1")]
+    [InlineData("""{"family":"Kumaraswamy","concentration1":0,"concentration0":1}""", "Kumaraswamy: concentration1 must be positive and finite, got 0")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -322,6 +324,7 @@ public class KlProgramTests
             "InverseGamma" => new Distributions.InverseGamma(D("concentration"), D("scale")),
             "Weibull" => new Distributions.Weibull(D("scale"), D("concentration")),
             "NegativeBinomial" => new Distributions.NegativeBinomial(D("totalCount"), D("probs")),
+            "Kumaraswamy" => new Distributions.Kumaraswamy(D("concentration1"), D("concentration0")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }
