@@ -49,6 +49,7 @@ internal static class FamilyTable
         new("Weibull", ["scale", "concentration"], a => new Weibull(a.Tensor("scale"), a.Tensor("concentration"))),
         new("NegativeBinomial", ["totalCount", "probs"], a => new NegativeBinomial(a.Tensor("totalCount"), a.Tensor("probs"))),
         new("Kumaraswamy", ["concentration1", "concentration0"], a => new Kumaraswamy(a.Tensor("concentration1"), a.Tensor("concentration0"))),
+        new("VonMises", ["loc", "concentration"], a => new VonMises(a.Tensor("loc"), a.Tensor("concentration"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

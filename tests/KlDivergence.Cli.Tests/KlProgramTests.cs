@@ -258,6 +258,7 @@ public class KlProgramTests
     [InlineData("""{"family":"Chi2","df":3}""", """{"family":"Chi2","df":5.5}""")]
     [InlineData("""{"family":"InverseGamma","concentration":3.5,"scale":2}""", """{"family":"InverseGamma","concentration":2,"scale":1.1}""")]
     [InlineData("""{"family":"Weibull","scale":1.3,"concentration":0.7}""", """{"family":"Weibull","scale":2,"concentration":1.5}""")]
+    [InlineData("""{"family":"VonMises","loc":0.4,"concentration":1.3}""", """{"family":"VonMises","loc":-2,"concentration":0.5}""")]
     public void Added_families_answer_in_closed_form_as_the_library_does(string p, string q)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
@@ -287,6 +288,7 @@ public class KlProgramTests
     [InlineData("""{"family":"Weibull","scale":1,"concentration":-0.5}""", "Weibull: concentration must be positive and finite, got -0.5")]
     [InlineData("""{"family":"NegativeBinomial","totalCount":2,"probs":1}""", "NegativeBinomial: probs must be in (0, 1), got 1")]
     [InlineData("""{"family":"Kumaraswamy","concentration1":0,"concentration0":1}""", "Kumaraswamy: concentration1 must be positive and finite, got 0")]
+    [InlineData("""{"family":"VonMises","loc":0,"concentration":-1}""", "VonMises: concentration must be positive and finite, got -1")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -325,6 +327,7 @@ public class KlProgramTests
             "Weibull" => new Distributions.Weibull(D("scale"), D("concentration")),
             "NegativeBinomial" => new Distributions.NegativeBinomial(D("totalCount"), D("probs")),
             "Kumaraswamy" => new Distributions.Kumaraswamy(D("concentration1"), D("concentration0")),
+            "VonMises" => new Distributions.VonMises(D("loc"), D("concentration")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }

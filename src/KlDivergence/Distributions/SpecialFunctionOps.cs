@@ -36,6 +36,75 @@ internal static class SpecialFunctionOps
         });
     }
 
+    /// <summary>cos x, with d/dx = -sin x.</summary>
+    public static Tensor Cos(Tensor x)
+    {
+        var y = new double[x.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = Math.Cos(x.Data[i]);
+        }
+
+        return Tensor.Record(new Tensor(y, x.ShapeArray), [x], g =>
+        {
+            var gx = new double[x.Length];
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = -g.Data[i] * Math.Sin(x.Data[i]);
+            }
+
+            return [new Tensor(gx, x.ShapeArray)];
+        });
+    }
+
+    /// <summary>
+    /// log I₀(κ) for κ ≥ 0 (I₀ the modified Bessel function of the first kind), computed as log(e^{-κ}I₀(κ)) + κ so it
+    /// does not overflow; d/dκ = I₁(κ)/I₀(κ).
+    /// </summary>
+    public static Tensor LogBesselI0(Tensor kappa)
+    {
+        var y = new double[kappa.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = Math.Log(SpecialFunctions.BesselIScaled(0, kappa.Data[i])) + kappa.Data[i];
+        }
+
+        return Tensor.Record(new Tensor(y, kappa.ShapeArray), [kappa], g =>
+        {
+            var gk = new double[kappa.Length];
+            for (int i = 0; i < gk.Length; i++)
+            {
+                gk[i] = g.Data[i] * BesselRatio(kappa.Data[i]);
+            }
+
+            return [new Tensor(gk, kappa.ShapeArray)];
+        });
+    }
+
+    /// <summary>
+    /// A(κ) = I₁(κ)/I₀(κ) for κ ≥ 0, with A'(κ) = 1 - A/κ - A² (from I₀' = I₁ and I₁' = I₀ - I₁/κ; A'(0) = ½).
+    /// </summary>
+    public static Tensor BesselRatio(Tensor kappa)
+    {
+        var y = new double[kappa.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = BesselRatio(kappa.Data[i]);
+        }
+
+        return Tensor.Record(new Tensor(y, kappa.ShapeArray), [kappa], g =>
+        {
+            var gk = new double[kappa.Length];
+            for (int i = 0; i < gk.Length; i++)
+            {
+                double k = kappa.Data[i], a = y[i];
+                gk[i] = g.Data[i] * (k == 0 ? 0.5 : 1 - (a / k) - (a * a));
+            }
+
+            return [new Tensor(gk, kappa.ShapeArray)];
+        });
+    }
+
     /// <summary>
     /// The regularised incomplete beta function I_x(a, b) = B(x; a, b)/B(a, b) for x in [0, 1] (broadcast), with
     /// ∂/∂x = x^{a-1}(1 - x)^{b-1}/B(a, b).
@@ -102,6 +171,9 @@ internal static class SpecialFunctionOps
             return [new Tensor(ga, shape), new Tensor(gx, shape)];
         });
     }
+
+    private static double BesselRatio(double kappa) =>
+        kappa == 0 ? 0 : SpecialFunctions.BesselIScaled(1, kappa) / SpecialFunctions.BesselIScaled(0, kappa);
 
     private static double IncompleteBeta(double a, double b, double x) =>
         x <= 0 ? 0 : x >= 1 ? 1 : SpecialFunctions.BetaRegularized(a, b, x);

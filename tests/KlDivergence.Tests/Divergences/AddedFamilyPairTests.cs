@@ -21,6 +21,8 @@ public class AddedFamilyPairTests
 
     private static Spec W(double scale, double k) => new("Weibull", t => new Weibull(t[0], t[1]), [scale, k]);
 
+    private static Spec VM(double loc, double kappa) => new("VonMises", t => new VonMises(t[0], t[1]), [loc, kappa]);
+
     private static Spec G(double a, double b) => new("Gamma", t => new Gamma(t[0], t[1]), [a, b]);
 
     private static Spec N(double loc, double scale) => new("Normal", t => new Normal(t[0], t[1]), [loc, scale]);
@@ -58,6 +60,9 @@ public class AddedFamilyPairTests
         new(IG(0.8, 0.5), IG(2.5, 3.0), Check.Continuous),
         new(W(1.3, 0.7), W(2.0, 1.5), Check.Continuous),
         new(W(2.5, 3.5), W(1.2, 0.8), Check.Continuous),
+        new(VM(0.4, 1.3), VM(-2.0, 0.5), Check.Continuous),
+        new(VM(2.5, 12.0), VM(-3.0, 3.0), Check.Continuous),
+        new(VM(0.0, 0.05), VM(1.0, 0.3), Check.Continuous),
     };
 
     /// <summary>Pairs whose divergence is +∞ (p puts mass where q has none).</summary>
