@@ -50,6 +50,7 @@ internal static class FamilyTable
         new("NegativeBinomial", ["totalCount", "probs"], a => new NegativeBinomial(a.Tensor("totalCount"), a.Tensor("probs"))),
         new("Kumaraswamy", ["concentration1", "concentration0"], a => new Kumaraswamy(a.Tensor("concentration1"), a.Tensor("concentration0"))),
         new("VonMises", ["loc", "concentration"], a => new VonMises(a.Tensor("loc"), a.Tensor("concentration"))),
+        new("FisherSnedecor", ["df1", "df2"], a => new FisherSnedecor(a.Tensor("df1"), a.Tensor("df2"))),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

@@ -271,6 +271,7 @@ public class KlProgramTests
     [Theory]
     [InlineData("""{"family":"StudentT","df":3,"loc":0.5,"scale":2}""", "quadrature")]
     [InlineData("""{"family":"Kumaraswamy","concentration1":2,"concentration0":3}""", "quadrature")]
+    [InlineData("""{"family":"FisherSnedecor","df1":4,"df2":7}""", "quadrature")]
     public void Added_families_without_a_closed_form_are_estimated(string p, string method)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -289,6 +290,7 @@ public class KlProgramTests
     [InlineData("""{"family":"NegativeBinomial","totalCount":2,"probs":1}""", "NegativeBinomial: probs must be in (0, 1), got 1")]
     [InlineData("""{"family":"Kumaraswamy","concentration1":0,"concentration0":1}""", "Kumaraswamy: concentration1 must be positive and finite, got 0")]
     [InlineData("""{"family":"VonMises","loc":0,"concentration":-1}""", "VonMises: concentration must be positive and finite, got -1")]
+    [InlineData("""{"family":"FisherSnedecor","df1":0,"df2":1}""", "FisherSnedecor: df1 must be positive and finite, got 0")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -328,6 +330,7 @@ public class KlProgramTests
             "NegativeBinomial" => new Distributions.NegativeBinomial(D("totalCount"), D("probs")),
             "Kumaraswamy" => new Distributions.Kumaraswamy(D("concentration1"), D("concentration0")),
             "VonMises" => new Distributions.VonMises(D("loc"), D("concentration")),
+            "FisherSnedecor" => new Distributions.FisherSnedecor(D("df1"), D("df2")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }
