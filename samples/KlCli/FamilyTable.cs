@@ -51,6 +51,7 @@ internal static class FamilyTable
         new("Kumaraswamy", ["concentration1", "concentration0"], a => new Kumaraswamy(a.Tensor("concentration1"), a.Tensor("concentration0"))),
         new("VonMises", ["loc", "concentration"], a => new VonMises(a.Tensor("loc"), a.Tensor("concentration"))),
         new("FisherSnedecor", ["df1", "df2"], a => new FisherSnedecor(a.Tensor("df1"), a.Tensor("df2"))),
+        new("Multinomial", ["totalCount", "probs", "logits"], a => a.Has("probs") ? new Multinomial(a.Integer("totalCount"), a.Tensor("probs")) : Multinomial.FromLogits(a.Integer("totalCount"), a.Tensor("logits")), [["probs", "logits"]]),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

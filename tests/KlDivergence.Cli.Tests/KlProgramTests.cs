@@ -259,6 +259,7 @@ public class KlProgramTests
     [InlineData("""{"family":"InverseGamma","concentration":3.5,"scale":2}""", """{"family":"InverseGamma","concentration":2,"scale":1.1}""")]
     [InlineData("""{"family":"Weibull","scale":1.3,"concentration":0.7}""", """{"family":"Weibull","scale":2,"concentration":1.5}""")]
     [InlineData("""{"family":"VonMises","loc":0.4,"concentration":1.3}""", """{"family":"VonMises","loc":-2,"concentration":0.5}""")]
+    [InlineData("""{"family":"Multinomial","totalCount":6,"probs":[0.2,0.5,0.3]}""", """{"family":"Multinomial","totalCount":6,"probs":[0.4,0.4,0.2]}""")]
     public void Added_families_answer_in_closed_form_as_the_library_does(string p, string q)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
@@ -291,6 +292,7 @@ public class KlProgramTests
     [InlineData("""{"family":"Kumaraswamy","concentration1":0,"concentration0":1}""", "Kumaraswamy: concentration1 must be positive and finite, got 0")]
     [InlineData("""{"family":"VonMises","loc":0,"concentration":-1}""", "VonMises: concentration must be positive and finite, got -1")]
     [InlineData("""{"family":"FisherSnedecor","df1":0,"df2":1}""", "FisherSnedecor: df1 must be positive and finite, got 0")]
+    [InlineData("""{"family":"Multinomial","totalCount":-2,"probs":[0.5,0.5]}""", "Multinomial: totalCount must be a non-negative whole number, got -2")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -331,6 +333,7 @@ public class KlProgramTests
             "Kumaraswamy" => new Distributions.Kumaraswamy(D("concentration1"), D("concentration0")),
             "VonMises" => new Distributions.VonMises(D("loc"), D("concentration")),
             "FisherSnedecor" => new Distributions.FisherSnedecor(D("df1"), D("df2")),
+            "Multinomial" => new Distributions.Multinomial((int)D("totalCount"), j.TryGetProperty("probs", out var pr) ? pr.EnumerateArray().Select(e => e.GetDouble()).ToArray() : throw new ArgumentException("probs")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }

@@ -102,6 +102,47 @@ public class AddedFamilyPairTests
     }
 
     [Fact]
+    public void MultinomialPairMatchesTheExactSumMonteCarloAndFiniteDifferences()
+    {
+        var p = new Multinomial(6, new[] { 0.2, 0.5, 0.3 });
+        var q = new Multinomial(6, new[] { 0.4, 0.4, 0.2 });
+        var exact = Kl.Divergence(p, q);
+        exact.Method.Should().Be(KlMethod.ClosedForm);
+
+        // Σₓ P(x) log(P(x)/Q(x)) over every count vector, with the multinomial pmf written out here.
+        static double LogPmf(double[] x, double[] pr) =>
+            MathNet.Numerics.SpecialFunctions.GammaLn(7) + x.Select((v, k) => (v * Math.Log(pr[k])) - MathNet.Numerics.SpecialFunctions.GammaLn(v + 1)).Sum();
+        double sum = 0;
+        for (int a = 0; a <= 6; a++)
+        {
+            for (int b = 0; a + b <= 6; b++)
+            {
+                double[] x = [a, b, 6 - a - b];
+                double lp = LogPmf(x, [0.2, 0.5, 0.3]);
+                sum += Math.Exp(lp) * (lp - LogPmf(x, [0.4, 0.4, 0.2]));
+            }
+        }
+
+        exact.ToScalar().Should().BeApproximately(sum, 1e-13);
+        var mc = Kl.MonteCarlo(p, q, 100_000, new KlDivergence.Random.RandomStream(20240601UL));
+        Math.Abs(mc.ToScalar() - sum).Should().BeLessThan(5 * mc.StandardError.ToScalar());
+
+        GradCheck.Check(
+            t => Kl.Exact(new Multinomial(6, t[0], renormalize: true), new Multinomial(6, t[1], renormalize: true)),
+            [[0.2, 0.5, 0.3], [0.4, 0.4, 0.2]],
+            [[3], [3]],
+            tolerance: 1e-6);
+    }
+
+    [Fact]
+    public void MultinomialsWithDifferentTotalCountsHaveDisjointSupports()
+    {
+        Kl.Exact(new Multinomial(6, new[] { 0.2, 0.8 }), new Multinomial(5, new[] { 0.2, 0.8 })).ToScalar().Should().Be(double.PositiveInfinity);
+        Kl.MonteCarlo(new Multinomial(6, new[] { 0.2, 0.8 }), new Multinomial(5, new[] { 0.2, 0.8 }), 1000, new KlDivergence.Random.RandomStream(1UL))
+            .ToScalar().Should().Be(double.PositiveInfinity);
+    }
+
+    [Fact]
     public void HalfCauchyMatchesTheWorkedClosedForm()
     {
         // log((γp + γq)²/(4γpγq)) at γp = 1.2, γq = 0.4: log(2.56/1.92) = log(4/3).
