@@ -260,6 +260,7 @@ public class KlProgramTests
     [InlineData("""{"family":"Weibull","scale":1.3,"concentration":0.7}""", """{"family":"Weibull","scale":2,"concentration":1.5}""")]
     [InlineData("""{"family":"VonMises","loc":0.4,"concentration":1.3}""", """{"family":"VonMises","loc":-2,"concentration":0.5}""")]
     [InlineData("""{"family":"Multinomial","totalCount":6,"probs":[0.2,0.5,0.3]}""", """{"family":"Multinomial","totalCount":6,"probs":[0.4,0.4,0.2]}""")]
+    [InlineData("""{"family":"LogisticNormal","loc":[0.3,-0.5],"scale":[0.9,1.2]}""", """{"family":"LogisticNormal","loc":[-0.2,0.4],"scale":[1.4,0.7]}""")]
     public void Added_families_answer_in_closed_form_as_the_library_does(string p, string q)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
@@ -293,6 +294,7 @@ public class KlProgramTests
     [InlineData("""{"family":"VonMises","loc":0,"concentration":-1}""", "VonMises: concentration must be positive and finite, got -1")]
     [InlineData("""{"family":"FisherSnedecor","df1":0,"df2":1}""", "FisherSnedecor: df1 must be positive and finite, got 0")]
     [InlineData("""{"family":"Multinomial","totalCount":-2,"probs":[0.5,0.5]}""", "Multinomial: totalCount must be a non-negative whole number, got -2")]
+    [InlineData("""{"family":"LogisticNormal","loc":[0,1],"scale":[1,0]}""", "LogisticNormal: scale must be positive and finite, got 0")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -334,6 +336,7 @@ public class KlProgramTests
             "VonMises" => new Distributions.VonMises(D("loc"), D("concentration")),
             "FisherSnedecor" => new Distributions.FisherSnedecor(D("df1"), D("df2")),
             "Multinomial" => new Distributions.Multinomial((int)D("totalCount"), j.TryGetProperty("probs", out var pr) ? pr.EnumerateArray().Select(e => e.GetDouble()).ToArray() : throw new ArgumentException("probs")),
+            "LogisticNormal" => new Distributions.LogisticNormal(j.GetProperty("loc").EnumerateArray().Select(e => e.GetDouble()).ToArray(), j.GetProperty("scale").EnumerateArray().Select(e => e.GetDouble()).ToArray()),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }

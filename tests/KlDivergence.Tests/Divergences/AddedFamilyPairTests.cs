@@ -143,6 +143,23 @@ public class AddedFamilyPairTests
     }
 
     [Fact]
+    public void LogisticNormalPairIsWithinFiveStandardErrorsOfMonteCarloAndItsGradientMatchesFiniteDifferences()
+    {
+        var p = new LogisticNormal(new[] { 0.3, -0.5 }, new[] { 0.9, 1.2 });
+        var q = new LogisticNormal(new[] { -0.2, 0.4 }, new[] { 1.4, 0.7 });
+        var exact = Kl.Divergence(p, q);
+        exact.Method.Should().Be(KlMethod.ClosedForm);
+        var mc = Kl.MonteCarlo(p, q, 100_000, new KlDivergence.Random.RandomStream(20240601UL));
+        Math.Abs(mc.ToScalar() - exact.ToScalar()).Should().BeLessThan(5 * mc.StandardError.ToScalar());
+
+        GradCheck.Check(
+            t => Kl.Exact(new LogisticNormal(t[0], t[1]), new LogisticNormal(t[2], t[3])),
+            [[0.3, -0.5], [0.9, 1.2], [-0.2, 0.4], [1.4, 0.7]],
+            [[2], [2], [2], [2]],
+            tolerance: 1e-6);
+    }
+
+    [Fact]
     public void HalfCauchyMatchesTheWorkedClosedForm()
     {
         // log((γp + γq)²/(4γpγq)) at γp = 1.2, γq = 0.4: log(2.56/1.92) = log(4/3).
