@@ -53,6 +53,7 @@ internal static class FamilyTable
         new("FisherSnedecor", ["df1", "df2"], a => new FisherSnedecor(a.Tensor("df1"), a.Tensor("df2"))),
         new("Multinomial", ["totalCount", "probs", "logits"], a => a.Has("probs") ? new Multinomial(a.Integer("totalCount"), a.Tensor("probs")) : Multinomial.FromLogits(a.Integer("totalCount"), a.Tensor("logits")), [["probs", "logits"]]),
         new("LogisticNormal", ["loc", "scale"], a => new LogisticNormal(a.Tensor("loc"), a.Tensor("scale"))),
+        new("RelaxedBernoulli", ["temperature", "probs", "logits"], a => a.Has("probs") ? new RelaxedBernoulli(a.Tensor("temperature"), a.Tensor("probs")) : RelaxedBernoulli.FromLogits(a.Tensor("temperature"), a.Tensor("logits")), [["probs", "logits"]]),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

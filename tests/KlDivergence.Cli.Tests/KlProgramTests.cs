@@ -274,6 +274,7 @@ public class KlProgramTests
     [InlineData("""{"family":"StudentT","df":3,"loc":0.5,"scale":2}""", "quadrature")]
     [InlineData("""{"family":"Kumaraswamy","concentration1":2,"concentration0":3}""", "quadrature")]
     [InlineData("""{"family":"FisherSnedecor","df1":4,"df2":7}""", "quadrature")]
+    [InlineData("""{"family":"RelaxedBernoulli","temperature":1.5,"probs":0.3}""", "quadrature")]
     public void Added_families_without_a_closed_form_are_estimated(string p, string method)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -295,6 +296,7 @@ public class KlProgramTests
     [InlineData("""{"family":"FisherSnedecor","df1":0,"df2":1}""", "FisherSnedecor: df1 must be positive and finite, got 0")]
     [InlineData("""{"family":"Multinomial","totalCount":-2,"probs":[0.5,0.5]}""", "Multinomial: totalCount must be a non-negative whole number, got -2")]
     [InlineData("""{"family":"LogisticNormal","loc":[0,1],"scale":[1,0]}""", "LogisticNormal: scale must be positive and finite, got 0")]
+    [InlineData("""{"family":"RelaxedBernoulli","temperature":0,"probs":0.5}""", "RelaxedBernoulli: temperature must be positive and finite, got 0")]
     public void Added_families_report_invalid_parameters(string p, string expected)
     {
         var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
@@ -337,6 +339,7 @@ public class KlProgramTests
             "FisherSnedecor" => new Distributions.FisherSnedecor(D("df1"), D("df2")),
             "Multinomial" => new Distributions.Multinomial((int)D("totalCount"), j.TryGetProperty("probs", out var pr) ? pr.EnumerateArray().Select(e => e.GetDouble()).ToArray() : throw new ArgumentException("probs")),
             "LogisticNormal" => new Distributions.LogisticNormal(j.GetProperty("loc").EnumerateArray().Select(e => e.GetDouble()).ToArray(), j.GetProperty("scale").EnumerateArray().Select(e => e.GetDouble()).ToArray()),
+            "RelaxedBernoulli" => new Distributions.RelaxedBernoulli(D("temperature"), D("probs")),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
     }
