@@ -42,6 +42,18 @@ internal static class FamilyTable
         new("MixtureSameFamily", ["mixture", "components"], a => new MixtureSameFamily(CategoricalSpec(a, "mixture"), a.Spec("components"))),
         new("Mixture", ["weights", "components"], a => new Mixture(a.Tensor("weights"), a.Specs("components"))),
         new("Independent", ["baseDistribution", "reinterpretedBatchDims"], a => new Independent(a.Spec("baseDistribution"), a.Integer("reinterpretedBatchDims"))),
+        new("StudentT", ["df", "loc", "scale"], a => new StudentT(a.Tensor("df"), a.Tensor("loc"), a.Tensor("scale"))),
+        new("HalfCauchy", ["scale"], a => new HalfCauchy(a.Tensor("scale"))),
+        new("Chi2", ["df"], a => new Chi2(a.Tensor("df"))),
+        new("InverseGamma", ["concentration", "scale"], a => new InverseGamma(a.Tensor("concentration"), a.Tensor("scale"))),
+        new("Weibull", ["scale", "concentration"], a => new Weibull(a.Tensor("scale"), a.Tensor("concentration"))),
+        new("NegativeBinomial", ["totalCount", "probs"], a => new NegativeBinomial(a.Tensor("totalCount"), a.Tensor("probs"))),
+        new("Kumaraswamy", ["concentration1", "concentration0"], a => new Kumaraswamy(a.Tensor("concentration1"), a.Tensor("concentration0"))),
+        new("VonMises", ["loc", "concentration"], a => new VonMises(a.Tensor("loc"), a.Tensor("concentration"))),
+        new("FisherSnedecor", ["df1", "df2"], a => new FisherSnedecor(a.Tensor("df1"), a.Tensor("df2"))),
+        new("Multinomial", ["totalCount", "probs", "logits"], a => a.Has("probs") ? new Multinomial(a.Integer("totalCount"), a.Tensor("probs")) : Multinomial.FromLogits(a.Integer("totalCount"), a.Tensor("logits")), [["probs", "logits"]]),
+        new("LogisticNormal", ["loc", "scale"], a => new LogisticNormal(a.Tensor("loc"), a.Tensor("scale"))),
+        new("RelaxedBernoulli", ["temperature", "probs", "logits"], a => a.Has("probs") ? new RelaxedBernoulli(a.Tensor("temperature"), a.Tensor("probs")) : RelaxedBernoulli.FromLogits(a.Tensor("temperature"), a.Tensor("logits")), [["probs", "logits"]]),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

@@ -264,4 +264,95 @@ public class KlProgramTests
         lines.Should().HaveCount(2);
         Json(lines[1]).GetProperty("error").GetString().Should().Contain("empty line");
     }
+
+    [Theory]
+    [InlineData("""{"family":"HalfCauchy","scale":1.2}""", """{"family":"HalfCauchy","scale":0.4}""")]
+    [InlineData("""{"family":"Chi2","df":3}""", """{"family":"Chi2","df":5.5}""")]
+    [InlineData("""{"family":"InverseGamma","concentration":3.5,"scale":2}""", """{"family":"InverseGamma","concentration":2,"scale":1.1}""")]
+    [InlineData("""{"family":"Weibull","scale":1.3,"concentration":0.7}""", """{"family":"Weibull","scale":2,"concentration":1.5}""")]
+    [InlineData("""{"family":"VonMises","loc":0.4,"concentration":1.3}""", """{"family":"VonMises","loc":-2,"concentration":0.5}""")]
+    [InlineData("""{"family":"Multinomial","totalCount":6,"probs":[0.2,0.5,0.3]}""", """{"family":"Multinomial","totalCount":6,"probs":[0.4,0.4,0.2]}""")]
+    [InlineData("""{"family":"LogisticNormal","loc":[0.3,-0.5],"scale":[0.9,1.2]}""", """{"family":"LogisticNormal","loc":[-0.2,0.4],"scale":[1.4,0.7]}""")]
+    public void Added_families_answer_in_closed_form_as_the_library_does(string p, string q)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("closed-form");
+        result.GetProperty("value").GetDouble().Should().Be(Kl.Divergence(Build(p), Build(q)).ToScalar());
+    }
+
+    [Theory]
+    [InlineData("""{"family":"StudentT","df":3,"loc":0.5,"scale":2}""", "quadrature")]
+    [InlineData("""{"family":"Kumaraswamy","concentration1":2,"concentration0":3}""", "quadrature")]
+    [InlineData("""{"family":"FisherSnedecor","df1":4,"df2":7}""", "quadrature")]
+    [InlineData("""{"family":"RelaxedBernoulli","temperature":1.5,"probs":0.3}""", "quadrature")]
+    public void Added_families_without_a_closed_form_are_estimated(string p, string method)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be(method);
+        result.GetProperty("value").GetDouble().Should().Be(Kl.Divergence(Build(p), new Distributions.Normal(1.0, 4.0)).ToScalar());
+    }
+
+    [Theory]
+    [InlineData("""{"family":"StudentT","df":0,"loc":0,"scale":1}""", "StudentT: df must be positive and finite, got 0")]
+    [InlineData("""{"family":"HalfCauchy","scale":-2}""", "HalfCauchy: scale must be positive and finite, got -2")]
+    [InlineData("""{"family":"Chi2","df":-1}""", "Chi2: df must be positive and finite, got -1")]
+    [InlineData("""{"family":"InverseGamma","concentration":2,"scale":0}""", "InverseGamma: scale must be positive and finite, got 0")]
+    [InlineData("""{"family":"Weibull","scale":1,"concentration":-0.5}""", "Weibull: concentration must be positive and finite, got -0.5")]
+    [InlineData("""{"family":"NegativeBinomial","totalCount":2,"probs":1}""", "NegativeBinomial: probs must be in (0, 1), got 1")]
+    [InlineData("""{"family":"Kumaraswamy","concentration1":0,"concentration0":1}""", "Kumaraswamy: concentration1 must be positive and finite, got 0")]
+    [InlineData("""{"family":"VonMises","loc":0,"concentration":-1}""", "VonMises: concentration must be positive and finite, got -1")]
+    [InlineData("""{"family":"FisherSnedecor","df1":0,"df2":1}""", "FisherSnedecor: df1 must be positive and finite, got 0")]
+    [InlineData("""{"family":"Multinomial","totalCount":-2,"probs":[0.5,0.5]}""", "Multinomial: totalCount must be a non-negative whole number, got -2")]
+    [InlineData("""{"family":"LogisticNormal","loc":[0,1],"scale":[1,0]}""", "LogisticNormal: scale must be positive and finite, got 0")]
+    [InlineData("""{"family":"RelaxedBernoulli","temperature":0,"probs":0.5}""", "RelaxedBernoulli: temperature must be positive and finite, got 0")]
+    public void Added_families_report_invalid_parameters(string p, string expected)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", N14);
+        code.Should().Be(1);
+        Json(lines[0]).GetProperty("error").GetString().Should().Be(expected);
+    }
+
+    [Fact]
+    public void Negative_binomial_by_monte_carlo_is_within_five_standard_errors_of_the_exact_sum()
+    {
+        string p = """{"family":"NegativeBinomial","totalCount":3,"probs":0.4}""";
+        string q = """{"family":"NegativeBinomial","totalCount":2,"probs":0.6}""";
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q, "--method", "monte-carlo", "--samples", "20000", "--seed", "7");
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("monte-carlo");
+
+        // Σₖ p(k) log(p(k)/q(k)) with MathNet's pmfs (success probability 1 - probs in its convention).
+        var mp = new MathNet.Numerics.Distributions.NegativeBinomial(3, 0.6);
+        var mq = new MathNet.Numerics.Distributions.NegativeBinomial(2, 0.4);
+        double exact = Enumerable.Range(0, 400).Sum(k => mp.Probability(k) * (mp.ProbabilityLn(k) - mq.ProbabilityLn(k)));
+        result.GetProperty("value").GetDouble().Should().BeApproximately(exact, 5 * result.GetProperty("standardError").GetDouble());
+    }
+
+    /// <summary>The family a SPEC names, built here with the library's constructors (not through the tool).</summary>
+    private static Distributions.Distribution Build(string spec)
+    {
+        var j = Json(spec);
+        double D(string name) => j.GetProperty(name).GetDouble();
+        return j.GetProperty("family").GetString() switch
+        {
+            "StudentT" => new Distributions.StudentT(D("df"), D("loc"), D("scale")),
+            "HalfCauchy" => new Distributions.HalfCauchy(D("scale")),
+            "Chi2" => new Distributions.Chi2(D("df")),
+            "InverseGamma" => new Distributions.InverseGamma(D("concentration"), D("scale")),
+            "Weibull" => new Distributions.Weibull(D("scale"), D("concentration")),
+            "NegativeBinomial" => new Distributions.NegativeBinomial(D("totalCount"), D("probs")),
+            "Kumaraswamy" => new Distributions.Kumaraswamy(D("concentration1"), D("concentration0")),
+            "VonMises" => new Distributions.VonMises(D("loc"), D("concentration")),
+            "FisherSnedecor" => new Distributions.FisherSnedecor(D("df1"), D("df2")),
+            "Multinomial" => new Distributions.Multinomial((int)D("totalCount"), j.TryGetProperty("probs", out var pr) ? pr.EnumerateArray().Select(e => e.GetDouble()).ToArray() : throw new ArgumentException("probs")),
+            "LogisticNormal" => new Distributions.LogisticNormal(j.GetProperty("loc").EnumerateArray().Select(e => e.GetDouble()).ToArray(), j.GetProperty("scale").EnumerateArray().Select(e => e.GetDouble()).ToArray()),
+            "RelaxedBernoulli" => new Distributions.RelaxedBernoulli(D("temperature"), D("probs")),
+            var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
+        };
+    }
 }

@@ -49,6 +49,9 @@ public sealed class Cauchy : Distribution
     /// <summary>Differential entropy log(4πγ).</summary>
     public override Tensor Entropy() => (Scale.Log() + (LogPi + (2 * FamilyHelpers.Log2))).BroadcastTo(BatchShapeArray);
 
+    /// <summary>½ + arctan((x - x₀)/γ)/π.</summary>
+    public override Tensor Cdf(Tensor value) => 0.5 + (SpecialFunctionOps.Atan((value - Loc) / Scale) * (1 / Math.PI));
+
     /// <summary>Reparameterised: x₀ + γ tan(π(U - ½)).</summary>
     protected override Tensor SampleCore(int count, RandomStream random)
     {

@@ -98,4 +98,19 @@ internal static class ParameterChecks
                 $"{family}: the shapes of {aName} {Shapes.Format(a.ShapeArray)} and {bName} {Shapes.Format(b.ShapeArray)} do not broadcast.", bName, e);
         }
     }
+
+    /// <summary>The broadcast shape of three parameters; the error names the pair that does not broadcast.</summary>
+    public static int[] BroadcastParameters(string family, Tensor a, string aName, Tensor b, string bName, Tensor c, string cName)
+    {
+        int[] ab = BroadcastParameters(family, a, aName, b, bName);
+        try
+        {
+            return Shapes.Broadcast(ab, c.ShapeArray);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"{family}: the shape of {cName} {Shapes.Format(c.ShapeArray)} does not broadcast with {aName} and {bName} {Shapes.Format(ab)}.", cName, e);
+        }
+    }
 }

@@ -101,12 +101,75 @@ public class TransformedDistribution : Distribution
         return TensorOps.Where(valid, logProb, double.NegativeInfinity);
     }
 
+    /// <summary>
+    /// For a univariate base and a monotone f: F_X(f⁻¹(y)) where f increases, 1 - F_X(f⁻¹(y)) where it decreases
+    /// (continuous base only), 0 below and 1 above the image of the base support. The direction is read, per batch
+    /// element, from f at two interior points of the base support.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The base is multivariate, or discrete under a decreasing f.</exception>
+    public override Tensor Cdf(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (EventShapeArray.Length != 0)
+        {
+            throw new NotSupportedException($"{FamilyName} has no cumulative distribution function: its events are not scalars.");
+        }
+
+        Tensor increasing, low, high, interior;
+        bool discrete;
+        using (Tensor.NoGrad())
+        {
+            var s = BaseDistribution.Support;
+            var (x1, x2) = InteriorPoints(s.Lower, s.Upper);
+            var f1 = Bijector.Forward(x1);
+            increasing = TensorOps.GreaterThan(Bijector.Forward(x2), f1);
+            var fl = Bijector.Forward(s.Lower);
+            var fu = Bijector.Forward(s.Upper);
+            low = TensorOps.Minimum(fl, fu);
+            high = TensorOps.Maximum(fl, fu);
+            interior = f1;
+            discrete = s.IsDiscrete;
+            if (discrete && increasing.Values.Contains(0.0))
+            {
+                throw new NotSupportedException($"{FamilyName}: the CDF of a discrete base under a decreasing bijector is not supported.");
+            }
+        }
+
+        // A discrete base may put mass on the image of its lower bound.
+        var inside = (discrete ? TensorOps.GreaterOrEqual(value, low) : TensorOps.GreaterThan(value, low)) * TensorOps.LessThan(value, high);
+        var baseCdf = BaseDistribution.Cdf(Bijector.Inverse(TensorOps.Where(inside, value, interior)));
+        var oriented = TensorOps.Where(increasing, baseCdf, 1.0 - baseCdf);
+        return TensorOps.Where(inside, oriented, TensorOps.Where(TensorOps.GreaterOrEqual(value, high), 1.0, 0.0));
+    }
+
     /// <inheritdoc/>
     protected override Tensor SampleCore(int count, RandomStream random) =>
         Bijector.Forward(HasReparameterizedSample ? BaseDistribution.ReparameterizedSample(count, random) : BaseDistribution.Sample(count, random));
 
     /// <summary>True when two bijectors are the same map (same type and parameters), so KL is invariant under it.</summary>
     internal static bool SameBijector(Bijector a, Bijector b) => ReferenceEquals(a, b) || (a.GetType() == b.GetType() && a.Name == b.Name);
+
+    /// <summary>Two ordered points strictly inside [lower, upper], element by element (either bound may be infinite).</summary>
+    private static (Tensor First, Tensor Second) InteriorPoints(Tensor lower, Tensor upper)
+    {
+        int[] shape = Shapes.Broadcast(lower.ShapeArray, upper.ShapeArray);
+        var l = TensorOps.Expand(lower, shape);
+        var u = TensorOps.Expand(upper, shape);
+        var first = new double[l.Length];
+        var second = new double[l.Length];
+        for (int i = 0; i < l.Length; i++)
+        {
+            (first[i], second[i]) = (double.IsFinite(l[i]), double.IsFinite(u[i])) switch
+            {
+                (true, true) => (l[i] + (0.25 * (u[i] - l[i])), l[i] + (0.75 * (u[i] - l[i]))),
+                (true, false) => (l[i] + 1, l[i] + 2),
+                (false, true) => (u[i] - 2, u[i] - 1),
+                _ => (-1.0, 1.0),
+            };
+        }
+
+        return (new Tensor(first, shape), new Tensor(second, shape));
+    }
 
     private static Distribution Checked(Distribution baseDistribution, Bijector bijector)
     {

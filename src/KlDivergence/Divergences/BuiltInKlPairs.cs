@@ -28,6 +28,9 @@ internal static class BuiltInKlPairs
             NormalCrossKl.Register, ExponentialKl.Register, GammaKl.Register, BetaKl.Register, UniformKl.Register,
             LaplaceKl.Register, CauchyKl.Register, GumbelKl.Register, HalfNormalKl.Register, ParetoKl.Register,
             BernoulliKl.Register, ContinuousBernoulliKl.Register, GeometricKl.Register, BinomialKl.Register, PoissonKl.Register,
+
+            // Families of issue 16.
+            HalfCauchyKl.Register, Chi2Kl.Register, InverseGammaKl.Register, WeibullKl.Register, VonMisesKl.Register, MultinomialKl.Register, LogisticNormalKl.Register,
         })
         {
             register(registry);

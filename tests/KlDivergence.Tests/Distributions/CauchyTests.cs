@@ -42,4 +42,24 @@ public class CauchyTests
     [Fact]
     public void InvalidParametersAreRejectedWithFamilyParameterAndValue() =>
         FamilyChecks.Rejects(() => _ = new Cauchy(double.PositiveInfinity, 1.0), "Cauchy: loc must be finite, got Infinity");
+
+    [Theory]
+    [InlineData(0.5, 1.5)]
+    [InlineData(-2.0, 0.3)]
+    public void CdfMatchesIntegrationOfTheDensity(double a0, double a1) =>
+        FamilyChecks.CdfMatchesIntegration(Build(a0, a1), a0 - (40 * a1), a0 - a1, a0, a0 + (0.1 * a1), a0 + (7 * a1));
+
+    [Fact]
+    public void CdfMatchesMathNet()
+    {
+        var reference = new MathNet.Numerics.Distributions.Cauchy(0.5, 1.5);
+        using var scope = Tensor.NoGrad();
+        foreach (double x in new[] { -1e6, -3.0, 0.5, 0.6, 100.0 })
+        {
+            new Cauchy(0.5, 1.5).Cdf(x).ToScalar().Should().BeApproximately(reference.CumulativeDistribution(x), 1e-14);
+        }
+    }
+
+    [Fact]
+    public void CdfGradientsMatchFiniteDifferences() => CdfChecks.GradientsMatch(Make, [0.5, 1.5], [-3.0, 0.2, 4.0]);
 }

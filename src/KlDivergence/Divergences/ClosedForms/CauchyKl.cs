@@ -15,14 +15,17 @@ internal static class CauchyKl
     /// parameters do not overflow; where X itself exceeds 1e300 (then KL &gt; 690 and nothing cancels), from logs:
     /// 2 log s + log1p((h/s)²) - log γp - log γq with s = (γp + γq)/2 and h = (x₀p - x₀q)/2 (halves cannot overflow).
     /// </summary>
-    public static Tensor CauchyCauchy(Cauchy p, Cauchy q)
+    public static Tensor CauchyCauchy(Cauchy p, Cauchy q) => Divergence(p.Loc, p.Scale, q.Loc, q.Scale);
+
+    /// <summary>The formula above from the two locations and scales (HalfCauchy uses it with both locations 0).</summary>
+    public static Tensor Divergence(Tensor pLocation, Tensor pScaleValue, Tensor qLocation, Tensor qScaleValue)
     {
-        var useSeries = RatioInRange(p, q);
-        var pScale = TensorOps.Where(useSeries, p.Scale, q.Scale);
-        var pLoc = TensorOps.Where(useSeries, p.Loc, q.Loc);
-        var x = Argument(pScale, pLoc, q.Scale, q.Loc);
-        var half = (p.Scale * 0.5) + (q.Scale * 0.5);
-        var farValue = (half.Log() * 2.0) + ((((p.Loc * 0.5) - (q.Loc * 0.5)) / half).Square().Log1p()) - p.Scale.Log() - q.Scale.Log();
+        var useSeries = RatioInRange(pLocation, pScaleValue, qLocation, qScaleValue);
+        var pScale = TensorOps.Where(useSeries, pScaleValue, qScaleValue);
+        var pLoc = TensorOps.Where(useSeries, pLocation, qLocation);
+        var x = Argument(pScale, pLoc, qScaleValue, qLocation);
+        var half = (pScaleValue * 0.5) + (qScaleValue * 0.5);
+        var farValue = (half.Log() * 2.0) + ((((pLocation * 0.5) - (qLocation * 0.5)) / half).Square().Log1p()) - pScaleValue.Log() - qScaleValue.Log();
         return TensorOps.Where(useSeries, x.Log1p(), farValue);
     }
 
@@ -35,10 +38,10 @@ internal static class CauchyKl
     }
 
     /// <summary>1 where X is at most 1e300 (log1p(X) is then accurate and finite), else 0 (no gradient).</summary>
-    private static Tensor RatioInRange(Cauchy p, Cauchy q)
+    private static Tensor RatioInRange(Tensor pLoc, Tensor pScale, Tensor qLoc, Tensor qScale)
     {
         using var scope = Tensor.NoGrad();
-        var x = Argument(p.Scale, p.Loc, q.Scale, q.Loc);
+        var x = Argument(pScale, pLoc, qScale, qLoc);
         return TensorOps.GreaterOrEqual(1e300, x);
     }
 }
