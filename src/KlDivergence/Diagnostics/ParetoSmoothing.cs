@@ -19,7 +19,7 @@ public static class ParetoSmoothing
     /// </summary>
     public const double ReliabilityThreshold = 0.7;
 
-    /// <summary>The fewest tail values a fit is made from (M ≥ 5 needs S ≥ 25 values); with fewer, k-hat is +∞.</summary>
+    /// <summary>The fewest tail values a fit is made from (M ≥ 5 needs S ≥ 21 values); with fewer, k-hat is +∞.</summary>
     public const int MinimumTailLength = 5;
 
     /// <summary>The tail length M = ⌈min(S/5, 3√S)⌉ for <paramref name="sampleCount"/> values S.</summary>
@@ -59,25 +59,49 @@ public static class ParetoSmoothing
     /// <summary>
     /// The Pareto k-hat of the right (upper) tail of <paramref name="values"/>: the fitted shape of the largest
     /// <see cref="TailLength"/>(S) values' exceedances over the next largest. +∞ when there are too few values
-    /// (S &lt; 25) or a value is +∞; -∞ when the largest values are all equal (no tail at all).
+    /// (S ≤ 20) or a value is +∞; -∞ when the largest values are all equal (no tail at all).
     /// </summary>
     /// <exception cref="ArgumentException">A value is NaN.</exception>
-    public static double ParetoK(ReadOnlySpan<double> values) => UpperTailShape(values, 1.0);
+    public static double ParetoK(ReadOnlySpan<double> values)
+    {
+        RequireNotNaN(values);
+        return UpperTailShape(values);
+    }
 
     /// <summary>
-    /// The larger of the Pareto k-hats of the right and the left tail of <paramref name="values"/> (the left tail
-    /// as the right tail of the negated values): the tail index that governs a plain Monte Carlo mean of them.
+    /// The Pareto k-hat of |xᵢ - median(x)|: both tails of <paramref name="values"/> at once, whose tail index is
+    /// that of the heavier tail. This is the index that governs a plain Monte Carlo mean of the values (above 0.5
+    /// their variance is infinite). +∞ when there are too few values (S ≤ 20) or a value is infinite; -∞ when the
+    /// largest deviations are all equal.
     /// </summary>
     /// <exception cref="ArgumentException">A value is NaN.</exception>
-    public static double TwoSidedParetoK(ReadOnlySpan<double> values) =>
-        Math.Max(UpperTailShape(values, 1.0), UpperTailShape(values, -1.0));
+    public static double AbsoluteDeviationParetoK(ReadOnlySpan<double> values)
+    {
+        RequireNotNaN(values);
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        if (n == 0)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[(n / 2) - 1] + sorted[n / 2]);
+        var deviations = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            deviations[i] = Math.Abs(sorted[i] - median);
+        }
+
+        return UpperTailShape(deviations);
+    }
 
     /// <summary>
     /// Pareto smoothed importance sampling (Vehtari et al. 2024): the largest M importance ratios are replaced by the
     /// expected order statistics of the generalized Pareto distribution fitted to them, û + F⁻¹((z - ½)/M) for
     /// z = 1..M, truncated at the largest raw ratio; the other ratios are unchanged. Works on log ratios (shifted
     /// by their maximum, so no ratio overflows) and returns smoothed log ratios in the same order, unnormalised.
-    /// With fewer than 25 ratios nothing is smoothed and k-hat is +∞; when the largest M ratios are equal nothing
+    /// With 20 ratios or fewer nothing is smoothed and k-hat is +∞; when the largest M ratios are equal nothing
     /// needs smoothing and k-hat is -∞.
     /// </summary>
     /// <param name="logRatios">log(p(xᵢ)/q(xᵢ)) for draws xᵢ of the proposal q, unnormalised; -∞ (a zero ratio) is allowed.</param>
@@ -179,7 +203,39 @@ public static class ParetoSmoothing
         return exceedances.Count == 0 ? double.NegativeInfinity : FitSorted(exceedances.ToArray()).Shape;
     }
 
-    private static double UpperTailShape(ReadOnlySpan<double> values, double sign)
+    /// <summary>
+    /// k-hat of |x - c| from the M + 1 largest values (ascending) and the M + 1 smallest values, negated (ascending),
+    /// of a sample of more than 2M + 2 values, for a centre c between the two groups' thresholds. The M + 1 largest
+    /// deviations are all among these 2M + 2 values: a value above c that is not among the largest has at least
+    /// M + 1 larger deviations (and likewise below), so no other value can be in the top M + 1.
+    /// </summary>
+    internal static double DeviationShapeFromExtremes(double[] largestAscending, double[] smallestNegatedAscending, double centre)
+    {
+        int count = largestAscending.Length;
+        if (count - 1 < MinimumTailLength || smallestNegatedAscending.Length != count)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double upperThreshold = largestAscending[0], lowerThreshold = -smallestNegatedAscending[0];
+        double c = double.IsNaN(centre) ? 0.5 * (upperThreshold + lowerThreshold) : Math.Clamp(centre, lowerThreshold, upperThreshold);
+        if (double.IsNaN(c))
+        {
+            return double.PositiveInfinity;
+        }
+
+        var deviations = new double[2 * count];
+        for (int i = 0; i < count; i++)
+        {
+            deviations[i] = largestAscending[i] - c;
+            deviations[count + i] = smallestNegatedAscending[i] + c;
+        }
+
+        Array.Sort(deviations);
+        return ShapeFromLargest(deviations.AsSpan(count));
+    }
+
+    private static void RequireNotNaN(ReadOnlySpan<double> values)
     {
         foreach (double v in values)
         {
@@ -188,7 +244,10 @@ public static class ParetoSmoothing
                 throw new ArgumentException("A Pareto k-hat needs values that are not NaN.", nameof(values));
             }
         }
+    }
 
+    private static double UpperTailShape(ReadOnlySpan<double> values)
+    {
         int m = TailLength(values.Length);
         if (m < MinimumTailLength)
         {
@@ -196,15 +255,7 @@ public static class ParetoSmoothing
         }
 
         var largest = new LargestValues(m + 1);
-        if (sign > 0)
-        {
-            largest.Offer(values);
-        }
-        else
-        {
-            largest.OfferNegated(values);
-        }
-
+        largest.Offer(values);
         return ShapeFromLargest(largest.ToSortedArray());
     }
 

@@ -29,12 +29,14 @@ internal sealed class SampleSummary
     public double StandardError => moments.StandardError;
 
     /// <summary>
-    /// The larger Pareto k-hat of the two tails (<see cref="ParetoSmoothing.TwoSidedParetoK"/>); +∞ when the
-    /// stream is too short for a tail fit.
+    /// The Pareto k-hat of |t - c| over the terms t (as <see cref="ParetoSmoothing.AbsoluteDeviationParetoK"/>, with
+    /// the centre c the running mean where it lies between the two tails' thresholds, since the median is not known
+    /// in one pass; any such centre selects the same tail values up to their shift). +∞ when the stream is too short
+    /// for a tail fit or a term is infinite.
     /// </summary>
     public double ParetoK => upper is null || lower is null
         ? double.PositiveInfinity
-        : Math.Max(ParetoSmoothing.ShapeFromLargest(upper.ToSortedArray()), ParetoSmoothing.ShapeFromLargest(lower.ToSortedArray()));
+        : ParetoSmoothing.DeviationShapeFromExtremes(upper.ToSortedArray(), lower.ToSortedArray(), moments.Mean);
 
     /// <summary>Takes a block of terms.</summary>
     public void Add(ReadOnlySpan<double> terms)

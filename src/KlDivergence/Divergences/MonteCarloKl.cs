@@ -13,13 +13,15 @@ namespace KlDivergence.Divergences;
 /// reparameterised and carry the score-function term when it cannot (see <see cref="ScoreFunctionTerm"/>).
 /// </summary>
 /// <remarks>
-/// Why k-hat of the terms tᵢ themselves (both tails), not of e^tᵢ: the estimate is a plain mean of the tᵢ, not an
+/// Why k-hat of the terms tᵢ themselves, not of e^tᵢ: the estimate is a plain mean of the tᵢ, not an
 /// importance-weighted one, so what decides whether it converges at the 1/√n rate its standard error assumes is
-/// whether the tᵢ have finite variance, i.e. the tail index of |tᵢ - median|. A generalized Pareto fit to each tail
-/// of the tᵢ (Vehtari et al., PSIS, JMLR 2024) estimates that index; the larger of the two governs the mean. Above
+/// whether the tᵢ have finite variance, i.e. the tail index of |tᵢ - median|, whose tail is that of the heavier of
+/// the two tails of t. A generalized Pareto fit to it (Vehtari et al., PSIS, JMLR 2024) estimates that index. Above
 /// 0.5 the variance is infinite; above 0.7 (PSIS's threshold) the pre-asymptotic error is too large to trust at any
 /// practical n, so the result is flagged. KL(Cauchy ‖ Normal) is the textbook case: tᵢ ≈ xᵢ²/2 with xᵢ Cauchy has
-/// tail index 2.
+/// tail index 2. Fitting each tail of t on its own and taking the larger k raises false alarms: where t(x) has a
+/// local extremum its density piles up there, and when that pile-up sits at one tail's threshold (as for a Normal
+/// against a two-component mixture) the exceedances look heavy-tailed although that side of t is bounded.
 /// </remarks>
 internal static class MonteCarloKl
 {
@@ -62,7 +64,7 @@ internal static class MonteCarloKl
         {
             string where = ks.Length == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (batch element {worstAt})");
             reason = double.IsPositiveInfinity(worst) && ParetoSmoothing.TailLength(n) < ParetoSmoothing.MinimumTailLength
-                ? string.Create(CultureInfo.InvariantCulture, $"{n} draws are too few to estimate the Pareto k-hat of the per-draw terms log p - log q (at least 25 are needed), so the standard error cannot be vouched for")
+                ? string.Create(CultureInfo.InvariantCulture, $"{n} draws are too few to estimate the Pareto k-hat of the per-draw terms log p - log q (at least 21 are needed), so the standard error cannot be vouched for")
                 : string.Create(CultureInfo.InvariantCulture, $"Pareto k-hat {worst:G3} > {ParetoSmoothing.ReliabilityThreshold} for the per-draw terms log p - log q{where}: their variance is effectively infinite, so the estimate is unstable and its standard error meaningless");
         }
 
