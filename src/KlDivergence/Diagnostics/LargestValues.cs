@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace KlDivergence.Diagnostics;
 
 /// <summary>
@@ -42,7 +44,26 @@ internal sealed class LargestValues
             Push(sign * values[i]);
         }
 
+        // Once full, almost every value is below the smallest kept one: test four at a time and look closer only
+        // when one of them is larger.
         double smallest = heap[0];
+        var signs = Vector256.Create(sign);
+        for (; i <= values.Length - 4; i += 4)
+        {
+            if (Vector256.GreaterThanAny(Vector256.Create(values.Slice(i, 4)) * signs, Vector256.Create(smallest)))
+            {
+                for (int j = i; j < i + 4; j++)
+                {
+                    double v = sign * values[j];
+                    if (v > smallest)
+                    {
+                        ReplaceSmallest(v);
+                        smallest = heap[0];
+                    }
+                }
+            }
+        }
+
         for (; i < values.Length; i++)
         {
             double v = sign * values[i];
