@@ -1,3 +1,4 @@
+using KlDivergence.Divergences;
 using KlDivergence.Optimization;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -32,6 +33,6 @@ public static class VariationalInference
             () => -Elbo.Estimate(targetLogProb, surrogate, sampleCount, random, gradient).Value,
             surrogate.Parameters,
             options);
-        return new VariationalFit(trace, surrogate.DetachedDistribution);
+        return new VariationalFit(trace, surrogate.DetachedDistribution, KlGradientEstimator.Reparameterized, gradient);
     }
 }
