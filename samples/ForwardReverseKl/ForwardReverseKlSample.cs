@@ -191,7 +191,7 @@ public static class ForwardReverseKlSample
             var (mean, raw) = InitialQ(random);
             double[] lim = [-4, 4, -4, 4];
             MinimizeTrace Fit(int steps, ulong seed, Action<MinimizeProgress>? cb) => KlFitting.Reverse(
-                p, () => Q(mean.Value, raw.Value), [mean, raw], Options(steps, cb), sampleCount: 1000, seed: seed);
+                p, () => Q(mean.Value, raw.Value), [mean, raw], Options(steps, cb), sampleCount: 1000, seed: seed).Trace;
             var trace = console.Fit("B reverse KL, SGD(0.1)", Iterations, cb => Fit(Iterations, 11, cb));
             SaveGrid(trace, sample, lim, "mixture-reverse.svg", "Part B: reverse KL to the mixture");
             var kl20 = KlOf(p, mean, raw, reverse: true);

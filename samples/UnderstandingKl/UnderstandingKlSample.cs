@@ -270,7 +270,7 @@ public static class UnderstandingKlSample
                     [loc, scale],
                     new MinimizeOptions(Optimizers.Adam(0.05)) { MaxSteps = steps, TraceEvery = 1, Callback = cb },
                     sampleCount: 1000,
-                    seed: 4));
+                    seed: 4).Trace);
             var rows = new List<IReadOnlyList<string>>();
             string[] notebook = ["38.7590 (3, 4)", "0.4970 (0.7369, 0.6807)", "0.5286 (0.7741, 0.6178)"];
             for (int i = 0; i < steps; i += 50)

@@ -22,7 +22,7 @@ internal static class FitWorkloads
             {
                 var loc = new Parameter(3.0, name: "loc");
                 var scale = new Parameter(4.0, name: "scale");
-                var trace = KlFitting.Reverse(target, () => new Normal(loc, scale), [loc, scale], new MinimizeOptions(Optimizers.Adam(0.05)) { MaxSteps = 150, TraceEvery = 0 }, 1000, 1);
+                var trace = KlFitting.Reverse(target, () => new Normal(loc, scale), [loc, scale], new MinimizeOptions(Optimizers.Adam(0.05)) { MaxSteps = 150, TraceEvery = 0 }, 1000, 1).Trace;
                 return trace.FinalLoss;
             },
             HandW4,
@@ -78,7 +78,7 @@ internal static class FitWorkloads
             {
                 var loc = new Parameter(Tensor.Vector(0.1, -0.2), name: "loc");
                 var tril = new Parameter(Tensor.Matrix(new[,] { { 1.0, 0 }, { 0.2, 1.0 } }), new FillScaleTriLBijector(), "scaleTril");
-                var trace = KlFitting.Reverse(target, () => MultivariateNormal.FromScaleTril(loc, tril), [loc, tril], new MinimizeOptions(Optimizers.Sgd(0.1)) { MaxSteps = 100, TraceEvery = 0 }, 1000, 1);
+                var trace = KlFitting.Reverse(target, () => MultivariateNormal.FromScaleTril(loc, tril), [loc, tril], new MinimizeOptions(Optimizers.Sgd(0.1)) { MaxSteps = 100, TraceEvery = 0 }, 1000, 1).Trace;
                 return trace.FinalLoss;
             },
             HandW5,

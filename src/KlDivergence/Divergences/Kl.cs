@@ -32,7 +32,7 @@ public static class Kl
             case KlMethodChoice.Quadrature:
                 return Quadrature(p, q, options);
             case KlMethodChoice.MonteCarlo:
-                return MonteCarlo(p, q, options.SampleCount, new RandomStream(options.Seed));
+                return MonteCarlo(p, q, options.SampleCount, new RandomStream(options.Seed), options.RequireReliable);
             case KlMethodChoice.Auto:
                 var exact = TryExact(p, q, registry);
                 if (exact is not null)
@@ -42,7 +42,7 @@ public static class Kl
 
                 return QuadratureKl.Applies(p, q)
                     ? Quadrature(p, q, options)
-                    : MonteCarlo(p, q, options.SampleCount, new RandomStream(options.Seed));
+                    : MonteCarlo(p, q, options.SampleCount, new RandomStream(options.Seed), options.RequireReliable);
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Method, "Unknown KL method.");
         }
@@ -65,7 +65,21 @@ public static class Kl
     /// (the estimator the notebooks' reverse-KL fits use) and in q's. Where KL is +∞ by a rule (supports, measures,
     /// tails; see <see cref="KlMethod.Rule"/>) that is the answer, before sampling.
     /// </summary>
-    public static KlResult MonteCarlo(Distribution p, Distribution q, int sampleCount, RandomStream random)
+    /// <remarks>
+    /// When gradients are recorded and p has no reparameterised sampler, the score-function term is added so the
+    /// gradient with respect to p's parameters is unbiased (<see cref="KlResult.GradientEstimator"/> says which).
+    /// The result carries the Pareto k-hat of the per-draw terms and is flagged unreliable above 0.7.
+    /// </remarks>
+    public static KlResult MonteCarlo(Distribution p, Distribution q, int sampleCount, RandomStream random) =>
+        MonteCarlo(p, q, sampleCount, random, requireReliable: false);
+
+    /// <summary>
+    /// As <see cref="MonteCarlo(Distribution, Distribution, int, RandomStream)"/>; with
+    /// <paramref name="requireReliable"/> an estimate the library cannot vouch for (Pareto k-hat of the per-draw
+    /// terms above 0.7, or too few draws to tell) throws instead of being returned flagged.
+    /// </summary>
+    /// <exception cref="UnreliableKlException"><paramref name="requireReliable"/> is set and the estimate is not reliable.</exception>
+    public static KlResult MonteCarlo(Distribution p, Distribution q, int sampleCount, RandomStream random, bool requireReliable)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
@@ -79,7 +93,8 @@ public static class Kl
         }
 
         var estimate = MonteCarloKl.Estimate(p, q, sampleCount, random);
-        return verdict is null ? estimate : verdict.Merge(estimate);
+        var result = verdict is null ? estimate : verdict.Merge(estimate);
+        return requireReliable && !result.IsReliable ? throw new UnreliableKlException(p.FamilyName, q.FamilyName, result) : result;
     }
 
     /// <summary>

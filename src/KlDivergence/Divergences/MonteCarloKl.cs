@@ -1,4 +1,6 @@
-using System.Runtime.Intrinsics;
+using System.Globalization;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using KlDivergence.Diagnostics;
 using KlDivergence.Distributions;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -6,9 +8,21 @@ using KlDivergence.Tensors;
 namespace KlDivergence.Divergences;
 
 /// <summary>
-/// Monte Carlo KL(p ‖ q) ≈ (1/n) Σ [log p(xᵢ) - log q(xᵢ)], xᵢ ~ p, with standard error s/√n from the sample
-/// standard deviation s. Samples are reparameterised when p allows it, so gradients reach p's parameters.
+/// Monte Carlo KL(p ‖ q) ≈ (1/n) Σ tᵢ with tᵢ = log p(xᵢ) - log q(xᵢ), xᵢ ~ p, with standard error s/√n and the
+/// Pareto k-hat of the terms' tails, which says when s/√n means nothing. Gradients are pathwise when p can be
+/// reparameterised and carry the score-function term when it cannot (see <see cref="ScoreFunctionTerm"/>).
 /// </summary>
+/// <remarks>
+/// Why k-hat of the terms tᵢ themselves, not of e^tᵢ: the estimate is a plain mean of the tᵢ, not an
+/// importance-weighted one, so what decides whether it converges at the 1/√n rate its standard error assumes is
+/// whether the tᵢ have finite variance, i.e. the tail index of |tᵢ - median|, whose tail is that of the heavier of
+/// the two tails of t. A generalized Pareto fit to it (Vehtari et al., PSIS, JMLR 2024) estimates that index. Above
+/// 0.5 the variance is infinite; above 0.7 (PSIS's threshold) the pre-asymptotic error is too large to trust at any
+/// practical n, so the result is flagged. KL(Cauchy ‖ Normal) is the textbook case: tᵢ ≈ xᵢ²/2 with xᵢ Cauchy has
+/// tail index 2. Fitting each tail of t on its own and taking the larger k raises false alarms: where t(x) has a
+/// local extremum its density piles up there, and when that pile-up sits at one tail's threshold (as for a Normal
+/// against a two-component mixture) the exceedances look heavy-tailed although that side of t is bounded.
+/// </remarks>
 internal static class MonteCarloKl
 {
     /// <summary>Samples per chunk when no gradient is needed: small enough to stay in cache.</summary>
@@ -19,14 +33,57 @@ internal static class MonteCarloKl
         var estimate = Tensor.IsGradEnabled && NeedsGradient(p, q)
             ? EstimateWithGradient(p, q, sampleCount, random)
             : EstimateInChunks(p, q, sampleCount, random);
-        return MarkUnnestedSupports(p, q, estimate);
+        return Finish(MarkUnnestedSupports(p, q, estimate), sampleCount);
+    }
+
+    /// <summary>The value, standard error and k-hat (all batch-shaped) and how gradients were obtained.</summary>
+    private readonly record struct Draft(Tensor Value, Tensor StandardError, Tensor ParetoK, KlGradientEstimator GradientEstimator);
+
+    /// <summary>
+    /// The result, flagged unreliable where a finite estimate's terms have k-hat above
+    /// <see cref="ParetoSmoothing.ReliabilityThreshold"/> (an infinite value from a draw where q has no density, or
+    /// from unnested supports, is exact and stays reliable).
+    /// </summary>
+    private static KlResult Finish(Draft draft, int n)
+    {
+        double worst = double.NegativeInfinity;
+        int worstAt = -1;
+        var values = draft.Value.Values;
+        var ks = draft.ParetoK.Values;
+        for (int b = 0; b < ks.Length; b++)
+        {
+            if (double.IsFinite(values[b]) && !(ks[b] <= ParetoSmoothing.ReliabilityThreshold) && !(ks[b] <= worst))
+            {
+                worst = ks[b];
+                worstAt = b;
+            }
+        }
+
+        string? reason = null;
+        if (worstAt >= 0)
+        {
+            string where = ks.Length == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (batch element {worstAt})");
+            reason = double.IsPositiveInfinity(worst) && ParetoSmoothing.TailLength(n) < ParetoSmoothing.MinimumTailLength
+                ? string.Create(CultureInfo.InvariantCulture, $"{n} draws are too few to estimate the Pareto k-hat of the per-draw terms log p - log q (at least 21 are needed), so the standard error cannot be vouched for")
+                : string.Create(CultureInfo.InvariantCulture, $"Pareto k-hat {worst:G3} > {ParetoSmoothing.ReliabilityThreshold} for the per-draw terms log p - log q{where}: their variance is effectively infinite, so the estimate is unstable and its standard error meaningless");
+        }
+
+        return new KlResult(
+            draft.Value,
+            KlMethod.MonteCarlo,
+            draft.StandardError,
+            n,
+            isReliable: reason is null,
+            reason: reason,
+            paretoK: draft.ParetoK,
+            gradientEstimator: draft.GradientEstimator);
     }
 
     /// <summary>
     /// For univariate pairs, +∞ wherever p's support bounds reach outside q's: the divergence is infinite even
     /// when no sample happened to land where q has no mass.
     /// </summary>
-    private static KlResult MarkUnnestedSupports(Distribution p, Distribution q, KlResult estimate)
+    private static Draft MarkUnnestedSupports(Distribution p, Distribution q, Draft estimate)
     {
         if (p.EventShapeArray.Length != 0 || q.EventShapeArray.Length != 0)
         {
@@ -48,24 +105,69 @@ internal static class MonteCarloKl
 
         var value = TensorOps.Where(outside, double.PositiveInfinity, estimate.Value);
         var error = TensorOps.Where(outside, 0.0, estimate.StandardError);
-        return new KlResult(value, KlMethod.MonteCarlo, error, estimate.SampleCount);
+        return estimate with { Value = value, StandardError = error };
     }
 
-    private static KlResult EstimateWithGradient(Distribution p, Distribution q, int n, RandomStream random)
+    private static Draft EstimateWithGradient(Distribution p, Distribution q, int n, RandomStream random)
     {
-        var x = p.HasReparameterizedSample ? p.ReparameterizedSample(n, random) : p.Sample(n, random);
-        var diff = LogRatio(p, q, x);
-        var mean = diff.Mean(0);
-        Tensor se;
-        using (Tensor.NoGrad())
+        bool reparameterized = p.HasReparameterizedSample;
+        var x = reparameterized ? p.ReparameterizedSample(n, random) : p.Sample(n, random);
+        var logP = p.LogProb(x);
+        var terms = Difference(logP, q.LogProb(x));
+        var mean = terms.Mean(0);
+        var (se, k) = Summarize(terms.Values, n);
+        var estimator = KlGradientEstimator.Reparameterized;
+        if (!reparameterized && logP.RequiresGrad)
         {
-            se = StandardError(diff.Detach(), mean.Detach(), n);
+            mean += ScoreFunctionTerm(terms, logP, n);
+            estimator = KlGradientEstimator.ScoreFunction;
         }
 
-        return new KlResult(mean, KlMethod.MonteCarlo, se, n);
+        // A p that cannot be reparameterised but whose parameters need no gradient (only q's do): its draws do not
+        // depend on the differentiated parameters, so the plain sample mean's gradient is already unbiased (pathwise).
+        return new Draft(mean, se.Reshape(mean.ShapeArray), k.Reshape(mean.ShapeArray), estimator);
     }
 
-    private static KlResult EstimateInChunks(Distribution p, Distribution q, int n, RandomStream random)
+    /// <summary>
+    /// The score-function (REINFORCE) term for a p with no reparameterised sampler: zero in value, and in gradient
+    /// (1/n) Σ (tᵢ - bᵢ) ∇ log p(xᵢ), with the leave-one-out baseline bᵢ = (Σⱼ tⱼ - tᵢ)/(n - 1).
+    /// </summary>
+    /// <remarks>
+    /// With KL(θ) = E_{p_θ}[f_θ(X)], f_θ = log p_θ - log q:
+    /// ∇KL = ∫ ∇p_θ · f_θ + ∫ p_θ ∇f_θ = E_p[f ∇log p] + E_p[∇log p] - E_p[∇log q],
+    /// using ∇p = p ∇log p. The middle term is ∇∫p = ∇1 = 0, and the last is zero for p's own parameters.
+    /// Autodiff of mean(tᵢ) over draws that do not move with θ gives the sample mean of ∇log p(xᵢ) - ∇log q(xᵢ):
+    /// unbiased for the last two terms (the first of them averages to 0 and only adds noise). The first term,
+    /// the one a non-reparameterised sample silently drops, is what this term supplies: its gradient is
+    /// (1/n) Σ stopgrad(tᵢ - bᵢ) ∇log p(xᵢ), written as stopgrad(tᵢ - bᵢ) · (log p(xᵢ) - stopgrad(log p(xᵢ))) so the
+    /// value is exactly 0. The baseline is unbiased because bᵢ does not depend on xᵢ: E[bᵢ ∇log p(xᵢ)] = E[bᵢ]·0.
+    /// It equals n/(n - 1) · (tᵢ - t̄), which removes most of the variance the constant part of tᵢ would add.
+    /// </remarks>
+    private static Tensor ScoreFunctionTerm(Tensor terms, Tensor logP, int n)
+    {
+        Tensor weights, score;
+        using (Tensor.NoGrad())
+        {
+            var detached = terms.Detach();
+            weights = (detached - detached.Mean(0)) * (n / (n - 1.0));
+            if (!TensorPrimitives.IsFiniteAll(weights.Values))
+            {
+                // An infinite term makes the KL +∞ (its gradient means nothing); keep the value, not a NaN.
+                weights = TensorOps.Where(Finite(weights), weights, 0.0);
+            }
+        }
+
+        score = logP - logP.Detach();
+        if (!TensorPrimitives.IsFiniteAll(logP.Values))
+        {
+            // -∞ - -∞ where a draw fell where p has no density (as in Difference): no score there.
+            score = TensorOps.Where(Finite(logP.Detach()), score, 0.0);
+        }
+
+        return (weights * score).Mean(0);
+    }
+
+    private static Draft EstimateInChunks(Distribution p, Distribution q, int n, RandomStream random)
     {
         if (p is IFusedSampler { HasFusedSampler: true } sampler && p is IFusedLogDensity { HasFusedLogDensity: true } pDensity
             && q is IFusedLogDensity { HasFusedLogDensity: true } qDensity)
@@ -74,47 +176,32 @@ internal static class MonteCarloKl
         }
 
         using var scope = Tensor.NoGrad();
-        double[]? sum = null, sumSquares = null;
+        SampleSummary[]? summaries = null;
+        double[]? column = null;
         int[]? batchShape = null;
         for (int done = 0; done < n; done += ChunkSize)
         {
             int m = Math.Min(ChunkSize, n - done);
-            var diff = LogRatio(p, q, p.Sample(m, random));
-            batchShape ??= diff.ShapeArray[1..];
-            int batch = diff.Length / m;
-            sum ??= new double[batch];
-            sumSquares ??= new double[batch];
-            var d = diff.Data;
-            for (int i = 0; i < m; i++)
-            {
-                for (int b = 0; b < batch; b++)
-                {
-                    double v = d[(i * batch) + b];
-                    sum[b] += v;
-                    sumSquares[b] += v * v;
-                }
-            }
+            var x = p.Sample(m, random);
+            var terms = Difference(p.LogProb(x), q.LogProb(x));
+            batchShape ??= terms.ShapeArray[1..];
+            summaries ??= NewSummaries(terms.Length / m, n);
+            column ??= summaries.Length == 1 ? null : new double[ChunkSize];
+            Accumulate(terms.Values, m, summaries, column);
         }
 
-        var mean = new double[sum!.Length];
-        var se = new double[sum.Length];
-        for (int b = 0; b < mean.Length; b++)
-        {
-            (mean[b], se[b]) = MeanAndError(sum[b], sumSquares![b], n);
-        }
-
-        return new KlResult(new Tensor(mean, batchShape!), KlMethod.MonteCarlo, new Tensor(se, batchShape!), n);
+        return Collect(summaries!, batchShape!, KlGradientEstimator.None);
     }
 
     /// <summary>
-    /// Univariate, unbatched p and q with span kernels: the same chunks, draws and sums as the tensor path, with
-    /// three reused buffers instead of a dozen tensors per chunk.
+    /// Univariate, unbatched p and q with span kernels: the same chunks and draws as the tensor path, with three
+    /// reused buffers instead of a dozen tensors per chunk.
     /// </summary>
-    private static KlResult EstimateFused(IFusedSampler sampler, IFusedLogDensity p, IFusedLogDensity q, int n, RandomStream random)
+    private static Draft EstimateFused(IFusedSampler sampler, IFusedLogDensity p, IFusedLogDensity q, int n, RandomStream random)
     {
         int size = Math.Min(ChunkSize, n);
         double[] x = GC.AllocateUninitializedArray<double>(size), logP = GC.AllocateUninitializedArray<double>(size), logQ = GC.AllocateUninitializedArray<double>(size);
-        double sum = 0, sumSquares = 0;
+        var summary = new SampleSummary(n);
         for (int done = 0; done < n; done += ChunkSize)
         {
             int m = Math.Min(ChunkSize, n - done);
@@ -122,109 +209,99 @@ internal static class MonteCarloKl
             sampler.FusedSample(random, xs);
             p.FusedLogDensity(xs, ps);
             q.FusedLogDensity(xs, qs);
-            var (chunkSum, chunkSquares) = SumsOfDifferences(ps, qs);
-            if (double.IsNaN(chunkSum))
+            TensorPrimitives.Subtract(ps, qs, xs);
+            if (TensorPrimitives.IsNaNAny(xs))
             {
-                // -∞ - -∞ only where p has no mass (as in LogRatio): such draws contribute 0, not NaN.
+                // -∞ - -∞ only where p has no mass (as in Difference): such draws contribute 0, not NaN.
                 for (int i = 0; i < m; i++)
                 {
                     if (double.IsNegativeInfinity(ps[i]))
                     {
-                        ps[i] = 0;
-                        qs[i] = 0;
+                        xs[i] = 0;
                     }
                 }
-
-                (chunkSum, chunkSquares) = SumsOfDifferences(ps, qs);
             }
 
-            sum += chunkSum;
-            sumSquares += chunkSquares;
+            summary.Add(xs);
         }
 
-        var (mean, se) = MeanAndError(sum, sumSquares, n);
-        return new KlResult(mean, KlMethod.MonteCarlo, se, n);
+        return Collect([summary], [], KlGradientEstimator.None);
     }
 
-    /// <summary>Σ (a - b) and Σ (a - b)² in one vectorised pass.</summary>
-    private static (double Sum, double SumOfSquares) SumsOfDifferences(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    /// <summary>log p(x) - log q(x), with 0 (not NaN) where both are -∞: such draws cannot occur, but guard anyway.</summary>
+    private static Tensor Difference(Tensor logP, Tensor logQ)
     {
-        double sum = 0, squares = 0;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var s = Vector256<double>.Zero;
-            var q = Vector256<double>.Zero;
-            for (; i <= a.Length - 4; i += 4)
-            {
-                var d = Vector256.Create(a.Slice(i, 4)) - Vector256.Create(b.Slice(i, 4));
-                s += d;
-                q += d * d;
-            }
-
-            sum = Vector256.Sum(s);
-            squares = Vector256.Sum(q);
-        }
-
-        for (; i < a.Length; i++)
-        {
-            double d = a[i] - b[i];
-            sum += d;
-            squares += d * d;
-        }
-
-        return (sum, squares);
-    }
-
-    /// <summary>The sample mean and its standard error s/√n from running sums (0 error for an infinite mean).</summary>
-    private static (double Mean, double StandardError) MeanAndError(double sum, double sumSquares, int n)
-    {
-        double mean = sum / n;
-        if (double.IsPositiveInfinity(mean))
-        {
-            return (mean, 0);
-        }
-
-        double variance = Math.Max(sumSquares - (n * mean * mean), 0) / (n - 1);
-        return (mean, Math.Sqrt(variance / n));
-    }
-
-    /// <summary>log p(x) - log q(x), with +∞ (not NaN) where p(x) &gt; 0 = q(x).</summary>
-    private static Tensor LogRatio(Distribution p, Distribution q, Tensor x)
-    {
-        var logP = p.LogProb(x);
-        var logQ = q.LogProb(x);
         var diff = logP - logQ;
-        if (System.Numerics.Tensors.TensorPrimitives.IsNaNAny(diff.Values))
-        {
-            // -∞ - -∞ happens only where p has no mass; such samples cannot occur, but guard anyway.
-            return TensorOps.Where(TensorOps.EqualTo(logP, double.NegativeInfinity), 0.0, diff);
-        }
-
-        return diff;
+        return TensorPrimitives.IsNaNAny(diff.Values)
+            ? TensorOps.Where(TensorOps.EqualTo(logP, double.NegativeInfinity), 0.0, diff)
+            : diff;
     }
 
-    /// <summary>s/√n per batch element from the draws [n, ...batch] and their mean, in one pass (0 for an infinite mean).</summary>
-    private static Tensor StandardError(Tensor diff, Tensor mean, int n)
+    /// <summary>The standard errors and k-hats (flat, one per batch element) of terms laid out [n, ...batch].</summary>
+    private static (Tensor StandardError, Tensor ParetoK) Summarize(ReadOnlySpan<double> terms, int n)
     {
-        int batch = mean.Length;
-        var squares = new double[batch];
-        double[] d = diff.Data, m = mean.Data;
-        for (int i = 0; i < n; i++)
+        var summaries = NewSummaries(terms.Length / n, n);
+        Accumulate(terms, n, summaries, summaries.Length == 1 ? null : new double[n]);
+        var draft = Collect(summaries, [summaries.Length], KlGradientEstimator.None);
+        return (draft.StandardError, draft.ParetoK);
+    }
+
+    private static SampleSummary[] NewSummaries(int batch, int n)
+    {
+        var summaries = new SampleSummary[batch];
+        for (int b = 0; b < batch; b++)
         {
-            for (int b = 0; b < batch; b++)
-            {
-                double e = d[(i * batch) + b] - m[b];
-                squares[b] += e * e;
-            }
+            summaries[b] = new SampleSummary(n);
+        }
+
+        return summaries;
+    }
+
+    /// <summary>Adds m rows of terms laid out [m, batch] to each batch element's summary (gathering a column when batched).</summary>
+    private static void Accumulate(ReadOnlySpan<double> terms, int m, SampleSummary[] summaries, double[]? column)
+    {
+        int batch = summaries.Length;
+        if (batch == 1)
+        {
+            summaries[0].Add(terms[..m]);
+            return;
         }
 
         for (int b = 0; b < batch; b++)
         {
-            squares[b] = double.IsPositiveInfinity(m[b]) ? 0 : Math.Sqrt(squares[b] / ((n - 1.0) * n));
+            for (int i = 0; i < m; i++)
+            {
+                column![i] = terms[(i * batch) + b];
+            }
+
+            summaries[b].Add(column.AsSpan(0, m));
+        }
+    }
+
+    private static Draft Collect(SampleSummary[] summaries, int[] batchShape, KlGradientEstimator estimator)
+    {
+        int batch = summaries.Length;
+        double[] mean = new double[batch], se = new double[batch], k = new double[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            mean[b] = summaries[b].Mean;
+            se[b] = summaries[b].StandardError;
+            k[b] = summaries[b].ParetoK;
         }
 
-        return new Tensor(squares, mean.ShapeArray);
+        return new Draft(new Tensor(mean, batchShape), new Tensor(se, batchShape), new Tensor(k, batchShape), estimator);
+    }
+
+    private static Tensor Finite(Tensor x)
+    {
+        var flags = new double[x.Length];
+        var v = x.Values;
+        for (int i = 0; i < flags.Length; i++)
+        {
+            flags[i] = double.IsFinite(v[i]) ? 1 : 0;
+        }
+
+        return new Tensor(flags, x.ShapeArray);
     }
 
     /// <summary>

@@ -13,8 +13,10 @@ namespace KlDivergence.Inference;
 public static class KlFitting
 {
     /// <summary>
-    /// Minimises KL(q_φ ‖ p): exactly where a closed form is registered, else by reparameterised Monte Carlo with
-    /// <paramref name="sampleCount"/> fresh samples of q per step from a stream seeded with <paramref name="seed"/>.
+    /// Minimises KL(q_φ ‖ p): exactly where a closed form is registered, else by Monte Carlo with
+    /// <paramref name="sampleCount"/> fresh samples of q per step from a stream seeded with <paramref name="seed"/>:
+    /// pathwise when q can be reparameterised, with the score-function term when it cannot (mixtures, discrete
+    /// families). The result says which (<see cref="KlFit.GradientEstimator"/>).
     /// </summary>
     /// <param name="target">The target p.</param>
     /// <param name="model">Builds q_φ from the parameters' current values.</param>
@@ -22,60 +24,79 @@ public static class KlFitting
     /// <param name="options">Optimizer, steps, convergence, progress.</param>
     /// <param name="sampleCount">Samples per step when Monte Carlo is needed.</param>
     /// <param name="seed">The seed of the sample stream.</param>
-    public static MinimizeTrace Reverse(
+    public static KlFit Reverse(
         Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(model);
         var random = new RandomStream(seed);
-        return Minimizer.Minimize(
+        var estimator = KlGradientEstimator.None;
+        var trace = Minimizer.Minimize(
             () =>
             {
                 var q = model();
-                return KlRegistry.Default.HasClosedForm(q, target) ? Kl.Exact(q, target).Sum() : Kl.MonteCarlo(q, target, sampleCount, random).Value.Sum();
+                if (KlRegistry.Default.HasClosedForm(q, target))
+                {
+                    estimator = KlGradientEstimator.Exact;
+                    return Kl.Exact(q, target).Sum();
+                }
+
+                var estimate = Kl.MonteCarlo(q, target, sampleCount, random);
+                estimator = estimate.GradientEstimator;
+                return estimate.Value.Sum();
             },
             parameters,
             options);
+        return new KlFit(trace, estimator);
     }
 
     /// <summary>
     /// Minimises KL(p ‖ q_φ): exactly where a closed form is registered, else the cross-entropy -E_p[log q_φ(X)]
-    /// (KL up to p's entropy, a constant) over <paramref name="sampleCount"/> samples of p drawn once.
+    /// (KL up to p's entropy, a constant) over <paramref name="sampleCount"/> samples of p drawn once. The
+    /// estimator is <see cref="KlGradientEstimator.Exact"/> for the closed form and
+    /// <see cref="KlGradientEstimator.Reparameterized"/> for the samples (they do not depend on φ, so the gradient
+    /// of their mean is pathwise and unbiased).
     /// </summary>
-    public static MinimizeTrace Forward(
+    public static KlFit Forward(
         Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(model);
         Tensor? samples = null;
-        return Minimizer.Minimize(
+        var estimator = KlGradientEstimator.None;
+        var trace = Minimizer.Minimize(
             () =>
             {
                 var q = model();
                 if (KlRegistry.Default.HasClosedForm(target, q))
                 {
+                    estimator = KlGradientEstimator.Exact;
                     return Kl.Exact(target, q).Sum();
                 }
 
+                estimator = KlGradientEstimator.Reparameterized;
                 samples ??= target.Sample(sampleCount, new RandomStream(seed));
                 return -q.LogProb(samples).Mean();
             },
             parameters,
             options);
+        return new KlFit(trace, estimator);
     }
 
     /// <summary>
     /// Maximum likelihood: minimises -(1/n) Σ log q_φ(xᵢ) over samples xᵢ of p, the sample form of forward
-    /// KL(p ‖ q_φ) (they differ by p's entropy, a constant).
+    /// KL(p ‖ q_φ) (they differ by p's entropy, a constant). The gradient of this objective over the given data is
+    /// exact (<see cref="KlGradientEstimator.Exact"/>).
     /// </summary>
     /// <param name="samples">The data, shape [n, ...event].</param>
     /// <param name="model">Builds q_φ from the parameters' current values.</param>
     /// <param name="parameters">φ.</param>
     /// <param name="options">Optimizer, steps, convergence, progress.</param>
-    public static MinimizeTrace MaximumLikelihood(Tensor samples, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options)
+    public static KlFit MaximumLikelihood(Tensor samples, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options)
     {
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(model);
-        return Minimizer.Minimize(() => -model().LogProb(samples).Mean(), parameters, options);
+        var trace = Minimizer.Minimize(() => -model().LogProb(samples).Mean(), parameters, options);
+        return new KlFit(trace, trace.Steps == 0 ? KlGradientEstimator.None : KlGradientEstimator.Exact);
     }
 }

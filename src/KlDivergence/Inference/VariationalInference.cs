@@ -1,3 +1,4 @@
+using KlDivergence.Divergences;
 using KlDivergence.Optimization;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -74,6 +75,6 @@ public static class VariationalInference
             () => -Elbo.Estimate(Target, surrogate, sampleCount, random, gradient).Value,
             surrogate.Parameters,
             options);
-        return new VariationalFit(trace, surrogate.DetachedDistribution);
+        return new VariationalFit(trace, surrogate.DetachedDistribution, KlGradientEstimator.Reparameterized, gradient);
     }
 }

@@ -1,0 +1,120 @@
+using System.Numerics;
+
+namespace KlDivergence.Diagnostics;
+
+/// <summary>
+/// The count, mean and sum of squared deviations of a stream of values, for a Monte Carlo mean and its standard
+/// error s/√n. Values are taken one block at a time: each block's mean and squared deviations are computed in two
+/// vectorised passes and merged by Chan, Golub &amp; LeVeque's pairwise update (1979; Welford's 1962 update is its
+/// one-value case). Unlike Σx² - n·mean², this keeps its precision when the mean is far larger than the spread.
+/// Non-finite values are kept apart: any +∞ makes the mean +∞ (with standard error 0), and ∞ - ∞ makes it NaN.
+/// </summary>
+internal struct RunningMoments
+{
+    private long count;
+    private long nonFiniteCount;
+    private double mean;
+    private double squaredDeviations;
+    private double nonFinite;
+
+    /// <summary>The number of values taken, finite or not.</summary>
+    public readonly long Count => count + nonFiniteCount;
+
+    /// <summary>The mean of the values (±∞ or NaN when a value was not finite).</summary>
+    public readonly double Mean => nonFinite != 0 ? nonFinite : mean;
+
+    /// <summary>The standard error s/√n of <see cref="Mean"/> (0 for an infinite mean, NaN for fewer than 2 values).</summary>
+    public readonly double StandardError
+    {
+        get
+        {
+            double m = Mean;
+            if (double.IsInfinity(m))
+            {
+                return 0;
+            }
+
+            if (double.IsNaN(m) || count < 2)
+            {
+                return double.NaN;
+            }
+
+            return Math.Sqrt(squaredDeviations / (count - 1.0) / count);
+        }
+    }
+
+    /// <summary>Takes one value.</summary>
+    public void Add(double value) => Add(new ReadOnlySpan<double>(in value));
+
+    /// <summary>Takes a block of values.</summary>
+    public void Add(ReadOnlySpan<double> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        double sum = System.Numerics.Tensors.TensorPrimitives.Sum(values);
+        if (!double.IsFinite(sum))
+        {
+            AddWithNonFinite(values);
+            return;
+        }
+
+        double blockMean = sum / values.Length;
+        Merge(values.Length, blockMean, SquaredDeviations(values, blockMean));
+    }
+
+    /// <summary>Merges a block's count, mean and sum of squared deviations (Chan, Golub &amp; LeVeque 1979).</summary>
+    private void Merge(long n, double blockMean, double blockSquares)
+    {
+        long total = count + n;
+        double delta = blockMean - mean;
+        mean += delta * ((double)n / total);
+        squaredDeviations += blockSquares + (delta * delta * ((double)count * n / total));
+        count = total;
+    }
+
+    private void AddWithNonFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values)
+        {
+            if (double.IsFinite(v))
+            {
+                Merge(1, v, 0);
+            }
+            else
+            {
+                nonFinite += v;
+                nonFiniteCount++;
+            }
+        }
+    }
+
+    /// <summary>Σ (x - m)² in one vectorised pass.</summary>
+    private static double SquaredDeviations(ReadOnlySpan<double> values, double m)
+    {
+        double total = 0;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<double>.Count)
+        {
+            var acc = Vector<double>.Zero;
+            var center = new Vector<double>(m);
+            for (; i <= values.Length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                var d = new Vector<double>(values.Slice(i, Vector<double>.Count)) - center;
+                acc += d * d;
+            }
+
+            total = Vector.Sum(acc);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            double d = values[i] - m;
+            total += d * d;
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,48 @@
+namespace KlDivergence.Diagnostics;
+
+/// <summary>
+/// One pass over a stream of Monte Carlo terms whose total count is known in advance: their mean and its standard
+/// error (<see cref="RunningMoments"/>) and the M + 1 largest and smallest values (M from
+/// <see cref="ParetoSmoothing.TailLength"/>) for the Pareto k-hat of both tails, without keeping the terms.
+/// </summary>
+internal sealed class SampleSummary
+{
+    private readonly LargestValues? upper;
+    private readonly LargestValues? lower;
+    private RunningMoments moments;
+
+    /// <summary>Creates an empty summary for a stream of <paramref name="totalCount"/> terms.</summary>
+    public SampleSummary(int totalCount)
+    {
+        int m = ParetoSmoothing.TailLength(totalCount);
+        if (m >= ParetoSmoothing.MinimumTailLength)
+        {
+            upper = new LargestValues(m + 1);
+            lower = new LargestValues(m + 1);
+        }
+    }
+
+    /// <summary>The mean of the terms taken.</summary>
+    public double Mean => moments.Mean;
+
+    /// <summary>The standard error of <see cref="Mean"/>.</summary>
+    public double StandardError => moments.StandardError;
+
+    /// <summary>
+    /// The Pareto k-hat of |t - c| over the terms t (as <see cref="ParetoSmoothing.AbsoluteDeviationParetoK"/>, with
+    /// the centre c the running mean where it lies between the two tails' thresholds, since the median is not known
+    /// in one pass; any such centre selects the same tail values up to their shift). +∞ when the stream is too short
+    /// for a tail fit or a term is infinite.
+    /// </summary>
+    public double ParetoK => upper is null || lower is null
+        ? double.PositiveInfinity
+        : ParetoSmoothing.DeviationShapeFromExtremes(upper.ToSortedArray(), lower.ToSortedArray(), moments.Mean);
+
+    /// <summary>Takes a block of terms.</summary>
+    public void Add(ReadOnlySpan<double> terms)
+    {
+        moments.Add(terms);
+        upper?.Offer(terms);
+        lower?.OfferNegated(terms);
+    }
+}
