@@ -69,7 +69,8 @@ internal static class MassLocationSearch
         }
     }
 
-    private static bool HasCdf(Distribution d)
+    /// <summary>True when the distribution has a CDF (the base class throws <see cref="NotSupportedException"/>).</summary>
+    internal static bool HasCdf(Distribution d)
     {
         try
         {

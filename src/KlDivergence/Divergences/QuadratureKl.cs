@@ -60,7 +60,7 @@ internal static class QuadratureKl
             qUpper = TensorOps.Expand(q.Support.Upper, batchShape);
             pPlaces = Places(p, batchShape);
             qPlaces = Places(q, batchShape);
-            pHasCdf = HasCdf(p);
+            pHasCdf = MassLocationSearch.HasCdf(p);
         }
 
         var values = new Tensor[batch];
@@ -156,19 +156,6 @@ internal static class QuadratureKl
         }
 
         return places;
-    }
-
-    private static bool HasCdf(Distribution d)
-    {
-        try
-        {
-            _ = d.Cdf(Tensor.Scalar(0.0));
-            return true;
-        }
-        catch (NotSupportedException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Break points at each place's centre and a few widths either side, sorted and distinct.</summary>
