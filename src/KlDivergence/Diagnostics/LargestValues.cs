@@ -3,24 +3,33 @@ using System.Runtime.Intrinsics;
 namespace KlDivergence.Diagnostics;
 
 /// <summary>
-/// The largest <c>capacity</c> values of a stream, in a bounded min-heap: once full, a value costs one comparison
-/// with the smallest kept value and is inserted (in O(log capacity)) only when it is larger, which for independent
-/// draws happens about capacity · log(n / capacity) times in n. NaN values are ignored.
+/// The largest <c>capacity</c> values of a stream (as a multiset: with ties, which of the equal values is kept does
+/// not matter). Values go through a running threshold, the capacity-th largest value seen so far, tested four at a
+/// time: only values above it are appended to a buffer of 3 · capacity, and when the buffer fills a quickselect keeps
+/// its largest capacity values and raises the threshold. For independent draws about capacity · ln(n / capacity)
+/// values pass the threshold in n, so the cost per value is one vector compare, with no per-value heap insert.
+/// NaN values are ignored.
 /// </summary>
 internal sealed class LargestValues
 {
-    private readonly double[] heap;
+    private readonly int capacity;
+    private readonly double[] buffer;
     private int count;
+
+    // The capacity-th largest value kept; meaningful only once full (before that every value that is not NaN is kept).
+    private double threshold = double.NegativeInfinity;
+    private bool full;
 
     /// <summary>Creates an empty collection that keeps up to <paramref name="capacity"/> values.</summary>
     public LargestValues(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        heap = new double[capacity];
+        this.capacity = capacity;
+        buffer = new double[checked(3 * capacity) + 4];
     }
 
-    /// <summary>The number of values kept.</summary>
-    public int Count => count;
+    /// <summary>The number of values kept (at most the capacity).</summary>
+    public int Count => Math.Min(count, capacity);
 
     /// <summary>Offers each value of <paramref name="values"/>.</summary>
     public void Offer(ReadOnlySpan<double> values) => Offer(values, 1.0);
@@ -31,7 +40,12 @@ internal sealed class LargestValues
     /// <summary>The kept values in ascending order.</summary>
     public double[] ToSortedArray()
     {
-        var sorted = heap.AsSpan(0, count).ToArray();
+        if (count > capacity)
+        {
+            Compact();
+        }
+
+        var sorted = buffer.AsSpan(0, count).ToArray();
         Array.Sort(sorted);
         return sorted;
     }
@@ -39,91 +53,142 @@ internal sealed class LargestValues
     private void Offer(ReadOnlySpan<double> values, double sign)
     {
         int i = 0;
-        for (; i < values.Length && count < heap.Length; i++)
+
+        // Until capacity values have been kept, every value that is not NaN is a candidate.
+        for (; i < values.Length && !full; i++)
         {
-            Push(sign * values[i]);
+            double v = sign * values[i];
+            if (!double.IsNaN(v))
+            {
+                Append(v);
+            }
         }
 
-        // Once full, almost every value is below the smallest kept one: test four at a time and look closer only
-        // when one of them is larger.
-        double smallest = heap[0];
+        // Then almost every value is at or below the threshold: compare four at a time and look closer only when
+        // one of them is above it (NaN compares false, so it is never kept).
         var signs = Vector256.Create(sign);
+        var bar = Vector256.Create(threshold);
         for (; i <= values.Length - 4; i += 4)
         {
-            if (Vector256.GreaterThanAny(Vector256.Create(values.Slice(i, 4)) * signs, Vector256.Create(smallest)))
+            var v4 = Vector256.Create(values.Slice(i, 4)) * signs;
+            uint above = Vector256.GreaterThan(v4, bar).ExtractMostSignificantBits();
+            if (above != 0)
             {
-                for (int j = i; j < i + 4; j++)
+                for (int j = 0; j < 4; j++)
                 {
-                    double v = sign * values[j];
-                    if (v > smallest)
+                    if ((above & (1u << j)) != 0)
                     {
-                        ReplaceSmallest(v);
-                        smallest = heap[0];
+                        Append(v4.GetElement(j));
                     }
                 }
+
+                bar = Vector256.Create(threshold);
             }
         }
 
         for (; i < values.Length; i++)
         {
             double v = sign * values[i];
-            if (v > smallest)
+            if (v > threshold)
             {
-                ReplaceSmallest(v);
-                smallest = heap[0];
+                Append(v);
             }
         }
     }
 
-    private void Push(double v)
+    private void Append(double v)
     {
-        if (double.IsNaN(v))
+        if (count == buffer.Length)
+        {
+            Compact();
+        }
+
+        buffer[count++] = v;
+    }
+
+    /// <summary>
+    /// Keeps the largest capacity values of the buffer in its first capacity slots and sets the threshold to the
+    /// smallest of them. Every dropped value is at most that threshold, and at least capacity kept values are at
+    /// least it, so the multiset of the largest capacity values of the stream is unchanged.
+    /// </summary>
+    private void Compact()
+    {
+        var span = buffer.AsSpan(0, count);
+        SelectLargest(span, capacity);
+        double smallest = double.PositiveInfinity;
+        foreach (double v in span[..capacity])
+        {
+            smallest = Math.Min(smallest, v);
+        }
+
+        count = capacity;
+        threshold = smallest;
+        full = true;
+    }
+
+    /// <summary>
+    /// Rearranges <paramref name="values"/> (no NaN) so that its first <paramref name="k"/> entries are its k largest
+    /// (in no order): Hoare's quickselect (FIND, CACM 1961) with a median-of-three pivot, which splits runs of equal
+    /// values evenly; after 2·log₂(n) + 8 rounds without converging it sorts what is left, so the worst case stays
+    /// O(n log n).
+    /// </summary>
+    internal static void SelectLargest(Span<double> values, int k)
+    {
+        if (k <= 0 || k >= values.Length)
         {
             return;
         }
 
-        int i = count++;
-        while (i > 0)
+        int lo = 0, hi = values.Length - 1;
+        int budget = (2 * (int)Math.Log2(values.Length)) + 8;
+        while (hi > lo)
         {
-            int parent = (i - 1) / 2;
-            if (heap[parent] <= v)
+            if (budget-- == 0)
             {
-                break;
+                // Descending sort of the remaining range: its first entries are its largest.
+                var rest = values[lo..(hi + 1)];
+                rest.Sort();
+                rest.Reverse();
+                return;
             }
 
-            heap[i] = heap[parent];
-            i = parent;
+            int mid = lo + ((hi - lo) / 2);
+            double a = values[lo], b = values[mid], c = values[hi];
+            double pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+
+            // Descending Hoare partition: [lo, j] ≥ pivot ≥ [j + 1, hi] once i and j cross.
+            int i = lo - 1, j = hi + 1;
+            while (true)
+            {
+                do
+                {
+                    i++;
+                }
+                while (values[i] > pivot);
+
+                do
+                {
+                    j--;
+                }
+                while (values[j] < pivot);
+
+                if (i >= j)
+                {
+                    break;
+                }
+
+                (values[i], values[j]) = (values[j], values[i]);
+            }
+
+            // The k largest are values[0 .. k - 1]: the boundary k - 1 lies in one part; narrow to it.
+            if (k - 1 <= j)
+            {
+                hi = j;
+            }
+            else
+            {
+                lo = j + 1;
+            }
         }
-
-        heap[i] = v;
-    }
-
-    /// <summary>Replaces the root (the smallest kept value) by a larger value and restores the heap order.</summary>
-    private void ReplaceSmallest(double v)
-    {
-        int i = 0;
-        while (true)
-        {
-            int child = (2 * i) + 1;
-            if (child >= count)
-            {
-                break;
-            }
-
-            if (child + 1 < count && heap[child + 1] < heap[child])
-            {
-                child++;
-            }
-
-            if (heap[child] >= v)
-            {
-                break;
-            }
-
-            heap[i] = heap[child];
-            i = child;
-        }
-
-        heap[i] = v;
     }
 }

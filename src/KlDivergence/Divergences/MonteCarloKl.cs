@@ -36,8 +36,12 @@ internal static class MonteCarloKl
         return Finish(MarkUnnestedSupports(p, q, estimate), sampleCount);
     }
 
-    /// <summary>The value, standard error and k-hat (all batch-shaped) and how gradients were obtained.</summary>
-    private readonly record struct Draft(Tensor Value, Tensor StandardError, Tensor ParetoK, KlGradientEstimator GradientEstimator);
+    /// <summary>
+    /// The value, standard error and k-hat (all batch-shaped), how gradients were obtained, and how many draws
+    /// (coordinates, for a multivariate p) lay on the last representable value inside a finite bound of p's support:
+    /// draws that underflowed and were clamped there.
+    /// </summary>
+    private readonly record struct Draft(Tensor Value, Tensor StandardError, Tensor ParetoK, KlGradientEstimator GradientEstimator, long EdgeDraws = 0);
 
     /// <summary>
     /// The result, flagged unreliable where a finite estimate's terms have k-hat above
@@ -60,12 +64,22 @@ internal static class MonteCarloKl
         }
 
         string? reason = null;
+        if (draft.EdgeDraws > 0 && TensorPrimitives.IsFiniteAny(values))
+        {
+            // A sampler clamps a draw that underflowed to the nearest representable value inside the support (Gamma with
+            // shape 0.001 does so for about half its draws): the clamped draws all share one log p - log q, so the mean
+            // is biased by an amount neither the standard error nor k-hat can see.
+            reason = string.Create(CultureInfo.InvariantCulture, $"{draft.EdgeDraws} of the draws of p underflowed double precision: they lie on the nearest representable value to a finite bound of p's support (where the sampler clamps them), so the estimate is biased by an unknown amount");
+        }
+
         if (worstAt >= 0)
         {
+            string kReason;
             string where = ks.Length == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (batch element {worstAt})");
-            reason = double.IsPositiveInfinity(worst) && ParetoSmoothing.TailLength(n) < ParetoSmoothing.MinimumTailLength
+            kReason = double.IsPositiveInfinity(worst) && ParetoSmoothing.TailLength(n) < ParetoSmoothing.MinimumTailLength
                 ? string.Create(CultureInfo.InvariantCulture, $"{n} draws are too few to estimate the Pareto k-hat of the per-draw terms log p - log q (at least 21 are needed), so the standard error cannot be vouched for")
                 : string.Create(CultureInfo.InvariantCulture, $"Pareto k-hat {worst:G3} > {ParetoSmoothing.ReliabilityThreshold} for the per-draw terms log p - log q{where}: their variance is effectively infinite, so the estimate is unstable and its standard error meaningless");
+            reason = reason is null ? kReason : reason + "; " + kReason;
         }
 
         return new KlResult(
@@ -108,6 +122,21 @@ internal static class MonteCarloKl
         return estimate with { Value = value, StandardError = error };
     }
 
+    /// <summary>
+    /// The edges of p's support to watch for clamped draws: one bound for all values, or one per batch element of a
+    /// univariate p (draws laid out [n, ...batch]); none when the bounds' shape matches neither.
+    /// </summary>
+    private static SupportEdgeCounter EdgesOf(Distribution p)
+    {
+        var support = p.Support;
+        var lower = support.Lower;
+        var upper = support.Upper;
+        bool shared = lower.Length == 1 && upper.Length == 1;
+        bool perElement = p.EventShapeArray.Length == 0
+            && lower.ShapeArray.AsSpan().SequenceEqual(p.BatchShapeArray) && upper.ShapeArray.AsSpan().SequenceEqual(p.BatchShapeArray);
+        return support.IsDiscrete || !(shared || perElement) ? SupportEdgeCounter.None : new SupportEdgeCounter(lower.Values, upper.Values);
+    }
+
     private static Draft EstimateWithGradient(Distribution p, Distribution q, int n, RandomStream random)
     {
         bool reparameterized = p.HasReparameterizedSample;
@@ -116,6 +145,7 @@ internal static class MonteCarloKl
         var terms = Difference(logP, q.LogProb(x));
         var mean = terms.Mean(0);
         var (se, k) = Summarize(terms.Values, n);
+        long edgeDraws = EdgesOf(p).Count(x.Values);
         var estimator = KlGradientEstimator.Reparameterized;
         if (!reparameterized && logP.RequiresGrad)
         {
@@ -125,7 +155,7 @@ internal static class MonteCarloKl
 
         // A p that cannot be reparameterised but whose parameters need no gradient (only q's do): its draws do not
         // depend on the differentiated parameters, so the plain sample mean's gradient is already unbiased (pathwise).
-        return new Draft(mean, se.Reshape(mean.ShapeArray), k.Reshape(mean.ShapeArray), estimator);
+        return new Draft(mean, se.Reshape(mean.ShapeArray), k.Reshape(mean.ShapeArray), estimator, edgeDraws);
     }
 
     /// <summary>
@@ -172,9 +202,11 @@ internal static class MonteCarloKl
         if (p is IFusedSampler { HasFusedSampler: true } sampler && p is IFusedLogDensity { HasFusedLogDensity: true } pDensity
             && q is IFusedLogDensity { HasFusedLogDensity: true } qDensity)
         {
-            return EstimateFused(sampler, pDensity, qDensity, n, random);
+            return EstimateFused(sampler, pDensity, qDensity, EdgesOf(p), n, random);
         }
 
+        var edges = EdgesOf(p);
+        long edgeDraws = 0;
         using var scope = Tensor.NoGrad();
         SampleSummary[]? summaries = null;
         double[]? column = null;
@@ -183,6 +215,7 @@ internal static class MonteCarloKl
         {
             int m = Math.Min(ChunkSize, n - done);
             var x = p.Sample(m, random);
+            edgeDraws += edges.Count(x.Values);
             var terms = Difference(p.LogProb(x), q.LogProb(x));
             batchShape ??= terms.ShapeArray[1..];
             summaries ??= NewSummaries(terms.Length / m, n);
@@ -190,23 +223,25 @@ internal static class MonteCarloKl
             Accumulate(terms.Values, m, summaries, column);
         }
 
-        return Collect(summaries!, batchShape!, KlGradientEstimator.None);
+        return Collect(summaries!, batchShape!, KlGradientEstimator.None) with { EdgeDraws = edgeDraws };
     }
 
     /// <summary>
     /// Univariate, unbatched p and q with span kernels: the same chunks and draws as the tensor path, with three
     /// reused buffers instead of a dozen tensors per chunk.
     /// </summary>
-    private static Draft EstimateFused(IFusedSampler sampler, IFusedLogDensity p, IFusedLogDensity q, int n, RandomStream random)
+    private static Draft EstimateFused(IFusedSampler sampler, IFusedLogDensity p, IFusedLogDensity q, SupportEdgeCounter edges, int n, RandomStream random)
     {
         int size = Math.Min(ChunkSize, n);
         double[] x = GC.AllocateUninitializedArray<double>(size), logP = GC.AllocateUninitializedArray<double>(size), logQ = GC.AllocateUninitializedArray<double>(size);
         var summary = new SampleSummary(n);
+        long edgeDraws = 0;
         for (int done = 0; done < n; done += ChunkSize)
         {
             int m = Math.Min(ChunkSize, n - done);
             Span<double> xs = x.AsSpan(0, m), ps = logP.AsSpan(0, m), qs = logQ.AsSpan(0, m);
             sampler.FusedSample(random, xs);
+            edgeDraws += edges.Count(xs);
             p.FusedLogDensity(xs, ps);
             q.FusedLogDensity(xs, qs);
             TensorPrimitives.Subtract(ps, qs, xs);
@@ -225,7 +260,7 @@ internal static class MonteCarloKl
             summary.Add(xs);
         }
 
-        return Collect([summary], [], KlGradientEstimator.None);
+        return Collect([summary], [], KlGradientEstimator.None) with { EdgeDraws = edgeDraws };
     }
 
     /// <summary>log p(x) - log q(x), with 0 (not NaN) where both are -∞: such draws cannot occur, but guard anyway.</summary>

@@ -1,0 +1,117 @@
+using KlDivergence.Diagnostics;
+
+namespace KlDivergence.Tests.Diagnostics;
+
+/// <summary>
+/// The threshold-and-quickselect <see cref="LargestValues"/> keeps exactly the multiset a full sort gives, and a
+/// <see cref="SampleSummary"/> built on it gives exactly the k-hat computed from fully sorted extremes.
+/// </summary>
+public class LargestValuesTests
+{
+    public static TheoryData<string> Inputs => new() { "uniform", "normal", "ties", "infinities", "all-equal", "ascending", "descending", "nan", "cauchy", "organ-pipe" };
+
+    private static double[] Make(string kind, int n, int seed)
+    {
+        var rng = new System.Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        return kind switch
+        {
+            "uniform" => Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray(),
+            "normal" => Enumerable.Range(0, n).Select(_ => Normal()).ToArray(),
+            "ties" => Enumerable.Range(0, n).Select(_ => (double)rng.Next(7) - 3).ToArray(),
+            "infinities" => Enumerable.Range(0, n).Select(_ => rng.Next(10) switch
+            {
+                0 => double.PositiveInfinity,
+                1 => double.NegativeInfinity,
+                _ => Normal(),
+            }).ToArray(),
+            "all-equal" => Enumerable.Repeat(2.5, n).ToArray(),
+            "ascending" => Enumerable.Range(0, n).Select(i => (double)i).ToArray(),
+            "descending" => Enumerable.Range(0, n).Select(i => (double)(n - i)).ToArray(),
+            "nan" => Enumerable.Range(0, n).Select(_ => rng.Next(5) == 0 ? double.NaN : Normal()).ToArray(),
+            "cauchy" => Enumerable.Range(0, n).Select(_ => Math.Tan(Math.PI * (rng.NextDouble() - 0.5))).ToArray(),
+            "organ-pipe" => Enumerable.Range(0, n).Select(i => (double)Math.Min(i, n - i)).ToArray(),
+            _ => throw new ArgumentException(kind),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void KeepsTheSameTopAndBottomAsAFullSort(string kind)
+    {
+        // Stream lengths around the buffer size (3·capacity + 4) and far beyond it, in chunks of uneven sizes, so
+        // the fill phase, the vector filter, its scalar remainder and repeated compactions all run.
+        foreach (int capacity in new[] { 1, 6, 31, 301 })
+        {
+            foreach (int n in new[] { 0, 5, capacity, (3 * capacity) + 4, (3 * capacity) + 5, 20_011 })
+            {
+                var x = Make(kind, n, seed: (capacity * 7919) + n);
+                var top = new LargestValues(capacity);
+                var bottom = new LargestValues(capacity);
+                for (int start = 0, chunk = 1; start < n; start += chunk, chunk = (chunk * 3) + 1)
+                {
+                    var part = x.AsSpan(start, Math.Min(chunk, n - start));
+                    top.Offer(part);
+                    bottom.OfferNegated(part);
+                }
+
+                // Reference: sort everything (NaN dropped) and take the ends.
+                var sorted = x.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
+                int kept = Math.Min(capacity, sorted.Length);
+                top.ToSortedArray().Should().Equal(sorted.Skip(sorted.Length - kept), $"top of {kind}, capacity {capacity}, n {n}");
+                bottom.ToSortedArray().Should().Equal(sorted.Take(kept).Select(v => -v).OrderBy(v => v), $"bottom of {kind}, capacity {capacity}, n {n}");
+                top.Count.Should().Be(kept);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void SelectLargestPutsTheKLargestFirst(string kind)
+    {
+        foreach (int n in new[] { 1, 2, 3, 10, 1000, 4097 })
+        {
+            var x = Make(kind, n, seed: n).Where(v => !double.IsNaN(v)).ToArray();
+            foreach (int k in new[] { 1, 2, n / 2, n - 1 })
+            {
+                if (k <= 0 || k >= x.Length)
+                {
+                    continue;
+                }
+
+                var work = x.ToArray();
+                LargestValues.SelectLargest(work, k);
+                work.Take(k).OrderBy(v => v).Should().Equal(x.OrderBy(v => v).Skip(x.Length - k), $"{kind}, n {n}, k {k}");
+                work.OrderBy(v => v).Should().Equal(x.OrderBy(v => v), "a permutation");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("normal")]
+    [InlineData("cauchy")]
+    [InlineData("ties")]
+    [InlineData("ascending")]
+    public void SampleSummaryKHatEqualsTheFullSortKHatExactly(string kind)
+    {
+        // The k-hat a summary reports must be bit-identical to the same fit on the 2(M + 1) extremes found by a full
+        // sort, with the same centre (the running mean, fed the same chunks).
+        const int n = 100_000;
+        var x = Make(kind, n, seed: 11);
+        var summary = new SampleSummary(n);
+        var moments = default(RunningMoments);
+        for (int start = 0; start < n; start += 4096)
+        {
+            var part = x.AsSpan(start, Math.Min(4096, n - start));
+            summary.Add(part);
+            moments.Add(part);
+        }
+
+        int m = ParetoSmoothing.TailLength(n) + 1;
+        var sorted = x.OrderBy(v => v).ToArray();
+        var largest = sorted.Skip(n - m).ToArray();
+        var smallestNegated = sorted.Take(m).Select(v => -v).OrderBy(v => v).ToArray();
+        double expected = ParetoSmoothing.DeviationShapeFromExtremes(largest, smallestNegated, moments.Mean);
+        BitConverter.DoubleToInt64Bits(summary.ParetoK).Should().Be(BitConverter.DoubleToInt64Bits(expected), $"k-hat {summary.ParetoK} vs {expected}");
+    }
+}
