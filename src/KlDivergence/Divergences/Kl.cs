@@ -125,7 +125,7 @@ public static class Kl
                 $"Quadrature needs univariate continuous distributions; got {p.FamilyName} and {q.FamilyName}. Use Kl.MonteCarlo.", nameof(p));
         }
 
-        var estimate = QuadratureKl.Integrate(p, q, absoluteTolerance);
+        var estimate = QuadratureKl.Integrate(p, q, absoluteTolerance, verdict?.Infinite);
         return verdict is null ? estimate : verdict.Merge(estimate);
     }
 
