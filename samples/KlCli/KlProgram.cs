@@ -284,7 +284,7 @@ public static class KlProgram
 
     private static void Pairs(TextWriter stdout)
     {
-        var pairs = KlRegistry.Default.Pairs
+        var pairs = KlRegistry.Default.ReachablePairs
             .Select(pair => (P: pair.P.Name, Q: pair.Q.Name))
             .OrderBy(pair => pair.P, StringComparer.Ordinal)
             .ThenBy(pair => pair.Q, StringComparer.Ordinal);

@@ -225,9 +225,13 @@ public class KlProgramTests
         var (code, lines, _) = Run("", "pairs");
         code.Should().Be(0);
         var listed = lines.Select(Json).Select(j => (j.GetProperty("p").GetString()!, j.GetProperty("q").GetString()!)).ToList();
-        listed.Should().HaveCount(KlRegistry.Default.Pairs.Count);
-        listed.Should().BeEquivalentTo(KlRegistry.Default.Pairs.Select(pair => (pair.P.Name, pair.Q.Name)));
+        listed.Should().HaveCount(KlRegistry.Default.ReachablePairs.Count);
+        listed.Should().BeEquivalentTo(KlRegistry.Default.ReachablePairs.Select(pair => (pair.P.Name, pair.Q.Name)));
         listed.Should().Contain(("Normal", "Normal"));
+
+        // Chi2 has no registered pair of its own: it is Gamma(k/2, ½) by equivalence, and its pairs are listed.
+        KlRegistry.Default.Pairs.Should().NotContain(pair => pair.P.Name == "Chi2" || pair.Q.Name == "Chi2");
+        listed.Should().Contain(("Chi2", "Gamma")).And.Contain(("Exponential", "Chi2")).And.Contain(("Normal", "Chi2"));
     }
 
     [Fact]

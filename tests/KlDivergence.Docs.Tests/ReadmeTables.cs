@@ -26,12 +26,12 @@ internal static class ReadmeTables
         return sb.ToString();
     }
 
-    /// <summary>Every registered closed-form pair, sorted.</summary>
+    /// <summary>Every closed-form pair, registered or reached through an equivalence, sorted.</summary>
     internal static string Pairs()
     {
-        var pairs = KlRegistry.Default.Pairs.OrderBy(p => p.P.Name, StringComparer.Ordinal).ThenBy(p => p.Q.Name, StringComparer.Ordinal).ToList();
+        var pairs = KlRegistry.Default.ReachablePairs.OrderBy(p => p.P.Name, StringComparer.Ordinal).ThenBy(p => p.Q.Name, StringComparer.Ordinal).ToList();
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{pairs.Count} registered pairs (KL(p ‖ q); subclasses dispatch to the most specific pair).\n\n| p | q |\n| --- | --- |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"{pairs.Count} closed-form pairs (KL(p ‖ q); registered, or reached through an equivalence such as Chi2(k) = Gamma(k/2, ½); subclasses dispatch to the most specific pair).\n\n| p | q |\n| --- | --- |\n");
         foreach (var (p, q) in pairs)
         {
             sb.Append(CultureInfo.InvariantCulture, $"| {p.Name} | {q.Name} |\n");

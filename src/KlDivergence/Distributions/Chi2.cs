@@ -26,6 +26,9 @@ public sealed class Chi2 : Distribution
     /// <summary>(0, ∞).</summary>
     public override Support Support => AsGamma.Support;
 
+    /// <summary>That of its gamma, Gamma(k/2, 1/2).</summary>
+    public override TailProfile? Tails => AsGamma.Tails;
+
     /// <summary>k.</summary>
     public override Tensor Mean => AsGamma.Mean;
 

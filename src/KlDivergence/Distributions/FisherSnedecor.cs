@@ -30,6 +30,13 @@ public sealed class FisherSnedecor : Distribution
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
 
+    /// <summary>
+    /// Lebesgue on (0, ∞); the density falls like x^-(d₂/2 + 1) on the right, so E X^r is finite exactly for r &lt; d₂/2;
+    /// it behaves like x^(d₁/2 - 1) at 0, so it is bounded only for d₁ ≥ 2.
+    /// </summary>
+    public override TailProfile? Tails =>
+        TailProfile.Univariate(Support, Tail.Bounded, Tail.Polynomial(Df2 * 0.5), FamilyHelpers.AllAtLeast(Df1, 2.0));
+
     /// <summary>d₂/(d₂ - 2) for d₂ &gt; 2, +∞ otherwise.</summary>
     public override Tensor Mean
     {

@@ -29,6 +29,9 @@ public sealed class HalfCauchy : Distribution
     /// <summary>[0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "non-negative reals");
 
+    /// <summary>Lebesgue on [0, ∞); polynomial right tail with moment index 1 (density ~ x^-2); bounded density.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Polynomial(1.0));
+
     /// <summary>Infinite: +∞.</summary>
     public override Tensor Mean => FamilyHelpers.Full(double.PositiveInfinity, BatchShapeArray);
 

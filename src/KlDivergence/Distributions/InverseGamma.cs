@@ -30,6 +30,12 @@ public sealed class InverseGamma : Distribution
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
 
+    /// <summary>
+    /// Lebesgue on (0, ∞); the density vanishes faster than any power at 0 (bounded side) and falls like x^-(α+1) on
+    /// the right, so E X^r is finite exactly for r &lt; α; the density is bounded (its mode is β/(α + 1)).
+    /// </summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Polynomial(Concentration));
+
     /// <summary>β/(α - 1) for α &gt; 1, +∞ otherwise.</summary>
     public override Tensor Mean
     {

@@ -33,6 +33,13 @@ public sealed class Kumaraswamy : Distribution
     /// <summary>(0, 1).</summary>
     public override Support Support { get; } = new(false, 0.0, 1.0, "unit interval");
 
+    /// <summary>
+    /// Lebesgue on [0, 1]; bounded on both sides; the density ab x^(a-1) (1 - x^a)^(b-1) is bounded only when both
+    /// concentrations are at least 1.
+    /// </summary>
+    public override TailProfile? Tails =>
+        TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded, FamilyHelpers.AllAtLeast(Concentration1, 1.0) && FamilyHelpers.AllAtLeast(Concentration0, 1.0));
+
     /// <summary>E X = b B(1 + 1/a, b).</summary>
     public override Tensor Mean => Moment(1.0).BroadcastTo(BatchShapeArray);
 

@@ -38,6 +38,9 @@ public sealed class LogisticNormal : Distribution
     /// <summary>Each coordinate in (0, 1) (and the coordinates sum to 1).</summary>
     public override Support Support { get; } = new(false, 0.0, 1.0, "open simplex");
 
+    /// <summary>Lebesgue measure on the simplex (multivariate: no tails).</summary>
+    public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);
+
     /// <summary>No closed form; estimate it from samples.</summary>
     public override Tensor Mean => throw new NotSupportedException("LogisticNormal has no closed-form mean; estimate it from samples.");
 

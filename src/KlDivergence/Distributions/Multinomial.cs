@@ -44,6 +44,9 @@ public sealed class Multinomial : Distribution
     /// <summary>Each count in {0, ..., n} (and the counts sum to n).</summary>
     public override Support Support => new(true, 0.0, TotalCount, string.Create(CultureInfo.InvariantCulture, $"counts summing to {TotalCount}"));
 
+    /// <summary>Counting measure on the count vectors (multivariate: no tails); a mass function is at most 1.</summary>
+    public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Counting, isDensityBounded: true);
+
     /// <summary>Creates the distribution from unnormalised log-probabilities.</summary>
     public static Multinomial FromLogits(int totalCount, Tensor logits) => new(totalCount, Categorical.FromLogits(logits));
 

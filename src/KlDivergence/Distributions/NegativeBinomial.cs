@@ -30,6 +30,12 @@ public sealed class NegativeBinomial : Distribution
     /// <summary>{0, 1, 2, ...}.</summary>
     public override Support Support { get; } = new(true, 0.0, double.PositiveInfinity, "non-negative integers");
 
+    /// <summary>
+    /// Counting measure on {0, 1, ...} (0 &lt; p &lt; 1 puts mass on every count); log P(k) = k log p + O(log k) falls
+    /// linearly, like the geometric's.
+    /// </summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Power(1));
+
     /// <summary>rp/(1 - p).</summary>
     public override Tensor Mean => (TotalCount * Probs / (1.0 - Probs)).BroadcastTo(BatchShapeArray);
 

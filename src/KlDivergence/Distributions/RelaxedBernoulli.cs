@@ -46,6 +46,12 @@ public sealed class RelaxedBernoulli : Distribution
     /// <summary>(0, 1).</summary>
     public override Support Support { get; } = new(false, 0.0, 1.0, "unit interval");
 
+    /// <summary>
+    /// Lebesgue on [0, 1]; bounded on both sides. The binary Concrete density behaves like x^(λ-1) at 0 and
+    /// (1 - x)^(λ-1) at 1 (Maddison, Mnih &amp; Teh 2017, eq. 3), so it is bounded only for temperature λ ≥ 1.
+    /// </summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded, FamilyHelpers.AllAtLeast(Temperature, 1.0));
+
     /// <summary>No closed form; estimate it from samples.</summary>
     public override Tensor Mean => throw new NotSupportedException("RelaxedBernoulli has no closed-form mean; estimate it from samples.");
 

@@ -34,6 +34,9 @@ public sealed class StudentT : Distribution
     /// <summary>The scale σ.</summary>
     public Tensor Scale { get; }
 
+    /// <summary>Lebesgue on the real line; polynomial tails with moment index ν on both sides (E|X|^r finite exactly for r &lt; ν); bounded density.</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support.RealLine, Tail.Polynomial(Df), Tail.Polynomial(Df));
+
     /// <summary>
     /// True unless ν needs a gradient: samples μ + σ Z/√(V/ν) are differentiable in μ and σ, but the chi-squared
     /// draw V has no pathwise gradient in ν here.

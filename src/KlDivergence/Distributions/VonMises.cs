@@ -32,6 +32,9 @@ public sealed class VonMises : Distribution
     /// <summary>[-π, π].</summary>
     public override Support Support { get; } = new(false, -Math.PI, Math.PI, "angles [-π, π]");
 
+    /// <summary>Lebesgue on [-π, π] (mass everywhere on it); bounded on both sides; the density is at most e^κ/(2π I₀(κ)).</summary>
+    public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded);
+
     /// <summary>The circular mean μ.</summary>
     public override Tensor Mean => Loc.BroadcastTo(BatchShapeArray);
 

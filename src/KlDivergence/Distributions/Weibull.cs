@@ -32,6 +32,13 @@ public sealed class Weibull : Distribution
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
 
+    /// <summary>
+    /// Lebesgue on [0, ∞); log p(x) = C + (k - 1) log x - (x/λ)^k falls like -x^k on the right (every moment exists);
+    /// the density is bounded only for k ≥ 1 (it behaves like x^(k-1) at 0).
+    /// </summary>
+    public override TailProfile? Tails =>
+        TailProfile.Univariate(Support, Tail.Bounded, new Tail(Concentration.Detach(), double.PositiveInfinity, "log-density falls like -x^k"), FamilyHelpers.AllAtLeast(Concentration, 1.0));
+
     /// <summary>λ Γ(1 + 1/k).</summary>
     public override Tensor Mean => (Scale * (1.0 + Concentration.Reciprocal()).LogGamma().Exp()).BroadcastTo(BatchShapeArray);
 

@@ -5,8 +5,7 @@ namespace KlDivergence.Divergences;
 /// <summary>
 /// The canonical rewrites the library ships (see <see cref="KlRegistry.RegisterEquivalent{T}"/>): the same law
 /// written two ways resolves to one exact closed form. Each builds the equivalent from the original parameter
-/// tensors, so gradients reach them. To add a family that is another in disguise (e.g. Chi2(k) = Gamma(k/2, 1/2)),
-/// add one line here.
+/// tensors, so gradients reach them. To add a family that is another in disguise, add one line here.
 /// </summary>
 internal static class BuiltInEquivalences
 {
@@ -24,6 +23,9 @@ internal static class BuiltInEquivalences
         registry.RegisterEquivalent<OneHotCategorical>(d => d.Categorical);
 
         // Exponential(λ) is Gamma(1, λ): p(x) = λ e^{-λx} = λ¹ x⁰ e^{-λx} / Γ(1).
-        registry.RegisterEquivalent<Exponential>(d => new Gamma(1.0, d.Rate));
+        registry.RegisterEquivalent<Exponential, Gamma>(d => new Gamma(1.0, d.Rate));
+
+        // Chi2(k) is Gamma(k/2, 1/2): p(x) = x^{k/2-1} e^{-x/2} / (2^{k/2} Γ(k/2)) (Johnson, Kotz & Balakrishnan 1994, ch. 18).
+        registry.RegisterEquivalent<Chi2, Gamma>(d => d.AsGamma);
     }
 }

@@ -28,7 +28,7 @@ public static class Kl
         switch (options.Method)
         {
             case KlMethodChoice.ClosedForm:
-                return new KlResult(Exact(p, q, registry), KlMethod.ClosedForm, ZeroError, 0);
+                return ClosedFormResult(Exact(p, q, registry));
             case KlMethodChoice.Quadrature:
                 return Quadrature(p, q, options);
             case KlMethodChoice.MonteCarlo:
@@ -37,7 +37,7 @@ public static class Kl
                 var exact = TryExact(p, q, registry);
                 if (exact is not null)
                 {
-                    return new KlResult(exact, KlMethod.ClosedForm, ZeroError, 0);
+                    return ClosedFormResult(exact);
                 }
 
                 return QuadratureKl.Applies(p, q)
@@ -47,6 +47,10 @@ public static class Kl
                 throw new ArgumentOutOfRangeException(nameof(options), options.Method, "Unknown KL method.");
         }
     }
+
+    /// <summary>A closed-form value: no error, and an exact gradient when the value records a graph.</summary>
+    private static KlResult ClosedFormResult(Tensor value) =>
+        new(value, KlMethod.ClosedForm, ZeroError, 0, gradientEstimator: value.RequiresGrad ? KlGradientEstimator.Exact : KlGradientEstimator.None);
 
     /// <summary>The closed-form KL(p ‖ q), batch-shaped and differentiable in both distributions' parameters.</summary>
     /// <exception cref="NoClosedFormException">No closed form is registered for the pair; the message names both families.</exception>
@@ -121,7 +125,7 @@ public static class Kl
                 $"Quadrature needs univariate continuous distributions; got {p.FamilyName} and {q.FamilyName}. Use Kl.MonteCarlo.", nameof(p));
         }
 
-        var estimate = QuadratureKl.Integrate(p, q, absoluteTolerance);
+        var estimate = QuadratureKl.Integrate(p, q, absoluteTolerance, verdict?.Infinite);
         return verdict is null ? estimate : verdict.Merge(estimate);
     }
 

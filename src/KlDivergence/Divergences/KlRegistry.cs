@@ -38,6 +38,36 @@ public sealed class KlRegistry
     /// <summary>The registered (p type, q type) pairs, in no particular order.</summary>
     public IReadOnlyList<(Type P, Type Q)> Pairs => [.. table.Formulas.Keys];
 
+    /// <summary>
+    /// The registered pairs together with the pairs answered through a canonical rewrite that always applies
+    /// (<see cref="RegisterEquivalent{T, TCanonical}"/>, e.g. Chi2 as Gamma): (T, Q) is listed when (TCanonical, Q) is,
+    /// and (P, T) when (P, TCanonical) is, repeatedly. Conditional rewrites (<see cref="RegisterEquivalent{T}"/>) are
+    /// not listed, since they answer only for some instances. In no particular order.
+    /// </summary>
+    public IReadOnlyList<(Type P, Type Q)> ReachablePairs
+    {
+        get
+        {
+            var current = table;
+            var pairs = new HashSet<(Type P, Type Q)>(current.Formulas.Keys);
+            var rewrites = current.Equivalents.Where(e => e.Target is not null).Select(e => (From: e.Type, To: e.Target!)).ToList();
+            bool grew = rewrites.Count > 0;
+            while (grew)
+            {
+                grew = false;
+                foreach (var (p, q) in pairs.ToList())
+                {
+                    foreach (var (from, to) in rewrites)
+                    {
+                        grew |= (p == to && pairs.Add((from, q))) | (q == to && pairs.Add((p, from)));
+                    }
+                }
+            }
+
+            return [.. pairs];
+        }
+    }
+
     /// <summary>Creates a registry holding every closed form this library ships.</summary>
     public static KlRegistry CreateDefault()
     {
@@ -105,7 +135,24 @@ public sealed class KlRegistry
         lock (gate)
         {
             var current = table;
-            table = new Table(current.Formulas, [.. current.Equivalents, (typeof(T), d => canonical((T)d))]);
+            table = new Table(current.Formulas, [.. current.Equivalents, (typeof(T), null, d => canonical((T)d))]);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="RegisterEquivalent{T}"/> for a rewrite that always applies and always yields a
+    /// <typeparamref name="TCanonical"/> (e.g. Chi2(k) = Gamma(k/2, ½)); such pairs are listed by
+    /// <see cref="ReachablePairs"/>.
+    /// </summary>
+    public void RegisterEquivalent<T, TCanonical>(Func<T, TCanonical> canonical)
+        where T : Distribution
+        where TCanonical : Distribution
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        lock (gate)
+        {
+            var current = table;
+            table = new Table(current.Formulas, [.. current.Equivalents, (typeof(T), typeof(TCanonical), d => canonical((T)d))]);
         }
     }
 
@@ -183,7 +230,7 @@ public sealed class KlRegistry
         {
             var current = chain[^1];
             Distribution? next = null;
-            foreach (var (type, rewrite) in rules)
+            foreach (var (type, _, rewrite) in rules)
             {
                 if (type.IsInstanceOfType(current) && (next = rewrite(current)) is not null)
                 {
@@ -266,12 +313,12 @@ public sealed class KlRegistry
     /// <summary>One immutable version of the registered formulas with the cache of lookups resolved against it.</summary>
     private sealed class Table(
         IReadOnlyDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> formulas,
-        IReadOnlyList<(Type Type, Func<Distribution, Distribution?> Rewrite)> equivalents)
+        IReadOnlyList<(Type Type, Type? Target, Func<Distribution, Distribution?> Rewrite)> equivalents)
     {
         public IReadOnlyDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>> Formulas { get; } = formulas;
 
-        /// <summary>The canonical rewrites (<see cref="RegisterEquivalent{T}"/>), in registration order.</summary>
-        public IReadOnlyList<(Type Type, Func<Distribution, Distribution?> Rewrite)> Equivalents { get; } = equivalents;
+        /// <summary>The canonical rewrites (<see cref="RegisterEquivalent{T}"/>), in registration order; Target is the canonical type when the rewrite always applies.</summary>
+        public IReadOnlyList<(Type Type, Type? Target, Func<Distribution, Distribution?> Rewrite)> Equivalents { get; } = equivalents;
 
         public ConcurrentDictionary<(Type P, Type Q), Func<Distribution, Distribution, Tensor>?> Cache { get; } = new();
     }

@@ -40,7 +40,12 @@ internal static class QuadratureKl
     public static bool Applies(Distribution p, Distribution q) =>
         p.EventShapeArray.Length == 0 && q.EventShapeArray.Length == 0 && !p.Support.IsDiscrete && !q.Support.IsDiscrete;
 
-    public static KlResult Integrate(Distribution p, Distribution q, double absoluteTolerance)
+    /// <summary>
+    /// Integrates each batch element; the elements marked in <paramref name="skip"/> (already +∞ by a rule) are set to
+    /// +∞ without integrating, so no quadrature graph with infinite terms reaches parameters they share with finite
+    /// elements (a NaN gradient otherwise: 0 · ∞ in the backward pass).
+    /// </summary>
+    public static KlResult Integrate(Distribution p, Distribution q, double absoluteTolerance, bool[]? skip = null)
     {
         if (!(absoluteTolerance > 0) || !double.IsFinite(absoluteTolerance))
         {
@@ -69,9 +74,9 @@ internal static class QuadratureKl
         bool reliable = true;
         for (int b = 0; b < batch; b++)
         {
-            if (pLower[b] < qLower[b] || pUpper[b] > qUpper[b])
+            if ((skip is not null && skip[b]) || pLower[b] < qLower[b] || pUpper[b] > qUpper[b])
             {
-                // p puts mass where q has none.
+                // +∞ by a rule, or p puts mass where q has none.
                 values[b] = double.PositiveInfinity;
                 errors[b] = 0;
                 continue;

@@ -231,6 +231,12 @@ public class KlFinitenessTests
             new Gamma(2.0, 1.0), new HalfNormal(1.0), new Pareto(1.0, 0.5), new Pareto(1.0, 1.0), new Pareto(2.0, 2.0), new Pareto(1.0, 3.0),
             new Uniform(0.0, 1.0), new Uniform(0.5, 3.0), new Beta(2.0, 3.0), new ContinuousBernoulli(0.3), new LogNormal(0.0, 1.0),
             new Poisson(2.0), new Geometric(0.4), new Bernoulli(0.3), new Binomial(4.0, 0.3), new Categorical(Tensor.Vector(0.2, 0.8)),
+
+            // The families added by issues 12 and 16, with heavy and light parameter choices.
+            new StudentT(1.0, 0.0, 1.0), new StudentT(2.0, 0.0, 1.0), new StudentT(5.0, 0.5, 2.0), new HalfCauchy(1.0), new Chi2(3.0),
+            new InverseGamma(0.5, 1.0), new InverseGamma(3.0, 2.0), new Weibull(1.0, 0.5), new Weibull(2.0, 2.0), new NegativeBinomial(3.0, 0.4),
+            new Kumaraswamy(2.0, 3.0), new Kumaraswamy(0.5, 0.5), new VonMises(0.0, 1.0), new FisherSnedecor(4.0, 1.5), new FisherSnedecor(4.0, 6.0),
+            new RelaxedBernoulli(0.5, 0.3),
         ];
         var registry = KlRegistry.Default;
         int checkedPairs = 0;

@@ -16,10 +16,13 @@ internal static class BernoulliKl
     /// KL = p log(p/q) + (1 - p) log((1 - p)/(1 - q)) with 0 log 0 = 0 and +∞ where p &gt; 0 = q or p &lt; 1 = q
     /// (the definition; PyTorch _kl_bernoulli_bernoulli).
     /// </summary>
-    public static Tensor BernoulliBernoulli(Bernoulli p, Bernoulli q)
+    public static Tensor BernoulliBernoulli(Bernoulli p, Bernoulli q) => BernoulliTerms(p.Probs, q.Probs);
+
+    /// <summary>KL(Bernoulli(p) ‖ Bernoulli(q)) from the success probabilities (see <see cref="BernoulliBernoulli"/>).</summary>
+    public static Tensor BernoulliTerms(Tensor p, Tensor q)
     {
-        var one = FamilyHelpers.XLogX(p.Probs) - FamilyHelpers.XLogY(p.Probs, q.Probs);
-        var zero = FamilyHelpers.XLogX(1.0 - p.Probs) - FamilyHelpers.XLogY(1.0 - p.Probs, 1.0 - q.Probs);
+        var one = FamilyHelpers.XLogX(p) - FamilyHelpers.XLogY(p, q);
+        var zero = FamilyHelpers.XLogX(1.0 - p) - FamilyHelpers.XLogY(1.0 - p, 1.0 - q);
         return one + zero;
     }
 
