@@ -61,6 +61,33 @@ internal static class BijectorChecks
         return value;
     }
 
+    /// <summary>The side d of square matrices [..., d, d] with d ≥ <paramref name="minSide"/>, else an error naming the shape.</summary>
+    public static int RequireSquare(int[] shape, int minSide, string owner, string paramName)
+    {
+        if (shape.Length < 2 || shape[^1] != shape[^2] || shape[^1] < minSide)
+        {
+            throw new ArgumentException($"{owner} needs square matrices [..., d, d] with d ≥ {minSide}; got shape [{string.Join(", ", shape)}].", paramName);
+        }
+
+        return shape[^1];
+    }
+
+    /// <summary>The d ≥ 0 with d(d + 1)/2 = <paramref name="n"/>, or -1 when n is not a triangular number.</summary>
+    public static int TriangularSide(int n)
+    {
+        if (n < 0)
+        {
+            return -1;
+        }
+
+        int d = (int)Math.Round((Math.Sqrt((8.0 * n) + 1) - 1) / 2);
+        return (long)d * (d + 1) / 2 == n ? d : -1;
+    }
+
+    /// <summary>The entries of event <paramref name="index"/> (of <paramref name="size"/> entries each), for messages.</summary>
+    public static string FormatEvent(Tensor y, int index, int size) =>
+        "[" + string.Join(", ", y.Values.Slice(index * size, size).ToArray().Select(Format)) + "]";
+
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     public static string FormatShape(Tensor t) => "[" + string.Join(", ", t.Shape) + "]";

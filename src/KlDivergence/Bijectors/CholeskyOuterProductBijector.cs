@@ -127,15 +127,6 @@ public sealed class CholeskyOuterProductBijector : Bijector
         return -1;
     }
 
-    private static int RequireSquare(int[] shape, string paramName)
-    {
-        if (shape.Length < 2 || shape[^1] != shape[^2] || shape[^1] < 1)
-        {
-            throw new ArgumentException(
-                $"{nameof(CholeskyOuterProductBijector)} needs square matrices [..., d, d] with d ≥ 1; got shape [{string.Join(", ", shape)}].",
-                paramName);
-        }
-
-        return shape[^1];
-    }
+    private static int RequireSquare(int[] shape, string paramName) =>
+        BijectorChecks.RequireSquare(shape, 1, nameof(CholeskyOuterProductBijector), paramName);
 }

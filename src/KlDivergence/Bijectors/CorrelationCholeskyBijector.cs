@@ -43,16 +43,9 @@ public sealed class CorrelationCholeskyBijector : Bijector
     /// <exception cref="ArgumentException"><paramref name="length"/> is not d(d - 1)/2 for some d ≥ 2; the message names it.</exception>
     public static int SideFromLength(int length)
     {
-        if (length >= 1)
-        {
-            int d = (int)Math.Round((1 + Math.Sqrt((8.0 * length) + 1)) / 2);
-            if ((long)d * (d - 1) / 2 == length)
-            {
-                return d;
-            }
-        }
-
-        throw new ArgumentException(
+        // d(d - 1)/2 is the triangular number of d - 1.
+        int side = BijectorChecks.TriangularSide(length);
+        return side >= 1 ? side + 1 : throw new ArgumentException(
             $"{nameof(CorrelationCholeskyBijector)} needs a vector length n = d(d - 1)/2 for some d ≥ 2 (1, 3, 6, 10, ...); got length {length}.",
             nameof(length));
     }
@@ -202,15 +195,6 @@ public sealed class CorrelationCholeskyBijector : Bijector
 
     private static Tensor StrictLowerMask(int d) => Tensor.Ones(d, d).Tril(-1);
 
-    private static int RequireSquare(int[] shape, string paramName)
-    {
-        if (shape.Length < 2 || shape[^1] != shape[^2] || shape[^1] < 2)
-        {
-            throw new ArgumentException(
-                $"{nameof(CorrelationCholeskyBijector)} needs square matrices [..., d, d] with d ≥ 2; got shape [{string.Join(", ", shape)}].",
-                paramName);
-        }
-
-        return shape[^1];
-    }
+    private static int RequireSquare(int[] shape, string paramName) =>
+        BijectorChecks.RequireSquare(shape, 2, nameof(CorrelationCholeskyBijector), paramName);
 }

@@ -78,16 +78,8 @@ public sealed class FillScaleTriLBijector : Bijector
     /// <exception cref="ArgumentException"><paramref name="length"/> is not a triangular number; the message names it.</exception>
     public static int SideFromLength(int length)
     {
-        if (length >= 1)
-        {
-            int d = (int)Math.Round((Math.Sqrt((8.0 * length) + 1) - 1) / 2);
-            if ((long)d * (d + 1) / 2 == length)
-            {
-                return d;
-            }
-        }
-
-        throw new ArgumentException(
+        int d = BijectorChecks.TriangularSide(length);
+        return d >= 1 ? d : throw new ArgumentException(
             $"{nameof(FillScaleTriLBijector)} needs a vector length n = d(d + 1)/2 for some d ≥ 1 (1, 3, 6, 10, ...); got length {length}.",
             nameof(length));
     }
@@ -199,15 +191,6 @@ public sealed class FillScaleTriLBijector : Bijector
         return idx;
     }
 
-    private static int RequireSquare(int[] shape, string paramName)
-    {
-        if (shape.Length < 2 || shape[^1] != shape[^2] || shape[^1] < 1)
-        {
-            throw new ArgumentException(
-                $"{nameof(FillScaleTriLBijector)}.Inverse needs square matrices [..., d, d] with d ≥ 1; got shape [{string.Join(", ", shape)}].",
-                paramName);
-        }
-
-        return shape[^1];
-    }
+    private static int RequireSquare(int[] shape, string paramName) =>
+        BijectorChecks.RequireSquare(shape, 1, $"{nameof(FillScaleTriLBijector)}.Inverse", paramName);
 }

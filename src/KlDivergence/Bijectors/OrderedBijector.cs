@@ -56,11 +56,9 @@ public sealed class OrderedBijector : Bijector
         int bad = FirstUnordered(y, IsPositive);
         if (bad >= 0)
         {
-            int k = y.ShapeArray[^1];
-            var entries = y.Values.Slice(bad * k, k).ToArray();
             throw new ArgumentOutOfRangeException(
                 nameof(y),
-                $"{Name}.Inverse needs finite, strictly increasing{(IsPositive ? ", positive" : string.Empty)} entries; event {bad} of shape {BijectorChecks.FormatShape(y)} is [{string.Join(", ", entries.Select(BijectorChecks.Format))}].");
+                $"{Name}.Inverse needs finite, strictly increasing{(IsPositive ? ", positive" : string.Empty)} entries; event {bad} of shape {BijectorChecks.FormatShape(y)} is {BijectorChecks.FormatEvent(y, bad, y.ShapeArray[^1])}.");
         }
 
         int axis = y.Rank - 1, n = y.ShapeArray[^1];

@@ -126,10 +126,10 @@ public sealed class StickBreakingBijector : Bijector
         if (bad >= 0)
         {
             int k = y.ShapeArray[^1];
-            var entries = y.Values.Slice(bad * k, k).ToArray();
+            double sum = y.Values.Slice(bad * k, k).ToArray().Sum();
             throw new ArgumentOutOfRangeException(
                 nameof(y),
-                $"{nameof(StickBreakingBijector)}.Inverse needs positive finite entries summing to 1 (within {BijectorChecks.Format(SumTolerance)}); event {bad} of shape {BijectorChecks.FormatShape(y)} is [{string.Join(", ", entries.Select(BijectorChecks.Format))}] with sum {BijectorChecks.Format(entries.Sum())}.");
+                $"{nameof(StickBreakingBijector)}.Inverse needs positive finite entries summing to 1 (within {BijectorChecks.Format(SumTolerance)}); event {bad} of shape {BijectorChecks.FormatShape(y)} is {BijectorChecks.FormatEvent(y, bad, k)} with sum {BijectorChecks.Format(sum)}.");
         }
     }
 
