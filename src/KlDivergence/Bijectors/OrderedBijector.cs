@@ -53,7 +53,7 @@ public sealed class OrderedBijector : Bijector
     public override Tensor Inverse(Tensor y)
     {
         RequireVector(y, nameof(y));
-        int bad = FirstUnordered(y, IsPositive);
+        OrderedFlags(y, IsPositive, out int bad);
         if (bad >= 0)
         {
             throw new ArgumentOutOfRangeException(
@@ -74,17 +74,17 @@ public sealed class OrderedBijector : Bijector
         return (x * Mask(x.ShapeArray[^1])).Sum(x.Rank - 1);
     }
 
-    /// <summary>The flat index of the first event that is not finite and strictly increasing (and positive first when asked), or -1.</summary>
-    internal static int FirstUnordered(Tensor y, bool positive)
+    /// <summary>
+    /// 1 per event of <paramref name="y"/> ([..., K] → [...]) that is finite and strictly increasing (with a positive
+    /// first entry when <paramref name="positive"/>), else 0; <paramref name="firstBad"/> is the first failing event or -1.
+    /// </summary>
+    internal static double[] OrderedFlags(Tensor y, bool positive, out int firstBad)
     {
-        int k = y.Rank == 0 ? 0 : y.ShapeArray[^1];
-        if (k == 0)
-        {
-            return -1;
-        }
-
+        int k = y.ShapeArray[^1];
         var v = y.Values;
-        for (int e = 0; e < v.Length / k; e++)
+        var flags = new double[k == 0 ? 0 : v.Length / k];
+        firstBad = -1;
+        for (int e = 0; e < flags.Length; e++)
         {
             bool ok = double.IsFinite(v[e * k]) && (!positive || v[e * k] > 0);
             for (int i = 1; i < k && ok; i++)
@@ -92,13 +92,14 @@ public sealed class OrderedBijector : Bijector
                 ok = double.IsFinite(v[(e * k) + i]) && v[(e * k) + i] > v[(e * k) + i - 1];
             }
 
-            if (!ok)
+            flags[e] = ok ? 1 : 0;
+            if (!ok && firstBad < 0)
             {
-                return e;
+                firstBad = e;
             }
         }
 
-        return -1;
+        return flags;
     }
 
     /// <summary>1 where the entry passes through exp (every entry after the first; the first too when positive).</summary>

@@ -29,13 +29,7 @@ public sealed class OrderedConstraint : Constraint
     public override Tensor Contains(Tensor value)
     {
         int[] batch = SplitShape(value, out int[] eventShape);
-        int k = eventShape[0];
-        var flags = new double[Shapes.Size(batch)];
-        for (int e = 0; e < flags.Length; e++)
-        {
-            flags[e] = k > 0 && OrderedBijector.FirstUnordered(new Tensor(value.Values.Slice(e * k, k).ToArray(), [k]), IsPositive) < 0 ? 1 : 0;
-        }
-
+        var flags = eventShape[0] == 0 ? new double[Shapes.Size(batch)] : OrderedBijector.OrderedFlags(value, IsPositive, out _);
         return new Tensor(flags, batch);
     }
 
