@@ -223,6 +223,56 @@ public class ConstraintBijectorTests
     }
 
     [Fact]
+    public void ForwardMapsMatchTheStanFormulasWrittenAsLoops()
+    {
+        // Stick-breaking (Stan reference manual, "Unit simplex"): z_k = logit⁻¹(x_k - log(K - k)), y_k = stick · z_k.
+        double[] x = [0.3, -1.2, 2.0, 0.05];
+        int k = x.Length + 1;
+        var expected = new double[k];
+        double stick = 1;
+        for (int i = 0; i < k - 1; i++)
+        {
+            double z = 1 / (1 + Math.Exp(-(x[i] - Math.Log(k - (i + 1)))));
+            expected[i] = stick * z;
+            stick -= expected[i];
+        }
+
+        expected[k - 1] = stick;
+        var y = new StickBreakingBijector().Forward(x).ToArray();
+        for (int i = 0; i < k; i++)
+        {
+            y[i].Should().BeApproximately(expected[i], 1e-15, $"simplex entry {i}");
+        }
+
+        // Correlation Cholesky (Stan reference manual; Lewandowski, Kurowicka and Joe 2009): z = tanh x row by row,
+        // L[i,j] = z_ij √(1 - Σ_{k<j} L[i,k]²), L[i,i] = √(1 - Σ_{k<i} L[i,k]²).
+        double[] u = [0.4, -1.1, 0.7, 2.2, -0.3, 0.9];
+        int d = 4, p = 0;
+        var l = new double[d, d];
+        l[0, 0] = 1;
+        for (int i = 1; i < d; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < i; j++)
+            {
+                l[i, j] = Math.Tanh(u[p++]) * Math.Sqrt(1 - sum);
+                sum += l[i, j] * l[i, j];
+            }
+
+            l[i, i] = Math.Sqrt(1 - sum);
+        }
+
+        var actual = new CorrelationCholeskyBijector().Forward(u).ToArray();
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                actual[(i * d) + j].Should().BeApproximately(l[i, j], 1e-15, $"L[{i}, {j}]");
+            }
+        }
+    }
+
+    [Fact]
     public void CholeskyOuterProductLogDetIsTheCholeskyJacobian()
     {
         // 2^d Π L_ii^{d-i+1} (one-based i) at d = 2: log 4 + 2 log L00 + log L11.
