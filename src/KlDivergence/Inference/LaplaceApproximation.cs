@@ -94,15 +94,19 @@ public static class LaplaceApproximation
         return Tensor.FromArray(sym, [d, d]);
     }
 
-    /// <summary>Draws of q, their log p and log q, and the diagnostics with every evaluation the target has counted.</summary>
-    internal static (Tensor Draws, FitDiagnostics Diagnostics) Diagnose(FlatTarget target, Distribution q, int drawCount, RandomStream random)
+    /// <summary>
+    /// Draws of q, their log p and log q, and the diagnostics with every evaluation the target has counted plus
+    /// <paramref name="otherGradientEvaluations"/> and <paramref name="otherDensityEvaluations"/> spent elsewhere.
+    /// </summary>
+    internal static (Tensor Draws, FitDiagnostics Diagnostics) Diagnose(
+        FlatTarget target, Distribution q, int drawCount, RandomStream random, int otherGradientEvaluations = 0, int otherDensityEvaluations = 0)
     {
         using var scope = Tensor.NoGrad();
         var draws = q.Sample(drawCount, random);
         var logQ = q.LogProb(draws).ToArray();
         var rows = draws.ToArray();
         var logP = target.LogDensities(rows, drawCount);
-        var diagnostics = FitDiagnostics.FromDraws(rows, target.Dimension, logP, logQ, target.GradientEvaluations, target.DensityEvaluations);
+        var diagnostics = FitDiagnostics.FromDraws(rows, target.Dimension, logP, logQ, target.GradientEvaluations + otherGradientEvaluations, target.DensityEvaluations + otherDensityEvaluations);
         return (draws, diagnostics);
     }
 }
