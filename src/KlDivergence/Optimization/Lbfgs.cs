@@ -64,7 +64,7 @@ public static class Lbfgs
             // Without history the first trial step is scaled so that it moves x by at most 1 (N&W section 3.5).
             double initialStep = history.Count == 0 ? Math.Min(1.0, 1.0 / Math.Sqrt(WolfeLineSearch.Dot(current.Gradient, current.Gradient))) : 1.0;
             var (accepted, _, used) = slope < 0
-                ? WolfeLineSearch.Search(valueAndGradient, current with { Slope = slope }, direction, initialStep, options)
+                ? WolfeLineSearch.Search(valueAndGradient, current with { Step = 0, Slope = slope }, direction, initialStep, options)
                 : (null, false, 0);
             evaluations += used;
             if (accepted is null && history.Count > 0)
