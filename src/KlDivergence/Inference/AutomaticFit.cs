@@ -15,11 +15,12 @@ namespace KlDivergence.Inference;
 /// suits every model however its scales and correlations differ): maximise the ELBO over a full-rank N(μ, LLᵀ) in w,
 /// starting at N(0, I), with "sticking the landing" gradients (Roeder, Wu &amp; Duvenaud 2017; their variance vanishes as
 /// q approaches the posterior) and Adam.</item>
-/// <item>Adapt the step size and stop: the ELBO estimates are averaged over windows of
-/// <see cref="AutomaticFitOptions.Window"/> steps; when a window's mean differs from the previous one's by no more
-/// than max(relative tolerance · |ELBO|, 2 standard errors of the difference), the step size is halved (smaller
-/// steps, smaller stationary noise); after <see cref="AutomaticFitOptions.MaxHalvings"/> halvings a further plateau
-/// stops the fit, and <see cref="AutomaticFitOptions.MaxSteps"/> caps it.</item>
+/// <item>Adapt the step size and stop: every <see cref="AutomaticFitOptions.Window"/> steps the ELBO is estimated
+/// from <see cref="AutomaticFitOptions.CheckDraws"/> draws made from the same standard normal draws each time (common
+/// random numbers), so its change since the last check is a mean of paired differences with a small standard error.
+/// When it rose by no more than max(relative tolerance · |ELBO|, 2 standard errors) (or fell), the step size is halved
+/// (smaller steps, smaller stationary noise); after <see cref="AutomaticFitOptions.MaxHalvings"/> halvings a further
+/// such check stops the fit, and <see cref="AutomaticFitOptions.MaxSteps"/> caps it.</item>
 /// </list>
 /// Every fit carries <see cref="FitDiagnostics"/>: trust it where k-hat is below 0.7.
 /// </summary>
@@ -55,33 +56,53 @@ public static class AutomaticFit
         var surrogate = new FullRankNormal(dimension);
         double learningRate = options.InitialLearningRate;
         var windows = new List<double>();
-        var windowValues = new List<double>();
-        double previousMean = double.NaN, previousSe = double.NaN;
-        int halvings = 0, steps = 0;
+        double[]? previousTerms = null;
+        int halvings = 0, steps = 0, checkDensities = 0;
         bool converged = false;
+
+        // The checks reuse one set of standard normal draws ε (common random numbers): the change of the ELBO between
+        // two checks is then estimated from paired terms, whose noise shrinks as q settles, instead of being buried in
+        // the noise of two independent estimates.
+        var checkNoise = Tensor.FromArray(NormalDraws(options.CheckDraws * dimension, Pathfinder.PathStream(options.Seed, -2)), [options.CheckDraws, dimension]);
+        double logDetScale0;
+        using (Tensor.NoGrad())
+        {
+            logDetScale0 = scale0.LogDetFromCholesky().ToScalar() / 2;
+        }
+
         using var stop = new CancellationTokenSource();
         void AfterStep(MinimizeProgress progress)
         {
             steps = progress.Step + 1;
-            if (double.IsFinite(progress.Loss))
-            {
-                windowValues.Add(-progress.Loss);
-            }
-
             if (steps % options.Window != 0)
             {
                 return;
             }
 
-            double mean = windowValues.Count > 0 ? windowValues.Average() : double.NaN;
-            double se = windowValues.Count > 1 ? Math.Sqrt(windowValues.Sum(v => (v - mean) * (v - mean)) / (windowValues.Count - 1) / windowValues.Count) : double.NaN;
-            windows.Add(mean);
-            windowValues.Clear();
-            if (double.IsFinite(previousMean) && double.IsFinite(mean))
+            double[] terms;
+            using (Tensor.NoGrad())
             {
-                double noise = 2 * Math.Sqrt((se * se) + (previousSe * previousSe));
-                if (Math.Abs(mean - previousMean) <= Math.Max(options.RelativeTolerance * Math.Abs(mean), noise))
+                var q = (MultivariateNormal)surrogate.DetachedDistribution;
+                var w = checkNoise.MatMul(q.ScaleTril.Transpose()) + q.Loc;
+                terms = (Whitened(w) - q.LogProb(w)).ToArray();
+                checkDensities += options.CheckDraws;
+            }
+
+            for (int i = 0; i < terms.Length; i++)
+            {
+                terms[i] = double.IsNaN(terms[i]) ? double.NegativeInfinity : terms[i] + logDetScale0;
+            }
+
+            double mean = terms.Average();
+            windows.Add(mean);
+            if (previousTerms is not null && double.IsFinite(mean))
+            {
+                var differences = terms.Zip(previousTerms, (a, b) => a - b).ToArray();
+                double change = differences.Average();
+                double se = Math.Sqrt(differences.Sum(v => (v - change) * (v - change)) / (differences.Length - 1) / differences.Length);
+                if (!(change > Math.Max(options.RelativeTolerance * Math.Abs(mean), 2 * se)))
                 {
+                    // No gain beyond noise (or a loss): the steps are too large to settle; halve them, or stop.
                     if (halvings == options.MaxHalvings)
                     {
                         converged = true;
@@ -93,7 +114,7 @@ public static class AutomaticFit
                 }
             }
 
-            (previousMean, previousSe) = (mean, se);
+            previousTerms = terms;
         }
 
         var minimize = new MinimizeOptions(Optimizers.Adam(new FunctionSchedule(_ => learningRate)))
@@ -122,8 +143,15 @@ public static class AutomaticFit
 
         var target = new FlatTarget(logDensity, dimension);
         var (draws, diagnostics) = LaplaceApproximation.Diagnose(
-            target, q, options.DrawCount, Pathfinder.PathStream(options.Seed, -1), gradients + refinementGradients, densities);
+            target, q, options.DrawCount, Pathfinder.PathStream(options.Seed, -1), gradients + refinementGradients, densities + checkDensities);
         return new PosteriorFit(q, draws, diagnostics, initialization, steps, converged, windows);
+    }
+
+    private static double[] NormalDraws(int count, Random.RandomStream random)
+    {
+        var values = new double[count];
+        random.FillStandardNormal(values);
+        return values;
     }
 
     /// <summary>The initial Gaussian and where it came from, with the evaluations spent on it.</summary>

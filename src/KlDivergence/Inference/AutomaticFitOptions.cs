@@ -12,18 +12,24 @@ public sealed record AutomaticFitOptions
     /// <summary>Draws of q per refinement step (the ELBO's Monte Carlo sample); 16 by default.</summary>
     public int SampleCount { get; init; } = 16;
 
-    /// <summary>Adam's initial step size in the whitened coordinates (where the initial approximation is N(0, I)); 0.02 by default.</summary>
-    public double InitialLearningRate { get; init; } = 0.02;
+    /// <summary>Adam's initial step size in the whitened coordinates (where the initial approximation is N(0, I)); 0.05 by default.</summary>
+    public double InitialLearningRate { get; init; } = 0.05;
 
-    /// <summary>The refinement's steps are grouped in windows of this many; the ELBO is averaged over each; 100 by default.</summary>
+    /// <summary>The ELBO is checked every this many refinement steps; 100 by default.</summary>
     public int Window { get; init; } = 100;
+
+    /// <summary>
+    /// Draws of q in each check of the ELBO; the same standard normal draws every check (common random numbers), so
+    /// the change between checks is estimated from paired terms; 256 by default.
+    /// </summary>
+    public int CheckDraws { get; init; } = 256;
 
     /// <summary>How many times the step size is halved on a plateau before the refinement stops; 3 by default.</summary>
     public int MaxHalvings { get; init; } = 3;
 
     /// <summary>
-    /// A window's mean ELBO has stopped changing when it moved by at most max(this · |ELBO|, 2 standard errors of the
-    /// difference of the two window means); 1e-5 by default.
+    /// The ELBO has stopped improving when it rose since the previous check by at most max(this · |ELBO|, 2 standard
+    /// errors of the paired change); 1e-5 by default.
     /// </summary>
     public double RelativeTolerance { get; init; } = 1e-5;
 
@@ -44,6 +50,7 @@ public sealed record AutomaticFitOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SampleCount, 2, nameof(SampleCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(Window, 2, nameof(Window));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHalvings, nameof(MaxHalvings));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CheckDraws, 2, nameof(CheckDraws));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSteps, nameof(MaxSteps));
         ArgumentOutOfRangeException.ThrowIfLessThan(DrawCount, 2, nameof(DrawCount));
         if (!(InitialLearningRate > 0 && double.IsFinite(InitialLearningRate)))

@@ -10,7 +10,7 @@ namespace KlDivergence.Inference;
 /// <param name="Initialization">Where the initial Gaussian came from.</param>
 /// <param name="RefinementSteps">ELBO steps taken after initialisation.</param>
 /// <param name="Converged">True when the refinement stopped on the ELBO criterion rather than the step cap.</param>
-/// <param name="WindowElbos">The mean ELBO estimate over each window of refinement steps.</param>
+/// <param name="WindowElbos">The ELBO at each check of the refinement (common random numbers, so their differences are precise).</param>
 public sealed record PosteriorFit(
     MultivariateNormal Approximation,
     Tensor Draws,

@@ -73,7 +73,7 @@ public class LbfgsTests
             return f;
         }
 
-        var trace = Lbfgs.Minimize(F, [0.0, 0, 0, 0], new LbfgsOptions { GradientTolerance = 1e-9 });
+        var trace = Lbfgs.Minimize(F, [0.0, 0, 0, 0], new LbfgsOptions { GradientTolerance = 1e-9, RelativeTolerance = 0 });
         trace.Converged.Should().BeTrue($"it stopped by {trace.StopReason}");
         for (int i = 0; i < 4; i++)
         {
