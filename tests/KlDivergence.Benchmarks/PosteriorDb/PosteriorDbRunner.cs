@@ -60,10 +60,6 @@ internal static class PosteriorDbRunner
                 {
                     var fit = AutomaticFit.Fit(model.LogDensity, model.Dimension);
                     var d = fit.Diagnostics;
-                    if (Environment.GetEnvironmentVariable("PF_DEBUG") is not null)
-                    {
-                        Console.WriteLine($"    windows {string.Join(" ", fit.WindowElbos.Select(e => e.ToString("F3", CultureInfo.InvariantCulture)))}");
-                    }
 
                     return (fit.Draws, d.GradientEvaluations, string.Create(
                         CultureInfo.InvariantCulture,
@@ -83,13 +79,6 @@ internal static class PosteriorDbRunner
                 {
                     var result = Pathfinder.MultiPath(model.LogDensity, model.Dimension);
                     var d = result.Diagnostics;
-                    if (Environment.GetEnvironmentVariable("PF_DEBUG") is not null)
-                    {
-                        foreach (var p in result.Paths)
-                        {
-                            Console.WriteLine($"    path {p.Index}: {p.Trace.Iterations} it, {p.Trace.StopReason}, f {p.Trace.Value:F2}, best {p.BestIteration} elbo {p.Elbos[p.BestIteration - 1]:F2}, elbos {string.Join(" ", p.Elbos.Select(e => e.ToString("F1", CultureInfo.InvariantCulture)))}");
-                        }
-                    }
 
                     return (result.Draws, d.GradientEvaluations, string.Create(
                         CultureInfo.InvariantCulture,

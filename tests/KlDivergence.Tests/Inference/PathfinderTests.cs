@@ -30,11 +30,23 @@ public class PathfinderTests
     }
 
     [Fact]
-    public void OnACorrelatedGaussianTheDrawsHaveTheExactMeanAndCovariance()
+    public void OnACorrelatedGaussianTheMeanIsExactAndTheDefaultFitRecoversTheCovariance()
     {
+        // Pathfinder's normal at the optimum has mean x - H∇f(x) = the mode whatever H is; its covariance is the L-BFGS
+        // inverse Hessian, which with inexact (Wolfe) line searches is close to, but not, Σ (about 9% off on this
+        // target), so the covariance is checked on the default fit, whose ELBO refinement has the target as optimum.
+        var target = LaplaceApproximationTests.Gaussian(Mean, Precision());
+        var single = Pathfinder.SinglePath(target, [3.0, 3.0, -3.0], new PathfinderOptions { Seed = 7 });
+        for (int i = 0; i < 3; i++)
+        {
+            single.Approximation.Loc.ToArray()[i].Should().BeApproximately(Mean[i], 1e-6);
+        }
+
+        single.Diagnostics.GradientEvaluations.Should().Be(single.Paths[0].Trace.Evaluations, "a single path spends its L-BFGS evaluations and nothing else on gradients");
+
         const int n = 4000;
-        var result = Pathfinder.SinglePath(LaplaceApproximationTests.Gaussian(Mean, Precision()), [3.0, 3.0, -3.0], new PathfinderOptions { DrawsPerPath = n, Seed = 7 });
-        var draws = result.Draws.ToArray();
+        var fit = AutomaticFit.Fit(target, 3, new AutomaticFitOptions { DrawCount = n, Seed = 3 });
+        var draws = fit.Draws.ToArray();
         var sample = new double[3];
         for (int i = 0; i < 3; i++)
         {
@@ -56,8 +68,8 @@ public class PathfinderTests
             }
         }
 
-        result.Diagnostics.IsReliable.Should().BeTrue();
-        result.Diagnostics.GradientEvaluations.Should().Be(result.Paths[0].Trace.Evaluations, "a single path spends its L-BFGS evaluations and nothing else on gradients");
+        fit.Diagnostics.IsReliable.Should().BeTrue();
+        fit.Converged.Should().BeTrue();
     }
 
     [Fact]
