@@ -59,10 +59,10 @@ public static class Lbfgs
                 direction[i] = -direction[i];
             }
 
-            double slope = WolfeLineSearch.Dot(current.Gradient, direction);
+            double slope = Dot(current.Gradient, direction);
 
             // Without history the first trial step is scaled so that it moves x by at most 1 (N&W section 3.5).
-            double initialStep = history.Count == 0 ? Math.Min(1.0, 1.0 / Math.Sqrt(WolfeLineSearch.Dot(current.Gradient, current.Gradient))) : 1.0;
+            double initialStep = history.Count == 0 ? Math.Min(1.0, 1.0 / Math.Sqrt(Dot(current.Gradient, current.Gradient))) : 1.0;
             var (accepted, _, used) = slope < 0
                 ? WolfeLineSearch.Search(valueAndGradient, current with { Step = 0, Slope = slope }, direction, initialStep, options)
                 : (null, false, 0);
@@ -87,7 +87,7 @@ public static class Lbfgs
                 y[i] = accepted.Gradient[i] - current.Gradient[i];
             }
 
-            double sy = WolfeLineSearch.Dot(s, y), yy = WolfeLineSearch.Dot(y, y);
+            double sy = Dot(s, y), yy = Dot(y, y);
             if (sy > double.Epsilon + (Epsilon * yy))
             {
                 corrections.Add(new LbfgsCorrection(k + 1, s, y));
@@ -247,7 +247,8 @@ public static class Lbfgs
     /// <summary>Machine epsilon: the curvature yᵀs must exceed ε‖y‖² for a pair to be kept (as in Pathfinder).</summary>
     internal const double Epsilon = 2.220446049250313e-16;
 
-    private static double Dot(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    /// <summary>aᵀb.</summary>
+    internal static double Dot(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         double s = 0;
         for (int i = 0; i < a.Count; i++)

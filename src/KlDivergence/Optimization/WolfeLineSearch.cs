@@ -36,7 +36,7 @@ internal static class WolfeLineSearch
             var g = new double[x.Length];
             double f = valueAndGradient(x, g);
             used++;
-            double slope = Dot(g, direction);
+            double slope = Lbfgs.Dot(g, direction);
             if (!double.IsFinite(f) || !double.IsFinite(slope))
             {
                 f = double.PositiveInfinity;
@@ -140,16 +140,5 @@ internal static class WolfeLineSearch
         double d2 = Math.Sign(b.Step - a.Step) * Math.Sqrt(disc);
         double step = b.Step - ((b.Step - a.Step) * (b.Slope + d2 - d1) / (b.Slope - a.Slope + (2 * d2)));
         return double.IsFinite(step) ? Math.Clamp(step, lo + (0.1 * width), hi - (0.1 * width)) : mid;
-    }
-
-    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            s += a[i] * b[i];
-        }
-
-        return s;
     }
 }

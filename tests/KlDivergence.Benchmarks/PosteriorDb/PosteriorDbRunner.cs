@@ -60,7 +60,6 @@ internal static class PosteriorDbRunner
                 {
                     var fit = AutomaticFit.Fit(model.LogDensity, model.Dimension);
                     var d = fit.Diagnostics;
-
                     return (fit.Draws, d.GradientEvaluations, string.Create(
                         CultureInfo.InvariantCulture,
                         $"k-hat {d.ParetoK:F2}, ELBO {d.Elbo:F2} ± {d.ElboStandardError:F2}, log Z {d.LogEvidence:F2} ± {d.LogEvidenceStandardError:F2}, init {fit.Initialization}, {fit.RefinementSteps} steps{(fit.Converged ? "" : " (cap)")}"));
@@ -79,7 +78,6 @@ internal static class PosteriorDbRunner
                 {
                     var result = Pathfinder.MultiPath(model.LogDensity, model.Dimension);
                     var d = result.Diagnostics;
-
                     return (result.Draws, d.GradientEvaluations, string.Create(
                         CultureInfo.InvariantCulture,
                         $"k-hat {d.ParetoK:F2}, {result.Paths.Count} paths, {d.DensityEvaluations} density-only evaluations"));
