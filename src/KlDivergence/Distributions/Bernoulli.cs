@@ -41,6 +41,10 @@ public sealed class Bernoulli : Distribution
 
     internal BinaryProbabilities Binary { get; }
 
+    /// <summary>The canonical parameter: logits when built from them, else probs.</summary>
+    protected override IEnumerable<KeyValuePair<string, object?>> DisplayParameters() =>
+        [IsLogitParameterized ? new("logits", Logits) : new("probs", Probs)];
+
     /// <summary>{0, 1}.</summary>
     public override Support Support { get; } = new(true, 0.0, 1.0, "{0, 1}");
 

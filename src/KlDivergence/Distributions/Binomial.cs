@@ -49,6 +49,13 @@ public sealed class Binomial : Distribution
 
     internal BinaryProbabilities Binary { get; }
 
+    /// <summary>totalCount and the canonical parameter: logits when built from them, else probs.</summary>
+    protected override IEnumerable<KeyValuePair<string, object?>> DisplayParameters() =>
+    [
+        new("totalCount", TotalCount),
+        IsLogitParameterized ? new("logits", Logits) : new("probs", Probs),
+    ];
+
     /// <summary>{0, 1, ..., n}.</summary>
     public override Support Support { get; }
 

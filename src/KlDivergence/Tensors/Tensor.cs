@@ -11,7 +11,7 @@ namespace KlDivergence.Tensors;
 /// automatic differentiation. Tensors are immutable once built: every operation returns a new tensor
 /// (reshapes share storage), so a recorded graph can never see its inputs change.
 /// </summary>
-public sealed class Tensor : IRealArithmetic<Tensor>
+public sealed partial class Tensor : IRealArithmetic<Tensor>
 {
     internal readonly double[] Data;
     internal readonly int[] ShapeArray;
