@@ -164,7 +164,7 @@ public abstract class Distribution
     /// The family and its parameters, such as <c>Normal(loc: 0, scale: 1)</c>; a tensor parameter with more than one
     /// value prints as <see cref="Tensor.ToString"/> does (its shape and its first values).
     /// </summary>
-    public override string ToString() => DistributionDisplay.Format(FamilyName, DisplayParameters());
+    public override string ToString() => DistributionDisplay.Format(GetType().Name, DisplayParameters());
 
     /// <summary>
     /// The named parameters <see cref="ToString"/> shows. By default, found by reflection once per family: the
