@@ -10,22 +10,34 @@ public partial class MarkdownLinkTests
 {
     private static readonly string Root = RepositoryRoot.Path;
 
-    public static TheoryData<string> Pages()
-    {
-        var pages = new TheoryData<string> { "README.md" };
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md").Order(StringComparer.Ordinal))
-        {
-            pages.Add(Path.GetRelativePath(Root, file).Replace('\\', '/'));
-        }
+    public static TheoryData<string> Pages() => new(PageList());
 
-        return pages;
-    }
+    private static List<string> PageList() =>
+    [
+        "README.md",
+        .. Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md").Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/')).Order(StringComparer.Ordinal),
+    ];
 
     [Fact]
     public void TheDocsFolderHoldsTheCliContractAndTheBenchmarks()
     {
-        var pages = Pages().Select(row => (string)row[0]).ToList();
-        pages.Should().Contain(["docs/CLI.md", "docs/BENCHMARKS.md"]);
+        PageList().Should().Contain(["docs/CLI.md", "docs/BENCHMARKS.md"]);
+    }
+
+    [Fact]
+    public void TheExamplesAreFileBasedProgramsNoProjectGlobs()
+    {
+        // A project file in the root or in examples/ would compile examples/*.cs into itself (default globbing).
+        Directory.GetFiles(Root, "*.csproj").Should().BeEmpty();
+        Directory.GetFiles(Path.Combine(Root, "examples"), "*.csproj").Should().BeEmpty();
+        var examples = Directory.GetFiles(Path.Combine(Root, "examples"), "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        examples.Should().Equal("discrete-kl.cs", "forward-reverse-kl.cs", "understanding-kl.cs", "vi-from-scratch.cs");
+        foreach (var file in Directory.GetFiles(Path.Combine(Root, "examples"), "*.cs"))
+        {
+            var lines = File.ReadAllLines(file);
+            lines.Should().Contain("#:project ../src/KlDivergence/KlDivergence.csproj", $"{Path.GetFileName(file)} references the library by project");
+            lines.Length.Should().BeLessThanOrEqualTo(45, $"{Path.GetFileName(file)} should read in one screen");
+        }
     }
 
     [Theory]

@@ -76,6 +76,10 @@ public sealed class MixtureSameFamily : Distribution, IConditionalCovariance, IF
 
     private int EventRank => EventShapeArray.Length;
 
+    /// <summary>mixture and components, as the constructor takes them.</summary>
+    protected override IEnumerable<KeyValuePair<string, object?>> DisplayParameters() =>
+        [new("mixture", MixtureDistribution), new("components", Components)];
+
     /// <summary>log p(x) = logsumexp_k(log wₖ + log pₖ(x)); x is broadcast against the components by inserting the component axis.</summary>
     public override Tensor LogProb(Tensor value)
     {
