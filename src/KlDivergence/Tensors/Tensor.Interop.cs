@@ -75,15 +75,8 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The number of values does not match the shape.</exception>
     public static Tensor FromSingles(ReadOnlySpan<float> values, ReadOnlySpan<int> shape, bool requiresGrad = false)
     {
-        int[] s = Shapes.Validate(shape, nameof(shape));
-        int size = Shapes.Size(s);
-        if (values.Length != size)
-        {
-            throw new ArgumentException(
-                $"{values.Length} values cannot fill a tensor of shape {Shapes.Format(s)} ({size} elements).", nameof(values));
-        }
-
-        var data = new double[size];
+        int[] s = ShapeFor(values.Length, shape, nameof(values));
+        var data = new double[values.Length];
         for (int i = 0; i < data.Length; i++)
         {
             data[i] = values[i];
