@@ -15,7 +15,20 @@ internal static class DistributionDisplay
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Shown = new();
 
     public static IEnumerable<KeyValuePair<string, object?>> ConstructorParameters(Distribution distribution) =>
-        Shown.GetOrAdd(distribution.GetType(), Find).Select(p => new KeyValuePair<string, object?>(CamelCase(p.Name), p.GetValue(distribution)));
+        Shown.GetOrAdd(distribution.GetType(), Find).Select(p => new KeyValuePair<string, object?>(CamelCase(p.Name), ValueOf(p, distribution)));
+
+    /// <summary>The property's value; a getter that throws prints as its exception's type, so ToString never throws.</summary>
+    private static object? ValueOf(PropertyInfo property, Distribution distribution)
+    {
+        try
+        {
+            return property.GetValue(distribution);
+        }
+        catch (TargetInvocationException e)
+        {
+            return $"<{e.InnerException?.GetType().Name}>";
+        }
+    }
 
     /// <summary><c>Family(name: value, ...)</c>.</summary>
     public static string Format(string family, IEnumerable<KeyValuePair<string, object?>> parameters)

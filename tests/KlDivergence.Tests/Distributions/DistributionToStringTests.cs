@@ -39,6 +39,10 @@ public class DistributionToStringTests
             new Geometric(0.3), new HalfNormal(1), new Poisson(4), new Uniform(0, 1), new VonMises(0, 1),
             MultivariateNormal.FromCovariance(Tensor.Zeros(2), Tensor.Matrix(new double[,] { { 1, 0 }, { 0, 1 } })),
             new MultivariateNormalDiag(Tensor.Zeros(2), Tensor.Ones(2)), new Independent(new Normal(Tensor.Zeros(3), 1.0), 1),
+            new LogNormal(0, 1), new LogisticNormal(Tensor.Zeros(2), Tensor.Ones(2)), new RelaxedBernoulli(0.5, 0.3),
+            new Kumaraswamy(2, 3), new Weibull(1, 2), new Pareto(1, 3), new Gumbel(0, 1), new HalfCauchy(1), new InverseGamma(2, 1),
+            new FisherSnedecor(3, 5), new NegativeBinomial(4, 0.3), new ContinuousBernoulli(0.3),
+            new OneHotCategorical(Tensor.Vector(0.2, 0.8)), new Categorical(Tensor.Vector(0.2, 0.8)),
         ];
         foreach (var d in all)
         {
