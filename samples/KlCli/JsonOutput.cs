@@ -64,6 +64,7 @@ internal static class JsonOutput
         KlMethod.Quadrature => "quadrature",
         KlMethod.MonteCarlo => "monte-carlo",
         KlMethod.Bound => "bound",
+        KlMethod.NearestNeighbor => "nearest-neighbor",
         _ => method.ToString().ToLowerInvariant(),
     };
 

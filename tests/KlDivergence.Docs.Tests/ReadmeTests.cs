@@ -76,6 +76,28 @@ public class ReadmeTests
     }
 
     [Fact]
+    public void TheInteropSectionIsTheCodeThatRunsHere()
+    {
+        string readme = File.ReadAllText(Path.Combine(Root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        var block = Regex.Match(readme, @"<!-- interop -->\s*```csharp\n(.*?)```", RegexOptions.Singleline);
+        block.Success.Should().BeTrue("the README marks its interop example with <!-- interop -->");
+        string source = File.ReadAllText(Path.Combine(Root, "tests", "KlDivergence.Docs.Tests", "Interop.cs")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        string usings = Regex.Match(source, @"// BEGIN INTEROP USINGS\n(.*?)// END INTEROP USINGS", RegexOptions.Singleline).Groups[1].Value;
+        string body = Regex.Match(source, @"// BEGIN INTEROP\n(.*?)\s*// END INTEROP\n", RegexOptions.Singleline).Groups[1].Value;
+        Normalize(block.Groups[1].Value).Should().Be(Normalize(usings + "\n" + body), "the README's interop block is Interop.cs's using directives and body");
+
+        // It runs: Σ₀₁ = 0.5 from the MathNet matrix, row 1 column 0 = 3 after the System.Numerics round trip, the two
+        // Normal densities agree, and the float-built Normal has its closed form.
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        Interop.Run(output);
+        var parts = output.ToString().Trim().Split(' ');
+        parts[0].Should().Be("0.5");
+        parts[1].Should().Be("3");
+        Math.Abs(double.Parse(parts[2], CultureInfo.InvariantCulture)).Should().BeLessThan(1e-15);
+        parts[3].Should().Be("ClosedForm");
+    }
+
+    [Fact]
     public void TheFamiliesTableIsGeneratedFromTheLibrary() => CheckSection("families", ReadmeTables.Families());
 
     [Fact]

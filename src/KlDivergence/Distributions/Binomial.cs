@@ -13,30 +13,60 @@ public sealed class Binomial : Distribution
     /// <param name="probs">The success probability p, in [0, 1].</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range; the message names it and its value.</exception>
     public Binomial(Tensor totalCount, Tensor probs)
-        : base(ParameterChecks.BroadcastParameters(nameof(Binomial), totalCount, nameof(totalCount), probs, nameof(probs)), [])
+        : this(totalCount, nameof(probs), probs, BinaryProbabilities.FromProbs(probs, nameof(Binomial), nameof(probs)))
+    {
+    }
+
+    private Binomial(Tensor totalCount, string paramName, Tensor parameter, BinaryProbabilities binary)
+        : base(ParameterChecks.BroadcastParameters(nameof(Binomial), totalCount, nameof(totalCount), parameter, paramName), [])
     {
         TotalCount = CheckedCount(totalCount).Detach();
-        Probs = FamilyHelpers.Probability(probs, nameof(Binomial), nameof(probs), allowZero: true, allowOne: true);
+        Binary = binary;
         Support = new Support(true, 0.0, TotalCount.BroadcastTo(BatchShapeArray), "{0, ..., totalCount}");
     }
+
+    /// <summary>
+    /// Creates Binomial(totalCount, σ(logits)) from log-odds l = log p - log(1 - p), kept as given: log-probabilities
+    /// k·(-softplus(-l)) + (n - k)·(-softplus(l)), KL and their gradients stay finite and exact for any finite l.
+    /// </summary>
+    /// <param name="totalCount">The number of trials n (a whole number in [0, 2⁵³]).</param>
+    /// <param name="logits">The log-odds l (finite).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range; the message names it and its value.</exception>
+    public static Binomial FromLogits(Tensor totalCount, Tensor logits) =>
+        new(totalCount, nameof(logits), logits, BinaryProbabilities.FromLogits(logits, nameof(Binomial), nameof(logits)));
 
     /// <summary>The number of trials n (not differentiable).</summary>
     public Tensor TotalCount { get; }
 
-    /// <summary>The success probability p.</summary>
-    public Tensor Probs { get; }
+    /// <summary>The success probability p (σ(l) when built from logits).</summary>
+    public Tensor Probs => Binary.One;
+
+    /// <summary>The log-odds log p - log(1 - p): as given by <see cref="FromLogits"/>, else computed (±∞ at p = 1 or 0).</summary>
+    public Tensor Logits => Binary.Logits;
+
+    /// <summary>True when built by <see cref="FromLogits"/> (the logits are the canonical parameter).</summary>
+    public bool IsLogitParameterized => Binary.GivenLogits is not null;
+
+    internal BinaryProbabilities Binary { get; }
+
+    /// <summary>totalCount and the canonical parameter: logits when built from them, else probs.</summary>
+    protected override IEnumerable<KeyValuePair<string, object?>> DisplayParameters() =>
+    [
+        new("totalCount", TotalCount),
+        IsLogitParameterized ? new("logits", Logits) : new("probs", Probs),
+    ];
 
     /// <summary>{0, 1, ..., n}.</summary>
     public override Support Support { get; }
 
     /// <summary>Counting measure on {0, ..., n}, tightened to where the mass is ({0} when p = 0, {n} when p = 1).</summary>
-    public override TailProfile? Tails => new(ReferenceMeasure.Counting, FamilyHelpers.TightBound(Probs, 1.0, TotalCount, 0.0), FamilyHelpers.TightBound(Probs, 0.0, 0.0, TotalCount), Tail.Bounded, Tail.Bounded, true);
+    public override TailProfile? Tails => new(ReferenceMeasure.Counting, FamilyHelpers.TightBound(Binary.SupportProbs, 1.0, TotalCount, 0.0), FamilyHelpers.TightBound(Binary.SupportProbs, 0.0, 0.0, TotalCount), Tail.Bounded, Tail.Bounded, true);
 
     /// <summary>np.</summary>
     public override Tensor Mean => (TotalCount * Probs).BroadcastTo(BatchShapeArray);
 
     /// <summary>np(1 - p).</summary>
-    public override Tensor Variance => (TotalCount * Probs * (1.0 - Probs)).BroadcastTo(BatchShapeArray);
+    public override Tensor Variance => (TotalCount * Binary.One * Binary.Zero).BroadcastTo(BatchShapeArray);
 
     /// <summary>log C(n, k) + k log p + (n - k) log(1 - p) for whole 0 ≤ k ≤ n (0 log 0 = 0), else -∞.</summary>
     public override Tensor LogProb(Tensor value)
@@ -44,7 +74,7 @@ public sealed class Binomial : Distribution
         var inside = FamilyHelpers.WholeNumberMask(value, TotalCount);
         var k = TensorOps.Where(inside, value, 0.0);
         var logChoose = (TotalCount + 1.0).LogGamma() - (k + 1.0).LogGamma() - (TotalCount - k + 1.0).LogGamma();
-        var logP = logChoose + FamilyHelpers.XLogY(k, Probs) + FamilyHelpers.XLogY(TotalCount - k, 1.0 - Probs);
+        var logP = logChoose + FamilyHelpers.XTimesY(k, Binary.LogOne) + FamilyHelpers.XTimesY(TotalCount - k, Binary.LogZero);
         return TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
 
@@ -61,14 +91,14 @@ public sealed class Binomial : Distribution
     public override Tensor Entropy()
     {
         var n = TotalCount.BroadcastTo(BatchShapeArray);
-        var p = Probs.BroadcastTo(BatchShapeArray);
-        var u = p * (1.0 - p);
+        var p = Binary.BroadcastTo(BatchShapeArray);
+        var u = p.One * p.Zero;
         var variance = n * u;
         var large = TensorOps.GreaterOrEqual(variance, AsymptoticVariance);
         bool anyLarge = large.Values.IndexOfAnyExcept(0.0) >= 0;
-        var windowed = anyLarge ? new Binomial(TensorOps.Where(large, 0.0, n), p) : this;
+        var windowed = anyLarge ? new Binomial(TensorOps.Where(large, 0.0, n), "probs", p.One, p) : this;
         var counts = windowed.TotalCount.Values.ToArray();
-        var means = (windowed.TotalCount * p).Values.ToArray();
+        var means = (windowed.TotalCount * p.One).Values.ToArray();
         var spreads = windowed.Variance.Values.ToArray();
         var lower = new double[counts.Length];
         double width = 1;

@@ -173,6 +173,19 @@ public abstract class Distribution
         }
     }
 
+    /// <summary>
+    /// The family and its parameters, such as <c>Normal(loc: 0, scale: 1)</c>; a tensor parameter with more than one
+    /// value prints as <see cref="Tensor.ToString"/> does (its shape and its first values).
+    /// </summary>
+    public override string ToString() => DistributionDisplay.Format(GetType().Name, DisplayParameters());
+
+    /// <summary>
+    /// The named parameters <see cref="ToString"/> shows. By default, found by reflection once per family: the
+    /// parameters of the first public constructor (else of the first public factory method) that have a public
+    /// property of the same name (<c>loc</c> → <c>Loc</c>). Override it when the family keeps another parameterisation.
+    /// </summary>
+    protected virtual IEnumerable<KeyValuePair<string, object?>> DisplayParameters() => DistributionDisplay.ConstructorParameters(this);
+
     /// <summary>The sample shape [count, ...BatchShape, ...EventShape].</summary>
     protected int[] SampleShape(int count) => [count, .. BatchShapeArray, .. EventShapeArray];
 }

@@ -111,6 +111,13 @@ internal static class FamilyHelpers
         return TensorOps.Where(zero, 0.0, x * safeY.Log());
     }
 
+    /// <summary>x y with 0 y = 0 whatever y (even ±∞): value and gradient finite where x = 0.</summary>
+    public static Tensor XTimesY(Tensor x, Tensor y)
+    {
+        var zero = TensorOps.EqualTo(x, 0.0);
+        return TensorOps.Where(zero, 0.0, x * TensorOps.Where(zero, 0.0, y));
+    }
+
     /// <summary>log x with log 0 = -∞ and a zero (not NaN) gradient there.</summary>
     public static Tensor SafeLog(Tensor x)
     {

@@ -9,7 +9,7 @@ namespace KlDivergence.Distributions;
 /// as one joint event of independent parts: log p(x) = Σ over those dimensions of log p_base(x), and likewise for
 /// the entropy (entropy of independent variables adds; Cover and Thomas 2006, Theorem 2.6.6).
 /// </summary>
-public sealed class Independent : Distribution, IHasCovariance
+public sealed class Independent : Distribution, IConditionalCovariance
 {
     /// <summary>Wraps <paramref name="baseDistribution"/>, moving its last <paramref name="reinterpretedBatchDims"/> batch dimensions into the event.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The count is negative or exceeds the base batch rank.</exception>
@@ -57,12 +57,15 @@ public sealed class Independent : Distribution, IHasCovariance
     /// <summary>The base variance (element-wise), shape [...BatchShape, ...EventShape].</summary>
     public override Tensor Variance => BaseDistribution.Variance;
 
+    /// <summary>True when a univariate base gains a single event dimension, so <see cref="Covariance"/> exists.</summary>
+    public bool HasCovariance => BaseDistribution.EventShapeArray.Length == 0 && ReinterpretedBatchDims == 1;
+
     /// <summary>
-    /// Cov[X] = diag(Var[X]) when a univariate base gains a single event dimension (the parts are independent);
-    /// otherwise not available.
+    /// Cov[X] = diag(Var[X]) when <see cref="HasCovariance"/> (the parts are independent); otherwise not available, which
+    /// is why Independent is not an <see cref="IHasCovariance"/>.
     /// </summary>
     /// <exception cref="NotSupportedException">The event is not a vector of independent univariate parts.</exception>
-    public Tensor Covariance => BaseDistribution.EventShapeArray.Length == 0 && ReinterpretedBatchDims == 1
+    public Tensor Covariance => HasCovariance
         ? Variance.DiagEmbed()
         : throw new NotSupportedException($"{FamilyName} has no covariance matrix here (event shape {Shapes.Format(EventShapeArray)}).");
 

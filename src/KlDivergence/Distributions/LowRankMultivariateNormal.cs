@@ -25,18 +25,26 @@ public sealed class LowRankMultivariateNormal : Distribution, IHasCovariance
     {
         this.full = full;
         Loc = loc;
-        CovFactor = covFactor;
-        CovDiag = covDiag;
+        CovarianceFactor = covFactor;
+        CovarianceDiagonal = covDiag;
     }
 
     /// <summary>The mean μ.</summary>
     public Tensor Loc { get; }
 
-    /// <summary>The factor W, shape [..., d, r].</summary>
-    public Tensor CovFactor { get; }
+    /// <summary>The factor W of Σ = W Wᵀ + diag(D), shape [..., d, r].</summary>
+    public Tensor CovarianceFactor { get; }
 
-    /// <summary>The diagonal D, shape [..., d].</summary>
-    public Tensor CovDiag { get; }
+    /// <summary>The diagonal D of Σ = W Wᵀ + diag(D), shape [..., d].</summary>
+    public Tensor CovarianceDiagonal { get; }
+
+    /// <summary>The factor W, shape [..., d, r] (the abbreviated name; use <see cref="CovarianceFactor"/>).</summary>
+    [Obsolete("Use CovarianceFactor (the .NET naming guidelines spell words out). CovFactor will be removed in a later version.")]
+    public Tensor CovFactor => CovarianceFactor;
+
+    /// <summary>The diagonal D, shape [..., d] (the abbreviated name; use <see cref="CovarianceDiagonal"/>).</summary>
+    [Obsolete("Use CovarianceDiagonal (the .NET naming guidelines spell words out). CovDiag will be removed in a later version.")]
+    public Tensor CovDiag => CovarianceDiagonal;
 
     /// <summary>Lebesgue measure on ℝᵈ (multivariate: no tails).</summary>
     public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);
@@ -66,12 +74,17 @@ public sealed class LowRankMultivariateNormal : Distribution, IHasCovariance
     public override Tensor Entropy() => full.Entropy();
 
     /// <summary>μ + W ε₁ + √D ⊙ ε₂ with ε₁ ~ N(0, I_r), ε₂ ~ N(0, I_d): covariance W Wᵀ + diag(D).</summary>
+    /// <summary>loc, covFactor (W) and covDiag (D), as the constructor takes them.</summary>
+    protected override IEnumerable<KeyValuePair<string, object?>> DisplayParameters() =>
+        [new("loc", Loc), new("covFactor", CovarianceFactor), new("covDiag", CovarianceDiagonal)];
+
+    /// <inheritdoc/>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
-        int d = EventShapeArray[0], r = CovFactor.Shape[^1];
+        int d = EventShapeArray[0], r = CovarianceFactor.Shape[^1];
         var e1 = StandardNoise.Normal(random, [count, .. BatchShapeArray, r, 1]);
         var e2 = StandardNoise.Normal(random, [count, .. BatchShapeArray, d]);
-        return Loc + CovFactor.MatMul(e1).Squeeze(-1) + (CovDiag.Sqrt() * e2);
+        return Loc + CovarianceFactor.MatMul(e1).Squeeze(-1) + (CovarianceDiagonal.Sqrt() * e2);
     }
 
     private static MultivariateNormal Build(Tensor loc, Tensor covFactor, Tensor covDiag)

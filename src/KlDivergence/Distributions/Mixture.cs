@@ -9,7 +9,7 @@ namespace KlDivergence.Distributions;
 /// zero weights).
 /// </summary>
 /// <remarks>Moments by the laws of total expectation and variance (Frühwirth-Schnatter 2006, §1.2.4).</remarks>
-public sealed class Mixture : Distribution, IHasCovariance
+public sealed class Mixture : Distribution, IConditionalCovariance
 {
     private readonly Distribution[] components;
 
@@ -101,10 +101,16 @@ public sealed class Mixture : Distribution, IHasCovariance
     /// <summary>Var[X] = Σₖ wₖ σₖ² + Σₖ wₖ (μₖ - E[X])² (law of total variance, element-wise).</summary>
     public override Tensor Variance => MixtureMath.Variance(WeightsForEvent(), Stacked(c => c.Mean), Stacked(c => c.Variance), EventRank);
 
-    /// <summary>Cov[X] = Σₖ wₖ Σₖ + Σₖ wₖ (μₖ - E[X])(μₖ - E[X])ᵀ, when every component reports a covariance.</summary>
+    /// <summary>True when the events are vectors and every component has a covariance matrix (so <see cref="Covariance"/> exists).</summary>
+    public bool HasCovariance => EventRank == 1 && components.All(CovarianceOf.Exists);
+
+    /// <summary>
+    /// Cov[X] = Σₖ wₖ Σₖ + Σₖ wₖ (μₖ - E[X])(μₖ - E[X])ᵀ, when <see cref="HasCovariance"/> (a mixture is not an
+    /// <see cref="IHasCovariance"/>: whether the covariance exists depends on its components).
+    /// </summary>
     /// <exception cref="NotSupportedException">A component has no covariance matrix.</exception>
-    public Tensor Covariance => EventRank == 1 && components.All(c => c is IHasCovariance)
-        ? MixtureMath.Covariance(Weights, Stacked(c => c.Mean), Stacked(c => ((IHasCovariance)c).Covariance))
+    public Tensor Covariance => HasCovariance
+        ? MixtureMath.Covariance(Weights, Stacked(c => c.Mean), Stacked(CovarianceOf.Get))
         : throw new NotSupportedException($"{FamilyName}: not every component has a covariance matrix.");
 
     private int EventRank => EventShapeArray.Length;

@@ -11,7 +11,7 @@ namespace KlDivergence.Distributions;
 /// </summary>
 /// <remarks>After TensorFlow Probability's MixtureSameFamily. Moments: law of total expectation and variance
 /// (e.g. Frühwirth-Schnatter 2006, Finite Mixture and Markov Switching Models, §1.2.4).</remarks>
-public sealed class MixtureSameFamily : Distribution, IHasCovariance, IFusedLogDensity
+public sealed class MixtureSameFamily : Distribution, IConditionalCovariance, IFusedLogDensity
 {
     /// <summary>Creates the mixture Σₖ wₖ pₖ.</summary>
     /// <param name="mixture">The mixing weights w, batch shape = the components' batch shape without its last dimension, K categories.</param>
@@ -66,16 +66,23 @@ public sealed class MixtureSameFamily : Distribution, IHasCovariance, IFusedLogD
     /// <summary>Var[X] = Σₖ wₖ σₖ² + Σₖ wₖ (μₖ - E[X])² (law of total variance, element-wise).</summary>
     public override Tensor Variance => MixtureMath.Variance(WeightsForEvent(), Components.Mean, Components.Variance, EventRank);
 
+    /// <summary>True when the events are vectors and the components have a covariance matrix (so <see cref="Covariance"/> exists).</summary>
+    public bool HasCovariance => EventRank == 1 && CovarianceOf.Exists(Components);
+
     /// <summary>
-    /// Cov[X] = Σₖ wₖ Σₖ + Σₖ wₖ (μₖ - E[X])(μₖ - E[X])ᵀ, when the components report a covariance
-    /// (<see cref="IHasCovariance"/>).
+    /// Cov[X] = Σₖ wₖ Σₖ + Σₖ wₖ (μₖ - E[X])(μₖ - E[X])ᵀ, when <see cref="HasCovariance"/> (a mixture is not an
+    /// <see cref="IHasCovariance"/>: whether the covariance exists depends on its components).
     /// </summary>
     /// <exception cref="NotSupportedException">The components have no covariance matrix.</exception>
-    public Tensor Covariance => Components is IHasCovariance c && EventRank == 1
-        ? MixtureMath.Covariance(MixtureDistribution.Probs, Components.Mean, c.Covariance)
+    public Tensor Covariance => HasCovariance
+        ? MixtureMath.Covariance(MixtureDistribution.Probs, Components.Mean, CovarianceOf.Get(Components))
         : throw new NotSupportedException($"{FamilyName}: the components have no covariance matrix.");
 
     private int EventRank => EventShapeArray.Length;
+
+    /// <summary>mixture and components, as the constructor takes them.</summary>
+    protected override IEnumerable<KeyValuePair<string, object?>> DisplayParameters() =>
+        [new("mixture", MixtureDistribution), new("components", Components)];
 
     /// <summary>log p(x) = logsumexp_k(log wₖ + log pₖ(x)); x is broadcast against the components by inserting the component axis.</summary>
     public override Tensor LogProb(Tensor value)

@@ -20,4 +20,11 @@ public enum KlMethod
     /// against continuous), or tails under which E_p[log p - log q] diverges. <see cref="KlResult.Reason"/> says which.
     /// </summary>
     Rule,
+
+    /// <summary>
+    /// The k-nearest-neighbour estimate from samples of p and q only (Wang, Kulkarni &amp; Verdú 2009;
+    /// <see cref="SampleKl.Estimate(double[], double[], int)"/>): consistent, no
+    /// densities needed, and no standard error (NaN).
+    /// </summary>
+    NearestNeighbor,
 }

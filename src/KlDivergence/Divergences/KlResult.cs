@@ -87,7 +87,7 @@ public sealed class KlResult
     /// <inheritdoc/>
     public override string ToString()
     {
-        string se = StandardError.Length == 1 ? StandardError.ToScalar().ToString("G4", CultureInfo.InvariantCulture) : "...";
+        string se = StandardError.Length == 1 ? StandardError.ToScalar().ToString("G4", CultureInfo.InvariantCulture) : StandardError.ToString();
         string v = Value.Length == 1 ? Value.ToScalar().ToString("G6", CultureInfo.InvariantCulture) : Value.ToString();
         string trust = IsReliable ? string.Empty : ", NOT RELIABLE";
         string why = Reason is null ? string.Empty : $": {Reason}";

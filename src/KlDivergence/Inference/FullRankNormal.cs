@@ -9,7 +9,7 @@ namespace KlDivergence.Inference;
 /// The full-rank Gaussian surrogate q(z) = N(z; μ, LLᵀ): a <see cref="MultivariateNormal"/> whose Cholesky
 /// factor L is optimised as an unconstrained vector through the FillScaleTriL bijector.
 /// </summary>
-public sealed class FullRankNormal : SurrogatePosterior
+public sealed class FullRankNormal : SurrogatePosterior<MultivariateNormal>
 {
     /// <summary>Creates the surrogate over <paramref name="dimension"/> variables, starting at N(initialLoc, initialScale² I).</summary>
     public FullRankNormal(int dimension, double initialLoc = 0, double initialScale = 1)
@@ -31,7 +31,7 @@ public sealed class FullRankNormal : SurrogatePosterior
     public Parameter ScaleTril { get; }
 
     /// <inheritdoc/>
-    protected override Distribution Build(Func<Parameter, Tensor> valueOf) => MultivariateNormal.FromScaleTril(valueOf(Loc), valueOf(ScaleTril));
+    protected override MultivariateNormal BuildDistribution(Func<Parameter, Tensor> valueOf) => MultivariateNormal.FromScaleTril(valueOf(Loc), valueOf(ScaleTril));
 
     private static (Parameter, Parameter) Create(int dimension, double initialLoc, double initialScale)
     {

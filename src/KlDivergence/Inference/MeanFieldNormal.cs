@@ -9,7 +9,7 @@ namespace KlDivergence.Inference;
 /// The mean-field Gaussian surrogate q(z) = Πᵢ N(zᵢ; μᵢ, σᵢ²): a <see cref="MultivariateNormalDiag"/> whose scales
 /// are kept positive by a Softplus bijector (as TFP's mean-field surrogate does).
 /// </summary>
-public sealed class MeanFieldNormal : SurrogatePosterior
+public sealed class MeanFieldNormal : SurrogatePosterior<MultivariateNormalDiag>
 {
     /// <summary>Creates the surrogate over <paramref name="dimension"/> variables.</summary>
     /// <param name="dimension">The number of latent variables d.</param>
@@ -34,7 +34,7 @@ public sealed class MeanFieldNormal : SurrogatePosterior
     public Parameter Scale { get; }
 
     /// <inheritdoc/>
-    protected override Distribution Build(Func<Parameter, Tensor> valueOf) => new MultivariateNormalDiag(valueOf(Loc), valueOf(Scale));
+    protected override MultivariateNormalDiag BuildDistribution(Func<Parameter, Tensor> valueOf) => new MultivariateNormalDiag(valueOf(Loc), valueOf(Scale));
 
     private static (Parameter, Parameter) Create(int dimension, double initialLoc, double initialScale)
     {

@@ -15,7 +15,7 @@ namespace KlDivergence.Inference;
 /// surrogate (a surrogate without a reparameterised sampler is refused with an exception naming its family).
 /// </param>
 /// <param name="ElboGradient">Which reparameterised ELBO estimator was used.</param>
-public sealed record VariationalFit(
+public record VariationalFit(
     MinimizeTrace Trace,
     Distribution Posterior,
     KlGradientEstimator GradientEstimator = KlGradientEstimator.Reparameterized,

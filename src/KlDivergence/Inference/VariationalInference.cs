@@ -1,3 +1,4 @@
+using KlDivergence.Distributions;
 using KlDivergence.Divergences;
 using KlDivergence.Optimization;
 using KlDivergence.Random;
@@ -25,6 +26,7 @@ public static class VariationalInference
     /// An overflowing step is skipped by the minimize loop whether or not this is set.
     /// </param>
     /// <exception cref="InvalidOperationException">The target log-density does not depend on its input (it was computed outside the graph).</exception>
+    /// <exception cref="MinimizeCanceledException">The options' token was cancelled; the exception carries the trace so far and the posterior reached.</exception>
     public static VariationalFit Fit(
         Func<Tensor, Tensor> targetLogProb,
         SurrogatePosterior surrogate,
@@ -45,6 +47,18 @@ public static class VariationalInference
             }
 
             options = options with { Optimizer = new Chain(new ClipByGlobalNorm(maxNorm), options.Optimizer) };
+        }
+
+        // Each step's ELBO standard error reaches the progress reports through the loss closure.
+        double standardError = double.NaN;
+        if (options.Progress is { } progress)
+        {
+            options = options with { Progress = new WithStandardError(progress, () => standardError) };
+        }
+
+        if (options.Callback is { } callback)
+        {
+            options = options with { Callback = p => callback(p with { LossStandardError = standardError }) };
         }
 
         var random = new RandomStream(seed);
@@ -71,10 +85,59 @@ public static class VariationalInference
             return logTarget!;
         }
 
-        var trace = Minimizer.Minimize(
-            () => -Elbo.Estimate(Target, surrogate, sampleCount, random, gradient).Value,
-            surrogate.Parameters,
-            options);
+        Tensor NegativeElbo()
+        {
+            var elbo = Elbo.Estimate(Target, surrogate, sampleCount, random, gradient);
+            standardError = elbo.StandardError;
+            return -elbo.Value;
+        }
+
+        MinimizeTrace trace;
+        try
+        {
+            trace = Minimizer.Minimize(NegativeElbo, surrogate.Parameters, options);
+        }
+        catch (MinimizeCanceledException canceled) when (canceled.Trace is not null)
+        {
+            throw new MinimizeCanceledException(canceled.Trace, surrogate.DetachedDistribution, canceled.CancellationToken);
+        }
+
         return new VariationalFit(trace, surrogate.DetachedDistribution, KlGradientEstimator.Reparameterized, gradient);
+    }
+
+    /// <summary>Fits <paramref name="surrogate"/> to the unnormalised target log-density and returns the posterior with the surrogate's own distribution type.</summary>
+    /// <param name="targetLogProb">log p̃(z) for a batch of samples [n, ...event], returning shape [n].</param>
+    /// <typeparam name="TDistribution">The surrogate's distribution type.</typeparam>
+    /// <param name="surrogate">The trainable family (e.g. <see cref="MeanFieldNormal"/>, <see cref="FullRankNormal"/>).</param>
+    /// <param name="options">Optimizer, steps, convergence, progress.</param>
+    /// <param name="sampleCount">Samples of q per step.</param>
+    /// <param name="seed">Seed of the sample stream (fresh samples every step, reproducible run to run).</param>
+    /// <param name="gradient">The gradient estimator.</param>
+    /// <param name="maxGradientNorm">
+    /// Opt-in clipping: when set, the gradient is rescaled to this global L2 norm at most before the optimizer sees it
+    /// (<see cref="ClipByGlobalNorm"/> chained in front). Off by default: a good threshold depends on the target's scale
+    /// and dimension, and TFP's <c>fit_surrogate_posterior</c>, whose runs the samples reproduce, does not clip.
+    /// An overflowing step is skipped by the minimize loop whether or not this is set.
+    /// </param>
+    /// <exception cref="InvalidOperationException">The target log-density does not depend on its input (it was computed outside the graph).</exception>
+    /// <exception cref="MinimizeCanceledException">The options' token was cancelled; the exception carries the trace so far and the posterior reached.</exception>
+    public static VariationalFit<TDistribution> Fit<TDistribution>(
+        Func<Tensor, Tensor> targetLogProb,
+        SurrogatePosterior<TDistribution> surrogate,
+        MinimizeOptions options,
+        int sampleCount = 100,
+        ulong seed = 0,
+        ElboGradient gradient = ElboGradient.Reparameterized,
+        double? maxGradientNorm = null)
+        where TDistribution : Distribution
+    {
+        var fit = Fit(targetLogProb, (SurrogatePosterior)surrogate, options, sampleCount, seed, gradient, maxGradientNorm);
+        return new VariationalFit<TDistribution>(fit.Trace, (TDistribution)fit.Posterior, fit.GradientEstimator, fit.ElboGradient);
+    }
+
+    /// <summary>Forwards progress with the latest loss standard error filled in.</summary>
+    private sealed class WithStandardError(IProgress<MinimizeProgress> inner, Func<double> standardError) : IProgress<MinimizeProgress>
+    {
+        public void Report(MinimizeProgress value) => inner.Report(value with { LossStandardError = standardError() });
     }
 }

@@ -16,7 +16,9 @@ public static class Minimizer
     /// <param name="options">Optimizer, step budget, convergence, progress and cancellation.</param>
     /// <returns>The trace of the run.</returns>
     /// <exception cref="NonFiniteLossException">More than <see cref="MinimizeOptions.MaxNonFiniteSteps"/> steps were not finite.</exception>
-    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    /// <exception cref="MinimizeCanceledException">
+    /// The token was cancelled (an <see cref="OperationCanceledException"/> carrying the trace of the steps completed).
+    /// </exception>
     public static MinimizeTrace Minimize(Func<Tensor> loss, IReadOnlyList<Parameter> parameters, MinimizeOptions options)
     {
         ArgumentNullException.ThrowIfNull(loss);
@@ -34,16 +36,24 @@ public static class Minimizer
         var saved = checkpointable is { CanCheckpoint: true } ? ((ICheckpointableState)checkpointable.Copy()) : null;
         var leaves = new Tensor[parameters.Count];
         var names = parameters.Select(p => p.Name).ToArray();
-        var losses = new List<double>(options.MaxSteps);
-        var smoothedLosses = new List<double>(options.MaxSteps);
+        // The trace grows as steps happen: MaxSteps is a budget (int.MaxValue is valid), not a size to reserve.
+        int initialCapacity = Math.Min(options.MaxSteps, 1024);
+        var losses = new List<double>(initialCapacity);
+        var smoothedLosses = new List<double>(initialCapacity);
         var snapshots = new List<ParameterSnapshot> { Snapshot(-1, parameters) };
         double smoothed = double.NaN;
         int skipped = 0;
         bool converged = false;
         bool gradientSeen = false;
+        double gradientNorm = double.NaN;
         for (int step = 0; step < options.MaxSteps; step++)
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
+            if (options.CancellationToken.IsCancellationRequested)
+            {
+                throw new MinimizeCanceledException(
+                    Finish(names, losses, smoothedLosses, snapshots, parameters, skipped, converged: false, canceled: true), null, options.CancellationToken);
+            }
+
             for (int i = 0; i < leaves.Length; i++)
             {
                 leaves[i] = parameters[i].Unconstrained;
@@ -73,11 +83,13 @@ public static class Minimizer
 
                 gradientSeen = true;
                 failure = GatherGradients(leaves, names, updates);
+                gradientNorm = failure is null ? ClipByGlobalNorm.GlobalNorm(updates) : double.NaN;
             }
             else if (failure is null)
             {
                 // After a first step that reached the parameters, a loss without a graph is a zero gradient.
                 Buffers.Clear(updates);
+                gradientNorm = 0;
             }
 
             if (failure is null)
@@ -120,7 +132,7 @@ public static class Minimizer
                 snapshots.Add(Snapshot(step, parameters));
             }
 
-            var progress = new MinimizeProgress(step, options.MaxSteps, value, smoothed);
+            var progress = new MinimizeProgress(step, options.MaxSteps, value, smoothed) { GradientNorm = gradientNorm };
             options.Progress?.Report(progress);
             options.Callback?.Invoke(progress);
             if (options.ConvergenceTolerance > 0 && step >= options.ConvergenceWindow)
@@ -134,12 +146,19 @@ public static class Minimizer
             }
         }
 
+        return Finish(names, losses, smoothedLosses, snapshots, parameters, skipped, converged, canceled: false);
+    }
+
+    /// <summary>The trace, with a final snapshot of the parameters when the last step has none.</summary>
+    private static MinimizeTrace Finish(
+        string[] names, List<double> losses, List<double> smoothedLosses, List<ParameterSnapshot> snapshots, IReadOnlyList<Parameter> parameters, int skipped, bool converged, bool canceled)
+    {
         if (snapshots[^1].Step != losses.Count - 1)
         {
             snapshots.Add(Snapshot(losses.Count - 1, parameters));
         }
 
-        return new MinimizeTrace(names, losses, smoothedLosses, snapshots, skipped, converged);
+        return new MinimizeTrace(names, losses, smoothedLosses, snapshots, skipped, converged, canceled);
     }
 
     /// <summary>Checks every option, naming the bad one and its value.</summary>

@@ -11,7 +11,7 @@ namespace KlDivergence.Tensors;
 /// automatic differentiation. Tensors are immutable once built: every operation returns a new tensor
 /// (reshapes share storage), so a recorded graph can never see its inputs change.
 /// </summary>
-public sealed class Tensor : IRealArithmetic<Tensor>
+public sealed partial class Tensor : IRealArithmetic<Tensor>
 {
     internal readonly double[] Data;
     internal readonly int[] ShapeArray;
@@ -93,17 +93,20 @@ public sealed class Tensor : IRealArithmetic<Tensor>
 
     /// <summary>A tensor of the given shape holding a copy of <paramref name="values"/> in row-major order.</summary>
     /// <exception cref="ArgumentException">The number of values does not match the shape.</exception>
-    public static Tensor FromArray(ReadOnlySpan<double> values, ReadOnlySpan<int> shape, bool requiresGrad = false)
+    public static Tensor FromArray(ReadOnlySpan<double> values, ReadOnlySpan<int> shape, bool requiresGrad = false) =>
+        new(values.ToArray(), ShapeFor(values.Length, shape, nameof(values)), requiresGrad);
+
+    /// <summary>The validated shape, which must hold exactly <paramref name="count"/> values.</summary>
+    private static int[] ShapeFor(int count, ReadOnlySpan<int> shape, string valuesName)
     {
         int[] s = Shapes.Validate(shape, nameof(shape));
         int size = Shapes.Size(s);
-        if (values.Length != size)
+        if (count != size)
         {
-            throw new ArgumentException(
-                $"{values.Length} values cannot fill a tensor of shape {Shapes.Format(s)} ({size} elements).", nameof(values));
+            throw new ArgumentException($"{count} values cannot fill a tensor of shape {Shapes.Format(s)} ({size} elements).", valuesName);
         }
 
-        return new(values.ToArray(), s, requiresGrad);
+        return s;
     }
 
     /// <summary>A tensor of the given shape filled with <paramref name="value"/>.</summary>

@@ -116,7 +116,7 @@ public class SampleKlTests
 
         var r = SampleKl.Estimate(p, q);
         double.IsFinite(r.ToScalar()).Should().BeTrue();
-        r.Method.Should().Be(KlMethod.MonteCarlo);
+        r.Method.Should().Be(KlMethod.NearestNeighbor);
         r.SampleCount.Should().Be(2000);
         double.IsNaN(r.StandardError.ToScalar()).Should().BeTrue();
 

@@ -16,15 +16,14 @@ internal static class BernoulliKl
     /// KL = p log(p/q) + (1 - p) log((1 - p)/(1 - q)) with 0 log 0 = 0 and +∞ where p &gt; 0 = q or p &lt; 1 = q
     /// (the definition; PyTorch _kl_bernoulli_bernoulli).
     /// </summary>
-    public static Tensor BernoulliBernoulli(Bernoulli p, Bernoulli q) => BernoulliTerms(p.Probs, q.Probs);
+    public static Tensor BernoulliBernoulli(Bernoulli p, Bernoulli q) => BernoulliTerms(p.Binary, q.Binary);
 
-    /// <summary>KL(Bernoulli(p) ‖ Bernoulli(q)) from the success probabilities (see <see cref="BernoulliBernoulli"/>).</summary>
-    public static Tensor BernoulliTerms(Tensor p, Tensor q)
-    {
-        var one = FamilyHelpers.XLogX(p) - FamilyHelpers.XLogY(p, q);
-        var zero = FamilyHelpers.XLogX(1.0 - p) - FamilyHelpers.XLogY(1.0 - p, 1.0 - q);
-        return one + zero;
-    }
+    /// <summary>
+    /// KL(Bernoulli(p) ‖ Bernoulli(q)) = p (log p - log q) + (1 - p)(log(1 - p) - log(1 - q)), each term 0 where its
+    /// weight is 0, from the log-probabilities (so logits as large as 1e3 give the exact finite value and gradient).
+    /// </summary>
+    public static Tensor BernoulliTerms(BinaryProbabilities p, BinaryProbabilities q) =>
+        FamilyHelpers.XTimesY(p.One, p.LogOne - q.LogOne) + FamilyHelpers.XTimesY(p.Zero, p.LogZero - q.LogZero);
 
     /// <summary>KL = -H(p) - p log λ + λ, since log q(0) = -λ and log q(1) = log λ - λ (PyTorch _kl_bernoulli_poisson).</summary>
     public static Tensor BernoulliPoisson(Bernoulli p, Poisson q) =>

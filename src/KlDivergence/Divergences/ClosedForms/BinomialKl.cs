@@ -23,7 +23,7 @@ internal static class BinomialKl
     public static Tensor BinomialBinomial(Binomial p, Binomial q)
     {
         var sameCount = TensorOps.EqualTo(p.TotalCount, q.TotalCount);
-        var closed = p.TotalCount * BernoulliKl.BernoulliTerms(p.Probs, q.Probs);
+        var closed = p.TotalCount * BernoulliKl.BernoulliTerms(p.Binary, q.Binary);
         int[] batch = Shapes.Broadcast(p.BatchShapeArray, q.BatchShapeArray);
         double[] np, nq;
         using (Tensor.NoGrad())

@@ -25,7 +25,7 @@ public static class SampleKl
     /// skipped, so ρₖ(i) and νₖ(i) are the k-th smallest positive distances. For continuous P and Q ties have
     /// probability zero and this changes nothing; for data with repeated values it keeps every term finite (no NaN or
     /// ±∞). If some point has fewer than k neighbours at a positive distance, an <see cref="ArgumentException"/> is thrown.</para>
-    /// <para>The result has <see cref="KlMethod.MonteCarlo"/>, <see cref="KlResult.SampleCount"/> = n and a standard
+    /// <para>The result has <see cref="KlMethod.NearestNeighbor"/>, <see cref="KlResult.SampleCount"/> = n and a standard
     /// error of NaN: the terms are dependent through the shared samples and the finite-sample bias is not estimated, so
     /// no honest standard error is available in closed form.</para>
     /// </remarks>
@@ -108,7 +108,7 @@ public static class SampleKl
         }
 
         double value = (d * sum / n) + Math.Log(m / (n - 1.0));
-        return new KlResult(Tensor.Scalar(value), KlMethod.MonteCarlo, Tensor.Scalar(double.NaN), n);
+        return new KlResult(Tensor.Scalar(value), KlMethod.NearestNeighbor, Tensor.Scalar(double.NaN), n);
     }
 
     private static double[] Flatten(double[,] samples, string name)
