@@ -4,6 +4,13 @@ using KlDivergence.Benchmarks;
 // `--quick`: the stopwatch workloads of shared/BENCHMARKS.md, one tab-separated line each.
 // `--quick --hand`: also the hand-written limit of each workload, on standard error.
 // Anything else goes to BenchmarkDotNet (e.g. `--filter *`).
+// `--ops`: the engine's per-operation timings and W8's allocations and collections, on standard error.
+if (args.Contains("--ops"))
+{
+    EngineWorkloads.Report();
+    return;
+}
+
 if (args.Contains("--quick"))
 {
     QuickRunner.Run(args);

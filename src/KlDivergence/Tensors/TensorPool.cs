@@ -1,0 +1,58 @@
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// Arrays of doubles kept for reuse, bucketed by exact length (a tensor's length is its array's length, so a
+/// pooled array must fit exactly). Only <see cref="GradientPass"/> hands arrays out and takes them back, and only
+/// arrays whose every reader it has seen finish, so no tensor a caller can reach ever shares a pooled array.
+/// A fit's steps ask for the same lengths each time, so after the first step the pass finds them here.
+/// </summary>
+internal static class TensorPool
+{
+    /// <summary>At most this many arrays are kept per length (the rest go to the garbage collector).</summary>
+    private const int PerLength = 16;
+
+    /// <summary>Arrays shorter than this are cheaper to allocate than to look up.</summary>
+    internal const int MinLength = 64;
+
+    private static readonly Dictionary<int, Stack<double[]>> Buckets = [];
+
+    /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents.</summary>
+    public static double[] Rent(int length)
+    {
+        if (length >= MinLength)
+        {
+            lock (Buckets)
+            {
+                if (Buckets.TryGetValue(length, out var bucket) && bucket.Count > 0)
+                {
+                    return bucket.Pop();
+                }
+            }
+        }
+
+        return GC.AllocateUninitializedArray<double>(length);
+    }
+
+    /// <summary>Takes back an array nobody reads any more.</summary>
+    public static void Return(double[] array)
+    {
+        if (array.Length < MinLength)
+        {
+            return;
+        }
+
+        lock (Buckets)
+        {
+            if (!Buckets.TryGetValue(array.Length, out var bucket))
+            {
+                bucket = new Stack<double[]>();
+                Buckets[array.Length] = bucket;
+            }
+
+            if (bucket.Count < PerLength)
+            {
+                bucket.Push(array);
+            }
+        }
+    }
+}
