@@ -208,9 +208,12 @@ internal static class EngineWorkloads
             var p = MultivariateNormal.FromCovariance(Tensor.Zeros(d), spd);
             var q = MultivariateNormal.FromCovariance(Tensor.Ones(d), spd2);
             Line($"MatMul [{d}, {d}] x [{d}, {d}] forward", Time(() => m.MatMul(m).Values[0]));
+            Line($"MatMul [{d}, {d}] x [{d}, {d}] forward, one worker", OneWorker(() => Time(() => m.MatMul(m).Values[0])));
             Line($"Cholesky d = {d}", Time(() => spd.Cholesky().Values[0]));
+            Line($"Cholesky d = {d}, one worker", OneWorker(() => Time(() => spd.Cholesky().Values[0])));
             Line($"MVN KL (covariances) d = {d}", Time(() => Kl.Divergence(MultivariateNormal.FromCovariance(Tensor.Zeros(d), spd), MultivariateNormal.FromCovariance(Tensor.Ones(d), spd2)).ToScalar()));
             Line($"MVN KL (factors given) d = {d}", Time(() => Kl.Divergence(p, q).ToScalar()));
+            Line($"MVN KL (factors given) d = {d}, one worker", OneWorker(() => Time(() => Kl.Divergence(p, q).ToScalar())));
         }
 
         // W8's memory: allocated bytes per step and full collections over one fit after a warm-up fit.
@@ -227,11 +230,11 @@ internal static class EngineWorkloads
             $"# W8 memory: {bytes / (double)Steps / 1024:F1} KiB allocated per step, {GC.CollectionCount(2) - gen2} full and {GC.CollectionCount(0) - gen0} gen-0 collections in {Steps} steps ({sw.Elapsed.TotalSeconds:F3} s)"));
     }
 
-    private static void Line(string what, double seconds) =>
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# op: {what}: {seconds * 1e6:F1} us"));
+    private static void Line(string what, (double Seconds, double FullCollectionsPerCall) timing) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# op: {what}: {timing.Seconds * 1e6:F1} us ({timing.FullCollectionsPerCall:F3} full collections per call)"));
 
-    /// <summary>Median seconds of one call over batches of about 20 ms after a short warm-up.</summary>
-    private static double Time(Func<double> body)
+    /// <summary>Median seconds of one call over batches of about 20 ms after a short warm-up, and full collections per call.</summary>
+    private static (double Seconds, double FullCollectionsPerCall) Time(Func<double> body)
     {
         double sink = 0;
         var warm = Stopwatch.StartNew();
@@ -244,6 +247,7 @@ internal static class EngineWorkloads
 
         int batch = Math.Max(1, (int)(0.02 / (warm.Elapsed.TotalSeconds / calls)));
         var times = new List<double>();
+        int gen2 = GC.CollectionCount(2);
         for (int r = 0; r < 7; r++)
         {
             var sw = Stopwatch.StartNew();
@@ -255,8 +259,23 @@ internal static class EngineWorkloads
             times.Add(sw.Elapsed.TotalSeconds / batch);
         }
 
+        double collections = (GC.CollectionCount(2) - gen2) / (7.0 * batch);
         times.Sort();
-        return double.IsNaN(sink) ? double.NaN : times[times.Count / 2];
+        return (double.IsNaN(sink) ? double.NaN : times[times.Count / 2], collections);
+    }
+
+    private static T OneWorker<T>(Func<T> body)
+    {
+        int saved = TensorParallelism.MaxDegreeOfParallelism;
+        TensorParallelism.MaxDegreeOfParallelism = 1;
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            TensorParallelism.MaxDegreeOfParallelism = saved;
+        }
     }
 
     private static double[] Filled(int n, int seed)

@@ -17,7 +17,7 @@ internal static unsafe class Gemm
     private const int Mr = 6;
     private const int Nr = 8;
     private const int Kc = 256;
-    private const int Mc = 96;
+    private const int Mc = 48;
     private const int Nc = 2048;
 
     /// <summary>Below this many multiply-adds a product runs as plain loops (packing would cost more than it saves).</summary>

@@ -194,7 +194,8 @@ public static class LinearAlgebraOps
         return Tensor.Record(result, [a], g =>
         {
             var lt = new Tensor(l, a.ShapeArray);
-            var phi = lt.Transpose().MatMul(g).Tril() - (lt.Transpose().MatMul(g).Diagonal() * 0.5).DiagEmbed();
+            var ltg = lt.Transpose().MatMul(g);
+            var phi = ltg.Tril() - (ltg.Diagonal() * 0.5).DiagEmbed();
             var x = TriangularSolve(lt, phi, lower: true, transpose: true);
             var s = TriangularSolve(lt, x.Transpose(), lower: true, transpose: true).Transpose();
             return [(s + s.Transpose()) * 0.5];

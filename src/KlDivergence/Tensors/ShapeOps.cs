@@ -317,11 +317,18 @@ public static class ShapeOps
         for (int b = 0; b < batch; b++)
         {
             int off = b * rows * cols;
-            for (int i = 0; i < rows; i++)
+            // In 32 x 32 tiles, so both the rows read and the rows written stay in cache.
+            for (int i0 = 0; i0 < rows; i0 += 32)
             {
-                for (int j = 0; j < cols; j++)
+                for (int j0 = 0; j0 < cols; j0 += 32)
                 {
-                    y[off + (j * rows) + i] = data[off + (i * cols) + j];
+                    for (int i = i0; i < Math.Min(i0 + 32, rows); i++)
+                    {
+                        for (int j = j0; j < Math.Min(j0 + 32, cols); j++)
+                        {
+                            y[off + (j * rows) + i] = data[off + (i * cols) + j];
+                        }
+                    }
                 }
             }
         }
