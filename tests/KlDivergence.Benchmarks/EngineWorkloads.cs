@@ -132,8 +132,8 @@ internal static class EngineWorkloads
                 double gMu = gw[j] + mu[j];
                 double gS = (gw[j] * eps[j]) + s[j] - (1 / s[j]);
                 double gRho = gS / (1 + Math.Exp(-rho[j]));
-                Adam(ref mu[j], ref mM[j], ref vM[j], gMu, t, 0.01);
-                Adam(ref rho[j], ref mR[j], ref vR[j], gRho, t, 0.01);
+                FitWorkloads.Adam(ref mu[j], ref mM[j], ref vM[j], gMu, t, 0.01);
+                FitWorkloads.Adam(ref rho[j], ref mR[j], ref vR[j], gRho, t, 0.01);
             }
         }
 
@@ -287,14 +287,5 @@ internal static class EngineWorkloads
         }
 
         return v;
-    }
-
-    private static void Adam(ref double theta, ref double m, ref double v, double g, int t, double lr)
-    {
-        // Kingma & Ba, Algorithm 1.
-        m = (0.9 * m) + (0.1 * g);
-        v = (0.999 * v) + (0.001 * g * g);
-        double mHat = m / (1 - Math.Pow(0.9, t)), vHat = v / (1 - Math.Pow(0.999, t));
-        theta -= lr * mHat / (Math.Sqrt(vHat) + 1e-8);
     }
 }
