@@ -11,10 +11,14 @@ internal static class TensorPool
     /// <summary>At most this many arrays are kept per length (the rest go to the garbage collector).</summary>
     private const int PerLength = 16;
 
+    /// <summary>At most this many elements (256 MiB) are kept in all, so a burst of large work does not pin memory for good.</summary>
+    private const long MaxHeld = 32L << 20;
+
     /// <summary>Arrays shorter than this are cheaper to allocate than to look up.</summary>
     internal const int MinLength = 64;
 
     private static readonly Dictionary<int, Stack<double[]>> Buckets = [];
+    private static long held;
 
     /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static double[] Rent(int length)
@@ -25,6 +29,7 @@ internal static class TensorPool
             {
                 if (Buckets.TryGetValue(length, out var bucket) && bucket.Count > 0)
                 {
+                    held -= length;
                     return bucket.Pop();
                 }
             }
@@ -49,9 +54,10 @@ internal static class TensorPool
                 Buckets[array.Length] = bucket;
             }
 
-            if (bucket.Count < PerLength)
+            if (bucket.Count < PerLength && held + array.Length <= MaxHeld)
             {
                 bucket.Push(array);
+                held += array.Length;
             }
         }
     }
