@@ -193,6 +193,19 @@ internal static class EngineWorkloads
             xg.IndexSelect(0, indices).Sum().Backward();
             return xg.Grad!.Values[0];
         }));
+        var ka = Filled(256 * 256, 1);
+        var kb = Filled(256 * 256, 2);
+        var kc = new double[256 * 256];
+        Line("Gemm kernel alone 256 x 256 x 256 (output reused, no allocation)", Time(() =>
+        {
+            Gemm.Multiply(ka, 256, false, kb, 256, false, kc, 256, 256, 256, 256);
+            return kc[0];
+        }));
+        Line("Gemm kernel alone 256 x 256 x 256, one worker", OneWorker(() => Time(() =>
+        {
+            Gemm.Multiply(ka, 256, false, kb, 256, false, kc, 256, 256, 256, 256);
+            return kc[0];
+        })));
         Line("MatMul [1000, 50] x [50, 1] forward", Time(() => batch.MatMul(w).Values[0]));
         Line("MatMul [1000, 50] x [50, 1] forward and backward", Time(() =>
         {
