@@ -43,11 +43,17 @@ internal sealed class GradientPass
         return array;
     }
 
-    /// <summary>Like <see cref="Rent"/>, filled with zeros.</summary>
+    /// <summary>Like <see cref="Rent"/>, filled with zeros (see <see cref="TensorPool.RentZeroed"/>).</summary>
     public static double[] RentZeroed(int length)
     {
-        var array = Rent(length);
-        array.AsSpan().Clear();
+        var pass = current;
+        if (pass is null || length < TensorPool.MinLength)
+        {
+            return new double[length];
+        }
+
+        var array = TensorPool.RentZeroed(length);
+        pass.readers[array] = 0;
         return array;
     }
 
@@ -141,15 +147,8 @@ internal sealed class GradientPass
             return existing;
         }
 
-        var buffer = Rent(input.Length);
-        if (existing is null)
-        {
-            buffer.AsSpan().Clear();
-        }
-        else
-        {
-            existing.Data.CopyTo(buffer, 0);
-        }
+        var buffer = existing is null ? RentZeroed(input.Length) : Rent(input.Length);
+        existing?.Data.CopyTo(buffer, 0);
 
         var result = new Tensor(buffer, input.ShapeArray);
         Hold(result);

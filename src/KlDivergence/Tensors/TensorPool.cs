@@ -38,6 +38,30 @@ internal static class TensorPool
         return GC.AllocateUninitializedArray<double>(length);
     }
 
+    /// <summary>
+    /// An array of exactly <paramref name="length"/> zeros: a pooled one cleared, else a new one from the collector,
+    /// whose fresh pages are zero already and are only touched where written (a sparse scatter into a large
+    /// gradient then costs what it writes, not the array's size).
+    /// </summary>
+    public static double[] RentZeroed(int length)
+    {
+        if (length >= MinLength)
+        {
+            lock (Buckets)
+            {
+                if (Buckets.TryGetValue(length, out var bucket) && bucket.Count > 0)
+                {
+                    held -= length;
+                    var array = bucket.Pop();
+                    array.AsSpan().Clear();
+                    return array;
+                }
+            }
+        }
+
+        return new double[length];
+    }
+
     /// <summary>Takes back an array nobody reads any more.</summary>
     public static void Return(double[] array)
     {
