@@ -265,7 +265,7 @@ internal static class FitWorkloads
                 Tensor.FromArray([0.5, 1.2, -1.0, -0.8], [2, 2]),
                 Tensor.FromArray([0.6, 0.2, 0.2, 0.4, 0.3, -0.1, -0.1, 0.5], [2, 2, 2])));
 
-    private static void Adam(ref double theta, ref double m, ref double v, double g, int t, double lr)
+    internal static void Adam(ref double theta, ref double m, ref double v, double g, int t, double lr)
     {
         // Kingma & Ba, Algorithm 1.
         m = (0.9 * m) + (0.1 * g);

@@ -20,6 +20,8 @@ public static class Workloads
         yield return FitWorkloads.W4();
         yield return FitWorkloads.W5();
         yield return FitWorkloads.W6();
+        yield return EngineWorkloads.W8();
+        yield return EngineWorkloads.W9();
     }
 
     /// <summary>W2/W2c: KL between two d-dimensional full-covariance MVNs built in the loop from covariance matrices.</summary>

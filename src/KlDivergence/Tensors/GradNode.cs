@@ -9,4 +9,11 @@ internal sealed class GradNode(Tensor[] inputs, Func<Tensor, Tensor?[]> backward
     public Tensor[] Inputs { get; } = inputs;
 
     public Func<Tensor, Tensor?[]> Backward { get; } = backward;
+
+    /// <summary>
+    /// For a single-input operation whose input gradient is a scatter (a gather's): adds the input's gradient for the
+    /// given output gradient into a dense array of the input's length, so repeated gathers from one source accumulate
+    /// into one array instead of each building a dense gradient. Null for other operations.
+    /// </summary>
+    public Action<Tensor, double[]>? ScatterInto { get; set; }
 }

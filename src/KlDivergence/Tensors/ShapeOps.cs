@@ -134,7 +134,9 @@ public static class ShapeOps
 
     /// <summary>
     /// The entries at <paramref name="indices"/> along <paramref name="axis"/>, in that order (repeats allowed);
-    /// the gradient adds back into the picked positions.
+    /// the gradient adds back into the picked positions. Costs what it copies, not what the source holds; in a
+    /// backward pass the gradient is scattered straight into the source's pending gradient, so several gathers from
+    /// one source share one dense gradient array.
     /// </summary>
     public static Tensor IndexSelect(this Tensor x, int axis, int[] indices)
     {
@@ -151,15 +153,8 @@ public static class ShapeOps
         }
 
         int m = indices.Length;
-        var y = new double[outer * m * inner];
-        for (int o = 0; o < outer; o++)
-        {
-            for (int k = 0; k < m; k++)
-            {
-                x.Data.AsSpan(((o * n) + indices[k]) * inner, inner).CopyTo(y.AsSpan(((o * m) + k) * inner, inner));
-            }
-        }
-
+        var y = GC.AllocateUninitializedArray<double>(outer * m * inner);
+        Gather(x.Data, indices, outer, n, inner, y);
         int[] shape = (int[])x.ShapeArray.Clone();
         shape[ax] = m;
         var result = new Tensor(y, shape);
@@ -168,21 +163,62 @@ public static class ShapeOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g =>
+        // The indices are copied: the caller may refill its array before the backward pass.
+        int[] picked = (int[])indices.Clone();
+        void ScatterAdd(Tensor g, double[] target) => Scatter(g.Data, picked, outer, n, inner, target);
+        result = Tensor.Record(result, [x], g =>
         {
-            var gx = new double[x.Length];
-            for (int o = 0; o < outer; o++)
-            {
-                for (int k = 0; k < m; k++)
-                {
-                    var src = g.Data.AsSpan(((o * m) + k) * inner, inner);
-                    var dst = gx.AsSpan(((o * n) + indices[k]) * inner, inner);
-                    System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
-                }
-            }
-
+            var gx = GradientPass.RentZeroed(x.Length);
+            ScatterAdd(g, gx);
             return [new Tensor(gx, x.ShapeArray)];
         });
+        result.Node!.ScatterInto = ScatterAdd;
+        return result;
+    }
+
+    /// <summary>y[o, k, :] = x[o, indices[k], :]: whole rows copied when the picked slices are contiguous.</summary>
+    private static void Gather(double[] x, int[] indices, int outer, int n, int inner, double[] y)
+    {
+        int m = indices.Length;
+        for (int o = 0; o < outer; o++)
+        {
+            if (inner == 1)
+            {
+                int src = o * n, dst = o * m;
+                for (int k = 0; k < m; k++)
+                {
+                    y[dst + k] = x[src + indices[k]];
+                }
+
+                continue;
+            }
+
+            for (int k = 0; k < m; k++)
+            {
+                Array.Copy(x, ((o * n) + indices[k]) * inner, y, ((o * m) + k) * inner, inner);
+            }
+        }
+    }
+
+    /// <summary>target[o, indices[k], :] += g[o, k, :], in index order (repeated indices add up in a fixed order).</summary>
+    private static void Scatter(double[] g, int[] indices, int outer, int n, int inner, double[] target)
+    {
+        int m = indices.Length;
+        for (int o = 0; o < outer; o++)
+        {
+            for (int k = 0; k < m; k++)
+            {
+                if (inner == 1)
+                {
+                    target[(o * n) + indices[k]] += g[(o * m) + k];
+                    continue;
+                }
+
+                var src = g.AsSpan(((o * m) + k) * inner, inner);
+                var dst = target.AsSpan(((o * n) + indices[k]) * inner, inner);
+                System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+            }
+        }
     }
 
     /// <summary>Joins tensors along an existing axis; all other dimensions must match.</summary>
@@ -281,11 +317,18 @@ public static class ShapeOps
         for (int b = 0; b < batch; b++)
         {
             int off = b * rows * cols;
-            for (int i = 0; i < rows; i++)
+            // In 32 x 32 tiles, so both the rows read and the rows written stay in cache.
+            for (int i0 = 0; i0 < rows; i0 += 32)
             {
-                for (int j = 0; j < cols; j++)
+                for (int j0 = 0; j0 < cols; j0 += 32)
                 {
-                    y[off + (j * rows) + i] = data[off + (i * cols) + j];
+                    for (int i = i0; i < Math.Min(i0 + 32, rows); i++)
+                    {
+                        for (int j = j0; j < Math.Min(j0 + 32, cols); j++)
+                        {
+                            y[off + (j * rows) + i] = data[off + (i * cols) + j];
+                        }
+                    }
                 }
             }
         }

@@ -249,32 +249,73 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
 
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [this] = gradient };
         using var scope = NoGrad();
-        for (int i = order.Count - 1; i >= 0; i--)
+
+        // Gradient arrays the pass allocates come from the pool and go back once consumed (see GradientPass).
+        var pass = GradientPass.Begin();
+        try
         {
-            var t = order[i];
-            if (!grads.Remove(t, out var g))
+            for (int i = order.Count - 1; i >= 0; i--)
             {
-                continue;
-            }
-
-            if (t.Node is null)
-            {
-                t.Grad = t.Grad is null ? g.Detach() : TensorOps.Add(t.Grad, g);
-                continue;
-            }
-
-            var inputGrads = t.Node.Backward(g);
-            var inputs = t.Node.Inputs;
-            for (int k = 0; k < inputs.Length; k++)
-            {
-                var gi = inputGrads[k];
-                if (gi is null || !inputs[k].RequiresGrad)
+                var t = order[i];
+                if (!grads.Remove(t, out var g))
                 {
                     continue;
                 }
 
-                grads[inputs[k]] = grads.TryGetValue(inputs[k], out var existing) ? TensorOps.Add(existing, gi) : gi;
+                if (t.Node is null)
+                {
+                    if (t.Grad is null)
+                    {
+                        t.Grad = g.Detach();
+                        pass.Escape(g);
+                    }
+                    else
+                    {
+                        t.Grad = TensorOps.Add(t.Grad, g);
+                        pass.Release(g);
+                    }
+
+                    continue;
+                }
+
+                var inputs = t.Node.Inputs;
+                if (t.Node.ScatterInto is { } scatter)
+                {
+                    // A gather: add straight into the source's pending gradient (dense once, whatever the number of gathers).
+                    grads.TryGetValue(inputs[0], out var pending);
+                    var target = pass.Exclusive(inputs[0], pending);
+                    grads[inputs[0]] = target;
+                    scatter(g, target.Data);
+                    pass.Release(g);
+                    continue;
+                }
+
+                var inputGrads = t.Node.Backward(g);
+                for (int k = 0; k < inputs.Length; k++)
+                {
+                    var gi = inputGrads[k];
+                    if (gi is null || !inputs[k].RequiresGrad)
+                    {
+                        continue;
+                    }
+
+                    if (grads.TryGetValue(inputs[k], out var existing))
+                    {
+                        grads[inputs[k]] = pass.Accumulate(existing, gi);
+                    }
+                    else
+                    {
+                        grads[inputs[k]] = gi;
+                        pass.Hold(gi);
+                    }
+                }
+
+                pass.Release(g);
             }
+        }
+        finally
+        {
+            pass.End();
         }
     }
 

@@ -152,8 +152,54 @@ def w6():
 WORKLOADS = [("W1", w1, 1), ("W1b", w1b, N1B), ("W2", make_w2(2), 1), ("W2c", make_w2(100), 1),
              ("W3", w3, 1_000_000), ("W4", w4, 1), ("W5", w5, 1), ("W6", w6, 1)]
 
+
+def make_w8():
+    """W8: stochastic VI for a Bayesian logistic regression (100 000 x 50, seeded synthetic data), mean-field Normal
+    with softplus scales, prior N(0, 1) by the closed-form KL, one reparameterised draw per step, the Bernoulli
+    log-likelihood y*l - softplus(l) of 1000 rows drawn with replacement scaled by 100, Adam 0.01, 500 steps."""
+    g = torch.Generator().manual_seed(8)
+    rows, features = 100_000, 50
+    x = torch.randn(rows, features, generator=g)
+    w_true = torch.randn(features, generator=g) / math.sqrt(features)
+    y = torch.bernoulli(torch.sigmoid(x @ w_true), generator=g)
+    prior = D.Normal(0.0, 1.0)
+
+    def body():
+        torch.manual_seed(1)
+        loc = torch.zeros(features, requires_grad=True)
+        rho = torch.full((features,), math.log(math.e - 1), requires_grad=True)
+        opt = torch.optim.Adam([loc, rho], lr=0.01)
+        for _ in range(500):
+            opt.zero_grad()
+            idx = torch.randint(rows, (1000,))
+            q = D.Normal(loc, torch.nn.functional.softplus(rho))
+            w = q.rsample()
+            logits = x.index_select(0, idx) @ w
+            log_lik = (y.index_select(0, idx) * logits - torch.nn.functional.softplus(logits)).sum()
+            loss = D.kl_divergence(q, prior).sum() - log_lik * (rows / 1000)
+            loss.backward()
+            opt.step()
+        return loss.item()
+    return body
+
+
+def w9_numpy():
+    """W9's reference: NumPy's @ on 256 x 256 matrices with one BLAS thread, timed in its own process (the thread
+    variables must be set before NumPy loads its BLAS)."""
+    import os
+    import subprocess
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "numpy_matmul.py")
+    out = subprocess.run([sys.executable, script], env=env, capture_output=True, text=True, check=True).stdout
+    return float(out.strip().split("\t")[1])
+
+
+WORKLOADS += [("W8", make_w8(), 1)]
+
 if __name__ == "__main__":
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     for name, body, units in WORKLOADS:
         if only is None or name in only:
             print(f"{name}\t{median_time(body, units):.4g}", flush=True)
+    if only is None or "W9" in only:
+        print(f"W9\t{w9_numpy():.4g}", flush=True)

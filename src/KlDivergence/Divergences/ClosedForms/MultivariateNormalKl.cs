@@ -52,7 +52,8 @@ internal static class MultivariateNormalKl
         var l2 = scaleTril2.Values;
         var m1 = loc1.Values;
         var m2 = loc2.Values;
-        var solved = new double[d * d];
+        // Scratch that never leaves this method comes from the pool (d x d is large: fresh pages cost more than the solve).
+        var solved = TensorPool.Rent(d * d);
         var difference = new double[d];
         var z = new double[d];
         var result = new double[batch];
@@ -85,6 +86,8 @@ internal static class MultivariateNormalKl
 
             result[b] = (0.5 * (trace + (4 * mahalanobis) - d)) + logDetRatio;
         }
+
+        TensorPool.Return(solved);
 
         return Tensor.FromArray(result, loc1.Shape.AsSpan()[..^1]);
     }

@@ -1,0 +1,185 @@
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Tests.Tensors;
+
+/// <summary>The blocked Cholesky factorisation and triangular solve against the unblocked definitions, written here.</summary>
+public class BlockedFactorizationTests
+{
+    /// <summary>A = M Mᵀ + n I for a fixed M: symmetric positive definite with a modest condition number.</summary>
+    private static double[] Spd(int n, int seed)
+    {
+        var m = GradCheck.RandomValues(n * n, seed);
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = i == j ? n : 0;
+                for (int p = 0; p < n; p++)
+                {
+                    s += m[(i * n) + p] * m[(j * n) + p];
+                }
+
+                a[(i * n) + j] = s;
+            }
+        }
+
+        return a;
+    }
+
+    /// <summary>The Cholesky–Banachiewicz recurrence, element by element.</summary>
+    private static double[] Unblocked(double[] a, int n)
+    {
+        var l = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = a[(i * n) + j];
+                for (int p = 0; p < j; p++)
+                {
+                    s -= l[(i * n) + p] * l[(j * n) + p];
+                }
+
+                l[(i * n) + j] = i == j ? Math.Sqrt(s) : s / l[(j * n) + j];
+            }
+        }
+
+        return l;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(150)]
+    public void CholeskyAgreesWithTheUnblockedRecurrenceAndReproducesA(int n)
+    {
+        var a = Spd(n, n);
+        var l = Tensor.FromArray(a, [n, n]).Cholesky().ToArray();
+        var reference = Unblocked(a, n);
+
+        // Both are backward stable (Higham 2002, thm. 10.3): entries agree to a few hundred ulps of the scale √n.
+        double scale = Math.Sqrt(n * (n + 1.0));
+        for (int i = 0; i < n * n; i++)
+        {
+            Math.Abs(l[i] - reference[i]).Should().BeLessThan(1e-12 * scale, $"entry {i}");
+            if (i % n > i / n)
+            {
+                l[i].Should().Be(0, "the upper triangle is zero");
+            }
+        }
+
+        // L Lᵀ = A within (n + 1) u |L||Lᵀ| (Higham thm. 10.3), |L||Lᵀ| ≤ n max|A| here; a factor 4 of slack.
+        double maxA = a.Max(Math.Abs);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int p = 0; p <= j; p++)
+                {
+                    s += l[(i * n) + p] * l[(j * n) + p];
+                }
+
+                Math.Abs(s - a[(i * n) + j]).Should().BeLessThan(4 * (n + 1) * 1.12e-16 * n * maxA, $"(L Lᵀ)[{i}, {j}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void CholeskyBeyondTheFirstBlockStillNamesTheFailingPivot()
+    {
+        // A positive definite leading 100 x 100 block, then a row that makes the Schur complement at pivot 100 negative.
+        int n = 101;
+        var a = new double[n * n];
+        for (int i = 0; i < 100; i++)
+        {
+            a[(i * n) + i] = 1;
+        }
+
+        a[(100 * n) + 5] = 1;
+        a[(5 * n) + 100] = 1;
+        a[(100 * n) + 100] = 0.5; // 0.5 - 1² < 0
+        var act = () => Tensor.FromArray(a, [n, n]).Cholesky();
+        act.Should().Throw<NotPositiveDefiniteException>().Where(e => e.Pivot == 100);
+    }
+
+    [Theory]
+    [InlineData(true, false, 1)]
+    [InlineData(true, true, 3)]
+    [InlineData(false, false, 2)]
+    [InlineData(false, true, 1)]
+    [InlineData(true, false, 70)]
+    public void TriangularSolveAgreesWithSubstitution(bool lower, bool transpose, int m)
+    {
+        int n = 150;
+        var l = Unblocked(Spd(n, 3), n);
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                // The triangle asked for (the upper one is Lᵀ); the other triangle holds junk that must be ignored.
+                bool inside = lower ? j <= i : j >= i;
+                a[(i * n) + j] = inside ? (lower ? l[(i * n) + j] : l[(j * n) + i]) : 1e3;
+            }
+        }
+
+        var b = GradCheck.RandomValues(n * m, 4);
+        var x = LinearAlgebraOps.TriangularSolve(Tensor.FromArray(a, [n, n]), Tensor.FromArray(b, [n, m]), lower, transpose).ToArray();
+
+        // Substitution in the order op(A) allows, element by element.
+        double Op(int i, int j) => transpose ? a[(j * n) + i] : a[(i * n) + j];
+        bool forward = lower != transpose;
+        var expected = new double[n * m];
+        for (int col = 0; col < m; col++)
+        {
+            for (int step = 0; step < n; step++)
+            {
+                int i = forward ? step : n - 1 - step;
+                double s = b[(i * m) + col];
+                for (int step2 = 0; step2 < step; step2++)
+                {
+                    int j = forward ? step2 : n - 1 - step2;
+                    s -= Op(i, j) * expected[(j * m) + col];
+                }
+
+                expected[(i * m) + col] = s / Op(i, i);
+            }
+        }
+
+        for (int i = 0; i < n * m; i++)
+        {
+            Math.Abs(x[i] - expected[i]).Should().BeLessThan(1e-12 * Math.Max(1, Math.Abs(expected[i])), $"entry {i}");
+        }
+    }
+
+    [Fact]
+    public void BlockedFactorAndSolveAreBitIdenticalForOneTwoAndEightWorkers()
+    {
+        int n = 260;
+        var a = Tensor.FromArray(Spd(n, 5), [n, n]);
+        var b = Tensor.FromArray(GradCheck.RandomValues(n * 200, 6), [n, 200]);
+        var runs = new List<(double[] L, double[] X)>();
+        int saved = TensorParallelism.MaxDegreeOfParallelism;
+        try
+        {
+            foreach (int workers in new[] { 1, 2, 8 })
+            {
+                TensorParallelism.MaxDegreeOfParallelism = workers;
+                var l = a.Cholesky();
+                runs.Add((l.ToArray(), LinearAlgebraOps.TriangularSolve(l, b).ToArray()));
+            }
+        }
+        finally
+        {
+            TensorParallelism.MaxDegreeOfParallelism = saved;
+        }
+
+        runs[1].L.Should().Equal(runs[0].L);
+        runs[2].L.Should().Equal(runs[0].L);
+        runs[1].X.Should().Equal(runs[0].X);
+        runs[2].X.Should().Equal(runs[0].X);
+    }
+}
