@@ -44,16 +44,18 @@ public sealed class AffineCouplingBijector : FlowBijector
     /// <inheritdoc/>
     protected override (Tensor Y, Tensor LogDet) ForwardRows(Tensor x, Func<Parameter, Tensor> valueOf)
     {
-        var (logScale, shift) = Conditioner(x * passMask, valueOf);
-        var y = (x * passMask) + (((x * logScale.Exp()) + shift) * transformMask);
+        var passed = x * passMask;
+        var (logScale, shift) = Conditioner(passed, valueOf);
+        var y = passed + (((x * logScale.Exp()) + shift) * transformMask);
         return (y, (logScale * transformMask).Sum(1));
     }
 
     /// <inheritdoc/>
     protected override Tensor InverseRows(Tensor y, Func<Parameter, Tensor> valueOf)
     {
-        var (logScale, shift) = Conditioner(y * passMask, valueOf);
-        return (y * passMask) + ((y - shift) * (-logScale).Exp() * transformMask);
+        var passed = y * passMask;
+        var (logScale, shift) = Conditioner(passed, valueOf);
+        return passed + ((y - shift) * (-logScale).Exp() * transformMask);
     }
 
     private (Tensor LogScale, Tensor Shift) Conditioner(Tensor passed, Func<Parameter, Tensor> valueOf)
