@@ -241,7 +241,7 @@ public static class ForwardReverseKlSample
             int flowSteps = quick ? 400 : 2000;
             var flow = FlowSurrogate.RealNvp(2, 4, [32, 32], seed: 1);
             var flowPanels = FitWithPanels(
-                "C RealNVP flow, Adam(cosine 0.005)", flow, p, flowSteps, 256, Optimizers.Adam(Schedules.CosineDecay(5e-3, flowSteps, 0.05)), 22);
+                "C RealNVP flow, Adam(cosine 0.005), annealed", flow, p, flowSteps, 256, Optimizers.Adam(Schedules.CosineDecay(5e-3, flowSteps, 0.05)), 22, anneal: true);
             var qf = flow.DetachedDistribution;
             var klFlow = ReverseKl(qf, p);
 
@@ -264,13 +264,20 @@ public static class ForwardReverseKlSample
             summary.Add(["C reverse, RealNVP flow", "", F(klFlow.Value, "G4"), "", $"minor-side mass {F(qMinor)}"]);
         }
 
-        /// <summary>Fits the surrogate by VI to log p, keeping q at 0, 1/8, 1/2 of the steps and at the end for the panels.</summary>
-        private List<(int Step, Distribution Q)> FitWithPanels(string label, SurrogatePosterior surrogate, Distribution p, int steps, int samples, IGradientTransformation optimizer, ulong seed)
+        /// <summary>
+        /// Fits the surrogate by VI to log p, keeping q at 0, 1/8, 1/2 of the steps and at the end for the panels. With
+        /// <paramref name="anneal"/> the target is β log p with β rising linearly from 0.2 to 1 over the first 60% of the
+        /// steps (annealed VI): the tempered target is broad enough at first for the surrogate to spread over both modes,
+        /// which plain reverse KL from a start between them does not do (it seeks the major mode, as part B shows).
+        /// </summary>
+        private List<(int Step, Distribution Q)> FitWithPanels(
+            string label, SurrogatePosterior surrogate, Distribution p, int steps, int samples, IGradientTransformation optimizer, ulong seed, bool anneal = false)
         {
             var panels = new List<(int, Distribution)> { (0, surrogate.DetachedDistribution) };
             int[] marks = [steps / 8, steps / 2];
+            double beta = anneal ? 0.2 : 1;
             console.Fit(label, steps, cb => VariationalInference.Fit(
-                p.LogProb,
+                z => p.LogProb(z) * beta,
                 surrogate,
                 new MinimizeOptions(optimizer)
                 {
@@ -279,6 +286,7 @@ public static class ForwardReverseKlSample
                     Callback = progress =>
                     {
                         cb?.Invoke(progress);
+                        beta = anneal ? Math.Min(1, 0.2 + (0.8 * progress.Step / (0.6 * steps))) : 1;
                         if (marks.Contains(progress.Step))
                         {
                             panels.Add((progress.Step, surrogate.DetachedDistribution));
