@@ -75,21 +75,21 @@ public static class Elbo
     }
 
     /// <summary>
-    /// The estimator used for <paramref name="requested"/> on <paramref name="q"/>: the default
+    /// The estimator used for <paramref name="gradient"/> on <paramref name="q"/>: the default
     /// <see cref="ElboGradient.Reparameterized"/> becomes <see cref="ElboGradient.Stratified"/> for a mixture with
     /// reparameterisable components and <see cref="ElboGradient.ScoreFunction"/> for any other surrogate without a
     /// reparameterised sampler; an explicit choice is kept (and fails with a clear exception if q cannot serve it).
     /// </summary>
-    internal static ElboGradient Resolve(ElboGradient requested, Distribution q)
+    internal static ElboGradient Resolve(ElboGradient gradient, Distribution q)
     {
-        if (requested != ElboGradient.Reparameterized || q.HasReparameterizedSample)
+        if (gradient != ElboGradient.Reparameterized || q.HasReparameterizedSample)
         {
-            if (requested == ElboGradient.Stratified && !StratifiedElbo.Applies(q))
+            if (gradient == ElboGradient.Stratified && !StratifiedElbo.Applies(q))
             {
-                throw new ArgumentException($"The stratified ELBO needs a MixtureSameFamily surrogate with reparameterisable components; got {q.FamilyName}.", nameof(requested));
+                throw new ArgumentException($"The stratified ELBO needs a MixtureSameFamily surrogate with reparameterisable components; got {q.FamilyName}.", nameof(gradient));
             }
 
-            return requested;
+            return gradient;
         }
 
         return StratifiedElbo.Applies(q) ? ElboGradient.Stratified : ElboGradient.ScoreFunction;
