@@ -25,7 +25,7 @@ internal static class QuickRunner
             }
 
             double lib = Median(w.Library, w.UnitsPerCall);
-            double hand = Median(w.Hand, w.UnitsPerCall);
+            double hand = w.Hand is null ? double.NaN : Median(w.Hand, w.UnitsPerCall);
             if (w.OnStandardOutput)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{w.Id}\t{lib:G4}"));

@@ -22,6 +22,7 @@ public static class Workloads
         yield return FitWorkloads.W6();
         yield return EngineWorkloads.W8();
         yield return EngineWorkloads.W9();
+        yield return FlowWorkloads.WF();
     }
 
     /// <summary>W2/W2c: KL between two d-dimensional full-covariance MVNs built in the loop from covariance matrices.</summary>

@@ -52,6 +52,36 @@ public sealed class ForwardReverseKlSampleTests(ForwardReverseKlRun fixture) : I
     }
 
     [Fact]
+    public void PartCMixtureSurrogateRecoversBothComponents()
+    {
+        // The quick run's fit is shorter than the unit test's (GaussianMixtureSurrogateTests), so the tolerances are wider.
+        R.Number("C mixture weight major").Should().BeApproximately(0.8, 0.05);
+        R.Number("C mixture weight minor").Should().BeApproximately(0.2, 0.05);
+        R.Number("C mixture minor mean[0]").Should().BeApproximately(-2.5, 0.2);
+        R.Number("C mixture minor mean[1]").Should().BeApproximately(2.5, 0.2);
+
+        // Far below the single Gaussian's -ln 0.8 = 0.223 of part B.
+        R.Number("C mixture KL(q||p)").Should().BeLessThan(0.05);
+    }
+
+    [Fact]
+    public void PartCFlowCapturesBothModes()
+    {
+        // A single Gaussian (part B) puts almost no mass near the minor mode (p puts 0.2 there); the annealed flow of the
+        // quick run puts a clear share there (about 0.07 with its 400 steps) and has a smaller reverse KL than part B.
+        R.Number("C p minor-side mass").Should().BeApproximately(0.2, 0.01);
+        R.Number("C flow minor-side mass").Should().BeGreaterThan(0.05);
+        R.Number("C flow KL(q||p)").Should().BeLessThan(-Math.Log(0.8));
+    }
+
+    [Fact]
+    public void PartCFigureHasEightPanels()
+    {
+        var doc = SampleRun.LoadPlot(Path.Combine(R.Directory, "mixture-reverse-rich.svg"));
+        doc.Descendants().Count(e => e.Name.LocalName == "g" && (string?)e.Attribute("class") == "axes").Should().Be(8);
+    }
+
+    [Fact]
     public void GridsHaveTwentyPanelsTitledByIteration()
     {
         foreach (var name in new[] { "a-gaussian-forward.svg", "mixture-forward.svg", "mixture-reverse.svg" })

@@ -23,6 +23,14 @@ public static class Elbo
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleCount, 1);
         var q = surrogate.Distribution;
+        gradient = Resolve(gradient, q);
+        if (gradient is ElboGradient.ScoreFunction or ElboGradient.Stratified)
+        {
+            return gradient == ElboGradient.ScoreFunction
+                ? ScoreFunctionElbo.Estimate(targetLogProb, q, sampleCount, random)
+                : StratifiedElbo.Estimate(targetLogProb, (MixtureSameFamily)q, sampleCount, random);
+        }
+
         var z = q.ReparameterizedSample(sampleCount, random);
         var logTarget = CheckShape(targetLogProb(z), sampleCount);
         Tensor terms = gradient switch
@@ -66,7 +74,28 @@ public static class Elbo
         return new ElboEstimate(terms.Mean(), StandardError(terms), sampleCount);
     }
 
-    private static Tensor CheckShape(Tensor logProb, int n)
+    /// <summary>
+    /// The estimator used for <paramref name="gradient"/> on <paramref name="q"/>: the default
+    /// <see cref="ElboGradient.Reparameterized"/> becomes <see cref="ElboGradient.Stratified"/> for a mixture with
+    /// reparameterisable components and <see cref="ElboGradient.ScoreFunction"/> for any other surrogate without a
+    /// reparameterised sampler; an explicit choice is kept (and fails with a clear exception if q cannot serve it).
+    /// </summary>
+    internal static ElboGradient Resolve(ElboGradient gradient, Distribution q)
+    {
+        if (gradient != ElboGradient.Reparameterized || q.HasReparameterizedSample)
+        {
+            if (gradient == ElboGradient.Stratified && !StratifiedElbo.Applies(q))
+            {
+                throw new ArgumentException($"The stratified ELBO needs a MixtureSameFamily surrogate with reparameterisable components; got {q.FamilyName}.", nameof(gradient));
+            }
+
+            return gradient;
+        }
+
+        return StratifiedElbo.Applies(q) ? ElboGradient.Stratified : ElboGradient.ScoreFunction;
+    }
+
+    internal static Tensor CheckShape(Tensor logProb, int n)
     {
         if (logProb.Rank != 1 || logProb.Shape[0] != n)
         {
@@ -76,7 +105,7 @@ public static class Elbo
         return logProb;
     }
 
-    private static double StandardError(Tensor terms)
+    internal static double StandardError(Tensor terms)
     {
         int n = terms.Length;
         if (n < 2)

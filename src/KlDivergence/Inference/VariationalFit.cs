@@ -11,10 +11,11 @@ namespace KlDivergence.Inference;
 /// <param name="Trace">The minimisation trace of -ELBO.</param>
 /// <param name="Posterior">The fitted surrogate at its final values (no graph), ready to sample.</param>
 /// <param name="GradientEstimator">
-/// <see cref="KlGradientEstimator.Reparameterized"/>: the ELBO is estimated from reparameterised samples of the
-/// surrogate (a surrogate without a reparameterised sampler is refused with an exception naming its family).
+/// <see cref="KlGradientEstimator.Reparameterized"/> when the ELBO is estimated from reparameterised samples of the
+/// surrogate (stratified over a mixture's components included); <see cref="KlGradientEstimator.ScoreFunction"/> when
+/// the surrogate has no reparameterised sampler and the score-function estimator was used.
 /// </param>
-/// <param name="ElboGradient">Which reparameterised ELBO estimator was used.</param>
+/// <param name="ElboGradient">Which ELBO estimator was used (after the automatic choice).</param>
 public record VariationalFit(
     MinimizeTrace Trace,
     Distribution Posterior,

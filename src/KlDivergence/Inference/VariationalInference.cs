@@ -18,7 +18,11 @@ public static class VariationalInference
     /// <param name="options">Optimizer, steps, convergence, progress.</param>
     /// <param name="sampleCount">Samples of q per step.</param>
     /// <param name="seed">Seed of the sample stream (fresh samples every step, reproducible run to run).</param>
-    /// <param name="gradient">The gradient estimator.</param>
+    /// <param name="gradient">
+    /// The gradient estimator. The default becomes <see cref="ElboGradient.Stratified"/> for a mixture surrogate with
+    /// reparameterisable components and <see cref="ElboGradient.ScoreFunction"/> for a surrogate with no
+    /// reparameterised sampler; the result states which was used.
+    /// </param>
     /// <param name="maxGradientNorm">
     /// Opt-in clipping: when set, the gradient is rescaled to this global L2 norm at most before the optimizer sees it
     /// (<see cref="ClipByGlobalNorm"/> chained in front). Off by default: a good threshold depends on the target's scale
@@ -62,6 +66,7 @@ public static class VariationalInference
         }
 
         var random = new RandomStream(seed);
+        var estimator = Elbo.Resolve(gradient, surrogate.Distribution);
         bool targetChecked = false;
 
         // The samples z carry the graph back to φ; a target evaluated through tensor operations returns a tensor that
@@ -87,7 +92,7 @@ public static class VariationalInference
 
         Tensor NegativeElbo()
         {
-            var elbo = Elbo.Estimate(Target, surrogate, sampleCount, random, gradient);
+            var elbo = Elbo.Estimate(Target, surrogate, sampleCount, random, estimator);
             standardError = elbo.StandardError;
             return -elbo.Value;
         }
@@ -102,7 +107,8 @@ public static class VariationalInference
             throw new MinimizeCanceledException(canceled.Trace, surrogate.DetachedDistribution, canceled.CancellationToken);
         }
 
-        return new VariationalFit(trace, surrogate.DetachedDistribution, KlGradientEstimator.Reparameterized, gradient);
+        var kind = estimator == ElboGradient.ScoreFunction ? KlGradientEstimator.ScoreFunction : KlGradientEstimator.Reparameterized;
+        return new VariationalFit(trace, surrogate.DetachedDistribution, kind, estimator);
     }
 
     /// <summary>Fits <paramref name="surrogate"/> to the unnormalised target log-density and returns the posterior with the surrogate's own distribution type.</summary>

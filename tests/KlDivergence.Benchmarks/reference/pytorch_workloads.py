@@ -196,6 +196,52 @@ def w9_numpy():
 
 WORKLOADS += [("W8", make_w8(), 1)]
 
+
+def banana_log_prob(z):
+    x1, x2 = z[:, 0], z[:, 1]
+    r = (x2 - (x1 * x1 - 1.0)) / 0.5
+    return -0.5 * x1 * x1 - 0.5 * r * r - (math.log(0.5) + math.log(2 * math.pi))
+
+
+class Coupling(torch.nn.Module):
+    """The library's AffineCouplingBijector: y = m*x + (1-m)*(x*exp(s) + t), (s, t) = NN(m*x), last layer zero."""
+
+    def __init__(self, mask):
+        super().__init__()
+        self.mask = mask
+        self.net = torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.Tanh(), torch.nn.Linear(32, 32), torch.nn.Tanh(),
+                                       torch.nn.Linear(32, 4))
+        torch.nn.init.zeros_(self.net[4].weight)
+        torch.nn.init.zeros_(self.net[4].bias)
+
+    def forward(self, x):
+        h = self.net(x * self.mask)
+        s, t = h[:, :2], h[:, 2:]
+        y = x * self.mask + (1 - self.mask) * (x * torch.exp(s) + t)
+        return y, ((1 - self.mask) * s).sum(1)
+
+
+def wf():
+    torch.manual_seed(1)
+    layers = torch.nn.ModuleList([Coupling(torch.tensor([1.0, 0.0]) if k % 2 == 0 else torch.tensor([0.0, 1.0]))
+                                  for k in range(4)])
+    opt = torch.optim.Adam(layers.parameters(), lr=1e-3)
+    log_norm = math.log(2 * math.pi)
+    for _ in range(2000):
+        opt.zero_grad()
+        x = torch.randn(256, 2)
+        log_q = -0.5 * (x * x).sum(1) - log_norm
+        for layer in layers:
+            x, log_det = layer(x)
+            log_q = log_q - log_det
+        loss = (log_q - banana_log_prob(x)).mean()
+        loss.backward()
+        opt.step()
+    return loss.item()
+
+
+WORKLOADS.append(("WF", wf, 1))  # RealNVP on the banana (FlowWorkloads.cs)
+
 if __name__ == "__main__":
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     for name, body, units in WORKLOADS:

@@ -126,7 +126,7 @@ public class VariationalInferenceTests
         Math.Abs(m1 - mean[1]).Should().BeLessThan(5 * Math.Sqrt(c11 / n));
     }
 
-    private static (double[] X, double[] Y) Data()
+    internal static (double[] X, double[] Y) Data()
     {
         var rng = new RandomStream(99UL);
         var x = new double[30];
@@ -149,11 +149,11 @@ public class VariationalInferenceTests
         return new Normal(pred, Noise).LogProb(Tensor.FromArray(y, [1, y.Length])).Sum(1);
     }
 
-    private static Tensor LogJoint(Tensor z, double[] x, double[] y) =>
+    internal static Tensor LogJoint(Tensor z, double[] x, double[] y) =>
         LogLikelihood(z, x, y) + new Normal(0, PriorScale).LogProb(z).Sum(1);
 
     /// <summary>Posterior precision Λ = XᵀX/σ² + I/τ², mean Λ⁻¹Xᵀy/σ² (Bishop, PRML, eqs. 3.53-3.54).</summary>
-    private static (double[] Mean, double[,] Cov) ExactPosterior(double[] x, double[] y)
+    internal static (double[] Mean, double[,] Cov) ExactPosterior(double[] x, double[] y)
     {
         var design = Matrix<double>.Build.Dense(x.Length, 2, (i, j) => j == 0 ? 1 : x[i]);
         var precision = (design.Transpose() * design / (Noise * Noise)) + (Matrix<double>.Build.DenseIdentity(2) / (PriorScale * PriorScale));
@@ -163,7 +163,7 @@ public class VariationalInferenceTests
     }
 
     /// <summary>log N(y; 0, σ²I + τ² XXᵀ), the marginal likelihood of the conjugate model (Bishop, PRML, eq. 3.86).</summary>
-    private static double LogEvidence(double[] x, double[] y)
+    internal static double LogEvidence(double[] x, double[] y)
     {
         var design = Matrix<double>.Build.Dense(x.Length, 2, (i, j) => j == 0 ? 1 : x[i]);
         var k = (design * design.Transpose() * (PriorScale * PriorScale)) + (Matrix<double>.Build.DenseIdentity(x.Length) * (Noise * Noise));
