@@ -18,6 +18,9 @@ public sealed class Wishart : Distribution
     /// <summary>How far X may be from symmetric (relative to its larger entry) for X to count as in the support.</summary>
     public const double SymmetryTolerance = 1e-10;
 
+    /// <summary>How many times the sampler redraws a draw that rounds to a singular matrix before it gives up.</summary>
+    public const int MaxRedraws = 100;
+
     private Wishart(Tensor df, Tensor scaleTril, int[] batchShape)
         : base(batchShape, [scaleTril.ShapeArray[^1], scaleTril.ShapeArray[^1]])
     {
@@ -153,31 +156,53 @@ public sealed class Wishart : Distribution
     /// <summary>
     /// Bartlett decomposition (Bartlett 1933; Anderson 2003, Cor. 7.2.1): X = (L A)(L A)ᵀ with A lower triangular,
     /// Aᵢᵢ² ~ χ²(ν - i) (i = 0..d-1) and Aᵢⱼ ~ N(0, 1) below the diagonal, all independent. Differentiable in L; ν gets
-    /// no gradient (see <see cref="HasReparameterizedSample"/>).
+    /// no gradient (see <see cref="HasReparameterizedSample"/>). For ν near d - 1 a chi-square draw can be so small
+    /// (below about 1e-16 relative) that the rounded X is not positive definite and has no density; such a draw is
+    /// redrawn, as torch.distributions.Wishart does (an event of probability about P(χ²(ν - d + 1) &lt; 1e-16)), and
+    /// after <see cref="MaxRedraws"/> attempts the sampler gives up with an exception rather than return it.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A draw stayed numerically singular after <see cref="MaxRedraws"/> redraws.</exception>
     protected override Tensor SampleCore(int count, RandomStream random)
     {
         int d = Dimension;
         int batch = Shapes.Size(BatchShapeArray);
         var df = TensorOps.Expand(Df, BatchShapeArray);
         var a = new double[count * batch * d * d];
-        for (int m = 0; m < count * batch; m++)
+        var pending = Enumerable.Range(0, count * batch).ToList();
+        for (int attempt = 0; pending.Count > 0; attempt++)
         {
-            double nu = df[m % batch];
-            int o = m * d * d;
-            for (int i = 0; i < d; i++)
+            if (attempt > MaxRedraws)
             {
-                for (int j = 0; j < i; j++)
-                {
-                    a[o + (i * d) + j] = random.NextStandardNormal();
-                }
-
-                a[o + (i * d) + i] = Math.Sqrt(2 * random.NextGamma((nu - i) * 0.5));
+                throw new InvalidOperationException(
+                    $"{nameof(Wishart)}: a Bartlett draw stayed numerically singular after {MaxRedraws} redraws (df {df[pending[0] % batch]:G} for dimension {d}).");
             }
+
+            foreach (int m in pending)
+            {
+                DrawBartlettFactor(a.AsSpan(m * d * d, d * d), df[m % batch], d, random);
+            }
+
+            using var scope = Tensor.NoGrad();
+            var factor = ScaleTril.MatMul(new Tensor(a, SampleShape(count)));
+            var ok = PositiveDefiniteMask(factor.MatMul(factor.Transpose()), d).ToArray();
+            pending = [.. pending.Where(m => ok[m] == 0)];
         }
 
-        var factor = ScaleTril.MatMul(new Tensor(a, SampleShape(count)));
-        return factor.MatMul(factor.Transpose());
+        var x = ScaleTril.MatMul(new Tensor(a, SampleShape(count)));
+        return x.MatMul(x.Transpose());
+    }
+
+    private static void DrawBartlettFactor(Span<double> a, double nu, int d, RandomStream random)
+    {
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                a[(i * d) + j] = random.NextStandardNormal();
+            }
+
+            a[(i * d) + i] = Math.Sqrt(2 * random.NextGamma((nu - i) * 0.5));
+        }
     }
 
     /// <summary>1 where a matrix is finite, symmetric within <see cref="SymmetryTolerance"/> and positive definite, else 0; shape [...].</summary>
