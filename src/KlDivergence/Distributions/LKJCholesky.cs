@@ -85,12 +85,8 @@ public sealed class LKJCholesky : Distribution
     /// <summary>Σᵢ (d - i + 2η - 2) log Lᵢᵢ - log C_d(η) for a valid factor; -∞ for anything else.</summary>
     public override Tensor LogProb(Tensor value)
     {
-        ArgumentNullException.ThrowIfNull(value);
         int d = Dimension;
-        if (value.Rank < 2 || value.ShapeArray[^1] != d || value.ShapeArray[^2] != d)
-        {
-            throw new ArgumentException($"{nameof(LKJCholesky)}: a value of shape {Shapes.Format(value.ShapeArray)} does not end in the event shape [{d}, {d}].", nameof(value));
-        }
+        ScaleMatrices.RequireMatrixEvent(value, d, nameof(LKJCholesky));
 
         // Off the support the density is 0: evaluate at the identity and mask, so nothing turns NaN.
         Tensor valid;
@@ -102,7 +98,7 @@ public sealed class LKJCholesky : Distribution
             valid = zeroAbove * positiveDiagonal * unitRows;
         }
 
-        var safe = TensorOps.Where(valid.Unsqueeze(-1).Unsqueeze(-1), value, ScaleMatrices.Identity(d));
+        var safe = ScaleMatrices.ValidOrIdentity(valid, value, d);
         var logDiagonal = safe.Diagonal().Log();
         var order = new double[d];
         for (int i = 0; i < d; i++)

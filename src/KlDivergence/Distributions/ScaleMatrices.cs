@@ -78,6 +78,23 @@ internal static class ScaleMatrices
         return new Tensor(eye, [d, d]);
     }
 
+    /// <summary>Throws unless <paramref name="value"/> has shape [..., d, d] (the value of a matrix-valued family).</summary>
+    public static void RequireMatrixEvent(Tensor value, int d, string family)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Rank < 2 || value.ShapeArray[^1] != d || value.ShapeArray[^2] != d)
+        {
+            throw new ArgumentException($"{family}: a value of shape {Shapes.Format(value.ShapeArray)} does not end in the event shape [{d}, {d}].", nameof(value));
+        }
+    }
+
+    /// <summary>
+    /// The matrices of <paramref name="value"/> where <paramref name="valid"/> (shape [...]) is 1 and the identity
+    /// elsewhere: a safe point at which a log-density is evaluated and then masked to -∞, so nothing turns NaN.
+    /// </summary>
+    public static Tensor ValidOrIdentity(Tensor valid, Tensor value, int d) =>
+        TensorOps.Where(valid.Unsqueeze(-1).Unsqueeze(-1), value, Identity(d));
+
     /// <summary>Symmetric within a relative 1e-10 (of the larger entry or of √(aᵢᵢ aⱼⱼ)), else an error naming the entries.</summary>
     public static void CheckSymmetric(Tensor matrix, string family, string name)
     {

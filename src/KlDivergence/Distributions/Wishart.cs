@@ -116,12 +116,8 @@ public sealed class Wishart : Distribution
     /// </summary>
     public override Tensor LogProb(Tensor value)
     {
-        ArgumentNullException.ThrowIfNull(value);
         int d = Dimension;
-        if (value.Rank < 2 || value.ShapeArray[^1] != d || value.ShapeArray[^2] != d)
-        {
-            throw new ArgumentException($"{nameof(Wishart)}: a value of shape {Shapes.Format(value.ShapeArray)} does not end in the event shape [{d}, {d}].", nameof(value));
-        }
+        ScaleMatrices.RequireMatrixEvent(value, d, nameof(Wishart));
 
         // Off the support the density is 0: evaluate at the identity and mask, so nothing throws or turns NaN.
         Tensor inSupport;
@@ -130,7 +126,7 @@ public sealed class Wishart : Distribution
             inSupport = PositiveDefiniteMask(value, d);
         }
 
-        var safe = TensorOps.Where(inSupport.Unsqueeze(-1).Unsqueeze(-1), value, ScaleMatrices.Identity(d));
+        var safe = ScaleMatrices.ValidOrIdentity(inSupport, value, d);
         var valueTril = safe.Cholesky();
         var trace = LinearAlgebraOps.TriangularSolve(ScaleTril, valueTril, lower: true).Square().Sum([-2, -1]);
         var logDetValue = valueTril.LogDetFromCholesky();
