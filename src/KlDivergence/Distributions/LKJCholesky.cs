@@ -100,13 +100,7 @@ public sealed class LKJCholesky : Distribution
 
         var safe = ScaleMatrices.ValidOrIdentity(valid, value, d);
         var logDiagonal = safe.Diagonal().Log();
-        var order = new double[d];
-        for (int i = 0; i < d; i++)
-        {
-            order[i] = d - (i + 1) - 2.0; // d - i - 2 for the 1-based row i; the first row's log L₁₁ = 0.
-        }
-
-        var logP = (logDiagonal * Tensor.Vector(order)).Sum(-1) + (Concentration * 2.0 * logDiagonal.Sum(-1)) - LogNormalizer();
+        var logP = (logDiagonal * DiagonalExponents()).Sum(-1) - LogNormalizer();
         return TensorOps.Where(valid, logP, double.NegativeInfinity);
     }
 
@@ -118,16 +112,11 @@ public sealed class LKJCholesky : Distribution
     {
         int d = Dimension;
         var (a, b) = RowBetaParameters();
-        var weights = new double[d];
-        for (int i = 1; i < d; i++)
-        {
-            weights[i] = d - (i + 1) - 2.0;
-        }
 
         // Rows from the second on; the first row's a = 0 has no Beta law (its L₁₁ is 1).
         var aRows = a.Narrow(-1, 1, d - 1);
         var bRows = b.Narrow(-1, 1, d - 1);
-        var coefficient = Tensor.Vector(weights).Narrow(-1, 1, d - 1) + (Concentration * 2.0).Unsqueeze(-1);
+        var coefficient = DiagonalExponents().Narrow(-1, 1, d - 1);
         var expectedLog = bRows.Digamma() - (aRows + bRows).Digamma();
         return LogNormalizer() - (coefficient * expectedLog * 0.5).Sum(-1);
     }
@@ -169,6 +158,19 @@ public sealed class LKJCholesky : Distribution
         }
 
         return new Tensor(l, SampleShape(count));
+    }
+
+    /// <summary>The exponents d - i + 2η - 2 of Lᵢᵢ in the density (1-based i; 0 for the first row, where L₁₁ = 1), shape [..., d].</summary>
+    private Tensor DiagonalExponents()
+    {
+        int d = Dimension;
+        var order = new double[d];
+        for (int i = 1; i < d; i++)
+        {
+            order[i] = d - (i + 1) - 2.0;
+        }
+
+        return Tensor.Vector(order) + ((Concentration * 2.0).Unsqueeze(-1) * Tensor.Vector([0.0, .. Enumerable.Repeat(1.0, d - 1)]));
     }
 
     /// <summary>
