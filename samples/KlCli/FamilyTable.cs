@@ -54,6 +54,15 @@ internal static class FamilyTable
         new("Multinomial", ["totalCount", "probs", "logits"], a => a.Has("probs") ? new Multinomial(a.Integer("totalCount"), a.Tensor("probs")) : Multinomial.FromLogits(a.Integer("totalCount"), a.Tensor("logits")), [["probs", "logits"]]),
         new("LogisticNormal", ["loc", "scale"], a => new LogisticNormal(a.Tensor("loc"), a.Tensor("scale"))),
         new("RelaxedBernoulli", ["temperature", "probs", "logits"], a => a.Has("probs") ? new RelaxedBernoulli(a.Tensor("temperature"), a.Tensor("probs")) : RelaxedBernoulli.FromLogits(a.Tensor("temperature"), a.Tensor("logits")), [["probs", "logits"]]),
+        new("RelaxedOneHotCategorical", ["temperature", "probs", "logits"], a => a.Has("probs") ? new RelaxedOneHotCategorical(a.Tensor("temperature"), a.Tensor("probs")) : RelaxedOneHotCategorical.FromLogits(a.Tensor("temperature"), a.Tensor("logits")), [["probs", "logits"]]),
+        new("LKJCholesky", ["dimension", "concentration"], a => new LKJCholesky(a.Integer("dimension"), a.Tensor("concentration"))),
+        new(
+            "Wishart",
+            ["df", "covarianceMatrix", "scaleTril", "precisionMatrix"],
+            a => a.Has("covarianceMatrix") ? Wishart.FromCovariance(a.Tensor("df"), a.Tensor("covarianceMatrix"))
+                : a.Has("scaleTril") ? Wishart.FromScaleTril(a.Tensor("df"), a.Tensor("scaleTril"))
+                : Wishart.FromPrecision(a.Tensor("df"), a.Tensor("precisionMatrix")),
+            [["covarianceMatrix", "scaleTril", "precisionMatrix"]]),
     ];
 
     private static Categorical CategoricalSpec(SpecArguments a, string name) =>

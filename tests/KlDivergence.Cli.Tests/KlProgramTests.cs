@@ -125,8 +125,8 @@ public class KlProgramTests
     [Fact]
     public void Family_absent_from_this_build_is_unknown()
     {
-        var (_, lines, _) = Run("""{"p":{"family":"Wishart","df":3},"q":{"family":"Normal","loc":0,"scale":1}}""" + "\n", "batch");
-        Json(lines[0]).GetProperty("error").GetString().Should().Be("unknown family 'Wishart'; see kl families");
+        var (_, lines, _) = Run("""{"p":{"family":"Hypergeometric","total":3},"q":{"family":"Normal","loc":0,"scale":1}}""" + "\n", "batch");
+        Json(lines[0]).GetProperty("error").GetString().Should().Be("unknown family 'Hypergeometric'; see kl families");
     }
 
     [Fact]
@@ -206,7 +206,9 @@ public class KlProgramTests
         families["Binomial"].Should().Equal("totalCount", "probs");
         families["LowRankMultivariateNormal"].Should().Equal("loc", "covFactor", "covDiag");
         families["Dirichlet"].Should().Equal("concentration");
-        families.Should().NotContainKey("Wishart");
+        families["Wishart"].Should().Equal("df", "covarianceMatrix", "scaleTril", "precisionMatrix");
+        families["LKJCholesky"].Should().Equal("dimension", "concentration");
+        families["RelaxedOneHotCategorical"].Should().Equal("temperature", "probs", "logits");
 
         // Every family in a registered pair can be requested, except the generic TransformedDistribution
         // (it needs a bijector, which SPECs do not describe; its LogNormal subclass is a family).
@@ -337,6 +339,71 @@ public class KlProgramTests
         result.GetProperty("value").GetDouble().Should().BeApproximately(exact, 5 * result.GetProperty("standardError").GetDouble());
     }
 
+    [Theory]
+    [InlineData("""{"family":"Wishart","df":3.5,"scaleTril":[[1.2,0],[-0.4,0.8]]}""", """{"family":"Wishart","df":5,"covarianceMatrix":[[2,0.3],[0.3,1]]}""")]
+    [InlineData("""{"family":"Wishart","df":2.5,"precisionMatrix":[[1,0.2],[0.2,2]]}""", """{"family":"Wishart","df":4,"scaleTril":[[1,0],[0.5,1]]}""")]
+    public void Wishart_pairs_answer_in_closed_form_as_the_library_does(string p, string q)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("closed-form");
+        result.GetProperty("value").GetDouble().Should().Be(Kl.Divergence(Build(p), Build(q)).ToScalar());
+    }
+
+    [Fact]
+    public void LKJCholesky_pairs_are_estimated_within_five_standard_errors_of_the_expectation_written_out()
+    {
+        // KL(LKJ(d, ηp) ‖ LKJ(d, ηq)) = log C_q - log C_p + 2(ηp - ηq) Σᵢ E_p log Lᵢᵢ with E log Lᵢᵢ = ½(ψ(bᵢ) - ψ(aᵢ + bᵢ)),
+        // aᵢ = (i - 1)/2, bᵢ = ηp + (d - i)/2 (rows independent, 1 - Lᵢᵢ² ~ Beta(aᵢ, bᵢ)), and log C from LKJ 2009's
+        // product of Beta functions.
+        const int d = 3;
+        const double etaP = 0.8, etaQ = 2.5;
+        static double LogC(double eta) => Enumerable.Range(1, d - 1).Sum(k =>
+        {
+            double b = eta + ((d - k - 1) / 2.0);
+            return (d - k) * ((((2 * b) - 1) * Math.Log(2)) + MathNet.Numerics.SpecialFunctions.BetaLn(b, b));
+        });
+        double expectedLogDiagonal = Enumerable.Range(2, d - 1).Sum(i =>
+            0.5 * (MathNet.Numerics.SpecialFunctions.DiGamma(etaP + ((d - i) / 2.0)) - MathNet.Numerics.SpecialFunctions.DiGamma(etaP + ((d - 1) / 2.0))));
+        double exact = LogC(etaQ) - LogC(etaP) + (2 * (etaP - etaQ) * expectedLogDiagonal);
+
+        string p = """{"family":"LKJCholesky","dimension":3,"concentration":0.8}""";
+        string q = """{"family":"LKJCholesky","dimension":3,"concentration":2.5}""";
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q, "--method", "monte-carlo", "--samples", "20000", "--seed", "7");
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("monte-carlo");
+        result.GetProperty("value").GetDouble().Should().BeApproximately(exact, 5 * result.GetProperty("standardError").GetDouble());
+    }
+
+    [Fact]
+    public void RelaxedOneHotCategorical_pairs_are_estimated_by_monte_carlo()
+    {
+        string p = """{"family":"RelaxedOneHotCategorical","temperature":0.8,"probs":[0.2,0.5,0.3]}""";
+        string q = """{"family":"RelaxedOneHotCategorical","temperature":1.5,"logits":[0.1,-0.3,0.4]}""";
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", q);
+        code.Should().Be(0, lines.FirstOrDefault());
+        var result = Json(lines[0]);
+        result.GetProperty("method").GetString().Should().Be("monte-carlo");
+        double value = result.GetProperty("value").GetDouble();
+        double.IsFinite(value).Should().BeTrue();
+        value.Should().BeGreaterThan(-5 * result.GetProperty("standardError").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("""{"family":"Wishart","df":0.5,"covarianceMatrix":[[1,0],[0,1]]}""", "Wishart: df must be finite and greater than d - 1 = 1, got 0.5")]
+    [InlineData("""{"family":"Wishart","df":3,"scaleTril":[[1,0],[0.5,-1]]}""", "Wishart: scaleTril must have a positive diagonal, entry [1, 1], got -1")]
+    [InlineData("""{"family":"LKJCholesky","dimension":1,"concentration":1}""", "LKJCholesky: dimension must be at least 2, got 1")]
+    [InlineData("""{"family":"LKJCholesky","dimension":3,"concentration":0}""", "LKJCholesky: concentration must be positive and finite, got 0")]
+    [InlineData("""{"family":"RelaxedOneHotCategorical","temperature":-1,"probs":[0.5,0.5]}""", "RelaxedOneHotCategorical: temperature must be positive and finite, got -1")]
+    public void Matrix_and_simplex_families_report_invalid_parameters(string p, string expected)
+    {
+        var (code, lines, _) = Run("", "divergence", "--p", p, "--q", p);
+        code.Should().Be(1);
+        Json(lines[0]).GetProperty("error").GetString().Should().StartWith(expected);
+    }
+
     /// <summary>The family a SPEC names, built here with the library's constructors (not through the tool).</summary>
     private static Distributions.Distribution Build(string spec)
     {
@@ -356,7 +423,18 @@ public class KlProgramTests
             "Multinomial" => new Distributions.Multinomial((int)D("totalCount"), j.TryGetProperty("probs", out var pr) ? pr.EnumerateArray().Select(e => e.GetDouble()).ToArray() : throw new ArgumentException("probs")),
             "LogisticNormal" => new Distributions.LogisticNormal(j.GetProperty("loc").EnumerateArray().Select(e => e.GetDouble()).ToArray(), j.GetProperty("scale").EnumerateArray().Select(e => e.GetDouble()).ToArray()),
             "RelaxedBernoulli" => new Distributions.RelaxedBernoulli(D("temperature"), D("probs")),
+            "Wishart" => BuildWishart(j),
             var f => throw new ArgumentException($"no test builder for {f}", nameof(spec)),
         };
+    }
+
+    private static Distributions.Wishart BuildWishart(JsonElement j)
+    {
+        static Tensors.Tensor Matrix(JsonElement m) =>
+            Tensors.Tensor.FromArray([.. m.EnumerateArray().SelectMany(r => r.EnumerateArray().Select(e => e.GetDouble()))], [m.GetArrayLength(), m.GetArrayLength()]);
+        double df = j.GetProperty("df").GetDouble();
+        return j.TryGetProperty("scaleTril", out var l) ? Distributions.Wishart.FromScaleTril(df, Matrix(l))
+            : j.TryGetProperty("covarianceMatrix", out var c) ? Distributions.Wishart.FromCovariance(df, Matrix(c))
+            : Distributions.Wishart.FromPrecision(df, Matrix(j.GetProperty("precisionMatrix")));
     }
 }

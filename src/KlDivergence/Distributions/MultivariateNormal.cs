@@ -16,7 +16,6 @@ namespace KlDivergence.Distributions;
 /// </remarks>
 public sealed class MultivariateNormal : Distribution, IHasCovariance
 {
-    private const double SymmetryTolerance = 1e-10;
     private readonly Tensor? givenCovariance;
     private readonly Tensor? givenPrecision;
     private Tensor? covarianceCache;
@@ -49,7 +48,7 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     /// </summary>
     public Tensor PrecisionMatrix => givenPrecision ?? Cached(ref precisionCache, () =>
     {
-        var inverse = LinearAlgebraOps.TriangularSolve(ScaleTril, Identity(Dimension), lower: true);
+        var inverse = LinearAlgebraOps.TriangularSolve(ScaleTril, ScaleMatrices.Identity(Dimension), lower: true);
         return inverse.Transpose().MatMul(inverse);
     });
 
@@ -76,9 +75,7 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     public static MultivariateNormal FromCovariance(Tensor loc, Tensor covarianceMatrix)
     {
         int[] batch = CheckShapes(loc, covarianceMatrix, nameof(covarianceMatrix));
-        ParameterChecks.Finite(covarianceMatrix, nameof(MultivariateNormal), nameof(covarianceMatrix));
-        CheckSymmetric(covarianceMatrix, nameof(covarianceMatrix));
-        var l = Factor(covarianceMatrix, nameof(covarianceMatrix));
+        var l = ScaleMatrices.FromCovariance(covarianceMatrix, nameof(MultivariateNormal), nameof(covarianceMatrix));
         return new MultivariateNormal(loc, l, covarianceMatrix, null, batch);
     }
 
@@ -90,38 +87,13 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     public static MultivariateNormal FromScaleTril(Tensor loc, Tensor scaleTril)
     {
         int[] batch = CheckShapes(loc, scaleTril, nameof(scaleTril));
-        ParameterChecks.Finite(scaleTril, nameof(MultivariateNormal), nameof(scaleTril));
-        int d = scaleTril.ShapeArray[^1];
-        var values = scaleTril.Values;
-        for (int b = 0; b < scaleTril.Length / (d * d); b++)
-        {
-            for (int i = 0; i < d; i++)
-            {
-                double diag = values[(b * d * d) + (i * d) + i];
-                if (!(diag > 0))
-                {
-                    throw ParameterChecks.Invalid(nameof(MultivariateNormal), nameof(scaleTril), $"must have a positive diagonal, entry [{i}, {i}]", diag);
-                }
-
-                for (int j = i + 1; j < d; j++)
-                {
-                    double upper = values[(b * d * d) + (i * d) + j];
-                    if (upper != 0)
-                    {
-                        throw new ArgumentException(
-                            $"{nameof(MultivariateNormal)}: {nameof(scaleTril)} must be lower triangular, entry [{i}, {j}] is {upper:G}.", nameof(scaleTril));
-                    }
-                }
-            }
-        }
-
+        ScaleMatrices.FromScaleTril(scaleTril, nameof(MultivariateNormal), nameof(scaleTril));
         return new MultivariateNormal(loc, scaleTril, null, null, batch);
     }
 
     /// <summary>
-    /// Creates N(μ, P⁻¹) from a symmetric positive-definite precision matrix P. With J the reversal permutation and
-    /// J P J = Lf Lfᵀ, P = U Uᵀ for the upper-triangular U = J Lf J, so Σ = U⁻ᵀ U⁻¹ and L = U⁻ᵀ is lower triangular:
-    /// it is obtained by one triangular solve (Uᵀ) L = I, with no general inverse.
+    /// Creates N(μ, P⁻¹) from a symmetric positive-definite precision matrix P; L comes from one triangular solve,
+    /// with no general inverse (see <see cref="ScaleMatrices.FromPrecision"/>).
     /// </summary>
     /// <param name="loc">The mean μ, shape [..., d], finite.</param>
     /// <param name="precisionMatrix">P, shape [..., d, d], symmetric within a relative 1e-10 and positive definite.</param>
@@ -130,14 +102,7 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
     public static MultivariateNormal FromPrecision(Tensor loc, Tensor precisionMatrix)
     {
         int[] batch = CheckShapes(loc, precisionMatrix, nameof(precisionMatrix));
-        ParameterChecks.Finite(precisionMatrix, nameof(MultivariateNormal), nameof(precisionMatrix));
-        CheckSymmetric(precisionMatrix, nameof(precisionMatrix));
-        int d = precisionMatrix.ShapeArray[^1];
-        int[] reversed = [.. Enumerable.Range(0, d).Reverse()];
-        var flipped = precisionMatrix.IndexSelect(-1, reversed).IndexSelect(-2, reversed);
-        var lf = Factor(flipped, nameof(precisionMatrix));
-        var ut = lf.Transpose().IndexSelect(-1, reversed).IndexSelect(-2, reversed);
-        var l = LinearAlgebraOps.TriangularSolve(ut, Identity(d), lower: true).Tril();
+        var l = ScaleMatrices.FromPrecision(precisionMatrix, nameof(MultivariateNormal), nameof(precisionMatrix));
         return new MultivariateNormal(loc, l, null, precisionMatrix, batch);
     }
 
@@ -169,17 +134,6 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
         return MultivariateNormalOps.Affine(Loc, ScaleTril, eps);
     }
 
-    private static Tensor Identity(int d)
-    {
-        var eye = new double[d * d];
-        for (int i = 0; i < d; i++)
-        {
-            eye[(i * d) + i] = 1;
-        }
-
-        return new Tensor(eye, [d, d]);
-    }
-
     private static int[] CheckShapes(Tensor? loc, Tensor? matrix, string matrixName)
     {
         ArgumentNullException.ThrowIfNull(loc);
@@ -205,42 +159,6 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
         {
             throw new ArgumentException(
                 $"{nameof(MultivariateNormal)}: the batch shapes of loc {Shapes.Format(loc.ShapeArray)} and {matrixName} {Shapes.Format(matrix.ShapeArray)} do not broadcast.", matrixName, e);
-        }
-    }
-
-    private static void CheckSymmetric(Tensor matrix, string name)
-    {
-        int d = matrix.ShapeArray[^1];
-        var v = matrix.Values;
-        for (int b = 0; b < matrix.Length / (d * d); b++)
-        {
-            int o = b * d * d;
-            for (int i = 0; i < d; i++)
-            {
-                for (int j = i + 1; j < d; j++)
-                {
-                    double aij = v[o + (i * d) + j], aji = v[o + (j * d) + i];
-                    double scale = Math.Max(Math.Max(Math.Abs(aij), Math.Abs(aji)), Math.Sqrt(Math.Abs(v[o + (i * d) + i] * v[o + (j * d) + j])));
-                    if (Math.Abs(aij - aji) > SymmetryTolerance * scale)
-                    {
-                        throw new ArgumentException(
-                            $"{nameof(MultivariateNormal)}: {name} must be symmetric, entries [{i}, {j}] = {aij:G} and [{j}, {i}] = {aji:G} differ" +
-                            (b > 0 ? $" (matrix {b} of the batch)." : "."), name);
-                    }
-                }
-            }
-        }
-    }
-
-    private static Tensor Factor(Tensor matrix, string name)
-    {
-        try
-        {
-            return matrix.Cholesky();
-        }
-        catch (NotPositiveDefiniteException e)
-        {
-            throw new NotPositiveDefiniteException(e.Pivot, e.PivotValue, e.BatchIndex, name);
         }
     }
 

@@ -30,7 +30,7 @@ internal static class BuiltInKlPairs
             BernoulliKl.Register, ContinuousBernoulliKl.Register, GeometricKl.Register, BinomialKl.Register, PoissonKl.Register,
 
             // Families of issue 16.
-            HalfCauchyKl.Register, InverseGammaKl.Register, WeibullKl.Register, VonMisesKl.Register, MultinomialKl.Register, LogisticNormalKl.Register,
+            HalfCauchyKl.Register, InverseGammaKl.Register, WeibullKl.Register, VonMisesKl.Register, MultinomialKl.Register, LogisticNormalKl.Register, WishartKl.Register,
         })
         {
             register(registry);
