@@ -138,14 +138,37 @@ internal static class MonteCarloKl
         return support.IsDiscrete || !(shared || perElement) ? SupportEdgeCounter.None : new SupportEdgeCounter(lower.Values, upper.Values);
     }
 
+    /// <summary>
+    /// With gradients: the same chunk streams and draws as <see cref="EstimateInChunks"/>, recorded; the value, standard
+    /// error and k-hat come from the same chunk-ordered summaries, so tracking gradients never changes the number.
+    /// </summary>
     private static Draft EstimateWithGradient(Distribution p, Distribution q, int n, RandomStream random)
     {
         bool reparameterized = p.HasReparameterizedSample;
-        var x = reparameterized ? p.ReparameterizedSample(n, random) : p.Sample(n, random);
+        var root = random.Split();
+        int chunks = TensorParallelism.ChunkCount(n, ChunkSize);
+        var parts = new Tensor[chunks];
+        for (int c = 0; c < chunks; c++)
+        {
+            int m = Math.Min(ChunkSize, n - (c * ChunkSize));
+            var stream = root.Substream((ulong)c);
+            parts[c] = reparameterized ? p.ReparameterizedSample(m, stream) : p.Sample(m, stream);
+        }
+
+        var x = chunks == 1 ? parts[0] : ShapeOps.Concat(0, parts);
         var logP = p.LogProb(x);
         var terms = Difference(logP, q.LogProb(x));
         var mean = terms.Mean(0);
-        var (se, k) = Summarize(terms.Values, n);
+        var summaries = NewSummaries(terms.Length / n, n);
+        var column = summaries.Length == 1 ? null : new double[ChunkSize];
+        int batch = summaries.Length;
+        for (int c = 0; c < chunks; c++)
+        {
+            int m = Math.Min(ChunkSize, n - (c * ChunkSize));
+            Accumulate(terms.Values.Slice(c * ChunkSize * batch, m * batch), m, summaries, column);
+        }
+
+        var draft = Collect(summaries, mean.ShapeArray, KlGradientEstimator.Reparameterized);
         long edgeDraws = EdgesOf(p).Count(x.Values);
         var estimator = KlGradientEstimator.Reparameterized;
         if (!reparameterized && logP.RequiresGrad)
@@ -156,7 +179,26 @@ internal static class MonteCarloKl
 
         // A p that cannot be reparameterised but whose parameters need no gradient (only q's do): its draws do not
         // depend on the differentiated parameters, so the plain sample mean's gradient is already unbiased (pathwise).
-        return new Draft(mean, se.Reshape(mean.ShapeArray), k.Reshape(mean.ShapeArray), estimator, edgeDraws);
+        return draft with { Value = ValueOf.Instance.Apply(mean, draft.Value), GradientEstimator = estimator, EdgeDraws = edgeDraws };
+    }
+
+    /// <summary>
+    /// The values of its second input with the gradient of its first: the summary's mean (the number the estimate
+    /// reports with or without gradients) carrying the graph of the sample mean (equal up to rounding).
+    /// </summary>
+    private sealed class ValueOf() : CustomOp("value of", 2)
+    {
+        public static readonly ValueOf Instance = new();
+
+        public override void Forward(in CustomOpBlock block, Span<double> output) => block.Input(1).CopyTo(output);
+
+        public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient)
+        {
+            if (block.NeedsGradient(0))
+            {
+                outputGradient.CopyTo(block.Gradient(0));
+            }
+        }
     }
 
     /// <summary>
@@ -296,15 +338,6 @@ internal static class MonteCarloKl
         return TensorPrimitives.IsNaNAny(diff.Values)
             ? TensorOps.Where(TensorOps.EqualTo(logP, double.NegativeInfinity), 0.0, diff)
             : diff;
-    }
-
-    /// <summary>The standard errors and k-hats (flat, one per batch element) of terms laid out [n, ...batch].</summary>
-    private static (Tensor StandardError, Tensor ParetoK) Summarize(ReadOnlySpan<double> terms, int n)
-    {
-        var summaries = NewSummaries(terms.Length / n, n);
-        Accumulate(terms, n, summaries, summaries.Length == 1 ? null : new double[n]);
-        var draft = Collect(summaries, [summaries.Length], KlGradientEstimator.None);
-        return (draft.StandardError, draft.ParetoK);
     }
 
     private static SampleSummary[] NewSummaries(int batch, int n)
