@@ -1,3 +1,4 @@
+using KlDivergence.Diagnostics;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using KlDivergence.Random;
@@ -210,13 +211,23 @@ public abstract class Distribution
         var x = HasReparameterizedSample ? ReparameterizedSample(sampleCount, random) : Sample(sampleCount, random);
         var negLogP = -LogProb(x);
         var mean = negLogP.Mean(0);
-        Tensor se;
-        using (Tensor.NoGrad())
+        int batch = negLogP.Length / sampleCount;
+        var se = new double[batch];
+        var column = new double[sampleCount];
+        var values = negLogP.Values;
+        for (int b = 0; b < batch; b++)
         {
-            se = ((negLogP - mean).Square().Sum(0) * (1.0 / ((sampleCount - 1.0) * sampleCount))).Sqrt();
+            for (int i = 0; i < sampleCount; i++)
+            {
+                column[i] = values[(i * batch) + b];
+            }
+
+            var moments = default(RunningMoments);
+            moments.Add(column);
+            se[b] = moments.StandardError;
         }
 
-        return (mean, se);
+        return (mean, Tensor.FromArray(se, mean.Shape.AsSpan()));
     }
 
     /// <summary>The cumulative distribution function P(X ≤ value) of a univariate family.</summary>
