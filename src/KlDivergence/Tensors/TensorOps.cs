@@ -532,22 +532,10 @@ public static class TensorOps
             return new Tensor([TensorPrimitives.Sum<double>(g.Data)], shape);
         }
 
-        int lead = g.Rank - shape.Length;
-        var result = g;
-        for (int i = 0; i < lead; i++)
-        {
-            result = result.Sum(0);
-        }
-
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] == 1 && result.ShapeArray[i] != 1)
-            {
-                result = result.Sum(i, keepDims: true);
-            }
-        }
-
-        return result;
+        // One pass of the strided broadcast iterator, adding each output element into the operand's layout.
+        var sum = new double[Shapes.Size(shape)];
+        new BroadcastIterator(sum, shape, g.ShapeArray).ScatterAdd(0, g.Data, sum);
+        return new Tensor(sum, shape);
     }
 
     /// <summary>The values of <paramref name="x"/> broadcast to <paramref name="shape"/> (shared when no copy is needed).</summary>
