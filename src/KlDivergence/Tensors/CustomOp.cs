@@ -94,7 +94,7 @@ public abstract class CustomOp
         int n = Shapes.Size(shape);
         var y = GC.AllocateUninitializedArray<double>(n);
         var layout = new Layout(operands, shape, n);
-        TensorParallelism.For(TensorParallelism.ChunkCount(n, BlockSize), c => RunBlock(layout, c, y, null, null));
+        RunAll(layout, y, null, null);
         var result = new Tensor(y, shape);
         if (!tracks)
         {
@@ -109,7 +109,7 @@ public abstract class CustomOp
                 grads[k] = operands[k].RequiresGrad ? GC.AllocateUninitializedArray<double>(n) : null;
             }
 
-            TensorParallelism.For(TensorParallelism.ChunkCount(n, BlockSize), c => RunBlock(layout, c, y, g.Data, grads));
+            RunAll(layout, y, g.Data, grads);
             var results = new Tensor?[operands.Length];
             for (int k = 0; k < operands.Length; k++)
             {
@@ -121,6 +121,29 @@ public abstract class CustomOp
 
             return results;
         });
+    }
+
+    /// <summary>
+    /// Below this many output elements the blocks run on the calling thread: waking workers costs more than the
+    /// work, and on a busy machine a worker may wait a whole time slice to be scheduled.
+    /// </summary>
+    private const int ParallelThreshold = 16 * BlockSize;
+
+    /// <summary>Every block, on the calling thread for small outputs, else on up to the worker cap.</summary>
+    private void RunAll(Layout layout, double[] y, double[]? g, double[]?[]? grads)
+    {
+        int blocks = TensorParallelism.ChunkCount(y.Length, BlockSize);
+        if (y.Length < ParallelThreshold)
+        {
+            for (int c = 0; c < blocks; c++)
+            {
+                RunBlock(layout, c, y, g, grads);
+            }
+
+            return;
+        }
+
+        TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, grads));
     }
 
     /// <summary>Runs the forward (no gradient buffers) or backward kernel over block <paramref name="c"/>.</summary>

@@ -68,8 +68,9 @@ public class CustomOpTests
     [Fact]
     public void ValuesAndGradientsAreBitIdenticalForOneTwoAndEightWorkers()
     {
-        // 3·4096 + 5 elements: several blocks and a partial one; z broadcast along rows, y a single value.
-        const int rows = 2459, cols = 5;
+        // 20·4096 + 5 elements (above the size that goes parallel): many blocks and a partial one; z broadcast along
+        // rows, y a single value.
+        const int rows = 16385, cols = 5;
         var x = GradCheck.RandomValues(rows * cols, 1, -2, 2);
         var z = GradCheck.RandomValues(cols, 2, -2, 2);
         double[]? firstValues = null, firstGx = null, firstGy = null, firstGz = null;
