@@ -179,26 +179,7 @@ internal static class MonteCarloKl
 
         // A p that cannot be reparameterised but whose parameters need no gradient (only q's do): its draws do not
         // depend on the differentiated parameters, so the plain sample mean's gradient is already unbiased (pathwise).
-        return draft with { Value = ValueOf.Instance.Apply(mean, draft.Value), GradientEstimator = estimator, EdgeDraws = edgeDraws };
-    }
-
-    /// <summary>
-    /// The values of its second input with the gradient of its first: the summary's mean (the number the estimate
-    /// reports with or without gradients) carrying the graph of the sample mean (equal up to rounding).
-    /// </summary>
-    private sealed class ValueOf() : CustomOp("value of", 2)
-    {
-        public static readonly ValueOf Instance = new();
-
-        public override void Forward(in CustomOpBlock block, Span<double> output) => block.Input(1).CopyTo(output);
-
-        public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient)
-        {
-            if (block.NeedsGradient(0))
-            {
-                outputGradient.CopyTo(block.Gradient(0));
-            }
-        }
+        return draft with { Value = StraightThrough.Of(mean, draft.Value), GradientEstimator = estimator, EdgeDraws = edgeDraws };
     }
 
     /// <summary>

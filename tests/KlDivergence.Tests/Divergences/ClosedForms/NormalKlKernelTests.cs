@@ -28,6 +28,41 @@ public class NormalKlKernelTests
     }
 
     [Fact]
+    public void TheFullMultivariateNormalValueIsBitEqualWithAndWithoutGradients()
+    {
+        double[,] l1 = { { 1.2, 0, 0 }, { 0.3, 0.8, 0 }, { -0.4, 0.1, 1.5 } };
+        double[,] l2 = { { 0.9, 0, 0 }, { -0.2, 1.1, 0 }, { 0.5, 0.3, 0.7 } };
+        var q = MultivariateNormal.FromScaleTril(Tensor.Vector(0.1, -0.3, 0.2), Tensor.Matrix(l2));
+        var plain = Kl.Exact(MultivariateNormal.FromScaleTril(Tensor.Vector(0.5, 1.0, -1.5), Tensor.Matrix(l1)), q);
+        var loc = Tensor.Vector(0.5, 1.0, -1.5).Detach().RequireGrad();
+        var tril = Tensor.Matrix(l1, requiresGrad: true);
+        var tracked = Kl.Exact(MultivariateNormal.FromScaleTril(loc, tril), q);
+        tracked.RequiresGrad.Should().BeTrue();
+        tracked.ToScalar().Should().Be(plain.ToScalar());
+
+        // ∂KL/∂μ₁ = Σ₂⁻¹(μ₁ - μ₂), worked here by solving with the explicit covariance.
+        tracked.Backward();
+        var sigma2 = new double[3, 3];
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                for (int k = 0; k < 3; k++)
+                {
+                    sigma2[i, j] += l2[i, k] * l2[j, k];
+                }
+            }
+        }
+
+        var expected = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(sigma2)
+            .Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([0.4, 1.3, -1.7]));
+        for (int i = 0; i < 3; i++)
+        {
+            loc.Grad!.Values[i].Should().BeApproximately(expected[i], 1e-12);
+        }
+    }
+
+    [Fact]
     public void EachValueIsTheClosedFormAndDoesNotDependOnItsNeighbours()
     {
         var all = Kl.Exact(new Normal(Loc1, Scale1), new Normal(Loc2, Scale2));
