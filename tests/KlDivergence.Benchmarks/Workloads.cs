@@ -20,6 +20,7 @@ public static class Workloads
         yield return FitWorkloads.W4();
         yield return FitWorkloads.W5();
         yield return FitWorkloads.W6();
+        yield return W7();
         yield return EngineWorkloads.W8();
         yield return EngineWorkloads.W9();
         yield return FlowWorkloads.WF();
@@ -299,5 +300,50 @@ public static class Workloads
             },
             n,
             3.7e-8);
+    }
+
+    /// <summary>
+    /// W7: KL(N(μ, exp(log σ)) ‖ N(0, 1)) summed over a [256, 32] batch, value and gradients in μ and log σ, through
+    /// <see cref="Kl.Exact"/> as a user writes it (the distributions built in the loop).
+    /// </summary>
+    private static Workload W7()
+    {
+        const int rows = 256, cols = 32, n = rows * cols;
+        double[] mu = new double[n], logSigma = new double[n], gMu = new double[n], gLogSigma = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            mu[i] = 0.5 * Math.Sin(i);
+            logSigma[i] = 0.3 * Math.Cos(i * 0.7);
+        }
+
+        var tMu = Tensor.FromArray(mu, [rows, cols], requiresGrad: true);
+        var tLogSigma = Tensor.FromArray(logSigma, [rows, cols], requiresGrad: true);
+        var prior = new Normal(0.0, 1.0);
+        return new Workload(
+            "W7",
+            () =>
+            {
+                tMu.ZeroGrad();
+                tLogSigma.ZeroGrad();
+                var kl = Kl.Exact(new Normal(tMu, tLogSigma.Exp()), prior).Sum();
+                kl.Backward();
+                return kl.ToScalar() + tMu.Grad!.Values[n - 1] + tLogSigma.Grad!.Values[n - 1];
+            },
+            () =>
+            {
+                // KL = Σ ½(μ² + σ²) - log σ - ½; ∂/∂μ = μ, ∂/∂log σ = σ² - 1.
+                double total = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double s2 = Math.Exp(2 * logSigma[i]);
+                    total += (0.5 * ((mu[i] * mu[i]) + s2)) - logSigma[i] - 0.5;
+                    gMu[i] = mu[i];
+                    gLogSigma[i] = s2 - 1;
+                }
+
+                return total + gMu[n - 1] + gLogSigma[n - 1];
+            },
+            1,
+            double.NaN);
     }
 }

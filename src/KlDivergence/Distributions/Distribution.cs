@@ -1,3 +1,4 @@
+using KlDivergence.Diagnostics;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using KlDivergence.Constraints;
@@ -105,6 +106,106 @@ public abstract class Distribution
     /// </summary>
     public abstract Tensor LogProb(Tensor value);
 
+    /// <summary>
+    /// The log-density of each value written straight into a span: <paramref name="values"/> holds m events laid out
+    /// as a tensor [m, ...BatchShape, ...EventShape] in row-major order and <paramref name="result"/> receives
+    /// [m, ...BatchShape], the same numbers <see cref="LogProb"/> gives, with no gradient. A family may make it fast
+    /// by overriding <see cref="LogProbIntoCore"/>; Monte Carlo estimates and mixtures call it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The span lengths do not fit the batch and event shapes.</exception>
+    public void LogProbInto(ReadOnlySpan<double> values, Span<double> result)
+    {
+        int m = EventCount(values.Length, Shapes.Size(BatchShapeArray) * Shapes.Size(EventShapeArray), nameof(values));
+        if (result.Length != m * Shapes.Size(BatchShapeArray))
+        {
+            throw new ArgumentException(
+                $"{m} events of {FamilyName} (batch shape {Shapes.Format(BatchShapeArray)}) have {m * Shapes.Size(BatchShapeArray)} log-densities, the result span holds {result.Length}.", nameof(result));
+        }
+
+        LogProbIntoCore(values, result);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with independent draws laid out [m, ...BatchShape, ...EventShape] (m from
+    /// its length), consuming the stream exactly as <see cref="Sample"/>(m) does, so both give the same values.
+    /// A family may make it fast by overriding <see cref="SampleIntoCore"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The span's length is not a positive multiple of one sample's size.</exception>
+    public void SampleInto(RandomStream random, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        int m = EventCount(destination.Length, Shapes.Size(BatchShapeArray) * Shapes.Size(EventShapeArray), nameof(destination));
+        CheckSampleCount(m);
+        SampleIntoCore(random, destination);
+    }
+
+    /// <summary>
+    /// log Σₖ exp(logWeights[k] + log pₖ(value)) where the components pₖ run along this distribution's last batch
+    /// axis (what <see cref="MixtureSameFamily"/> asks its components for), differentiable. The general form
+    /// inserts the component axis into the value; a family may fuse it.
+    /// </summary>
+    public virtual Tensor MixtureLogProb(Tensor value, Tensor logWeights)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(logWeights);
+        var componentLogProb = LogProb(value.Unsqueeze(-(EventShapeArray.Length + 1)));
+        return (componentLogProb + logWeights).LogSumExp(-1);
+    }
+
+    /// <summary>
+    /// <see cref="MixtureLogProb"/> for a batch of K components (batch shape [K]) written into a span, with no
+    /// gradient: <paramref name="values"/> holds m events [m, ...EventShape], <paramref name="result"/> m values.
+    /// </summary>
+    /// <exception cref="ArgumentException">The span lengths do not fit the event shape.</exception>
+    public void MixtureLogProbInto(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
+    {
+        ArgumentNullException.ThrowIfNull(logWeights);
+        int m = EventCount(values.Length, Shapes.Size(EventShapeArray), nameof(values));
+        if (result.Length != m)
+        {
+            throw new ArgumentException($"{m} events have {m} mixture log-densities, the result span holds {result.Length}.", nameof(result));
+        }
+
+        MixtureLogProbIntoCore(values, logWeights, result);
+    }
+
+    /// <summary>What <see cref="LogProbInto"/> computes; by default <see cref="LogProb"/> on a tensor copy of the values.</summary>
+    protected virtual void LogProbIntoCore(ReadOnlySpan<double> values, Span<double> result)
+    {
+        int m = values.Length / (Shapes.Size(BatchShapeArray) * Shapes.Size(EventShapeArray));
+        using var scope = Tensor.NoGrad();
+        var logProb = LogProb(Tensor.FromArray(values, SampleShape(m)));
+        logProb.Values.CopyTo(result);
+    }
+
+    /// <summary>What <see cref="SampleInto"/> computes; by default <see cref="Sample"/> copied into the span.</summary>
+    protected virtual void SampleIntoCore(RandomStream random, Span<double> destination)
+    {
+        int m = destination.Length / (Shapes.Size(BatchShapeArray) * Shapes.Size(EventShapeArray));
+        Sample(m, random).Values.CopyTo(destination);
+    }
+
+    /// <summary>What <see cref="MixtureLogProbInto"/> computes; by default <see cref="MixtureLogProb"/> on a tensor copy.</summary>
+    protected virtual void MixtureLogProbIntoCore(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
+    {
+        int m = values.Length / Shapes.Size(EventShapeArray);
+        using var scope = Tensor.NoGrad();
+        var logProb = MixtureLogProb(Tensor.FromArray(values, [m, .. EventShapeArray]), logWeights);
+        logProb.Values.CopyTo(result);
+    }
+
+    /// <summary>How many events of <paramref name="perEvent"/> values a span of <paramref name="length"/> holds, else an error.</summary>
+    private int EventCount(int length, int perEvent, string parameter)
+    {
+        if (perEvent == 0 || length % perEvent != 0 || length == 0)
+        {
+            throw new ArgumentException(
+                $"{FamilyName} (batch shape {Shapes.Format(BatchShapeArray)}, event shape {Shapes.Format(EventShapeArray)}) takes spans of a positive multiple of {perEvent} values, got {length}.", parameter);
+        }
+
+        return length / perEvent;
+    }
+
     /// <summary>The density (or mass) at <paramref name="value"/>: exp(<see cref="LogProb"/>).</summary>
     public Tensor Prob(Tensor value) => LogProb(value).Exp();
 
@@ -123,13 +224,23 @@ public abstract class Distribution
         var x = HasReparameterizedSample ? ReparameterizedSample(sampleCount, random) : Sample(sampleCount, random);
         var negLogP = -LogProb(x);
         var mean = negLogP.Mean(0);
-        Tensor se;
-        using (Tensor.NoGrad())
+        int batch = negLogP.Length / sampleCount;
+        var se = new double[batch];
+        var column = new double[sampleCount];
+        var values = negLogP.Values;
+        for (int b = 0; b < batch; b++)
         {
-            se = ((negLogP - mean).Square().Sum(0) * (1.0 / ((sampleCount - 1.0) * sampleCount))).Sqrt();
+            for (int i = 0; i < sampleCount; i++)
+            {
+                column[i] = values[(i * batch) + b];
+            }
+
+            var moments = default(RunningMoments);
+            moments.Add(column);
+            se[b] = moments.StandardError;
         }
 
-        return (mean, se);
+        return (mean, Tensor.FromArray(se, mean.Shape.AsSpan()));
     }
 
     /// <summary>The cumulative distribution function P(X ≤ value) of a univariate family.</summary>

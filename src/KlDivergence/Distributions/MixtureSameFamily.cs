@@ -11,7 +11,7 @@ namespace KlDivergence.Distributions;
 /// </summary>
 /// <remarks>After TensorFlow Probability's MixtureSameFamily. Moments: law of total expectation and variance
 /// (e.g. Frühwirth-Schnatter 2006, Finite Mixture and Markov Switching Models, §1.2.4).</remarks>
-public sealed class MixtureSameFamily : Distribution, IConditionalCovariance, IFusedLogDensity
+public sealed class MixtureSameFamily : Distribution, IConditionalCovariance
 {
     /// <summary>Creates the mixture Σₖ wₖ pₖ.</summary>
     /// <param name="mixture">The mixing weights w, batch shape = the components' batch shape without its last dimension, K categories.</param>
@@ -84,32 +84,27 @@ public sealed class MixtureSameFamily : Distribution, IConditionalCovariance, IF
     protected override IEnumerable<KeyValuePair<string, object?>> DisplayParameters() =>
         [new("mixture", MixtureDistribution), new("components", Components)];
 
-    /// <summary>log p(x) = logsumexp_k(log wₖ + log pₖ(x)); x is broadcast against the components by inserting the component axis.</summary>
+    /// <summary>
+    /// log p(x) = logsumexp_k(log wₖ + log pₖ(x)), by the components' <see cref="Distribution.MixtureLogProb"/> (x broadcast
+    /// against them by inserting the component axis; a family may fuse it, as Normal does).
+    /// </summary>
     public override Tensor LogProb(Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (Components is Normal normal && IsUnbatchedNormalMixture)
+        return Components.MixtureLogProb(value, MixtureDistribution.Logits);
+    }
+
+    /// <summary>An unbatched mixture through its components' span path; a batched one the general way.</summary>
+    protected override void LogProbIntoCore(ReadOnlySpan<double> values, Span<double> result)
+    {
+        if (BatchShapeArray.Length == 0)
         {
-            // Univariate normal components: one fused pass, no [..., K] intermediates.
-            int[] k = [ComponentCount];
-            return NormalMixtureLogDensity.Apply(value, MixtureDistribution.Logits, normal.Loc.BroadcastTo(k), normal.Scale.BroadcastTo(k));
+            Components.MixtureLogProbInto(values, MixtureDistribution.Logits, result);
+            return;
         }
 
-        var componentLogProb = Components.LogProb(value.Unsqueeze(-(EventRank + 1)));
-        return (componentLogProb + MixtureDistribution.Logits).LogSumExp(-1);
+        base.LogProbIntoCore(values, result);
     }
-
-    bool IFusedLogDensity.HasFusedLogDensity => IsUnbatchedNormalMixture;
-
-    void IFusedLogDensity.FusedLogDensity(ReadOnlySpan<double> values, Span<double> logDensity)
-    {
-        var normal = (Normal)Components;
-        int[] k = [ComponentCount];
-        NormalMixtureLogDensity.Forward(values, MixtureDistribution.Logits.Data, normal.Loc.BroadcastTo(k).Data, normal.Scale.BroadcastTo(k).Data, logDensity);
-    }
-
-    /// <summary>One univariate mixture (batch shape []) of normal components: what the fused kernel handles.</summary>
-    private bool IsUnbatchedNormalMixture => Components is Normal && BatchShapeArray.Length == 0;
 
     /// <summary>P(X ≤ x) = Σₖ wₖ Fₖ(x) (univariate components).</summary>
     public override Tensor Cdf(Tensor value)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -8,7 +9,7 @@ namespace KlDivergence.Distributions;
 /// The normal (Gaussian) distribution N(loc, scale²), batched over the broadcast shape of its parameters:
 /// log p(x) = -½((x - μ)/σ)² - log σ - ½ log 2π.
 /// </summary>
-public sealed class Normal : Distribution, IFusedLogDensity, IFusedSampler
+public sealed class Normal : Distribution
 {
     /// <summary>Creates N(loc, scale²).</summary>
     /// <param name="loc">The mean μ (finite).</param>
@@ -40,7 +41,7 @@ public sealed class Normal : Distribution, IFusedLogDensity, IFusedSampler
     public override Tensor Variance => Scale.Square().BroadcastTo(BatchShapeArray);
 
     /// <inheritdoc/>
-    public override Tensor LogProb(Tensor value) => TensorOps.NormalLogDensity(value, Loc, Scale);
+    public override Tensor LogProb(Tensor value) => LogDensityOp.Instance.Apply(value, Loc, Scale);
 
     /// <summary>Differential entropy ½ + ½ log 2π + log σ.</summary>
     public override Tensor Entropy() => (Scale.Log() + (0.5 + ScalarMath.LogSqrtTwoPi)).BroadcastTo(BatchShapeArray);
@@ -55,26 +56,70 @@ public sealed class Normal : Distribution, IFusedLogDensity, IFusedSampler
         {
             // No graph to record: scale and shift the noise in place instead of allocating two more tensors.
             var data = GC.AllocateUninitializedArray<double>(count);
-            SampleInto(random, data);
+            SampleInPlace(random, data);
             return new Tensor(data, [count]);
         }
 
         return Loc + (Scale * StandardNoise.Normal(random, SampleShape(count)));
     }
 
-    bool IFusedLogDensity.HasFusedLogDensity => IsUnbatched;
+    /// <summary>Fills the span with draws through <see cref="SampleInPlace"/> when unbatched, else as the base class does.</summary>
+    protected override void SampleIntoCore(RandomStream random, Span<double> destination)
+    {
+        if (IsUnbatched)
+        {
+            SampleInPlace(random, destination);
+            return;
+        }
 
-    bool IFusedSampler.HasFusedSampler => IsUnbatched;
+        base.SampleIntoCore(random, destination);
+    }
 
-    void IFusedSampler.FusedSample(RandomStream random, Span<double> destination) => SampleInto(random, destination);
+    /// <summary>The normal kernel straight on the spans when unbatched, else as the base class does.</summary>
+    protected override void LogProbIntoCore(ReadOnlySpan<double> values, Span<double> result)
+    {
+        if (IsUnbatched)
+        {
+            LogDensity(values, Loc.Values, Scale.Values, result);
+            return;
+        }
 
-    void IFusedLogDensity.FusedLogDensity(ReadOnlySpan<double> values, Span<double> logDensity) => LogDensityInto(values, logDensity);
+        base.LogProbIntoCore(values, result);
+    }
+
+    /// <summary>
+    /// A mixture of this batch of normals (batch shape [K], univariate) by one fused pass, differentiable in the value,
+    /// the weights and the parameters; other batch shapes go the general way.
+    /// </summary>
+    public override Tensor MixtureLogProb(Tensor value, Tensor logWeights)
+    {
+        if (BatchShapeArray.Length != 1)
+        {
+            return base.MixtureLogProb(value, logWeights);
+        }
+
+        int[] k = [BatchShapeArray[0]];
+        return NormalMixtureLogDensity.Apply(value, logWeights, Loc.BroadcastTo(k), Scale.BroadcastTo(k));
+    }
+
+    /// <summary>The fused mixture pass on spans when the batch is [K], else the general way.</summary>
+    protected override void MixtureLogProbIntoCore(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
+    {
+        if (BatchShapeArray.Length != 1)
+        {
+            base.MixtureLogProbIntoCore(values, logWeights, result);
+            return;
+        }
+
+        int[] k = [BatchShapeArray[0]];
+        NormalMixtureLogDensity.Forward(values, logWeights.Values, Loc.BroadcastTo(k).Values, Scale.BroadcastTo(k).Values, result);
+    }
 
     /// <summary>One location and one scale: what the span kernels below handle.</summary>
     private bool IsUnbatched => Loc.Length == 1 && Scale.Length == 1 && BatchShapeArray.Length == 0;
 
     /// <summary>μ + σ ε into the span (the same roundings as the tensor expression: σ ε, then + μ).</summary>
-    private void SampleInto(RandomStream random, Span<double> destination)
+    private void SampleInPlace(RandomStream random, Span<double> destination)
     {
         random.FillStandardNormal(destination);
         double loc = Loc.Data[0], scale = Scale.Data[0];
@@ -86,39 +131,143 @@ public sealed class Normal : Distribution, IFusedLogDensity, IFusedSampler
             for (; i <= destination.Length - 4; i += 4)
             {
                 var v = Vector256.Create(destination.Slice(i, 4));
-                (l + (s * v)).CopyTo(destination.Slice(i, 4));
+                Shift(l, s, v).CopyTo(destination.Slice(i, 4));
             }
         }
 
         for (; i < destination.Length; i++)
         {
-            destination[i] = loc + (scale * destination[i]);
+            destination[i] = Shift(loc, scale, destination[i]);
         }
     }
 
-    /// <summary>-½((x - μ)/σ)² - log σ - ½ log 2π into the span, as the fused tensor op computes it.</summary>
-    private void LogDensityInto(ReadOnlySpan<double> values, Span<double> logDensity)
+    /// <summary>μ + σ ε: the one sampler formula, for a scalar and for four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Shift<T>(T loc, T scale, T noise)
+        where T : ILane<T> => loc + (scale * noise);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Shift(double loc, double scale, double noise) => Shift<ScalarLane>(new(loc), new(scale), new(noise)).Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Shift(Vector256<double> loc, Vector256<double> scale, Vector256<double> noise) => Shift<VectorLane>(new(loc), new(scale), new(noise)).Value;
+
+    /// <summary>The standardised value z = (x - μ)·(1/σ), for a scalar and for four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T StandardScore<T>(T x, T loc, T inverseScale)
+        where T : ILane<T> => (x - loc) * inverseScale;
+
+    /// <inheritdoc cref="StandardScore{T}"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double StandardScore(double x, double loc, double inverseScale) => StandardScore<ScalarLane>(new(x), new(loc), new(inverseScale)).Value;
+
+    /// <inheritdoc cref="StandardScore{T}"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> StandardScore(Vector256<double> x, Vector256<double> loc, Vector256<double> inverseScale) =>
+        StandardScore<VectorLane>(new(x), new(loc), new(inverseScale)).Value;
+
+    /// <summary>
+    /// The one normal log-density, -½z² + c with c = <see cref="LogNormalizer"/>(σ) (plus a log-weight in a mixture),
+    /// for a scalar and for four lanes (the same code, so the same bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T LogDensityOfScore<T>(T z, T logNormalizer)
+        where T : ILane<T> => (T.Create(-0.5) * z * z) + logNormalizer;
+
+    /// <inheritdoc cref="LogDensityOfScore{T}"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double LogDensityOfScore(double z, double logNormalizer) => LogDensityOfScore<ScalarLane>(new(z), new(logNormalizer)).Value;
+
+    /// <inheritdoc cref="LogDensityOfScore{T}"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> LogDensityOfScore(Vector256<double> z, Vector256<double> logNormalizer) =>
+        LogDensityOfScore<VectorLane>(new(z), new(logNormalizer)).Value;
+
+    /// <summary>-log σ - ½ log 2π, the constant of the log-density.</summary>
+    internal static double LogNormalizer(double scale) => -Math.Log(scale) - ScalarMath.LogSqrtTwoPi;
+
+    /// <summary>
+    /// log N(x; μ, σ²) element by element, with <paramref name="loc"/> and <paramref name="scale"/> each of x's length
+    /// or a single value: the normal log-density kernel behind <see cref="LogProb"/>, the span paths and the mixtures.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void LogDensity(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, Span<double> result)
     {
-        double loc = Loc.Data[0], inv = 1 / Scale.Data[0], constant = -Math.Log(Scale.Data[0]) - ScalarMath.LogSqrtTwoPi;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        int ls = loc.Length == 1 ? 0 : 1;
+        if (scale.Length == 1)
         {
-            // One pass: z = (x - μ)/σ, then -½z² + constant.
-            var l = Vector256.Create(loc);
-            var s = Vector256.Create(inv);
-            var c = Vector256.Create(constant);
-            var half = Vector256.Create(-0.5);
-            for (; i <= values.Length - 4; i += 4)
+            double inv = 1 / scale[0], c = LogNormalizer(scale[0]);
+            if (Vector256.IsHardwareAccelerated)
             {
-                var z = (Vector256.Create(values.Slice(i, 4)) - l) * s;
-                ((half * z * z) + c).CopyTo(logDensity.Slice(i, 4));
+                var vInv = Vector256.Create(inv);
+                var vc = Vector256.Create(c);
+                var vLoc = Vector256.Create(loc[0]);
+                for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+                {
+                    var m = ls == 0 ? vLoc : Vector256.Create(loc.Slice(i, Vector256<double>.Count));
+                    var z = StandardScore(Vector256.Create(x.Slice(i, Vector256<double>.Count)), m, vInv);
+                    LogDensityOfScore(z, vc).CopyTo(result.Slice(i));
+                }
             }
+
+            for (; i < x.Length; i++)
+            {
+                result[i] = LogDensityOfScore(StandardScore(x[i], loc[i * ls], inv), c);
+            }
+
+            return;
         }
 
-        for (; i < values.Length; i++)
+        for (; i < x.Length; i++)
         {
-            double z = (values[i] - loc) * inv;
-            logDensity[i] = (-0.5 * z * z) + constant;
+            result[i] = LogDensityOfScore(StandardScore(x[i], loc[i * ls], 1 / scale[i]), LogNormalizer(scale[i]));
         }
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product of <see cref="LogDensity"/>: with z = (x - μ)/σ, ∂/∂x = -z/σ, ∂/∂μ = z/σ and
+    /// ∂/∂σ = (z² - 1)/σ, times <paramref name="g"/>, into each non-empty gradient span.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void LogDensityGradient(
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, ReadOnlySpan<double> g, Span<double> gx, Span<double> gLoc, Span<double> gScale)
+    {
+        int ls = loc.Length == 1 ? 0 : 1, ss = scale.Length == 1 ? 0 : 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double inv = 1 / scale[i * ss];
+            double z = StandardScore(x[i], loc[i * ls], inv);
+            double t = g[i] * z * inv;
+            if (!gx.IsEmpty)
+            {
+                gx[i] = -t;
+            }
+
+            if (!gLoc.IsEmpty)
+            {
+                gLoc[i] = t;
+            }
+
+            if (!gScale.IsEmpty)
+            {
+                gScale[i] = g[i] * ((z * z) - 1) * inv;
+            }
+        }
+    }
+
+    /// <summary>log N(x; μ, σ²) as an op of the autodiff engine: <see cref="LogDensity"/> forward, <see cref="LogDensityGradient"/> backward.</summary>
+    private sealed class LogDensityOp() : CustomOp("normal log-density", 3)
+    {
+        public static readonly LogDensityOp Instance = new();
+
+        public override void Forward(in CustomOpBlock block, Span<double> output) =>
+            LogDensity(block.Input(0), Narrow(block, 1), Narrow(block, 2), output);
+
+        public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient) =>
+            LogDensityGradient(block.Input(0), Narrow(block, 1), Narrow(block, 2), outputGradient, block.Gradient(0), block.Gradient(1), block.Gradient(2));
+
+        /// <summary>A uniform input as its one value, so the kernel computes 1/σ and log σ once.</summary>
+        private static ReadOnlySpan<double> Narrow(in CustomOpBlock block, int k) => block.IsUniform(k) ? block.Input(k)[..1] : block.Input(k);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Diagnostics;
@@ -137,14 +138,37 @@ internal static class MonteCarloKl
         return support.IsDiscrete || !(shared || perElement) ? SupportEdgeCounter.None : new SupportEdgeCounter(lower.Values, upper.Values);
     }
 
+    /// <summary>
+    /// With gradients: the same chunk streams and draws as <see cref="EstimateInChunks"/>, recorded; the value, standard
+    /// error and k-hat come from the same chunk-ordered summaries, so tracking gradients never changes the number.
+    /// </summary>
     private static Draft EstimateWithGradient(Distribution p, Distribution q, int n, RandomStream random)
     {
         bool reparameterized = p.HasReparameterizedSample;
-        var x = reparameterized ? p.ReparameterizedSample(n, random) : p.Sample(n, random);
+        var root = random.Split();
+        int chunks = TensorParallelism.ChunkCount(n, ChunkSize);
+        var parts = new Tensor[chunks];
+        for (int c = 0; c < chunks; c++)
+        {
+            int m = Math.Min(ChunkSize, n - (c * ChunkSize));
+            var stream = root.Substream((ulong)c);
+            parts[c] = reparameterized ? p.ReparameterizedSample(m, stream) : p.Sample(m, stream);
+        }
+
+        var x = chunks == 1 ? parts[0] : ShapeOps.Concat(0, parts);
         var logP = p.LogProb(x);
         var terms = Difference(logP, q.LogProb(x));
         var mean = terms.Mean(0);
-        var (se, k) = Summarize(terms.Values, n);
+        var summaries = NewSummaries(terms.Length / n, n);
+        var column = summaries.Length == 1 ? null : new double[ChunkSize];
+        int batch = summaries.Length;
+        for (int c = 0; c < chunks; c++)
+        {
+            int m = Math.Min(ChunkSize, n - (c * ChunkSize));
+            Accumulate(terms.Values.Slice(c * ChunkSize * batch, m * batch), m, summaries, column);
+        }
+
+        var draft = Collect(summaries, mean.ShapeArray, KlGradientEstimator.Reparameterized);
         long edgeDraws = EdgesOf(p).Count(x.Values);
         var estimator = KlGradientEstimator.Reparameterized;
         if (!reparameterized && logP.RequiresGrad)
@@ -155,7 +179,7 @@ internal static class MonteCarloKl
 
         // A p that cannot be reparameterised but whose parameters need no gradient (only q's do): its draws do not
         // depend on the differentiated parameters, so the plain sample mean's gradient is already unbiased (pathwise).
-        return new Draft(mean, se.Reshape(mean.ShapeArray), k.Reshape(mean.ShapeArray), estimator, edgeDraws);
+        return draft with { Value = StraightThrough.Of(mean, draft.Value), GradientEstimator = estimator, EdgeDraws = edgeDraws };
     }
 
     /// <summary>
@@ -197,70 +221,95 @@ internal static class MonteCarloKl
         return (weights * score).Mean(0);
     }
 
+    /// <summary>Chunks computed at once (in parallel) before their terms are summarised in chunk order.</summary>
+    private const int ChunksPerRound = 16;
+
+    /// <summary>
+    /// Without gradients: chunks of <see cref="ChunkSize"/> draws, chunk c drawn from the stream derived from a child
+    /// of the caller's stream and c, its terms computed through the span paths (<see cref="Distribution.SampleInto"/>,
+    /// <see cref="Distribution.LogProbInto"/>) on up to <see cref="TensorParallelism.MaxDegreeOfParallelism"/> cores,
+    /// and summarised in chunk order: the same estimate for any number of workers.
+    /// </summary>
     private static Draft EstimateInChunks(Distribution p, Distribution q, int n, RandomStream random)
     {
-        if (p is IFusedSampler { HasFusedSampler: true } sampler && p is IFusedLogDensity { HasFusedLogDensity: true } pDensity
-            && q is IFusedLogDensity { HasFusedLogDensity: true } qDensity)
-        {
-            return EstimateFused(sampler, pDensity, qDensity, EdgesOf(p), n, random);
-        }
-
         var edges = EdgesOf(p);
-        long edgeDraws = 0;
-        using var scope = Tensor.NoGrad();
+        var root = random.Split();
+        int chunks = TensorParallelism.ChunkCount(n, ChunkSize);
+        bool spans = Shapes.Equal(p.BatchShapeArray, q.BatchShapeArray) && Shapes.Equal(p.EventShapeArray, q.EventShapeArray);
         SampleSummary[]? summaries = null;
         double[]? column = null;
-        int[]? batchShape = null;
-        for (int done = 0; done < n; done += ChunkSize)
+        int[]? batchShape = spans ? p.BatchShapeArray : null;
+        long edgeDraws = 0;
+        var terms = new double[Math.Min(ChunksPerRound, chunks)][];
+        var counts = new long[terms.Length];
+        for (int first = 0; first < chunks; first += ChunksPerRound)
         {
-            int m = Math.Min(ChunkSize, n - done);
-            var x = p.Sample(m, random);
-            edgeDraws += edges.Count(x.Values);
-            var terms = Difference(p.LogProb(x), q.LogProb(x));
-            batchShape ??= terms.ShapeArray[1..];
-            summaries ??= NewSummaries(terms.Length / m, n);
-            column ??= summaries.Length == 1 ? null : new double[ChunkSize];
-            Accumulate(terms.Values, m, summaries, column);
+            int round = Math.Min(ChunksPerRound, chunks - first);
+            TensorParallelism.For(round, r =>
+            {
+                int c = first + r;
+                int m = Math.Min(ChunkSize, n - (c * ChunkSize));
+                var stream = root.Substream((ulong)c);
+                (terms[r], counts[r]) = spans ? ChunkBySpans(p, q, m, stream, edges, terms[r]) : ChunkByTensors(p, q, m, stream, edges);
+            });
+
+            for (int r = 0; r < round; r++)
+            {
+                int m = Math.Min(ChunkSize, n - ((first + r) * ChunkSize));
+                if (batchShape is null)
+                {
+                    using var scope = Tensor.NoGrad();
+                    batchShape = Shapes.Broadcast(p.BatchShapeArray, q.BatchShapeArray);
+                }
+
+                summaries ??= NewSummaries(Shapes.Size(batchShape), n);
+                column ??= summaries.Length == 1 ? null : new double[ChunkSize];
+                Accumulate(terms[r].AsSpan(0, m * summaries.Length), m, summaries, column);
+                edgeDraws += counts[r];
+            }
         }
 
         return Collect(summaries!, batchShape!, KlGradientEstimator.None) with { EdgeDraws = edgeDraws };
     }
 
-    /// <summary>
-    /// Univariate, unbatched p and q with span kernels: the same chunks and draws as the tensor path, with three
-    /// reused buffers instead of a dozen tensors per chunk.
-    /// </summary>
-    private static Draft EstimateFused(IFusedSampler sampler, IFusedLogDensity p, IFusedLogDensity q, SupportEdgeCounter edges, int n, RandomStream random)
+    /// <summary>One chunk's terms log p - log q ([m, ...batch]) through the span paths, reusing <paramref name="reuse"/>.</summary>
+    private static (double[] Terms, long EdgeDraws) ChunkBySpans(Distribution p, Distribution q, int m, RandomStream stream, SupportEdgeCounter edges, double[]? reuse)
     {
-        int size = Math.Min(ChunkSize, n);
-        double[] x = GC.AllocateUninitializedArray<double>(size), logP = GC.AllocateUninitializedArray<double>(size), logQ = GC.AllocateUninitializedArray<double>(size);
-        var summary = new SampleSummary(n);
-        long edgeDraws = 0;
-        for (int done = 0; done < n; done += ChunkSize)
+        int batch = Shapes.Size(p.BatchShapeArray), perDraw = batch * Shapes.Size(p.EventShapeArray);
+        var x = ArrayPool<double>.Shared.Rent(m * perDraw);
+        var logQ = ArrayPool<double>.Shared.Rent(m * batch);
+        try
         {
-            int m = Math.Min(ChunkSize, n - done);
-            Span<double> xs = x.AsSpan(0, m), ps = logP.AsSpan(0, m), qs = logQ.AsSpan(0, m);
-            sampler.FusedSample(random, xs);
-            edgeDraws += edges.Count(xs);
-            p.FusedLogDensity(xs, ps);
-            q.FusedLogDensity(xs, qs);
-            TensorPrimitives.Subtract(ps, qs, xs);
-            if (TensorPrimitives.IsNaNAny(xs))
+            var xs = x.AsSpan(0, m * perDraw);
+            var terms = reuse is not null && reuse.Length >= ChunkSize * batch ? reuse : new double[ChunkSize * batch];
+            var ps = terms.AsSpan(0, m * batch);
+            var qs = logQ.AsSpan(0, m * batch);
+            p.SampleInto(stream, xs);
+            long edgeDraws = edges.Count(xs);
+            p.LogProbInto(xs, ps);
+            q.LogProbInto(xs, qs);
+            for (int i = 0; i < ps.Length; i++)
             {
                 // -∞ - -∞ only where p has no mass (as in Difference): such draws contribute 0, not NaN.
-                for (int i = 0; i < m; i++)
-                {
-                    if (double.IsNegativeInfinity(ps[i]))
-                    {
-                        xs[i] = 0;
-                    }
-                }
+                ps[i] = double.IsNegativeInfinity(ps[i]) && double.IsNegativeInfinity(qs[i]) ? 0 : ps[i] - qs[i];
             }
 
-            summary.Add(xs);
+            return (terms, edgeDraws);
         }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(x);
+            ArrayPool<double>.Shared.Return(logQ);
+        }
+    }
 
-        return Collect([summary], [], KlGradientEstimator.None) with { EdgeDraws = edgeDraws };
+    /// <summary>One chunk's terms through the tensor path, for pairs whose batch shapes differ (q broadcasts p's draws).</summary>
+    private static (double[] Terms, long EdgeDraws) ChunkByTensors(Distribution p, Distribution q, int m, RandomStream stream, SupportEdgeCounter edges)
+    {
+        using var scope = Tensor.NoGrad();
+        var x = p.Sample(m, stream);
+        var terms = Difference(p.LogProb(x), q.LogProb(x));
+        return (terms.ToArray(), edges.Count(x.Values));
     }
 
     /// <summary>log p(x) - log q(x), with 0 (not NaN) where both are -∞: such draws cannot occur, but guard anyway.</summary>
@@ -270,15 +319,6 @@ internal static class MonteCarloKl
         return TensorPrimitives.IsNaNAny(diff.Values)
             ? TensorOps.Where(TensorOps.EqualTo(logP, double.NegativeInfinity), 0.0, diff)
             : diff;
-    }
-
-    /// <summary>The standard errors and k-hats (flat, one per batch element) of terms laid out [n, ...batch].</summary>
-    private static (Tensor StandardError, Tensor ParetoK) Summarize(ReadOnlySpan<double> terms, int n)
-    {
-        var summaries = NewSummaries(terms.Length / n, n);
-        Accumulate(terms, n, summaries, summaries.Length == 1 ? null : new double[n]);
-        var draft = Collect(summaries, [summaries.Length], KlGradientEstimator.None);
-        return (draft.StandardError, draft.ParetoK);
     }
 
     private static SampleSummary[] NewSummaries(int batch, int n)

@@ -1,3 +1,4 @@
+using KlDivergence.Diagnostics;
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
 using KlDivergence.Random;
@@ -113,20 +114,8 @@ public static class Elbo
             return double.NaN;
         }
 
-        var v = terms.Values;
-        double mean = 0;
-        foreach (double t in v)
-        {
-            mean += t;
-        }
-
-        mean /= n;
-        double ss = 0;
-        foreach (double t in v)
-        {
-            ss += (t - mean) * (t - mean);
-        }
-
-        return Math.Sqrt(ss / (n - 1) / n);
+        var moments = default(RunningMoments);
+        moments.Add(terms.Values);
+        return moments.StandardError;
     }
 }

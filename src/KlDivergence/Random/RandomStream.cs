@@ -366,6 +366,26 @@ public sealed class RandomStream
         static ulong Mix(ulong x) => SplitMix64(ref x);
     }
 
+    /// <summary>
+    /// The stream of chunk <paramref name="index"/> of a parallel computation: a function of this stream's state and
+    /// the index only (this stream does not advance), so each chunk's draws are the same whichever worker runs it.
+    /// </summary>
+    internal RandomStream Substream(ulong index)
+    {
+        // Fold the state and the index into one SplitMix64 counter, then expand it as the seed constructor does:
+        // distinct indices give unrelated states.
+        ulong key = _s0 ^ ulong.RotateLeft(_s1, 17) ^ ulong.RotateLeft(_s2, 31) ^ ulong.RotateLeft(_s3, 47);
+        ulong mixedIndex = index;
+        key ^= SplitMix64(ref mixedIndex);
+        var child = new RandomStream(SplitMix64(ref key), SplitMix64(ref key), SplitMix64(ref key), SplitMix64(ref key));
+        if ((child._s0 | child._s1 | child._s2 | child._s3) == 0)
+        {
+            child._s0 = 0x9E3779B97F4A7C15UL;
+        }
+
+        return child;
+    }
+
     /// <summary>One xoshiro256** step over a state held in locals (Blackman &amp; Vigna's reference algorithm).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Next(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)

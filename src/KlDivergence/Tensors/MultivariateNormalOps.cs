@@ -6,7 +6,7 @@ namespace KlDivergence.Tensors;
 /// Fused, differentiable kernels for the multivariate normal N(μ, L Lᵀ) with a lower-triangular scale L: the
 /// log-density and the reparameterised affine map μ + L ε. Each is one forward pass and one backward pass over the
 /// batch, reading broadcast operands in place by strides (no broadcast copies, no intermediate tensors), the
-/// multivariate analogue of <see cref="TensorOps.NormalLogDensity"/>.
+/// multivariate analogue of the univariate normal log-density.
 /// </summary>
 /// <remarks>
 /// Shapes: vectors are [..., d] and scale factors [..., d, d]; the leading (batch) dimensions of all operands

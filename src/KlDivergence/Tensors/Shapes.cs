@@ -212,49 +212,8 @@ internal static class Shapes
             return result;
         }
 
-        int rank = to.Length;
-        var srcStrides = new int[rank];
-        var fromStrides = Strides(from);
-        for (int i = 0; i < rank; i++)
-        {
-            int j = i - (rank - from.Length);
-            srcStrides[i] = j < 0 || from[j] == 1 ? 0 : fromStrides[j];
-        }
-
-        // Copy the innermost dimension as a block when it is not broadcast, else element by element.
-        int innerLen = rank == 0 ? 1 : to[rank - 1];
-        int innerStride = rank == 0 ? 0 : srcStrides[rank - 1];
-        int rows = innerLen == 0 ? 0 : size / innerLen;
-        var idx = new int[Math.Max(rank - 1, 0)];
-        for (int row = 0; row < rows; row++)
-        {
-            int src = 0;
-            for (int i = 0; i < idx.Length; i++)
-            {
-                src += idx[i] * srcStrides[i];
-            }
-
-            var dst = result.AsSpan(row * innerLen, innerLen);
-            if (innerStride == 1)
-            {
-                source.AsSpan(src, innerLen).CopyTo(dst);
-            }
-            else
-            {
-                dst.Fill(source[src]);
-            }
-
-            for (int i = idx.Length - 1; i >= 0; i--)
-            {
-                if (++idx[i] < to[i])
-                {
-                    break;
-                }
-
-                idx[i] = 0;
-            }
-        }
-
+        // The general case: the strided broadcast iterator, run by run along the last dimension.
+        new BroadcastIterator(source, from, to).Gather(0, result);
         return result;
     }
 }

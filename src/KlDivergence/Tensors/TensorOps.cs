@@ -81,143 +81,6 @@ public static class TensorOps
     /// <summary>Element-wise log Φ(x), accurate far into both tails.</summary>
     public static Tensor LogNormalCdf(this Tensor x) => Unary(ElementwiseRules.LogNormalCdf, x);
 
-    /// <summary>
-    /// The normal log-density log N(x; μ, σ²) = -½((x - μ)/σ)² - log σ - ½ log 2π, fused into one pass (and one
-    /// backward pass: ∂/∂x = -z/σ, ∂/∂μ = z/σ, ∂/∂σ = (z² - 1)/σ with z = (x - μ)/σ), with broadcasting.
-    /// The same value as composing the primitives, without their intermediate tensors.
-    /// </summary>
-    public static Tensor NormalLogDensity(Tensor x, Tensor loc, Tensor scale)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(loc);
-        ArgumentNullException.ThrowIfNull(scale);
-        int[] shape = Shapes.Broadcast(Shapes.Broadcast(x.ShapeArray, loc.ShapeArray), scale.ShapeArray);
-        int n = Shapes.Size(shape);
-        var inv = new double[scale.Length];
-        var logScale = new double[scale.Length];
-        for (int i = 0; i < inv.Length; i++)
-        {
-            inv[i] = 1 / scale.Data[i];
-            logScale[i] = Math.Log(scale.Data[i]);
-        }
-
-        var xv = new BroadcastView(x, shape);
-        var mv = new BroadcastView(loc, shape);
-        var iv = new BroadcastView(new Tensor(inv, scale.ShapeArray), shape);
-        var lv = new BroadcastView(new Tensor(logScale, scale.ShapeArray), shape);
-        int m = shape.Length == 0 ? 1 : shape[^1];
-        int rows = m == 0 ? 0 : n / m;
-        var y = GC.AllocateUninitializedArray<double>(n);
-        NormalLogDensityRows(in xv, in mv, in iv, in lv, rows, m, y);
-
-        var result = new Tensor(y, shape);
-        if (!Tensor.Tracks(x) && !Tensor.Tracks(loc) && !Tensor.Tracks(scale))
-        {
-            return result;
-        }
-
-        return Tensor.Record(result, [x, loc, scale], g =>
-        {
-            // Only the gradients asked for; ∂/∂μ = -∂/∂x, so a full-size loc takes the negated values directly.
-            bool wantX = x.RequiresGrad, wantLoc = loc.RequiresGrad;
-            bool locOnly = wantLoc && !wantX && Shapes.Equal(loc.ShapeArray, shape);
-            var gx = GC.AllocateUninitializedArray<double>(n);
-            var gs = scale.RequiresGrad ? GC.AllocateUninitializedArray<double>(n) : null;
-            for (int r = 0; r < rows; r++)
-            {
-                NormalLogDensityGradRow(xv, mv, iv, r, g.Data.AsSpan(r * m, m), gx.AsSpan(r * m, m), gs is null ? default : gs.AsSpan(r * m, m), locOnly);
-            }
-
-            var gxt = new Tensor(gx, shape);
-            return [
-                wantX ? SumTo(gxt, x.ShapeArray) : null,
-                !wantLoc ? null : locOnly ? gxt : Negated(SumTo(gxt, loc.ShapeArray)),
-                gs is null ? null : SumTo(new Tensor(gs, shape), scale.ShapeArray)];
-        });
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NormalLogDensityRows(in BroadcastView x, in BroadcastView loc, in BroadcastView invScale, in BroadcastView logScale, int rows, int m, double[] y)
-    {
-        int xs = x.ColumnStride, ms = loc.ColumnStride, iS = invScale.ColumnStride, ls = logScale.ColumnStride;
-        double[] xd = x.Data, md = loc.Data, id = invScale.Data, ld = logScale.Data;
-        for (int row = 0; row < rows; row++)
-        {
-            int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row), lo = logScale.RowStart(row);
-            int yo = row * m;
-            int c = 0;
-            if (iS == 0 && ls == 0 && Vector256.IsHardwareAccelerated)
-            {
-                // One scale along the row (a scalar or per-row scale): four lanes at a time.
-                var inv = Vector256.Create(id[io]);
-                var constant = Vector256.Create(-ld[lo] - ScalarMath.LogSqrtTwoPi);
-                var half = Vector256.Create(-0.5);
-                for (; c <= m - Vector256<double>.Count; c += Vector256<double>.Count)
-                {
-                    var z = (Lanes(xd, xo, xs, c) - Lanes(md, mo, ms, c)) * inv;
-                    ((half * z * z) + constant).CopyTo(y.AsSpan(yo + c));
-                }
-            }
-
-            for (; c < m; c++)
-            {
-                double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * id[io + (c * iS)];
-                y[yo + c] = (-0.5 * z * z) - ld[lo + (c * ls)] - ScalarMath.LogSqrtTwoPi;
-            }
-        }
-    }
-
-    /// <summary>Four consecutive values of a row (stride 1) or its one value four times (stride 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Lanes(double[] data, int rowStart, int stride, int column) =>
-        stride == 0 ? Vector256.Create(data[rowStart]) : Vector256.Create(data.AsSpan(rowStart + column, Vector256<double>.Count));
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NormalLogDensityGradRow(BroadcastView x, BroadcastView loc, BroadcastView invScale, int row, ReadOnlySpan<double> g, Span<double> gx, Span<double> gs, bool negate)
-    {
-        int xs = x.ColumnStride, ms = loc.ColumnStride, iS = invScale.ColumnStride;
-        int xo = x.RowStart(row), mo = loc.RowStart(row), io = invScale.RowStart(row);
-        double[] xd = x.Data, md = loc.Data, id = invScale.Data;
-        double sign = negate ? 1 : -1;
-        bool scaleGrad = !gs.IsEmpty;
-        int c = 0;
-        if (iS == 0 && Vector256.IsHardwareAccelerated)
-        {
-            // One scale along the row: four lanes at a time.
-            var inv = Vector256.Create(id[io]);
-            var signedInv = Vector256.Create(sign * id[io]);
-            for (; c <= g.Length - Vector256<double>.Count; c += Vector256<double>.Count)
-            {
-                var gv = Vector256.Create(g.Slice(c, Vector256<double>.Count));
-                var z = (Lanes(xd, xo, xs, c) - Lanes(md, mo, ms, c)) * inv;
-                (gv * z * signedInv).CopyTo(gx.Slice(c));
-                if (scaleGrad)
-                {
-                    (gv * ((z * z) - Vector256<double>.One) * inv).CopyTo(gs.Slice(c));
-                }
-            }
-        }
-
-        for (; c < g.Length; c++)
-        {
-            double inv = id[io + (c * iS)];
-            double z = (xd[xo + (c * xs)] - md[mo + (c * ms)]) * inv;
-            gx[c] = sign * g[c] * z * inv;
-            if (scaleGrad)
-            {
-                gs[c] = g[c] * ((z * z) - 1) * inv;
-            }
-        }
-    }
-
-    /// <summary>-t as a new tensor with no graph (gradients are built without recording).</summary>
-    private static Tensor Negated(Tensor t)
-    {
-        var y = GC.AllocateUninitializedArray<double>(t.Length);
-        TensorPrimitives.Negate(t.Data, y);
-        return new Tensor(y, t.ShapeArray);
-    }
-
     /// <summary>Element-wise xᶜ for a constant exponent c; d/dx = c xᶜ⁻¹.</summary>
     public static Tensor Pow(this Tensor x, double exponent)
     {
@@ -669,22 +532,10 @@ public static class TensorOps
             return new Tensor([TensorPrimitives.Sum<double>(g.Data)], shape);
         }
 
-        int lead = g.Rank - shape.Length;
-        var result = g;
-        for (int i = 0; i < lead; i++)
-        {
-            result = result.Sum(0);
-        }
-
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] == 1 && result.ShapeArray[i] != 1)
-            {
-                result = result.Sum(i, keepDims: true);
-            }
-        }
-
-        return result;
+        // One pass of the strided broadcast iterator, adding each output element into the operand's layout.
+        var sum = new double[Shapes.Size(shape)];
+        new BroadcastIterator(sum, shape, g.ShapeArray).ScatterAdd(0, g.Data, sum);
+        return new Tensor(sum, shape);
     }
 
     /// <summary>The values of <paramref name="x"/> broadcast to <paramref name="shape"/> (shared when no copy is needed).</summary>

@@ -149,8 +149,22 @@ def w6():
     return loss.item()
 
 
+W7_I = torch.arange(256 * 32, dtype=torch.float64)
+W7_MU = (0.5 * torch.sin(W7_I)).reshape(256, 32).requires_grad_()
+W7_LOG_SIGMA = (0.3 * torch.cos(W7_I * 0.7)).reshape(256, 32).requires_grad_()
+W7_PRIOR = D.Normal(0.0, 1.0)
+
+
+def w7():
+    W7_MU.grad = None
+    W7_LOG_SIGMA.grad = None
+    kl = D.kl_divergence(D.Normal(W7_MU, W7_LOG_SIGMA.exp()), W7_PRIOR).sum()
+    kl.backward()
+    return kl.item()
+
+
 WORKLOADS = [("W1", w1, 1), ("W1b", w1b, N1B), ("W2", make_w2(2), 1), ("W2c", make_w2(100), 1),
-             ("W3", w3, 1_000_000), ("W4", w4, 1), ("W5", w5, 1), ("W6", w6, 1)]
+             ("W3", w3, 1_000_000), ("W4", w4, 1), ("W5", w5, 1), ("W6", w6, 1), ("W7", w7, 1)]
 
 
 def make_w8():

@@ -168,17 +168,20 @@ public class KlTests
     [Fact]
     public void MonteCarloOfANormalAgainstANormalMixtureIsTheSampleMeanOfTheLogRatioOverTheStreamsDraws()
     {
-        // Without gradients this pair takes the fused span path; the reference redraws the same normals from the
+        // Without gradients this pair takes the span path; the reference redraws the same normals from the
         // same seed and evaluates both densities with MathNet, then the mean and s/√n by two passes.
         const int n = 10_003; // two full chunks of 4096 and a partial one
         var p = new Normal(3, 1);
         var q = new MixtureSameFamily(new Categorical(Tensor.Vector(0.5, 0.5)), new Normal(new[] { -0.2, 1 }, new[] { 0.1, 0.5 }));
         var r = Kl.MonteCarlo(p, q, n, new RandomStream(11UL));
 
-        var rng = new RandomStream(11UL);
+        // Chunk c of 4096 draws comes from the substream c of a child of the caller's stream.
+        var root = new RandomStream(11UL).Split();
         var ratio = new double[n];
+        RandomStream rng = root;
         for (int i = 0; i < n; i++)
         {
+            rng = i % 4096 == 0 ? root.Substream((ulong)(i / 4096)) : rng;
             double x = 3 + rng.NextStandardNormal();
             double logQ = Math.Log((0.5 * MathNet.Numerics.Distributions.Normal.PDF(-0.2, 0.1, x)) + (0.5 * MathNet.Numerics.Distributions.Normal.PDF(1, 0.5, x)));
             ratio[i] = MathNet.Numerics.Distributions.Normal.PDFLn(3, 1, x) - logQ;

@@ -25,12 +25,13 @@ public class MonteCarloKHatParityTests
     {
         var result = Kl.MonteCarlo(p, q, n, new RandomStream(seed));
 
-        // The estimator draws in chunks of 4096 from one stream; the tensor sampler gives the same draws.
-        var stream = new RandomStream(seed);
+        // The estimator draws chunk c of 4096 from the substream c of a child of the caller's stream; the tensor
+        // sampler gives the same draws.
+        var root = new RandomStream(seed).Split();
         var terms = new List<double>(n);
         for (int done = 0; done < n; done += 4096)
         {
-            var x = p.Sample(Math.Min(4096, n - done), stream);
+            var x = p.Sample(Math.Min(4096, n - done), root.Substream((ulong)(done / 4096)));
             terms.AddRange((p.LogProb(x) - q.LogProb(x)).Values.ToArray());
         }
 

@@ -16,15 +16,22 @@ internal static class MultivariateNormalKl
     /// </summary>
     public static Tensor FromFactors(Tensor loc1, Tensor scaleTril1, Tensor loc2, Tensor scaleTril2)
     {
-        if (!Tensor.IsGradEnabled || !(loc1.RequiresGrad || scaleTril1.RequiresGrad || loc2.RequiresGrad || scaleTril2.RequiresGrad))
+        // The value comes from the fused kernel whenever the shapes allow it, with or without gradients; the tensor
+        // formula below (equal up to rounding) then only supplies the graph, so the value never depends on requires-grad.
+        var fused = TryWithoutGraph(loc1, scaleTril1, loc2, scaleTril2);
+        bool graph = Tensor.IsGradEnabled && (loc1.RequiresGrad || scaleTril1.RequiresGrad || loc2.RequiresGrad || scaleTril2.RequiresGrad);
+        if (fused is not null && !graph)
         {
-            var fused = TryWithoutGraph(loc1, scaleTril1, loc2, scaleTril2);
-            if (fused is not null)
-            {
-                return fused;
-            }
+            return fused;
         }
 
+        var formula = Formula(loc1, scaleTril1, loc2, scaleTril2);
+        return fused is null ? formula : StraightThrough.Of(formula, fused);
+    }
+
+    /// <summary>The three terms as tensor operations (differentiable, any broadcast batch shapes).</summary>
+    private static Tensor Formula(Tensor loc1, Tensor scaleTril1, Tensor loc2, Tensor scaleTril2)
+    {
         int d = loc1.Shape[^1];
         var traceTerm = LinearAlgebraOps.TriangularSolve(scaleTril2, scaleTril1).Square().Sum([-2, -1]);
         var difference = ((loc2 * 0.5) - (loc1 * 0.5)).Unsqueeze(-1);

@@ -1,3 +1,4 @@
+using KlDivergence.Diagnostics;
 using KlDivergence.Distributions;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -54,8 +55,7 @@ internal static class StratifiedMixtureMonteCarlo
             }
         }
 
-        var sum = new double[components];
-        var sumSquares = new double[components];
+        var moments = new RunningMoments[components];
         var infinite = new bool[components];
         for (int start = 0; start < total; start += ChunkSize)
         {
@@ -78,8 +78,7 @@ internal static class StratifiedMixtureMonteCarlo
                     continue;
                 }
 
-                sum[k] += v;
-                sumSquares[k] += v * v;
+                moments[k].Add(v);
             }
         }
 
@@ -96,11 +95,9 @@ internal static class StratifiedMixtureMonteCarlo
                 return new KlResult(double.PositiveInfinity, KlMethod.MonteCarlo, 0.0, total);
             }
 
-            int n = counts[k];
-            double mean = sum[k] / n;
-            double s2 = Math.Max(sumSquares[k] - (n * mean * mean), 0) / (n - 1);
-            value += weights[k] * mean;
-            variance += weights[k] * weights[k] * s2 / n;
+            double se = moments[k].StandardError;
+            value += weights[k] * moments[k].Mean;
+            variance += weights[k] * weights[k] * se * se;
         }
 
         return new KlResult(value, KlMethod.MonteCarlo, Math.Sqrt(variance), total);

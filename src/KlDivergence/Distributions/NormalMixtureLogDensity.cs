@@ -3,7 +3,9 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace KlDivergence.Tensors;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Distributions;
 
 /// <summary>
 /// The log-density of a K-component univariate normal mixture, log Σₖ wₖ N(x; μₖ, σₖ²), as one fused, vectorised
@@ -93,8 +95,8 @@ internal static class NormalMixtureLogDensity
                 var sum = Vector256<double>.Zero;
                 for (int j = 0; j < k; j++)
                 {
-                    var z = (xv - Vector256.Create(loc[j])) * inv[j];
-                    var r = Vector256.Exp(Vector256.MaxNative(Vector256.Create(c[j]) - (0.5 * z * z) - yv, floor));
+                    var z = Normal.StandardScore(xv, Vector256.Create(loc[j]), Vector256.Create(inv[j]));
+                    var r = Vector256.Exp(Vector256.MaxNative(Normal.LogDensityOfScore(z, Vector256.Create(c[j])) - yv, floor));
                     sum -= r * z * inv[j];
                 }
 
@@ -111,8 +113,8 @@ internal static class NormalMixtureLogDensity
             {
                 for (int j = 0; j < k; j++)
                 {
-                    double z = (x[i] - loc[j]) * inv[j];
-                    sum -= Math.Exp(c[j] - (0.5 * z * z) - y[i]) * z * inv[j];
+                    double z = Normal.StandardScore(x[i], loc[j], inv[j]);
+                    sum -= Math.Exp(Normal.LogDensityOfScore(z, c[j]) - y[i]) * z * inv[j];
                 }
             }
 
@@ -136,8 +138,8 @@ internal static class NormalMixtureLogDensity
             {
                 for (int j = 0; j < k; j++)
                 {
-                    double z = (x[i] - loc[j]) * inv[j];
-                    double r = g[i] * Math.Exp(c[j] - (0.5 * z * z) - y[i]);
+                    double z = Normal.StandardScore(x[i], loc[j], inv[j]);
+                    double r = g[i] * Math.Exp(Normal.LogDensityOfScore(z, c[j]) - y[i]);
                     sum -= r * z * inv[j];
                     gw[j] += r;
                     gm[j] += r * z * inv[j];
@@ -159,7 +161,7 @@ internal static class NormalMixtureLogDensity
         for (int j = 0; j < scale.Length; j++)
         {
             inv[j] = 1 / scale[j];
-            c[j] = logWeights[j] - Math.Log(scale[j]) - ScalarMath.LogSqrtTwoPi;
+            c[j] = logWeights[j] + Normal.LogNormalizer(scale[j]);
         }
 
         return (inv, c);
@@ -170,8 +172,7 @@ internal static class NormalMixtureLogDensity
         double max = double.NegativeInfinity;
         for (int j = 0; j < loc.Length; j++)
         {
-            double z = (x - loc[j]) * inv[j];
-            max = Math.Max(max, c[j] - (0.5 * z * z));
+            max = Math.Max(max, Term(x, loc[j], inv[j], c[j]));
         }
 
         if (double.IsNegativeInfinity(max))
@@ -182,12 +183,14 @@ internal static class NormalMixtureLogDensity
         double sum = 0;
         for (int j = 0; j < loc.Length; j++)
         {
-            double z = (x - loc[j]) * inv[j];
-            sum += Math.Exp(c[j] - (0.5 * z * z) - max);
+            sum += Math.Exp(Term(x, loc[j], inv[j], c[j]) - max);
         }
 
         return max + Math.Log(sum);
     }
+
+    /// <summary>One component's term log wₖ + log N(x; μₖ, σₖ²), by the normal kernel.</summary>
+    private static double Term(double x, double loc, double inv, double c) => Normal.LogDensityOfScore(Normal.StandardScore(x, loc, inv), c);
 
     /// <summary>Values per block of the vectorised passes: the block's buffers stay in the L1 cache.</summary>
     private const int Block = 512;
@@ -206,7 +209,6 @@ internal static class NormalMixtureLogDensity
         var i1 = Vector256.Create(inv[1]);
         var c0 = Vector256.Create(c[0]);
         var c1 = Vector256.Create(c[1]);
-        var half = Vector256.Create(0.5);
 
         // Below -700, e^(min - max) no longer changes 1 + e^(min - max); clamping keeps Exp off its slow
         // out-of-range path (common: a far component's term is often below -745). A zero weight (-∞) clamps too.
@@ -223,10 +225,8 @@ internal static class NormalMixtureLogDensity
             for (int i = 0; i < length; i += Vector256<double>.Count)
             {
                 var xv = Vector256.LoadUnsafe(ref xr, (nuint)(start + i));
-                var z0 = (xv - m0) * i0;
-                var z1 = (xv - m1) * i1;
-                var a0 = c0 - (half * z0 * z0);
-                var a1 = c1 - (half * z1 * z1);
+                var a0 = Normal.LogDensityOfScore(Normal.StandardScore(xv, m0, i0), c0);
+                var a1 = Normal.LogDensityOfScore(Normal.StandardScore(xv, m1, i1), c1);
                 var max = Vector256.MaxNative(a0, a1);
                 Vector256.MaxNative(Vector256.MinNative(a0, a1) - max, floor).StoreUnsafe(ref gr, (nuint)i);
                 max.StoreUnsafe(ref yr, (nuint)(start + i));
@@ -258,7 +258,6 @@ internal static class NormalMixtureLogDensity
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ForwardVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, Span<double> y)
     {
-        var half = Vector256.Create(0.5);
         var floor = Vector256.Create(-700.0);
         int k = loc.Length;
         Span<double> term = stackalloc double[Block];
@@ -275,8 +274,8 @@ internal static class NormalMixtureLogDensity
                 var max = Vector256.Create(double.NegativeInfinity);
                 for (int j = 0; j < k; j++)
                 {
-                    var z = (xv - Vector256.Create(loc[j])) * inv[j];
-                    max = Vector256.MaxNative(max, Vector256.Create(c[j]) - (half * z * z));
+                    var z = Normal.StandardScore(xv, Vector256.Create(loc[j]), Vector256.Create(inv[j]));
+                    max = Vector256.MaxNative(max, Normal.LogDensityOfScore(z, Vector256.Create(c[j])));
                 }
 
                 max.CopyTo(ys.Slice(i));
@@ -289,8 +288,8 @@ internal static class NormalMixtureLogDensity
                 var cj = Vector256.Create(c[j]);
                 for (int i = 0; i < length; i += Vector256<double>.Count)
                 {
-                    var z = (Vector256.Create(xs.Slice(i, Vector256<double>.Count)) - mj) * inv[j];
-                    Vector256.MaxNative(cj - (half * z * z) - Vector256.Create(ys.Slice(i, Vector256<double>.Count)), floor).CopyTo(term.Slice(i));
+                    var z = Normal.StandardScore(Vector256.Create(xs.Slice(i, Vector256<double>.Count)), mj, Vector256.Create(inv[j]));
+                    Vector256.MaxNative(Normal.LogDensityOfScore(z, cj) - Vector256.Create(ys.Slice(i, Vector256<double>.Count)), floor).CopyTo(term.Slice(i));
                 }
 
                 TensorPrimitives.Exp(term[..length], term[..length]);

@@ -1,6 +1,7 @@
+using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
-namespace KlDivergence.Tests.Tensors;
+namespace KlDivergence.Tests.Distributions;
 
 public class NormalMixtureLogDensityTests
 {

@@ -1,0 +1,139 @@
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// Walks an operand as if broadcast to an output shape, by strides (0 along stretched dimensions), the way NumPy's
+/// nditer does: any flat range of the output can be gathered from the operand, or a gradient over that range
+/// scatter-added back into the operand's own shape, run by run along the last dimension (a fill for a stride of 0,
+/// a copy for a stride of 1), with one division per dimension per range, none per element.
+/// </summary>
+internal readonly struct BroadcastIterator
+{
+    private readonly double[] data;
+    private readonly int[] shape;
+    private readonly int[] strides;
+
+    /// <summary>Views <paramref name="data"/> of shape <paramref name="operandShape"/> broadcast to <paramref name="outputShape"/>.</summary>
+    public BroadcastIterator(double[] data, int[] operandShape, int[] outputShape)
+    {
+        this.data = data;
+        shape = outputShape;
+        strides = new int[outputShape.Length];
+        int offset = outputShape.Length - operandShape.Length;
+        int stride = 1;
+        for (int d = operandShape.Length - 1; d >= 0; d--)
+        {
+            strides[d + offset] = operandShape[d] == 1 ? 0 : stride;
+            stride *= operandShape[d];
+        }
+    }
+
+    /// <summary>Copies output elements start .. start + destination.Length - 1 of the broadcast operand.</summary>
+    public void Gather(int start, Span<double> destination)
+    {
+        var runs = new Runs(this, start, destination.Length);
+        while (runs.Next(out int offset, out int at, out int run, out int stride))
+        {
+            var segment = destination.Slice(at, run);
+            if (stride == 0)
+            {
+                segment.Fill(data[offset]);
+            }
+            else if (stride == 1)
+            {
+                data.AsSpan(offset, run).CopyTo(segment);
+            }
+            else
+            {
+                for (int i = 0; i < run; i++)
+                {
+                    segment[i] = data[offset + (i * stride)];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the output-shaped <paramref name="values"/> (output elements start ..) into <paramref name="target"/>,
+    /// laid out in the operand's shape: the reduction that undoes broadcasting in a backward pass.
+    /// </summary>
+    public void ScatterAdd(int start, ReadOnlySpan<double> values, double[] target)
+    {
+        var runs = new Runs(this, start, values.Length);
+        while (runs.Next(out int offset, out int at, out int run, out int stride))
+        {
+            var segment = values.Slice(at, run);
+            if (stride == 0)
+            {
+                target[offset] += System.Numerics.Tensors.TensorPrimitives.Sum(segment);
+            }
+            else
+            {
+                for (int i = 0; i < run; i++)
+                {
+                    target[offset + (i * stride)] += segment[i];
+                }
+            }
+        }
+    }
+
+    /// <summary>The runs of an output range along the last dimension: where each starts in the operand, its stride and length.</summary>
+    private ref struct Runs
+    {
+        private readonly int[] shape;
+        private readonly int[] strides;
+        private readonly int length;
+        private Span<int> index;
+        private int offset;
+        private int done;
+
+        public Runs(BroadcastIterator view, int start, int length)
+        {
+            shape = view.shape;
+            strides = view.strides;
+            this.length = length;
+            index = new int[Math.Max(shape.Length, 1)];
+            int rest = start;
+            for (int d = shape.Length - 1; d >= 0; d--)
+            {
+                index[d] = rest % shape[d];
+                rest /= shape[d];
+                offset += index[d] * strides[d];
+            }
+        }
+
+        public bool Next(out int runOffset, out int at, out int run, out int stride)
+        {
+            (runOffset, at) = (offset, done);
+            if (done >= length)
+            {
+                (run, stride) = (0, 0);
+                return false;
+            }
+
+            int rank = shape.Length;
+            if (rank == 0)
+            {
+                (run, stride) = (length, 0);
+                done = length;
+                return true;
+            }
+
+            int last = shape[rank - 1];
+            stride = strides[rank - 1];
+            run = Math.Min(last - index[rank - 1], length - done);
+            done += run;
+            index[rank - 1] += run;
+            offset += run * stride;
+            for (int d = rank - 1; d > 0 && index[d] == shape[d]; d--)
+            {
+                // Carry into the next dimension: rewind this one.
+                offset -= shape[d] * strides[d];
+                index[d] = 0;
+                index[d - 1]++;
+                offset += strides[d - 1];
+            }
+
+            return true;
+        }
+    }
+}

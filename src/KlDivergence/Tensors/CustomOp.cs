@@ -1,0 +1,258 @@
+using System.Buffers;
+
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// An element-wise operation of up to six broadcast inputs, written as a forward kernel and its vector-Jacobian
+/// product, that takes part in automatic differentiation like the built-in operations: the door through which fused
+/// kernels (a family's log-density, a closed-form KL) enter the graph, open to a user's own family too.
+/// </summary>
+/// <remarks>
+/// <see cref="Apply"/> broadcasts the inputs (NumPy rules), hands the kernels blocks of at most
+/// <see cref="BlockSize"/> consecutive output elements with every input laid out for the block, runs large outputs'
+/// blocks on up to <see cref="TensorParallelism.MaxDegreeOfParallelism"/> cores, and records the operation when an
+/// input needs gradients. The backward pass calls <see cref="Backward"/> block by block and sums the gradients of
+/// broadcast inputs back to their shapes in a fixed order. Each output element must depend only on the inputs at that
+/// element (never on its neighbours in the block), so results do not depend on how the work is split.
+/// <code>
+/// sealed class Softsign() : CustomOp("softsign", 1)
+/// {
+///     public override void Forward(in CustomOpBlock block, Span&lt;double&gt; output)
+///     {
+///         var x = block.Input(0);
+///         for (int i = 0; i &lt; output.Length; i++) output[i] = x[i] / (1 + Math.Abs(x[i]));
+///     }
+///
+///     public override void Backward(in CustomOpBlock block, ReadOnlySpan&lt;double&gt; output, ReadOnlySpan&lt;double&gt; outputGradient)
+///     {
+///         var x = block.Input(0);
+///         var gx = block.Gradient(0);
+///         for (int i = 0; i &lt; gx.Length; i++) { double d = 1 + Math.Abs(x[i]); gx[i] = outputGradient[i] / (d * d); }
+///     }
+/// }
+/// </code>
+/// </remarks>
+public abstract class CustomOp
+{
+    /// <summary>Output elements per block: a fixed size (not tied to the number of workers), so splits never change a result.</summary>
+    public const int BlockSize = 4096;
+
+    /// <summary>The most inputs an op can take.</summary>
+    public const int MaxArity = 6;
+
+    /// <summary>Creates an op with a name (for messages) and a number of inputs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="arity"/> is not 1 to <see cref="MaxArity"/>.</exception>
+    protected CustomOp(string name, int arity)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (arity < 1 || arity > MaxArity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(arity), arity, $"A custom op takes 1 to {MaxArity} inputs.");
+        }
+
+        Name = name;
+        Arity = arity;
+    }
+
+    /// <summary>The op's name, as used in messages.</summary>
+    public string Name { get; }
+
+    /// <summary>The number of inputs.</summary>
+    public int Arity { get; }
+
+    /// <summary>Writes the op's value at each element of the block into <paramref name="output"/> (block.Length values).</summary>
+    public abstract void Forward(in CustomOpBlock block, Span<double> output);
+
+    /// <summary>
+    /// The vector-Jacobian product for one block: for each input k with <see cref="CustomOpBlock.NeedsGradient"/>,
+    /// writes outputGradient[i] · ∂output[i]/∂inputₖ[i] into <see cref="CustomOpBlock.Gradient"/>(k).
+    /// </summary>
+    public abstract void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient);
+
+    /// <summary>
+    /// Applies the op to <paramref name="inputs"/> (broadcast together): a new tensor of the broadcast shape, recorded
+    /// for differentiation when an input needs gradients.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of inputs is not <see cref="Arity"/>, or their shapes do not broadcast.</exception>
+    public Tensor Apply(params ReadOnlySpan<Tensor> inputs)
+    {
+        if (inputs.Length != Arity)
+        {
+            throw new ArgumentException($"The custom op '{Name}' takes {Arity} inputs, got {inputs.Length}.", nameof(inputs));
+        }
+
+        var operands = inputs.ToArray();
+        int[] shape = operands[0]?.ShapeArray ?? throw new ArgumentNullException(nameof(inputs), $"Input 0 of '{Name}' is null.");
+        bool tracks = Tensor.Tracks(operands[0]);
+        for (int k = 1; k < operands.Length; k++)
+        {
+            var t = operands[k] ?? throw new ArgumentNullException(nameof(inputs), $"Input {k} of '{Name}' is null.");
+            shape = Shapes.Equal(shape, t.ShapeArray) ? shape : Shapes.Broadcast(shape, t.ShapeArray);
+            tracks |= Tensor.Tracks(t);
+        }
+
+        int n = Shapes.Size(shape);
+        var y = GC.AllocateUninitializedArray<double>(n);
+        var layout = new Layout(operands, shape, n);
+        RunAll(layout, y, null, null);
+        var result = new Tensor(y, shape);
+        if (!tracks)
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, operands, g =>
+        {
+            var grads = new double[]?[operands.Length];
+            for (int k = 0; k < operands.Length; k++)
+            {
+                grads[k] = operands[k].RequiresGrad ? GC.AllocateUninitializedArray<double>(n) : null;
+            }
+
+            RunAll(layout, y, g.Data, grads);
+            var results = new Tensor?[operands.Length];
+            for (int k = 0; k < operands.Length; k++)
+            {
+                if (grads[k] is { } gk)
+                {
+                    results[k] = layout.Direct[k] ? new Tensor(gk, shape) : new Tensor(layout.ReduceToOperand(k, gk), operands[k].ShapeArray);
+                }
+            }
+
+            return results;
+        });
+    }
+
+    /// <summary>
+    /// Below this many output elements the blocks run on the calling thread: waking workers costs more than the
+    /// work, and on a busy machine a worker may wait a whole time slice to be scheduled.
+    /// </summary>
+    private const int ParallelThreshold = 16 * BlockSize;
+
+    /// <summary>Every block, on the calling thread for small outputs, else on up to the worker cap.</summary>
+    private void RunAll(Layout layout, double[] y, double[]? g, double[]?[]? grads)
+    {
+        int blocks = TensorParallelism.ChunkCount(y.Length, BlockSize);
+        if (y.Length < ParallelThreshold)
+        {
+            for (int c = 0; c < blocks; c++)
+            {
+                RunBlock(layout, c, y, g, grads);
+            }
+
+            return;
+        }
+
+        TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, grads));
+    }
+
+    /// <summary>Runs the forward (no gradient buffers) or backward kernel over block <paramref name="c"/>.</summary>
+    private void RunBlock(Layout layout, int c, double[] y, double[]? g, double[]?[]? grads)
+    {
+        int start = c * BlockSize;
+        int length = Math.Min(BlockSize, y.Length - start);
+        var rented = new double[]?[Arity];
+        try
+        {
+            var spans = default(BlockSpans);
+            int uniform = 0;
+            for (int k = 0; k < Arity; k++)
+            {
+                if (layout.Direct[k])
+                {
+                    spans.Set(k, layout.Operands[k].Data.AsSpan(start, length));
+                    continue;
+                }
+
+                var buffer = rented[k] = ArrayPool<double>.Shared.Rent(length);
+                var span = buffer.AsSpan(0, length);
+                if (layout.Operands[k].Length == 1)
+                {
+                    uniform |= 1 << k;
+                    span.Fill(layout.Operands[k].Data[0]);
+                }
+                else
+                {
+                    layout.Iterators[k].Gather(start, span);
+                }
+
+                spans.Set(k, span);
+            }
+
+            var gradients = default(BlockGradients);
+            if (grads is not null)
+            {
+                for (int k = 0; k < Arity; k++)
+                {
+                    if (grads[k] is { } gk)
+                    {
+                        gradients.Set(k, gk.AsSpan(start, length));
+                    }
+                }
+            }
+
+            var block = new CustomOpBlock(length, Arity, uniform, spans, gradients);
+            if (g is null)
+            {
+                Forward(block, y.AsSpan(start, length));
+            }
+            else
+            {
+                Backward(block, y.AsSpan(start, length), g.AsSpan(start, length));
+            }
+        }
+        finally
+        {
+            foreach (var buffer in rented)
+            {
+                if (buffer is not null)
+                {
+                    ArrayPool<double>.Shared.Return(buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>How each operand is read: in place (its shape is the output's) or through a broadcast iterator.</summary>
+    private sealed class Layout
+    {
+        public Layout(Tensor[] operands, int[] shape, int n)
+        {
+            Operands = operands;
+            Shape = shape;
+            Direct = new bool[operands.Length];
+            Iterators = new BroadcastIterator[operands.Length];
+            for (int k = 0; k < operands.Length; k++)
+            {
+                var t = operands[k];
+                Direct[k] = t.Length == n && (ReferenceEquals(t.ShapeArray, shape) || Shapes.Equal(t.ShapeArray, shape));
+                if (!Direct[k] && t.Length != 1)
+                {
+                    Iterators[k] = new BroadcastIterator(t.Data, t.ShapeArray, shape);
+                }
+            }
+        }
+
+        public Tensor[] Operands { get; }
+
+        public int[] Shape { get; }
+
+        public bool[] Direct { get; }
+
+        public BroadcastIterator[] Iterators { get; }
+
+        /// <summary>Sums a broadcast operand's full-size gradient back to its shape, in output order (deterministic).</summary>
+        public double[] ReduceToOperand(int k, double[] gradient)
+        {
+            var t = Operands[k];
+            if (t.Length == 1)
+            {
+                return [System.Numerics.Tensors.TensorPrimitives.Sum<double>(gradient)];
+            }
+
+            var target = new double[t.Length];
+            Iterators[k].ScatterAdd(0, gradient, target);
+            return target;
+        }
+    }
+}

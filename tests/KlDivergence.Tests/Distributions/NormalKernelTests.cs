@@ -1,0 +1,107 @@
+using KlDivergence.Distributions;
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Tests.Distributions;
+
+/// <summary>Normal's one log-density and sampler kernel, and the span paths every family gets.</summary>
+public class NormalKernelTests
+{
+    [Fact]
+    public void LogProbMatchesTheFormulaAndFiniteDifferencesUnderEveryBroadcast()
+    {
+        // -½((x-μ)/σ)² - log σ - ½ log 2π worked per element.
+        var y = new Normal(0.2, Tensor.Vector(1.5, 0.7)).LogProb(Tensor.Vector(0.5, -1.0));
+        y[0].Should().BeApproximately((-0.5 * (0.3 / 1.5) * (0.3 / 1.5)) - Math.Log(1.5) - (0.5 * Math.Log(2 * Math.PI)), 1e-15);
+        y[1].Should().BeApproximately((-0.5 * (1.2 / 0.7) * (1.2 / 0.7)) - Math.Log(0.7) - (0.5 * Math.Log(2 * Math.PI)), 1e-15);
+
+        int[][][] cases =
+        [
+            [[3, 2], [3, 2], [3, 2]], // full
+            [[3, 1], [2], [2]],       // mixture pattern: x repeated, parameters tiled
+            [[3, 2], [], [1]],        // single parameters
+            [[2, 1, 2], [3, 1], [1, 3, 2]], // general: materialised
+            [[3, 9], [3, 9], []],     // one scale along each row: the vectorised rows (two vectors and a tail)
+            [[1, 9], [3, 9], [3, 1]], // x tiled, a scale per row
+            [[3, 1], [9], [3, 1]],    // x one value per row, loc tiled
+        ];
+        foreach (var shapes in cases)
+        {
+            var vals = shapes.Select((s, i) => GradCheck.RandomValues(s.Aggregate(1, (a, b) => a * b), 40 + i, 0.5, 1.5)).ToArray();
+            GradCheck.Check(t => GradCheck.Project(new Normal(t[1], t[2]).LogProb(t[0])), vals, shapes);
+
+            // Values against the formula element by element over the explicitly broadcast operands.
+            var ts = vals.Select((v, i) => Tensor.FromArray(v, shapes[i])).ToArray();
+            var logDensity = new Normal(ts[1], ts[2]).LogProb(ts[0]);
+            int[] full = [.. logDensity.Shape];
+            double[] xb = ts[0].BroadcastTo(full).ToArray(), mb = ts[1].BroadcastTo(full).ToArray(), sb = ts[2].BroadcastTo(full).ToArray();
+            for (int i = 0; i < logDensity.Length; i++)
+            {
+                double z = (xb[i] - mb[i]) / sb[i];
+                logDensity.Values[i].Should().BeApproximately((-0.5 * z * z) - Math.Log(sb[i]) - (0.5 * Math.Log(2 * Math.PI)), 1e-14);
+            }
+        }
+    }
+
+    [Fact]
+    public void SpanPathsGiveTheTensorPathsBitsForEveryLengthAndLayout()
+    {
+        // Lengths around the four-lane blocks, unbatched (Normal's own kernel) and batched (the general default).
+        foreach (int m in new[] { 1, 3, 4, 5, 9, 4097 })
+        {
+            var unbatched = new Normal(0.3, 1.7);
+            var draws = new double[m];
+            unbatched.SampleInto(new RandomStream(5), draws);
+            draws.Should().Equal(unbatched.Sample(m, new RandomStream(5)).ToArray());
+            var viaSpan = new double[m];
+            unbatched.LogProbInto(draws, viaSpan);
+            viaSpan.Should().Equal(unbatched.LogProb(Tensor.Vector(draws)).ToArray());
+
+            var batched = new Normal(Tensor.Vector(-1.0, 2.0), Tensor.Vector(0.5, 3.0));
+            var pairs = new double[2 * m];
+            batched.SampleInto(new RandomStream(6), pairs);
+            pairs.Should().Equal(batched.Sample(m, new RandomStream(6)).ToArray());
+            var logs = new double[2 * m];
+            batched.LogProbInto(pairs, logs);
+            logs.Should().Equal(batched.LogProb(Tensor.FromArray(pairs, [m, 2])).ToArray());
+        }
+    }
+
+    [Fact]
+    public void EachElementIsComputedAloneWhateverItsPositionInTheFourLaneBlocks()
+    {
+        // The vectorised lanes and the scalar tail are one generic formula: a value is the same bits at any position.
+        var d = new Normal(-0.7, 0.9);
+        double[] x = [.. Enumerable.Range(0, 11).Select(i => (i * 0.37) - 2)];
+        var all = new double[x.Length];
+        d.LogProbInto(x, all);
+        for (int i = 0; i < x.Length; i++)
+        {
+            var one = new double[1];
+            d.LogProbInto(x.AsSpan(i, 1), one);
+            one[0].Should().Be(all[i]);
+        }
+    }
+
+    [Fact]
+    public void AOneComponentNormalMixtureIsTheNormalBitForBit()
+    {
+        // log(1 · N) through the mixture kernel: its component term is Normal's kernel, so the bits agree.
+        var mixture = new MixtureSameFamily(new Categorical(Tensor.Vector(1.0)), new Normal(Tensor.Vector(0.4), Tensor.Vector(1.3)));
+        var x = Tensor.Vector([.. Enumerable.Range(0, 13).Select(i => (i * 0.41) - 2.5)]);
+        mixture.LogProb(x).ToArray().Should().Equal(new Normal(0.4, 1.3).LogProb(x).ToArray());
+        var span = new double[13];
+        mixture.LogProbInto(x.Values, span);
+        span.Should().Equal(new Normal(0.4, 1.3).LogProb(x).ToArray());
+    }
+
+    [Fact]
+    public void SpanPathsRejectLengthsThatDoNotFitTheShapes()
+    {
+        var batched = new Normal(Tensor.Vector(-1.0, 2.0), Tensor.Vector(0.5, 3.0));
+        var act = () => batched.LogProbInto(new double[3], new double[3]);
+        act.Should().Throw<ArgumentException>().WithParameterName("values");
+        var wrongResult = () => batched.LogProbInto(new double[4], new double[3]);
+        wrongResult.Should().Throw<ArgumentException>().WithParameterName("result");
+    }
+}

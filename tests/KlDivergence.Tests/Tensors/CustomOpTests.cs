@@ -1,0 +1,114 @@
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Tests.Tensors;
+
+public class CustomOpTests
+{
+    /// <summary>A user's op: x·y + sin(z), with ∂/∂x = y, ∂/∂y = x, ∂/∂z = cos z.</summary>
+    private sealed class ProductPlusSine() : CustomOp("product plus sine", 3)
+    {
+        public override void Forward(in CustomOpBlock block, Span<double> output)
+        {
+            ReadOnlySpan<double> x = block.Input(0), y = block.Input(1), z = block.Input(2);
+            for (int i = 0; i < output.Length; i++)
+            {
+                output[i] = (x[i] * y[i]) + Math.Sin(z[i]);
+            }
+        }
+
+        public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient)
+        {
+            ReadOnlySpan<double> x = block.Input(0), y = block.Input(1), z = block.Input(2);
+            for (int i = 0; i < outputGradient.Length; i++)
+            {
+                if (block.NeedsGradient(0))
+                {
+                    block.Gradient(0)[i] = outputGradient[i] * y[i];
+                }
+
+                if (block.NeedsGradient(1))
+                {
+                    block.Gradient(1)[i] = outputGradient[i] * x[i];
+                }
+
+                if (block.NeedsGradient(2))
+                {
+                    block.Gradient(2)[i] = outputGradient[i] * Math.Cos(z[i]);
+                }
+            }
+        }
+    }
+
+    private static readonly ProductPlusSine Op = new();
+
+    [Fact]
+    public void AUsersOpMatchesItsFormulaAndFiniteDifferencesUnderBroadcasting()
+    {
+        int[][][] cases =
+        [
+            [[3, 2], [3, 2], [3, 2]],
+            [[3, 1], [2], []],
+            [[2, 1, 2], [3, 1], [1, 3, 2]],
+        ];
+        foreach (var shapes in cases)
+        {
+            var vals = shapes.Select((s, i) => GradCheck.RandomValues(s.Aggregate(1, (a, b) => a * b), 60 + i, -1.5, 1.5)).ToArray();
+            GradCheck.Check(t => GradCheck.Project(Op.Apply(t[0], t[1], t[2])), vals, shapes);
+            var ts = vals.Select((v, i) => Tensor.FromArray(v, shapes[i])).ToArray();
+            var y = Op.Apply(ts[0], ts[1], ts[2]);
+            int[] full = [.. y.Shape];
+            double[] xb = ts[0].BroadcastTo(full).ToArray(), yb = ts[1].BroadcastTo(full).ToArray(), zb = ts[2].BroadcastTo(full).ToArray();
+            for (int i = 0; i < y.Length; i++)
+            {
+                y.Values[i].Should().Be((xb[i] * yb[i]) + Math.Sin(zb[i]));
+            }
+        }
+    }
+
+    [Fact]
+    public void ValuesAndGradientsAreBitIdenticalForOneTwoAndEightWorkers()
+    {
+        // 20·4096 + 5 elements (above the size that goes parallel): many blocks and a partial one; z broadcast along
+        // rows, y a single value.
+        const int rows = 16385, cols = 5;
+        var x = GradCheck.RandomValues(rows * cols, 1, -2, 2);
+        var z = GradCheck.RandomValues(cols, 2, -2, 2);
+        double[]? firstValues = null, firstGx = null, firstGy = null, firstGz = null;
+        int saved = TensorParallelism.MaxDegreeOfParallelism;
+        try
+        {
+            foreach (int workers in new[] { 1, 2, 8 })
+            {
+                TensorParallelism.MaxDegreeOfParallelism = workers;
+                var tx = Tensor.FromArray(x, [rows, cols], requiresGrad: true);
+                var ty = Tensor.Scalar(0.7, requiresGrad: true);
+                var tz = Tensor.FromArray(z, [cols], requiresGrad: true);
+                var y = Op.Apply(tx, ty, tz);
+                (y * y).Sum().Backward();
+                if (firstValues is null)
+                {
+                    (firstValues, firstGx, firstGy, firstGz) = (y.ToArray(), tx.Grad!.ToArray(), ty.Grad!.ToArray(), tz.Grad!.ToArray());
+                    continue;
+                }
+
+                y.ToArray().Should().Equal(firstValues, $"{workers} workers");
+                tx.Grad!.ToArray().Should().Equal(firstGx);
+                ty.Grad!.ToArray().Should().Equal(firstGy);
+                tz.Grad!.ToArray().Should().Equal(firstGz);
+            }
+        }
+        finally
+        {
+            TensorParallelism.MaxDegreeOfParallelism = saved;
+        }
+    }
+
+    [Fact]
+    public void TheWorkerCapRejectsANonPositiveValueAndAWrongArityIsNamed()
+    {
+        var cap = () => TensorParallelism.MaxDegreeOfParallelism = 0;
+        cap.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxDegreeOfParallelism");
+        var arity = () => Op.Apply(1.0, 2.0);
+        arity.Should().Throw<ArgumentException>().WithMessage("*product plus sine*3 inputs*2*");
+    }
+}
