@@ -417,7 +417,7 @@ public static class UnderstandingKlSample
             var yT = Tensor.Vector(y);
             var prior = new Normal(0.0, 1.0);
             Tensor TargetLogProb(Tensor th) =>
-                prior.LogProb(th).Sum(-1) + TensorOps.NormalLogDensity(yT, th.MatMul(designT), 1.0).Sum(-1);
+                prior.LogProb(th).Sum(-1) + new Normal(th.MatMul(designT), 1.0).LogProb(yT).Sum(-1);
 
             int steps = quick ? 600 : 3000;
             int samples = quick ? 32 : 100;

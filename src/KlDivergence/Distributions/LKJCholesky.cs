@@ -1,4 +1,5 @@
 using System.Globalization;
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -42,6 +43,9 @@ public sealed class LKJCholesky : Distribution
 
     /// <summary>Cholesky factors of correlation matrices (every entry in [-1, 1]).</summary>
     public override Support Support { get; } = new(false, -1.0, 1.0, "Cholesky factors of correlation matrices");
+
+    /// <summary>Cholesky factors of correlation matrices (event rank 2).</summary>
+    public override Constraint SupportConstraint => Constraint.CorrelationCholesky;
 
     /// <summary>
     /// Lebesgue on the d(d - 1)/2 entries below the diagonal (matrix-valued: no tails). The density is bounded exactly

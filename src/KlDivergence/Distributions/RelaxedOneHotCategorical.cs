@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -52,6 +53,9 @@ public sealed class RelaxedOneHotCategorical : Distribution
 
     /// <summary>The open probability simplex.</summary>
     public override Support Support { get; } = new(false, 0.0, 1.0, "probability simplex");
+
+    /// <summary>The probability simplex (event rank 1).</summary>
+    public override Constraint SupportConstraint => Constraint.Simplex;
 
     /// <summary>
     /// Lebesgue on the simplex (multivariate: no tails). The density is not claimed bounded: near a face where one

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -59,6 +60,9 @@ public sealed class Wishart : Distribution
 
     /// <summary>Symmetric positive-definite matrices.</summary>
     public override Support Support { get; } = new(false, double.NegativeInfinity, double.PositiveInfinity, "positive-definite matrices");
+
+    /// <summary>Symmetric positive-definite matrices (event rank 2).</summary>
+    public override Constraint SupportConstraint => Constraint.PositiveDefinite;
 
     /// <summary>
     /// Lebesgue on the d(d + 1)/2 lower entries (matrix-valued: no tails). The density is bounded exactly when

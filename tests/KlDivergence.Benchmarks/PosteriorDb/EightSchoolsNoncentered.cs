@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Benchmarks.PosteriorDb;
@@ -22,9 +23,9 @@ internal sealed class EightSchoolsNoncentered(JsonElement data) : PosteriorDbMod
         var mu = Column(x, 8);
         var logTau = Column(x, 9);
         var tau = logTau.Exp();
-        var lp = TensorOps.NormalLogDensity(thetaTrans, 0.0, 1.0).Sum(1)
-            + TensorOps.NormalLogDensity(y, (thetaTrans * tau) + mu, sigma).Sum(1);
-        var scalars = TensorOps.NormalLogDensity(mu, 0.0, 5.0) + LogCauchy(tau, 5) + logTau;
+        var lp = new Normal(0.0, 1.0).LogProb(thetaTrans).Sum(1)
+            + new Normal((thetaTrans * tau) + mu, sigma).LogProb(y).Sum(1);
+        var scalars = new Normal(0.0, 5.0).LogProb(mu) + LogCauchy(tau, 5) + logTau;
         return lp + scalars.Squeeze(1);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Benchmarks.PosteriorDb;
@@ -20,7 +21,7 @@ internal sealed class KidiqMomiq(JsonElement data) : PosteriorDbModel
     {
         var logSigma = Column(x, 2);
         var sigma = logSigma.Exp();
-        var likelihood = TensorOps.NormalLogDensity(kidScore, Column(x, 0) + (Column(x, 1) * momIq), sigma).Sum(1);
+        var likelihood = new Normal(Column(x, 0) + (Column(x, 1) * momIq), sigma).LogProb(kidScore).Sum(1);
         return likelihood + (LogCauchy(sigma, 2.5) + logSigma).Squeeze(1);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Benchmarks.PosteriorDb;
@@ -37,7 +38,7 @@ internal sealed class LogMesquite : PosteriorDbModel
     {
         var logSigma = Column(x, 7);
         var mean = x.Narrow(1, 0, 7).MatMul(designTransposed);
-        return TensorOps.NormalLogDensity(logWeight, mean, logSigma.Exp()).Sum(1) + logSigma.Squeeze(1);
+        return new Normal(mean, logSigma.Exp()).LogProb(logWeight).Sum(1) + logSigma.Squeeze(1);
     }
 
     public override double[] Constrain(ReadOnlySpan<double> x) => [.. x[..7].ToArray(), Math.Exp(x[7])];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Benchmarks.PosteriorDb;
@@ -29,11 +30,11 @@ internal sealed class LowDimGaussMix(JsonElement data) : PosteriorDbModel
         var logit = Column(x, 4);
         var logTheta = -(-logit).Softplus();
         var logOneMinusTheta = -logit.Softplus();
-        var first = logTheta + TensorOps.NormalLogDensity(y, mu1, sigma1);
-        var second = logOneMinusTheta + TensorOps.NormalLogDensity(y, mu2, sigma2);
+        var first = logTheta + new Normal(mu1, sigma1).LogProb(y);
+        var second = logOneMinusTheta + new Normal(mu2, sigma2).LogProb(y);
         var likelihood = ShapeOps.Stack(2, first, second).LogSumExp(2).Sum(1);
-        var priors = TensorOps.NormalLogDensity(sigma1, 0.0, 2.0) + TensorOps.NormalLogDensity(sigma2, 0.0, 2.0)
-            + TensorOps.NormalLogDensity(mu1, 0.0, 2.0) + TensorOps.NormalLogDensity(mu2, 0.0, 2.0)
+        var priors = new Normal(0.0, 2.0).LogProb(sigma1) + new Normal(0.0, 2.0).LogProb(sigma2)
+            + new Normal(0.0, 2.0).LogProb(mu1) + new Normal(0.0, 2.0).LogProb(mu2)
             + (4 * (logTheta + logOneMinusTheta));
         var jacobian = gap + logSigma1 + logSigma2 + logTheta + logOneMinusTheta;
         return likelihood + (priors + jacobian).Squeeze(1);

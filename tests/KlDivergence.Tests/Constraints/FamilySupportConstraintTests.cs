@@ -56,6 +56,9 @@ public class FamilySupportConstraintTests
         ["Poisson"] = () => new Poisson(Tensor.Vector(0.5, 7)),
         ["OneHotCategorical"] = () => new OneHotCategorical(Tensor.Vector(0.2, 0.3, 0.5)),
         ["Multinomial"] = () => new Multinomial(6, Tensor.Vector(0.2, 0.3, 0.5)),
+        ["LKJCholesky"] = () => new LKJCholesky(3, 1.5),
+        ["Wishart"] = () => Wishart.FromCovariance(5.0, Tensor.Matrix(new double[,] { { 2, 0.5 }, { 0.5, 1 } })),
+        ["RelaxedOneHotCategorical"] = () => new RelaxedOneHotCategorical(0.7, Tensor.Vector(0.2, 0.3, 0.5)),
     };
 
     public static TheoryData<string> Names => [.. Families.Keys];
@@ -151,6 +154,9 @@ public class FamilySupportConstraintTests
         Families["MixtureSameFamily(Dirichlet)"]().SupportConstraint.Should().BeOfType<SimplexConstraint>();
         Families["OneHotCategorical"]().SupportConstraint.Should().BeOfType<OneHotConstraint>();
         Families["Multinomial"]().SupportConstraint.Should().BeOfType<CountsConstraint>();
+        Families["LKJCholesky"]().SupportConstraint.Should().BeOfType<CorrelationCholeskyConstraint>();
+        Families["Wishart"]().SupportConstraint.Should().BeOfType<PositiveDefiniteConstraint>();
+        Families["RelaxedOneHotCategorical"]().SupportConstraint.Should().BeOfType<SimplexConstraint>();
         Families["Gamma"]().SupportConstraint.Name.Should().Be("positive reals");
         Families["Exponential"]().SupportConstraint.Name.Should().Be("non-negative reals");
         Families["LogNormal"]().SupportConstraint.Name.Should().Be("positive reals");
