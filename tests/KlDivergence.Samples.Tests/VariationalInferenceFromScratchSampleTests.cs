@@ -24,7 +24,9 @@ public sealed class VariationalInferenceFromScratchSampleTests(VariationalInfere
         R.Text("MC KL(q||p)").Should().Be(R.Text("reparameterised KL(q||p)"));
         R.Number("MC equals reparameterised").Should().Be(1);
         R.Number("same draws").Should().Be(1);
-        R.Number("Kl.MonteCarlo KL(q||p)").Should().BeApproximately(R.Number("MC KL(q||p)"), 1e-12);
+
+        // Kl.MonteCarlo draws from per-chunk substreams of the seed: other draws, the same quantity within 5 standard errors.
+        Math.Abs(R.Number("Kl.MonteCarlo KL(q||p)") - R.Number("quadrature KL(q||p)")).Should().BeLessThan(5 * R.Number("MC SE"));
     }
 
     [Fact]
