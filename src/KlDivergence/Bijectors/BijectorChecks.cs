@@ -27,6 +27,29 @@ internal static class BijectorChecks
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for the first position (in the broadcast shape of
+    /// <paramref name="y"/> and <paramref name="bound"/>) where <paramref name="inDomain"/>(y, bound) fails; the
+    /// message names the entry, its value and the bound there.
+    /// </summary>
+    public static void RequireAllAgainst(Tensor y, Tensor bound, Func<double, double, bool> inDomain, string bijector, string requirement, string paramName = "y")
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(bound);
+        int[] shape = Shapes.Broadcast(y.ShapeArray, bound.ShapeArray);
+        double[] v = TensorOps.Expand(y, shape), b = TensorOps.Expand(bound, shape);
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (!inDomain(v[i], b[i]))
+            {
+                throw new ArgumentOutOfRangeException(
+                    paramName,
+                    v[i],
+                    $"{bijector}.Inverse needs {requirement}; got {paramName} = {Format(v[i])} against bound {Format(b[i])} at flat index {i} of the broadcast shape {Shapes.Format(shape)}.");
+            }
+        }
+    }
+
     /// <summary>Throws unless <paramref name="value"/> is finite.</summary>
     public static double Finite(double value, string bijector, string paramName)
     {

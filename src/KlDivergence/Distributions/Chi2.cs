@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -25,6 +26,9 @@ public sealed class Chi2 : Distribution
 
     /// <summary>(0, ∞).</summary>
     public override Support Support => AsGamma.Support;
+
+    /// <summary>The positive reals (0, ∞).</summary>
+    public override Constraint SupportConstraint => Constraint.Positive;
 
     /// <summary>That of its gamma, Gamma(k/2, 1/2).</summary>
     public override TailProfile? Tails => AsGamma.Tails;

@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -27,6 +28,9 @@ public sealed class Dirichlet : Distribution
 
     /// <inheritdoc/>
     public override Support Support { get; } = new(false, 0.0, 1.0, "probability simplex");
+
+    /// <summary>The probability simplex (event rank 1).</summary>
+    public override Constraint SupportConstraint => Constraint.Simplex;
 
     /// <summary>Lebesgue measure on the simplex (multivariate: no tails).</summary>
     public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);

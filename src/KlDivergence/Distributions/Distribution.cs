@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -35,6 +36,18 @@ public abstract class Distribution
 
     /// <summary>The set of values with positive density or mass.</summary>
     public virtual Support Support => Support.RealLine;
+
+    /// <summary>
+    /// The support as a <see cref="Constraint"/>: it checks values (naming the first one outside) and gives the
+    /// default bijector from an unconstrained space onto the support, as a model needs for a latent variable drawn
+    /// from this distribution. Its <see cref="Constraint.EventRank"/> is the rank of <see cref="EventShape"/>.
+    /// The default is derived from <see cref="Support"/> (discrete → integer interval; continuous → real line,
+    /// [lower, ∞), (-∞, upper] or [lower, upper], bounds used as they are), reinterpreted over the event dimensions;
+    /// families whose events are structured (simplex, one-hot, counts) or whose bounds are parameters that must
+    /// keep their gradients (Uniform, Pareto) override it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The support's bounds are finite for some batch elements and infinite for others.</exception>
+    public virtual Constraint SupportConstraint => SupportConstraints.FromSupport(Support, EventShapeArray.Length, FamilyName);
 
     /// <summary>
     /// The family's measure, the tight bounds of its mass and its tails (<see cref="TailProfile"/>), which let the KL

@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -29,6 +30,9 @@ public sealed class FisherSnedecor : Distribution
 
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
+
+    /// <summary>The positive reals (0, ∞).</summary>
+    public override Constraint SupportConstraint => Constraint.Positive;
 
     /// <summary>
     /// Lebesgue on (0, ∞); the density falls like x^-(d₂/2 + 1) on the right, so E X^r is finite exactly for r &lt; d₂/2;

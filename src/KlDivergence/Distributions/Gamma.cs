@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -28,6 +29,9 @@ public sealed class Gamma : Distribution
 
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
+
+    /// <summary>The positive reals (0, ∞).</summary>
+    public override Constraint SupportConstraint => Constraint.Positive;
 
     /// <summary>Lebesgue on (0, ∞); log p = (k - 1) log x - βx falls like -βx on the right; the density is bounded only when every concentration is at least 1.</summary>
     public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Power(1), FamilyHelpers.AllAtLeast(Concentration, 1.0));

@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -33,6 +34,9 @@ public sealed class Independent : Distribution, IHasCovariance
 
     /// <inheritdoc/>
     public override Support Support => BaseDistribution.Support;
+
+    /// <summary>The base's constraint with the reinterpreted batch dimensions joined to its event.</summary>
+    public override Constraint SupportConstraint => Constraint.Independent(BaseDistribution.SupportConstraint, ReinterpretedBatchDims);
 
     /// <summary>
     /// The base's profile when nothing is reinterpreted; otherwise only the base's measure (a product of counting or of

@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -29,6 +30,9 @@ public sealed class InverseGamma : Distribution
 
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
+
+    /// <summary>The positive reals (0, ∞).</summary>
+    public override Constraint SupportConstraint => Constraint.Positive;
 
     /// <summary>
     /// Lebesgue on (0, ∞); the density vanishes faster than any power at 0 (bounded side) and falls like x^-(α+1) on

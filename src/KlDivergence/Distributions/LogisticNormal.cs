@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -37,6 +38,9 @@ public sealed class LogisticNormal : Distribution
 
     /// <summary>Each coordinate in (0, 1) (and the coordinates sum to 1).</summary>
     public override Support Support { get; } = new(false, 0.0, 1.0, "open simplex");
+
+    /// <summary>The probability simplex (event rank 1).</summary>
+    public override Constraint SupportConstraint => Constraint.Simplex;
 
     /// <summary>Lebesgue measure on the simplex (multivariate: no tails).</summary>
     public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Lebesgue);

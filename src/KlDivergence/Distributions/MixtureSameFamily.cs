@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -37,6 +38,9 @@ public sealed class MixtureSameFamily : Distribution, IHasCovariance, IFusedLogD
 
     /// <summary>The components' support (bounds merged over the components).</summary>
     public override Support Support => MixtureMath.MergeSupport(Components.Support, Components.BatchShapeArray);
+
+    /// <summary>The components' constraint when their events are structured (simplex, ordered, …), else the constraint of the merged support.</summary>
+    public override Constraint SupportConstraint => Components.SupportConstraint is { EventRank: > 0 } c and not IndependentConstraint ? c : base.SupportConstraint;
 
     /// <summary>Derived from the components' profile, counting only components with positive weight (null when unknown).</summary>
     public override TailProfile? Tails

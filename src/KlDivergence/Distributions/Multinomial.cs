@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using System.Globalization;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -43,6 +44,9 @@ public sealed class Multinomial : Distribution
 
     /// <summary>Each count in {0, ..., n} (and the counts sum to n).</summary>
     public override Support Support => new(true, 0.0, TotalCount, string.Create(CultureInfo.InvariantCulture, $"counts summing to {TotalCount}"));
+
+    /// <summary>Count vectors summing to the total count (event rank 1, discrete).</summary>
+    public override Constraint SupportConstraint => Constraint.Counts(TotalCount);
 
     /// <summary>Counting measure on the count vectors (multivariate: no tails); a mass function is at most 1.</summary>
     public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Counting, isDensityBounded: true);

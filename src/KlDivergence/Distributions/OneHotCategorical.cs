@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -29,6 +30,9 @@ public sealed class OneHotCategorical : Distribution
 
     /// <inheritdoc/>
     public override Support Support => new(true, 0.0, 1.0, "one-hot vectors");
+
+    /// <summary>One-hot vectors (event rank 1, discrete).</summary>
+    public override Constraint SupportConstraint => Constraint.OneHot;
 
     /// <summary>Counting measure on the one-hot vectors (multivariate: no tails).</summary>
     public override TailProfile? Tails => TailProfile.MeasureOnly(ReferenceMeasure.Counting, isDensityBounded: true);

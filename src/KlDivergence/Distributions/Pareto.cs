@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -32,6 +33,9 @@ public sealed class Pareto : Distribution
 
     /// <summary>[xₘ, ∞).</summary>
     public override Support Support { get; }
+
+    /// <summary>[scale, ∞), with the scale tensor as given so that its gradient flows through the default bijector.</summary>
+    public override Constraint SupportConstraint => Constraint.GreaterThanOrEqual(Scale);
 
     /// <summary>Lebesgue on [xₘ, ∞); density ~ x^-(α+1): E Xʳ is finite exactly for r &lt; α.</summary>
     public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Polynomial(Alpha));

@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Bijectors;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -71,6 +72,21 @@ public class TransformedDistribution : Distribution
             return new Support(s.IsDiscrete, Bijector.Forward(s.Lower), Bijector.Forward(s.Upper), $"image of {s.Name} under {Bijector.Name}");
         }
     }
+
+    /// <summary>
+    /// The open image of the real line when the base is unconstrained and f is <see cref="ExpBijector"/> (the positive
+    /// reals) or <see cref="SigmoidBijector"/> (the unit interval); otherwise the constraint of <see cref="Support"/>
+    /// (the base's bounds mapped through f).
+    /// </summary>
+    public override Constraint SupportConstraint =>
+        BaseDistribution.SupportConstraint is RealConstraint
+            ? Bijector switch
+            {
+                ExpBijector => Constraint.Positive,
+                SigmoidBijector => Constraint.UnitInterval,
+                _ => base.SupportConstraint,
+            }
+            : base.SupportConstraint;
 
     /// <summary>No closed form in general; subclasses such as <see cref="LogNormal"/> provide one.</summary>
     public override Tensor Mean => throw new NotSupportedException($"{FamilyName} has no closed-form mean; estimate it from samples.");

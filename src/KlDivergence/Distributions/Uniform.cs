@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -39,6 +40,9 @@ public sealed class Uniform : Distribution
 
     /// <summary>[low, high].</summary>
     public override Support Support { get; }
+
+    /// <summary>[low, high], with the bound tensors as given so that their gradients flow through the default bijector.</summary>
+    public override Constraint SupportConstraint => Constraint.Interval(Low, High);
 
     /// <summary>Lebesgue on [low, high]; bounded on both sides.</summary>
     public override TailProfile? Tails => TailProfile.Univariate(Support, Tail.Bounded, Tail.Bounded);

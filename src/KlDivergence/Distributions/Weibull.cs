@@ -1,3 +1,4 @@
+using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -31,6 +32,9 @@ public sealed class Weibull : Distribution
 
     /// <summary>(0, ∞).</summary>
     public override Support Support { get; } = new(false, 0.0, double.PositiveInfinity, "positive reals");
+
+    /// <summary>The positive reals (0, ∞).</summary>
+    public override Constraint SupportConstraint => Constraint.Positive;
 
     /// <summary>
     /// Lebesgue on [0, ∞); log p(x) = C + (k - 1) log x - (x/λ)^k falls like -x^k on the right (every moment exists);
