@@ -338,11 +338,7 @@ public sealed class ModelContext
         if (values is not null && values.TryGetValue(latent.Name, out var given))
         {
             value = ModelSupport.AsDraws(given, latent, DrawCount);
-            var logPrior = SumToDraws(prior.LogProb(value), latent.Name).ToArray();
-            if (logPrior.Any(v => double.IsNegativeInfinity(v) || double.IsNaN(v)))
-            {
-                throw new ModelException(latent.Name, $"the initial value {Format(given)} is outside the support of its prior {prior.FamilyName}.");
-            }
+            ModelSupport.RequireInSupport(prior, value, given, latent.Name);
 
             Tensor u;
             try
@@ -351,12 +347,12 @@ public sealed class ModelContext
             }
             catch (ArgumentException e)
             {
-                throw new ModelException(latent.Name, $"the initial value {Format(given)} is outside the support of the bijector {b.Name}: {e.Message}", e);
+                throw new ModelException(latent.Name, $"the initial value {ModelSupport.Format(given)} is outside the support of the bijector {b.Name}: {e.Message}", e);
             }
 
             if (u.ToArray().Any(v => !double.IsFinite(v)))
             {
-                throw new ModelException(latent.Name, $"the initial value {Format(given)} is on the boundary of its support (bijector {b.Name}).");
+                throw new ModelException(latent.Name, $"the initial value {ModelSupport.Format(given)} is on the boundary of its support (bijector {b.Name}).");
             }
 
             UnconstrainedValues.Add(u);
@@ -431,9 +427,4 @@ public sealed class ModelContext
     }
 
     private void Add(Tensor term) => total = total is null ? term : total + term;
-
-    private static string Format(Tensor t) =>
-        t.Length <= 8
-            ? "[" + string.Join(", ", t.ToArray().Select(v => v.ToString("G6", CultureInfo.InvariantCulture))) + "]"
-            : $"(shape {Shapes.Format(t.Shape.AsSpan())})";
 }

@@ -8,62 +8,64 @@ namespace KlDivergence.Models;
 /// <summary>The supports, bijectors and value shapes behind <see cref="ModelContext"/>.</summary>
 internal static class ModelSupport
 {
-    /// <summary>The bijector from the unconstrained space onto the support of <paramref name="prior"/>.</summary>
+    /// <summary>The bijector from the unconstrained space onto the support of <paramref name="prior"/> (its constraint's default).</summary>
     public static Bijector DefaultBijector(Distribution prior, string name)
     {
-        var support = prior.Support;
-        if (support.IsDiscrete)
+        var constraint = prior.SupportConstraint;
+        if (constraint.IsDiscrete)
         {
-            throw new ModelException(name, $"its prior {prior.FamilyName} is discrete; a latent variable needs a continuous prior (sum a discrete variable out with a Factor).");
+            throw new ModelException(name, $"its prior {prior.FamilyName} is discrete (support '{constraint.Name}'); a latent variable needs a continuous prior (sum a discrete variable out with a Factor).");
         }
 
-        if (IsConstant(support.Lower, double.NegativeInfinity) && IsConstant(support.Upper, double.PositiveInfinity))
-        {
-            return new IdentityBijector();
-        }
-
-        if (IsConstant(support.Lower, 0.0) && IsConstant(support.Upper, double.PositiveInfinity))
-        {
-            return new ExpBijector();
-        }
-
-        throw new ModelException(name, $"no default bijector for the support '{support.Name}' of {prior.FamilyName}; pass one to Latent.");
+        return constraint.DefaultBijector();
     }
 
     /// <summary>
-    /// Throws when an element of <paramref name="data"/> is outside the support of <paramref name="likelihood"/>:
-    /// integrality always, the bounds when they are constants (a bound built from latent values, which carries the
-    /// draw dimension, depends on the draw and is left to the log-density, which is -∞ there).
+    /// Throws when an element of <paramref name="data"/> is outside the support of <paramref name="likelihood"/>.
+    /// A bound built from latent values (the check then carries the draw dimension) depends on the draw and is left
+    /// to the log-density, which is -∞ there.
     /// </summary>
     public static void RequireInSupport(Distribution likelihood, Tensor data, string name, bool hasDraws)
     {
-        var support = likelihood.Support;
-        var values = data.ToArray();
-        for (int i = 0; i < values.Length; i++)
-        {
-            double v = values[i];
-            if (double.IsNaN(v) || (support.IsDiscrete && v != Math.Floor(v)))
-            {
-                throw OutOfSupport(name, likelihood, data, i, v);
-            }
-        }
-
-        if (support.Lower.RequiresGrad || support.Upper.RequiresGrad || (hasDraws && Math.Max(support.Lower.Rank, support.Upper.Rank) > data.Rank))
+        var constraint = likelihood.SupportConstraint;
+        var violation = constraint.FindViolation(data);
+        if (violation is null)
         {
             return;
         }
 
-        var outside = TensorOps.LessThan(data, support.Lower) + TensorOps.GreaterThan(data, support.Upper);
-        var flags = outside.ToArray();
-        for (int i = 0; i < flags.Length; i++)
+        if (hasDraws)
         {
-            if (flags[i] > 0)
+            Tensor inside;
+            using (Tensor.NoGrad())
             {
-                int index = flags.Length == values.Length ? i : i % values.Length;
-                throw OutOfSupport(name, likelihood, data, index, values[index]);
+                inside = constraint.Contains(data);
+            }
+
+            if (inside.Rank > data.Rank - constraint.EventRank)
+            {
+                return;
             }
         }
+
+        throw new ModelException(name, $"the data are outside the support '{constraint.Name}' of the likelihood {likelihood.FamilyName}: {violation.Describe(name)}");
     }
+
+    /// <summary>Throws when a given initial value is outside the support of the prior.</summary>
+    public static void RequireInSupport(Distribution prior, Tensor value, Tensor given, string name)
+    {
+        var violation = prior.SupportConstraint.FindViolation(value);
+        if (violation is not null)
+        {
+            throw new ModelException(name, $"the initial value {Format(given)} is outside the support '{prior.SupportConstraint.Name}' of its prior {prior.FamilyName}: {violation.Describe(name)}");
+        }
+    }
+
+    /// <summary>A short rendering of a tensor for messages.</summary>
+    public static string Format(Tensor t) =>
+        t.Length <= 8
+            ? "[" + string.Join(", ", t.ToArray().Select(v => v.ToString("G6", CultureInfo.InvariantCulture))) + "]"
+            : $"(shape {Shapes.Format(t.Shape.AsSpan())})";
 
     /// <summary>True when the distribution's log-density depends on tensors that record gradients (values of other latent variables).</summary>
     public static bool DependsOnGraph(Distribution prior)
@@ -106,39 +108,5 @@ internal static class ModelSupport
         throw new ModelException(
             latent.Name,
             $"the value has shape {Shapes.Format(g)}, but the variable has shape {Shapes.Format(shape)} per draw ({Shapes.Format(drawShape)} for {drawCount} draws).");
-    }
-
-    private static bool IsConstant(Tensor bound, double value)
-    {
-        if (bound.RequiresGrad)
-        {
-            return false;
-        }
-
-        foreach (double b in bound.ToArray())
-        {
-            if (b != value)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static ModelException OutOfSupport(string name, Distribution likelihood, Tensor data, int index, double value)
-    {
-        int[] position = new int[data.Rank];
-        int rest = index;
-        for (int d = data.Rank - 1; d >= 0; d--)
-        {
-            position[d] = rest % data.Shape[d];
-            rest /= data.Shape[d];
-        }
-
-        string at = data.Rank == 0 ? string.Empty : "[" + string.Join(",", position) + "]";
-        return new ModelException(
-            name,
-            $"the data value {name}{at} = {value.ToString("G", CultureInfo.InvariantCulture)} is outside the support '{likelihood.Support.Name}' of its likelihood {likelihood.FamilyName}.");
     }
 }
