@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using KlDivergence.Bijectors;
+using KlDivergence.Constraints;
 using KlDivergence.Distributions;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -79,24 +80,49 @@ public sealed class ModelContext
     /// The shape of one draw. Null: the prior's batch and event shape (without the draw dimension when the prior is
     /// built from other latent variables). Given: the prior broadcasts to it (e.g. <c>new Normal(0, 1)</c> with shape [8]).
     /// </param>
-    /// <param name="bijector">Overrides the bijector of the prior's support (it must map ℝᵏ onto that support).</param>
-    /// <exception cref="ModelException">The name is taken, or the prior does not fit the shape.</exception>
-    public Tensor Latent(string name, Distribution prior, int[]? shape = null, Bijector? bijector = null)
+    /// <param name="support">
+    /// Restricts the variable to a subset of the prior's support, as a Stan declaration such as <c>ordered[2]</c>
+    /// does (the prior's density is then used unnormalised on that set). Null: the prior's support.
+    /// </param>
+    /// <param name="bijector">Overrides the default bijector of the support (it must map ℝᵏ onto that support).</param>
+    /// <exception cref="ModelException">The name is taken, the prior does not fit the shape, or the prior is discrete.</exception>
+    public Tensor Latent(string name, Distribution prior, int[]? shape = null, Constraint? support = null, Bijector? bijector = null)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        return LatentCore(name, prior, support ?? prior.SupportConstraint, shape, bijector);
+    }
+
+    /// <summary>
+    /// Declares a latent variable with an improper flat prior on <paramref name="support"/> (a Stan parameter with no
+    /// sampling statement): it adds no prior term, only the Jacobian in the unconstrained space. Returns its value,
+    /// shape [n, ...shape] ([n, 1] for a scalar).
+    /// </summary>
+    /// <param name="name">The variable's name, unique in the model.</param>
+    /// <param name="support">The set the variable lives in, e.g. <see cref="Constraint.Real"/> or <see cref="Constraint.Positive"/>.</param>
+    /// <param name="shape">The shape of one draw (a scalar when null).</param>
+    /// <param name="bijector">Overrides the default bijector of the support.</param>
+    /// <exception cref="ModelException">The name is taken or the support is discrete.</exception>
+    public Tensor Flat(string name, Constraint support, int[]? shape = null, Bijector? bijector = null)
+    {
+        ArgumentNullException.ThrowIfNull(support);
+        return LatentCore(name, null, support, shape ?? [], bijector);
+    }
+
+    private Tensor LatentCore(string name, Distribution? prior, Constraint support, int[]? shape, Bijector? bijector)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(prior);
         if (mode == ModelRunMode.Discover)
         {
-            return DiscoverLatent(name, prior, shape, bijector);
+            return DiscoverLatent(name, prior, support, shape, bijector);
         }
 
         var latent = NextLatent(name);
-        var b = bijector ?? ModelSupport.DefaultBijector(prior, name);
+        var b = bijector ?? ModelSupport.DefaultBijector(support, name);
         Tensor value;
         switch (mode)
         {
             case ModelRunMode.Initialize:
-                value = InitialValue(latent, prior, b);
+                value = InitialValue(latent, support, b);
                 break;
             case ModelRunMode.Constrained:
                 value = GivenValue(latent);
@@ -114,7 +140,10 @@ public sealed class ModelContext
 
         if (Evaluates)
         {
-            Add(SumToDraws(prior.LogProb(value), name));
+            if (prior is not null)
+            {
+                Add(SumToDraws(prior.LogProb(value), name));
+            }
         }
         else if (mode != ModelRunMode.Initialize)
         {
@@ -283,11 +312,12 @@ public sealed class ModelContext
         return draws.BroadcastTo([DrawCount, .. data.Shape]);
     }
 
-    private Tensor DiscoverLatent(string name, Distribution prior, int[]? shape, Bijector? bijector)
+    private Tensor DiscoverLatent(string name, Distribution? prior, Constraint support, int[]? shape, Bijector? bijector)
     {
         Claim(name);
-        int[] full = [.. prior.BatchShapeArray, .. prior.EventShapeArray];
-        bool dependent = DiscoveredLatents.Count > 0 && ModelSupport.DependsOnGraph(prior);
+        int[] full = prior is null ? [] : [.. prior.BatchShapeArray, .. prior.EventShapeArray];
+        bool dependent = prior is not null && DiscoveredLatents.Count > 0 && ModelSupport.DependsOnGraph(prior);
+        string family = prior?.FamilyName ?? "Flat";
         int[] perDraw = dependent && full.Length > 0 ? full[1..] : full;
         int[] resolved;
         if (shape is null)
@@ -300,14 +330,14 @@ public sealed class ModelContext
             int[] target = resolved.Length == 0 ? [1] : resolved;
             if (!Shapes.CanBroadcast(perDraw, target) || !Shapes.Equal(Shapes.Broadcast(perDraw, target), target))
             {
-                throw new ModelException(name, $"the prior {prior.FamilyName} has shape {Shapes.Format(perDraw)} per draw, which does not broadcast to the declared shape {Shapes.Format(resolved)}.");
+                throw new ModelException(name, $"the prior {family} has shape {Shapes.Format(perDraw)} per draw, which does not broadcast to the declared shape {Shapes.Format(resolved)}.");
             }
         }
 
-        var b = bijector ?? ModelSupport.DefaultBijector(prior, name);
+        var b = bijector ?? ModelSupport.DefaultBijector(support, name);
         int[] unconstrained = b.InverseShape(resolved);
         var latent = new LatentVariable(
-            name, ImmutableArray.Create(resolved), ImmutableArray.Create(unconstrained), offset, prior.FamilyName, b.Name);
+            name, ImmutableArray.Create(resolved), ImmutableArray.Create(unconstrained), offset, family, b.Name);
         offset += latent.UnconstrainedSize;
         DiscoveredLatents.Add(latent);
 
@@ -322,23 +352,26 @@ public sealed class ModelContext
 
         try
         {
-            Add(SumToDraws(prior.LogProb(value), name));
+            if (prior is not null)
+            {
+                Add(SumToDraws(prior.LogProb(value), name));
+            }
         }
         catch (ArgumentException e) when (e is not ModelException)
         {
-            throw new ModelException(name, $"the prior {prior.FamilyName} cannot be evaluated at a value of shape {Shapes.Format(resolved)}: {e.Message}", e);
+            throw new ModelException(name, $"the prior {family} cannot be evaluated at a value of shape {Shapes.Format(resolved)}: {e.Message}", e);
         }
 
         return value;
     }
 
-    private Tensor InitialValue(LatentVariable latent, Distribution prior, Bijector b)
+    private Tensor InitialValue(LatentVariable latent, Constraint support, Bijector b)
     {
         Tensor value;
         if (values is not null && values.TryGetValue(latent.Name, out var given))
         {
             value = ModelSupport.AsDraws(given, latent, DrawCount);
-            ModelSupport.RequireInSupport(prior, value, given, latent.Name);
+            ModelSupport.RequireInSupport(support, value, given, latent.Name);
 
             Tensor u;
             try

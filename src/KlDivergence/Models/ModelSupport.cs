@@ -1,5 +1,6 @@
 using System.Globalization;
 using KlDivergence.Bijectors;
+using KlDivergence.Constraints;
 using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 
@@ -8,13 +9,12 @@ namespace KlDivergence.Models;
 /// <summary>The supports, bijectors and value shapes behind <see cref="ModelContext"/>.</summary>
 internal static class ModelSupport
 {
-    /// <summary>The bijector from the unconstrained space onto the support of <paramref name="prior"/> (its constraint's default).</summary>
-    public static Bijector DefaultBijector(Distribution prior, string name)
+    /// <summary>The bijector from the unconstrained space onto <paramref name="constraint"/> (its default).</summary>
+    public static Bijector DefaultBijector(Constraint constraint, string name)
     {
-        var constraint = prior.SupportConstraint;
         if (constraint.IsDiscrete)
         {
-            throw new ModelException(name, $"its prior {prior.FamilyName} is discrete (support '{constraint.Name}'); a latent variable needs a continuous prior (sum a discrete variable out with a Factor).");
+            throw new ModelException(name, $"its support '{constraint.Name}' is discrete; a latent variable needs a continuous support (sum a discrete variable out with a Factor).");
         }
 
         return constraint.DefaultBijector();
@@ -51,13 +51,13 @@ internal static class ModelSupport
         throw new ModelException(name, $"the data are outside the support '{constraint.Name}' of the likelihood {likelihood.FamilyName}: {violation.Describe(name)}");
     }
 
-    /// <summary>Throws when a given initial value is outside the support of the prior.</summary>
-    public static void RequireInSupport(Distribution prior, Tensor value, Tensor given, string name)
+    /// <summary>Throws when a given initial value is outside the variable's support.</summary>
+    public static void RequireInSupport(Constraint support, Tensor value, Tensor given, string name)
     {
-        var violation = prior.SupportConstraint.FindViolation(value);
+        var violation = support.FindViolation(value);
         if (violation is not null)
         {
-            throw new ModelException(name, $"the initial value {Format(given)} is outside the support '{prior.SupportConstraint.Name}' of its prior {prior.FamilyName}: {violation.Describe(name)}");
+            throw new ModelException(name, $"the initial value {Format(given)} is outside the variable's support '{support.Name}': {violation.Describe(name)}");
         }
     }
 
