@@ -215,9 +215,15 @@ public sealed class Model
 
         var finite = Enumerable.Range(0, v.Length).Where(i => !double.IsNaN(v[i]) && !double.IsNegativeInfinity(v[i])).ToArray();
         var minusInfinity = Tensor.Full(double.NegativeInfinity, 1);
-        if (finite.Length == 0 || !logDensity.RequiresGrad)
+        if (!logDensity.RequiresGrad)
         {
-            return TensorOps.Where(TensorOps.EqualTo(logDensity, logDensity), logDensity, double.NegativeInfinity).Detach();
+            return Tensor.FromArray(v.Select(x => double.IsNaN(x) ? double.NegativeInfinity : x).ToArray(), [v.Length]);
+        }
+
+        if (finite.Length == 0)
+        {
+            // Still a function of z (with a zero gradient), so a caller may differentiate it.
+            return (z.Sum(1) * 0.0) + Tensor.Full(double.NegativeInfinity, v.Length);
         }
 
         var kept = Run(ModelRunMode.Unconstrained, finite.Length, z.IndexSelect(0, finite), null, subsampleRandom).Total();
