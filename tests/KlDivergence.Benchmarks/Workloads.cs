@@ -20,6 +20,10 @@ public static class Workloads
         yield return FitWorkloads.W4();
         yield return FitWorkloads.W5();
         yield return FitWorkloads.W6();
+        foreach (var w in ModelWorkloads.All())
+        {
+            yield return w;
+        }
     }
 
     /// <summary>W2/W2c: KL between two d-dimensional full-covariance MVNs built in the loop from covariance matrices.</summary>

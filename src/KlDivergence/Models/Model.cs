@@ -207,11 +207,20 @@ public sealed class Model
     /// </summary>
     private Tensor ExcludeNonFinite(Tensor logDensity, Tensor z, RandomStream? subsampleRandom)
     {
-        var v = logDensity.ToArray();
-        if (Array.TrueForAll(v, x => !double.IsNaN(x) && !double.IsNegativeInfinity(x)))
+        foreach (double x in logDensity.Values)
         {
-            return logDensity;
+            if (double.IsNaN(x) || double.IsNegativeInfinity(x))
+            {
+                return WithoutNonFinite(logDensity, z, subsampleRandom);
+            }
         }
+
+        return logDensity;
+    }
+
+    private Tensor WithoutNonFinite(Tensor logDensity, Tensor z, RandomStream? subsampleRandom)
+    {
+        var v = logDensity.ToArray();
 
         var finite = Enumerable.Range(0, v.Length).Where(i => !double.IsNaN(v[i]) && !double.IsNegativeInfinity(v[i])).ToArray();
         var minusInfinity = Tensor.Full(double.NegativeInfinity, 1);
