@@ -9,7 +9,7 @@ namespace KlDivergence.Inference;
 /// <see cref="PointMassSurrogate"/>. Its log-density, with respect to the counting measure on that point, is 0 at
 /// the location and -∞ elsewhere; samples are the location, differentiable in it.
 /// </summary>
-public sealed class PointMass : Distribution
+internal sealed class PointMass : Distribution
 {
     /// <summary>Creates the point mass at <paramref name="loc"/>, a vector.</summary>
     /// <exception cref="ArgumentException"><paramref name="loc"/> is not a vector.</exception>
