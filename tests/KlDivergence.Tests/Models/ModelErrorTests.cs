@@ -94,7 +94,7 @@ public class ModelErrorTests
         var values = lp.ToArray();
 
         // log HalfNormal(0.3; 1) + log |d exp(u)/du| + Σ [log 2 + 2 log 0.3 - 3 log y].
-        double expected = Math.Log(2) + LogNormal(0.3, 0, 1) + Math.Log(0.3)
+        double expected = Math.Log(2) + ModelLogDensityTests.LogNormal(0.3, 0, 1) + Math.Log(0.3)
             + (2 * (Math.Log(2) + (2 * Math.Log(0.3)))) - (3 * (Math.Log(0.5) + Math.Log(2.0)));
         values[0].Should().BeApproximately(expected, 1e-12);
         values[1].Should().Be(double.NegativeInfinity);
@@ -115,7 +115,7 @@ public class ModelErrorTests
         var z = Tensor.FromArray([0.0, 2.0], [2, 1], requiresGrad: true);
         var lp = model.UnconstrainedLogDensity(z);
         lp[0].Should().Be(double.NegativeInfinity);
-        lp[1].Should().BeApproximately(LogNormal(2, 0, 1) + Math.Log(4), 1e-12);
+        lp[1].Should().BeApproximately(ModelLogDensityTests.LogNormal(2, 0, 1) + Math.Log(4), 1e-12);
         lp.Sum().Backward();
         z.Grad!.ToArray().Should().Equal(0.0, -2.0 + 1.0);
 
@@ -126,6 +126,4 @@ public class ModelErrorTests
         elbo.Value.Backward();
         surrogate.Loc.Unconstrained.Grad!.ToArray().Should().OnlyContain(g => double.IsFinite(g));
     }
-
-    private static double LogNormal(double x, double m, double s) => (-0.5 * Math.Log(2 * Math.PI)) - Math.Log(s) - (0.5 * ((x - m) / s) * ((x - m) / s));
 }

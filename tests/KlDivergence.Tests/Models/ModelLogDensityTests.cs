@@ -19,7 +19,7 @@ public class ModelLogDensityTests
         m.Observe("y", new Normal(mu + (tau * theta), Tensor.Vector(Sigma)), Tensor.Vector(Y));
     });
 
-    private static double LogNormal(double x, double m, double s) => (-0.5 * Math.Log(2 * Math.PI)) - Math.Log(s) - (0.5 * ((x - m) / s) * ((x - m) / s));
+    internal static double LogNormal(double x, double m, double s) => (-0.5 * Math.Log(2 * Math.PI)) - Math.Log(s) - (0.5 * ((x - m) / s) * ((x - m) / s));
 
     // log HalfCauchy(x; s) = log 2 - log π - log s - log(1 + (x/s)²) for x ≥ 0.
     private static double LogHalfCauchy(double x, double s) => Math.Log(2 / Math.PI) - Math.Log(s) - Math.Log(1 + ((x / s) * (x / s)));
