@@ -3,6 +3,7 @@ using KlDivergence.Bijectors;
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
 using KlDivergence.Inference;
+using KlDivergence.Models;
 using KlDivergence.Optimization;
 using KlDivergence.Random;
 using KlDivergence.Samples.Plotting;
@@ -391,7 +392,7 @@ public static class UnderstandingKlSample
             // and draw the noise from our own stream. What was broken there: the loss drew samples from N(0, I)
             // rather than from q (no reparameterisation, so no gradient reaches loc), SoftClip(0.5, 1) kept the
             // scale above 0.5 while the posterior sd is about 0.1, and fit_surrogate_posterior started a
-            // mean-field q at sd 1e-4 for 100 steps. Here: VariationalInference.Fit with a full-rank q.
+            // mean-field q at sd 1e-4 for 100 steps. Here: the model written with Model.Define and fitted by Model.Fit with a full-rank q.
             const int count = 100;
             double[] theta = [1.5110626, 0.42292204];
             var x = Grid.Linspace(-5, 5, count);
@@ -406,32 +407,32 @@ public static class UnderstandingKlSample
             double s00 = a11 / det, s01 = -a01 / det, s11 = a00 / det;
             double[] exactMean = [(s00 * b0) + (s01 * b1), (s01 * b0) + (s11 * b1)];
 
-            var design = new double[2 * count];
-            for (int i = 0; i < count; i++)
-            {
-                design[i] = 1.0;
-                design[count + i] = x[i];
-            }
-
-            var designT = Tensor.FromArray(design, [2, count]); // Xᵀ, shape [2, n]
+            // The model, written once as it reads: θ ~ N(0, I₂), y ~ N(θ₀ + θ₁ x, 1). The library packs θ, adds
+            // the log-densities and hands a full-rank normal surrogate over θ to the ELBO fit.
+            var xT = Tensor.Vector(x);
             var yT = Tensor.Vector(y);
-            var prior = new Normal(0.0, 1.0);
-            Tensor TargetLogProb(Tensor th) =>
-                prior.LogProb(th).Sum(-1) + new Normal(th.MatMul(designT), 1.0).LogProb(yT).Sum(-1);
+            var model = Model.Define(m =>
+            {
+                var th = m.Latent("theta", new Normal(0.0, 1.0), shape: [2]);
+                m.Observe("y", new Normal(th.Narrow(1, 0, 1) + (th.Narrow(1, 1, 1) * xT), 1.0), yT);
+            });
 
             int steps = quick ? 600 : 3000;
             int samples = quick ? 32 : 100;
-            var surrogate = new FullRankNormal(2, initialLoc: 0, initialScale: 0.1);
             var fit = console.Fit(
                 $"ELBO FullRankNormal, Adam(0.05), {steps} steps x {samples} samples",
                 steps,
-                cb => VariationalInference.Fit(
-                    TargetLogProb,
-                    surrogate,
-                    new MinimizeOptions(Optimizers.Adam(Schedules.ExponentialDecay(0.1, 0.01, steps))) { MaxSteps = steps, TraceEvery = 0, Callback = cb },
-                    samples,
-                    seed: 5,
-                    gradient: ElboGradient.StickingTheLanding));
+                cb => model.Fit(new ModelFitOptions
+                {
+                    Surrogate = SurrogateFamily.FullRank,
+                    InitialScale = 0.1,
+                    Optimizer = Optimizers.Adam(Schedules.ExponentialDecay(0.1, 0.01, steps)),
+                    Steps = steps,
+                    SampleCount = samples,
+                    Seed = 5,
+                    Gradient = ElboGradient.StickingTheLanding,
+                    Callback = cb,
+                }));
             var viMean = fit.Posterior.Mean.ToArray();
             var viCov = ((MultivariateNormal)fit.Posterior).CovarianceMatrix.ToArray();
             console.Key("ELBO exact mean[0]", exactMean[0]);
@@ -442,7 +443,7 @@ public static class UnderstandingKlSample
             console.Key("ELBO exact sd[1]", Math.Sqrt(s11));
             console.Key("ELBO VI sd[0]", Math.Sqrt(viCov[0]));
             console.Key("ELBO VI sd[1]", Math.Sqrt(viCov[3]));
-            console.Key("ELBO final -ELBO", fit.Trace.Losses[^1]);
+            console.Key("ELBO final -ELBO", -fit.ElboTrace[^1]);
             console.Table(
                 "Posterior over θ: VI (full-rank normal) beside the exact conjugate posterior",
                 ["", "mean θ0", "mean θ1", "cov 00", "cov 01", "cov 11"],
@@ -461,7 +462,7 @@ public static class UnderstandingKlSample
             ax.ShowLegend = true;
             ax.XLabel = "x";
             ax.YLabel = "y";
-            var losses = fit.Trace.Losses.ToArray();
+            var losses = fit.ElboTrace.Select(e => -e).ToArray();
             fig[0, 1].Plot(Enumerable.Range(0, losses.Length).Select(i => (double)i).ToArray(), losses, label: "-ELBO");
             fig[0, 1].XLabel = "step";
             fig[0, 1].YLabel = "-ELBO";

@@ -1,0 +1,62 @@
+using KlDivergence.Distributions;
+using KlDivergence.Inference;
+using KlDivergence.Random;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Models;
+
+/// <summary>A fitted model: the surrogate over the unconstrained space, the ELBO trace, and draws by name.</summary>
+public sealed class ModelFit
+{
+    internal ModelFit(Model model, VariationalFit fit, SurrogatePosterior surrogate)
+    {
+        Model = model;
+        VariationalFit = fit;
+        Surrogate = surrogate;
+        ElboTrace = fit.Trace.Losses.Select(l => -l).ToArray();
+    }
+
+    /// <summary>The model that was fitted.</summary>
+    public Model Model { get; }
+
+    /// <summary>The underlying fit (loss trace of -ELBO, posterior, estimator).</summary>
+    public VariationalFit VariationalFit { get; }
+
+    /// <summary>The fitted surrogate (its parameters hold the final values).</summary>
+    public SurrogatePosterior Surrogate { get; }
+
+    /// <summary>The fitted posterior over the packed unconstrained vector [d] (no graph).</summary>
+    public Distribution Posterior => VariationalFit.Posterior;
+
+    /// <summary>The ELBO estimate of every step (a mini-batch estimate when the model subsamples).</summary>
+    public IReadOnlyList<double> ElboTrace { get; }
+
+    /// <summary>Draws <paramref name="count"/> samples of the posterior, in the constrained space by name.</summary>
+    public PosteriorDraws Sample(int count, ulong seed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        using var scope = Tensor.NoGrad();
+        var z = Posterior.Sample(count, new RandomStream(seed));
+        return new PosteriorDraws(Model, Model.Constrain(z));
+    }
+
+    /// <summary>
+    /// Posterior predictive draws of every observed variable (one replicate of the data per posterior draw), by name:
+    /// shape [count, ...dataShape].
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> PosteriorPredictive(int count, ulong seed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var random = new RandomStream(seed);
+        Tensor z;
+        using (Tensor.NoGrad())
+        {
+            z = Posterior.Sample(count, random);
+        }
+
+        return Model.PredictiveDraws(z, random);
+    }
+
+    /// <summary>Mean, standard deviation and 5/50/95% quantiles of every scalar element, from <paramref name="count"/> draws.</summary>
+    public PosteriorSummary Summary(int count = 4000, ulong seed = 0) => Sample(count, seed).Summary();
+}

@@ -1,0 +1,78 @@
+using KlDivergence.Inference;
+using KlDivergence.Optimization;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Models;
+
+/// <summary>How <see cref="Model.Fit"/> fits its surrogate.</summary>
+public sealed record ModelFitOptions
+{
+    /// <summary>The surrogate family over the packed unconstrained vector (full-rank normal by default).</summary>
+    public SurrogateFamily Surrogate { get; init; } = SurrogateFamily.FullRank;
+
+    /// <summary>The rank of the factor of a <see cref="SurrogateFamily.LowRank"/> surrogate (capped at the dimension).</summary>
+    public int Rank { get; init; } = 2;
+
+    /// <summary>The number of optimisation steps.</summary>
+    public int Steps { get; init; } = 2000;
+
+    /// <summary>The learning rate of the default optimiser, Adam.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>An optimiser to use instead of Adam(<see cref="LearningRate"/>).</summary>
+    public IGradientTransformation? Optimizer { get; init; }
+
+    /// <summary>Samples of the surrogate per step (a point mass uses 1).</summary>
+    public int SampleCount { get; init; } = 10;
+
+    /// <summary>The seed of the surrogate's samples (mini-batches use a stream derived from it).</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>The initial standard deviation of every coordinate of a normal surrogate.</summary>
+    public double InitialScale { get; init; } = 0.1;
+
+    /// <summary>Initial values in the constrained space, by latent variable name; the others start at the image of 0.</summary>
+    public IReadOnlyDictionary<string, Tensor>? InitialValues { get; init; }
+
+    /// <summary>The ELBO gradient estimator.</summary>
+    public ElboGradient Gradient { get; init; } = ElboGradient.Reparameterized;
+
+    /// <summary>Opt-in gradient clipping (see <see cref="VariationalInference.Fit"/>).</summary>
+    public double? MaxGradientNorm { get; init; }
+
+    /// <summary>Called after every step with the progress.</summary>
+    public Action<MinimizeProgress>? Callback { get; init; }
+
+    internal void Validate(string paramName)
+    {
+        if (!Enum.IsDefined(Surrogate))
+        {
+            throw new ArgumentOutOfRangeException(paramName, Surrogate, $"{nameof(Surrogate)} is {Surrogate}: Unknown surrogate family.");
+        }
+
+        if (Steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(paramName, Steps, $"{nameof(Steps)} is {Steps}: Steps must be positive.");
+        }
+
+        if (SampleCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(paramName, SampleCount, $"{nameof(SampleCount)} is {SampleCount}: SampleCount must be positive.");
+        }
+
+        if (Rank < 1)
+        {
+            throw new ArgumentOutOfRangeException(paramName, Rank, $"{nameof(Rank)} is {Rank}: Rank must be positive.");
+        }
+
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(paramName, LearningRate, $"{nameof(LearningRate)} is {LearningRate}: LearningRate must be positive and finite.");
+        }
+
+        if (!(InitialScale > 0) || !double.IsFinite(InitialScale))
+        {
+            throw new ArgumentOutOfRangeException(paramName, InitialScale, $"{nameof(InitialScale)} is {InitialScale}: InitialScale must be positive and finite.");
+        }
+    }
+}
