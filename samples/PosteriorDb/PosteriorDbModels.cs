@@ -81,8 +81,8 @@ public static class PosteriorDbModels
             var mu = m.Latent("mu", new Normal(0, 2), shape: [2], support: Constraint.Ordered);
             var sigma = m.Latent("sigma", new HalfNormal(2), shape: [2]);
             var theta = m.Latent("theta", new Beta(5, 5));
-            var first = theta.Log() + TensorOps.NormalLogDensity(yT, mu.Narrow(1, 0, 1), sigma.Narrow(1, 0, 1));
-            var second = (-theta).Log1p() + TensorOps.NormalLogDensity(yT, mu.Narrow(1, 1, 1), sigma.Narrow(1, 1, 1));
+            var first = theta.Log() + new Normal(mu.Narrow(1, 0, 1), sigma.Narrow(1, 0, 1)).LogProb(yT);
+            var second = (-theta).Log1p() + new Normal(mu.Narrow(1, 1, 1), sigma.Narrow(1, 1, 1)).LogProb(yT);
             m.Factor("log_mix", ShapeOps.Stack(-1, first, second).LogSumExp(-1));
         });
     }

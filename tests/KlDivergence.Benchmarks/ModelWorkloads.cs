@@ -90,8 +90,8 @@ internal static class ModelWorkloads
             var jacobian = Column(z, 1).Sum(1) + logSigma.Sum(1) + (theta.Log() + (-theta).Log1p()).Sum(1);
             var prior = muPrior.LogProb(ShapeOps.Concat(1, mu1, mu2)).Sum(1)
                 + sigmaPrior.LogProb(sigma).Sum(1) + thetaPrior.LogProb(theta).Sum(1);
-            var first = theta.Log() + TensorOps.NormalLogDensity(y, mu1, sigma.Narrow(1, 0, 1));
-            var second = (-theta).Log1p() + TensorOps.NormalLogDensity(y, mu2, sigma.Narrow(1, 1, 1));
+            var first = theta.Log() + new Normal(mu1, sigma.Narrow(1, 0, 1)).LogProb(y);
+            var second = (-theta).Log1p() + new Normal(mu2, sigma.Narrow(1, 1, 1)).LogProb(y);
             return jacobian + prior + ShapeOps.Stack(-1, first, second).LogSumExp(-1).Sum(1);
         };
     }
