@@ -84,6 +84,34 @@ public class NormalKernelTests
     }
 
     [Fact]
+    public void OneSharedScaleGivesTheGradientBitsOfThatScaleRepeated()
+    {
+        // A shared σ takes the four-lane gradient path, σ repeated per element the scalar one: the same formula, so the
+        // gradients with respect to x and μ agree bit for bit, at every length around the lane blocks.
+        foreach (int m in new[] { 1, 3, 4, 5, 11 })
+        {
+            double[] xs = GradCheck.RandomValues(m, 70 + m, -2, 2), locs = GradCheck.RandomValues(m, 80 + m, -1, 1);
+            (double[] Gx, double[] GLoc, double GScale) Gradients(Tensor scale)
+            {
+                var x = Tensor.Vector(xs).RequireGrad();
+                var loc = Tensor.Vector(locs).RequireGrad();
+                scale.RequireGrad();
+                new Normal(loc, scale).LogProb(x).Sum().Backward();
+                return (x.Grad!.ToArray(), loc.Grad!.ToArray(), scale.Grad!.ToArray().Sum());
+            }
+
+            var shared = Gradients(Tensor.Scalar(0.8));
+            var repeated = Gradients(Tensor.Vector([.. Enumerable.Repeat(0.8, m)]));
+            shared.Gx.Should().Equal(repeated.Gx);
+            shared.GLoc.Should().Equal(repeated.GLoc);
+
+            // ∂/∂σ Σ log N = Σ (z² - 1)/σ, worked here.
+            double expected = xs.Zip(locs, (x, mu) => ((((x - mu) / 0.8) * ((x - mu) / 0.8)) - 1) / 0.8).Sum();
+            shared.GScale.Should().BeApproximately(expected, 1e-12 * Math.Max(1, Math.Abs(expected)));
+        }
+    }
+
+    [Fact]
     public void AOneComponentNormalMixtureIsTheNormalBitForBit()
     {
         // log(1 · N) through the mixture kernel: its component term is Normal's kernel, so the bits agree.
