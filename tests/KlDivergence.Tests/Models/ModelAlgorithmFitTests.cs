@@ -30,17 +30,7 @@ public class ModelAlgorithmFitTests
 
         // Sticking-the-landing gradients vanish at the exact posterior, which a full-rank normal represents, so the
         // fit's error is only what the ELBO stopping rule leaves: a few hundredths of a posterior standard deviation.
-        var q = (MultivariateNormal)fit.Posterior;
-        var m = q.Loc.ToArray();
-        var c = q.CovarianceMatrix.ToArray();
-        for (int i = 0; i < 2; i++)
-        {
-            m[i].Should().BeApproximately(mean[i], 0.05 * Math.Sqrt(cov[i, i]));
-            for (int j = 0; j < 2; j++)
-            {
-                c[(i * 2) + j].Should().BeApproximately(cov[i, j], 0.05 * Math.Sqrt(cov[i, i] * cov[j, j]));
-            }
-        }
+        ModelFitTests.ShouldMatch((MultivariateNormal)fit.Posterior, mean, cov, 0.05, 0.05);
 
         // The diagnostics against the exact evidence: ELBO ≤ log Z and the importance-sampling log Ẑ within 5 SE of it.
         var d = fit.Diagnostics!;
@@ -62,17 +52,7 @@ public class ModelAlgorithmFitTests
         var (x, y) = ModelFitTests.Data();
         var (mean, cov) = ModelFitTests.Exact(x, y);
         var fit = ModelFitTests.Regression(x, y).Fit(new ModelFitOptions { Surrogate = SurrogateFamily.Laplace });
-        var q = (MultivariateNormal)fit.Posterior;
-        var m = q.Loc.ToArray();
-        var c = q.CovarianceMatrix.ToArray();
-        for (int i = 0; i < 2; i++)
-        {
-            m[i].Should().BeApproximately(mean[i], 1e-5 * Math.Sqrt(cov[i, i]));
-            for (int j = 0; j < 2; j++)
-            {
-                c[(i * 2) + j].Should().BeApproximately(cov[i, j], 1e-5 * Math.Sqrt(cov[i, i] * cov[j, j]));
-            }
-        }
+        ModelFitTests.ShouldMatch((MultivariateNormal)fit.Posterior, mean, cov, 1e-5, 1e-5);
 
         // q = p exactly: every importance ratio equals Z, so log Ẑ is log Z to rounding.
         fit.Diagnostics!.LogEvidence.Should().BeApproximately(LogEvidence(x, y), 1e-6);

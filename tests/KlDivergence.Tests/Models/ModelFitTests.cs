@@ -43,6 +43,21 @@ public class ModelFitTests
         return (mean.ToArray(), cov.ToArray());
     }
 
+    /// <summary>Means within <paramref name="meanTolerance"/> posterior sd, covariances within <paramref name="covarianceTolerance"/> · sdᵢ sdⱼ.</summary>
+    internal static void ShouldMatch(MultivariateNormal q, double[] mean, double[,] cov, double meanTolerance, double covarianceTolerance)
+    {
+        var m = q.Loc.ToArray();
+        var c = q.CovarianceMatrix.ToArray();
+        for (int i = 0; i < mean.Length; i++)
+        {
+            m[i].Should().BeApproximately(mean[i], meanTolerance * Math.Sqrt(cov[i, i]));
+            for (int j = 0; j < mean.Length; j++)
+            {
+                c[(i * mean.Length) + j].Should().BeApproximately(cov[i, j], covarianceTolerance * Math.Sqrt(cov[i, i] * cov[j, j]));
+            }
+        }
+    }
+
     [Fact]
     public void FullRankFitMatchesTheExactConjugatePosterior()
     {
@@ -52,17 +67,7 @@ public class ModelFitTests
         {
             Surrogate = SurrogateFamily.FullRank, Steps = 3000, LearningRate = 0.02, SampleCount = 200, Seed = 1, Gradient = ElboGradient.StickingTheLanding,
         });
-        var q = (MultivariateNormal)fit.Posterior;
-        var m = q.Loc.ToArray();
-        var c = q.CovarianceMatrix.ToArray();
-        for (int i = 0; i < 2; i++)
-        {
-            m[i].Should().BeApproximately(mean[i], 0.02 * Math.Sqrt(cov[i, i]));
-            for (int j = 0; j < 2; j++)
-            {
-                c[(i * 2) + j].Should().BeApproximately(cov[i, j], 0.03 * Math.Sqrt(cov[i, i] * cov[j, j]));
-            }
-        }
+        ShouldMatch((MultivariateNormal)fit.Posterior, mean, cov, 0.02, 0.03);
 
         // Draws by name: the sample mean of 4000 draws within 5 standard errors of the exact mean.
         var draws = fit.Sample(4000, seed: 3);
