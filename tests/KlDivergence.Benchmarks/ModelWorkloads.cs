@@ -29,7 +29,7 @@ internal static class ModelWorkloads
 
     private static Workload Pair(string id, Model model, Func<Tensor, Tensor> flat) => new(
         id,
-        () => model.Fit(new ModelFitOptions { Steps = Steps, SampleCount = Samples, Seed = 1, InitialScale = 0.1 }).VariationalFit.Trace.FinalLoss,
+        () => model.Fit(new ModelFitOptions { Surrogate = SurrogateFamily.FullRank, Steps = Steps, SampleCount = Samples, Seed = 1, InitialScale = 0.1 }).VariationalFit!.Trace.FinalLoss,
         () =>
         {
             var surrogate = new FullRankNormal(model.Dimension, 0, 0.1);

@@ -145,18 +145,28 @@ public sealed class Model
     }
 
     /// <summary>
-    /// Fits a surrogate posterior over the packed unconstrained vector by maximising the ELBO
-    /// (<see cref="VariationalInference.Fit"/>), starting at <see cref="InitialPoint"/>.
+    /// Fits a posterior over the packed unconstrained vector: by default with <see cref="AutomaticFit.Fit"/>; with
+    /// Pathfinder or the Laplace approximation; or by maximising the ELBO (<see cref="VariationalInference.Fit"/>) over a
+    /// normal family, a point mass or a custom surrogate, starting at <see cref="InitialPoint"/> (see <see cref="SurrogateFamily"/>).
     /// </summary>
     /// <param name="options">Surrogate family, optimiser, steps, samples, seed and initial values (defaults when null).</param>
+    /// <exception cref="InvalidOperationException">The automatic, Pathfinder or Laplace fit could not produce an approximation (the message says why).</exception>
     public ModelFit Fit(ModelFitOptions? options = null)
     {
         options ??= new ModelFitOptions();
         options.Validate(nameof(options));
         var init = InitialPoint(options.InitialValues);
+        if (ModelFitAlgorithms.TryFitWithoutSteps(this, options, init) is { } direct)
+        {
+            return direct;
+        }
+
         SurrogatePosterior surrogate;
         switch (options.Surrogate)
         {
+            case SurrogateFamily.Custom:
+                surrogate = ModelFitAlgorithms.RequireDimension(options.CustomSurrogate!, Dimension, nameof(options));
+                break;
             case SurrogateFamily.MeanField:
                 var meanField = new MeanFieldNormal(Dimension, 0, options.InitialScale);
                 meanField.Loc.Assign(init);

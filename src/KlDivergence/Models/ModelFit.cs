@@ -5,7 +5,7 @@ using KlDivergence.Tensors;
 
 namespace KlDivergence.Models;
 
-/// <summary>A fitted model: the surrogate over the unconstrained space, the ELBO trace, and draws by name.</summary>
+/// <summary>A fitted model: the posterior over the unconstrained space, its diagnostics or ELBO trace, and draws by name.</summary>
 public sealed class ModelFit
 {
     internal ModelFit(Model model, VariationalFit fit, SurrogatePosterior surrogate)
@@ -13,22 +13,38 @@ public sealed class ModelFit
         Model = model;
         VariationalFit = fit;
         Surrogate = surrogate;
+        Posterior = fit.Posterior;
         ElboTrace = fit.Trace.Losses.Select(l => -l).ToArray();
+    }
+
+    internal ModelFit(Model model, Distribution posterior, FitDiagnostics diagnostics)
+    {
+        Model = model;
+        Posterior = posterior;
+        Diagnostics = diagnostics;
+        ElboTrace = [];
     }
 
     /// <summary>The model that was fitted.</summary>
     public Model Model { get; }
 
-    /// <summary>The underlying fit (loss trace of -ELBO, posterior, estimator).</summary>
-    public VariationalFit VariationalFit { get; }
+    /// <summary>The underlying ELBO fit (loss trace of -ELBO, posterior, estimator); null for the automatic, Pathfinder and Laplace fits.</summary>
+    public VariationalFit? VariationalFit { get; }
 
-    /// <summary>The fitted surrogate (its parameters hold the final values).</summary>
-    public SurrogatePosterior Surrogate { get; }
+    /// <summary>The fitted surrogate (its parameters hold the final values); null for the automatic, Pathfinder and Laplace fits.</summary>
+    public SurrogatePosterior? Surrogate { get; }
 
     /// <summary>The fitted posterior over the packed unconstrained vector [d] (no graph).</summary>
-    public Distribution Posterior => VariationalFit.Posterior;
+    public Distribution Posterior { get; }
 
-    /// <summary>The ELBO estimate of every step (a mini-batch estimate when the model subsamples).</summary>
+    /// <summary>
+    /// Pareto k-hat, ELBO ± standard error and the gradient and density evaluations spent, for the fits that provide
+    /// them (<see cref="SurrogateFamily.Automatic"/>, <see cref="SurrogateFamily.Pathfinder"/>,
+    /// <see cref="SurrogateFamily.Laplace"/>); null for an ELBO fit, whose record is <see cref="ElboTrace"/>.
+    /// </summary>
+    public FitDiagnostics? Diagnostics { get; }
+
+    /// <summary>The ELBO estimate of every step (a mini-batch estimate when the model subsamples); empty for the fits that are not step-by-step ELBO fits.</summary>
     public IReadOnlyList<double> ElboTrace { get; }
 
     /// <summary>Draws <paramref name="count"/> samples of the posterior, in the constrained space by name.</summary>

@@ -7,8 +7,11 @@ namespace KlDivergence.Models;
 /// <summary>How <see cref="Model.Fit"/> fits its surrogate.</summary>
 public sealed record ModelFitOptions
 {
-    /// <summary>The surrogate family over the packed unconstrained vector (full-rank normal by default).</summary>
-    public SurrogateFamily Surrogate { get; init; } = SurrogateFamily.FullRank;
+    /// <summary>The surrogate family over the packed unconstrained vector and its algorithm (<see cref="SurrogateFamily.Automatic"/> by default).</summary>
+    public SurrogateFamily Surrogate { get; init; } = SurrogateFamily.Automatic;
+
+    /// <summary>The surrogate of a <see cref="SurrogateFamily.Custom"/> fit, over the packed vector of dimension <see cref="Model.Dimension"/>; its parameters are trained in place.</summary>
+    public SurrogatePosterior? CustomSurrogate { get; init; }
 
     /// <summary>The rank of the factor of a <see cref="SurrogateFamily.LowRank"/> surrogate (capped at the dimension).</summary>
     public int Rank { get; init; } = 2;
@@ -48,6 +51,13 @@ public sealed record ModelFitOptions
         if (!Enum.IsDefined(Surrogate))
         {
             throw new ArgumentOutOfRangeException(paramName, Surrogate, $"{nameof(Surrogate)} is {Surrogate}: Unknown surrogate family.");
+        }
+
+        if ((Surrogate == SurrogateFamily.Custom) != (CustomSurrogate is not null))
+        {
+            throw new ArgumentException(
+                $"{nameof(CustomSurrogate)} is {(CustomSurrogate is null ? "null" : CustomSurrogate.GetType().Name)} with {nameof(Surrogate)} {Surrogate}: a custom surrogate is given exactly when {nameof(Surrogate)} is {nameof(SurrogateFamily.Custom)}.",
+                paramName);
         }
 
         if (Steps < 1)
