@@ -8,7 +8,7 @@ namespace KlDivergence.Inference;
 
 /// <summary>
 /// A mixture of K Gaussians over ℝᵈ with trainable weights (softmax of free logits), locations and scales
-/// (diagonal through Softplus, or full lower-triangular factors through FillScaleTriL). <see cref="VariationalInference.Fit"/>
+/// (diagonal through Softplus, or full lower-triangular factors through FillScaleTriL). <c>VariationalInference.Fit</c>
 /// fits it with the stratified ELBO (<see cref="ElboGradient.Stratified"/>), so gradients reach the weights too.
 /// </summary>
 public sealed class GaussianMixtureSurrogate : SurrogatePosterior

@@ -8,7 +8,7 @@ namespace KlDivergence.Inference.Flows;
 
 /// <summary>
 /// A normalizing-flow surrogate over ℝᵈ: N(0, I_d) pushed through a stack of trainable bijectors
-/// (<see cref="NormalizingFlow"/>), for <see cref="VariationalInference.Fit"/>. Its samples are reparameterised and
+/// (<see cref="NormalizingFlow"/>), for <c>VariationalInference.Fit</c>. Its samples are reparameterised and
 /// their log-densities come out of the same forward pass.
 /// </summary>
 public sealed class FlowSurrogate : SurrogatePosterior
