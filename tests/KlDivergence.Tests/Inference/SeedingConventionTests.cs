@@ -1,6 +1,7 @@
 using KlDivergence.Bijectors;
 using KlDivergence.Distributions;
 using KlDivergence.Inference;
+using KlDivergence.Inference.Flows;
 using KlDivergence.Optimization;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -70,5 +71,25 @@ public class SeedingConventionTests
         var other = LaplaceApproximation.Fit(LogDensity, [0.0, 0.0], new RandomStream(9UL), drawCount: 50);
         byStream.Draws.ToArray().Should().Equal(bySeed.Draws.ToArray());
         other.Draws.ToArray().Should().NotEqual(bySeed.Draws.ToArray());
+    }
+
+    [Fact]
+    public void SurrogateInitialisationSeedEqualsTheStreamOfThatSeed()
+    {
+        static double[] Values(SurrogatePosterior surrogate) => [.. surrogate.Parameters.SelectMany(p => p.Value.ToArray())];
+        var cases = new (Func<ulong, SurrogatePosterior> BySeed, Func<RandomStream, SurrogatePosterior> ByStream)[]
+        {
+            (seed => FlowSurrogate.RealNvp(2, seed: seed), random => FlowSurrogate.RealNvp(2, random)),
+            (seed => FlowSurrogate.InverseAutoregressive(2, seed: seed), random => FlowSurrogate.InverseAutoregressive(2, random)),
+            (seed => FlowSurrogate.MaskedAutoregressive(2, seed: seed), random => FlowSurrogate.MaskedAutoregressive(2, random)),
+            (seed => FlowSurrogate.Planar(2, seed: seed), random => FlowSurrogate.Planar(2, random)),
+            (seed => GaussianMixtureSurrogate.Random(3, 2, seed: seed), random => GaussianMixtureSurrogate.Random(3, 2, random)),
+        };
+        foreach (var (bySeed, byStream) in cases)
+        {
+            var expected = Values(bySeed(6));
+            Values(byStream(new RandomStream(6UL))).Should().Equal(expected);
+            Values(bySeed(7)).Should().NotEqual(expected);
+        }
     }
 }
