@@ -157,7 +157,7 @@ public abstract class Distribution
     /// gradient: <paramref name="values"/> holds m events [m, ...EventShape], <paramref name="result"/> m values.
     /// </summary>
     /// <exception cref="ArgumentException">The span lengths do not fit the event shape.</exception>
-    public void MixtureLogProbInto(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
+    internal void MixtureLogProbInto(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
     {
         ArgumentNullException.ThrowIfNull(logWeights);
         int m = EventCount(values.Length, Shapes.Size(EventShapeArray), nameof(values));
@@ -186,7 +186,7 @@ public abstract class Distribution
     }
 
     /// <summary>What <see cref="MixtureLogProbInto"/> computes; by default <see cref="MixtureLogProb"/> on a tensor copy.</summary>
-    protected virtual void MixtureLogProbIntoCore(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
+    private protected virtual void MixtureLogProbIntoCore(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
     {
         int m = values.Length / Shapes.Size(EventShapeArray);
         using var scope = Tensor.NoGrad();
@@ -218,7 +218,8 @@ public abstract class Distribution
     /// A Monte Carlo estimate of the entropy, -E[log p(X)], with its standard error (both batch-shaped);
     /// differentiable when the family can be reparameterised.
     /// </summary>
-    public (Tensor Value, Tensor StandardError) EstimateEntropy(int sampleCount, RandomStream random)
+    /// <remarks>The result deconstructs as the (Value, StandardError) pair this method returned before.</remarks>
+    public Estimate EstimateEntropy(int sampleCount, RandomStream random)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleCount, 2);
         var x = HasReparameterizedSample ? ReparameterizedSample(sampleCount, random) : Sample(sampleCount, random);
@@ -240,7 +241,7 @@ public abstract class Distribution
             se[b] = moments.StandardError;
         }
 
-        return (mean, Tensor.FromArray(se, mean.Shape.AsSpan()));
+        return new Estimate(mean, Tensor.FromArray(se, mean.Shape.AsSpan()));
     }
 
     /// <summary>The cumulative distribution function P(X ≤ value) of a univariate family.</summary>

@@ -103,7 +103,7 @@ public sealed class Normal : Distribution
     }
 
     /// <summary>The fused mixture pass on spans when the batch is [K], else the general way.</summary>
-    protected override void MixtureLogProbIntoCore(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
+    private protected override void MixtureLogProbIntoCore(ReadOnlySpan<double> values, Tensor logWeights, Span<double> result)
     {
         if (BatchShapeArray.Length != 1)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KlDivergence.Diagnostics;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Divergences;
@@ -54,6 +55,9 @@ public sealed class KlResult
     /// or zero for a closed form; batch-shaped. Meaningful only when <see cref="IsReliable"/> is true.
     /// </summary>
     public Tensor StandardError { get; }
+
+    /// <summary>The value with its standard error (or error estimate) in the library's one estimate shape.</summary>
+    public Estimate Estimate => new(Value, StandardError);
 
     /// <summary>The number of Monte Carlo samples (0 for other methods).</summary>
     public int SampleCount { get; }

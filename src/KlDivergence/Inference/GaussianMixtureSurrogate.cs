@@ -8,7 +8,7 @@ namespace KlDivergence.Inference;
 
 /// <summary>
 /// A mixture of K Gaussians over ℝᵈ with trainable weights (softmax of free logits), locations and scales
-/// (diagonal through Softplus, or full lower-triangular factors through FillScaleTriL). <see cref="VariationalInference.Fit"/>
+/// (diagonal through Softplus, or full lower-triangular factors through FillScaleTriL). <c>VariationalInference.Fit</c>
 /// fits it with the stratified ELBO (<see cref="ElboGradient.Stratified"/>), so gradients reach the weights too.
 /// </summary>
 public sealed class GaussianMixtureSurrogate : SurrogatePosterior
@@ -40,9 +40,23 @@ public sealed class GaussianMixtureSurrogate : SurrogatePosterior
     /// <param name="fullCovariance">Full covariance factors (true) or diagonal scales (false).</param>
     /// <param name="initialScale">The initial standard deviation.</param>
     /// <param name="initialSpread">The standard deviation of the initial locations.</param>
-    /// <param name="seed">Seeds the initial locations.</param>
-    public static GaussianMixtureSurrogate Random(int components, int dimension, bool fullCovariance = false, double initialScale = 1, double initialSpread = 1, ulong seed = 0)
+    /// <param name="seed">Seeds the initial locations: the same as passing <c>new RandomStream(seed)</c>.</param>
+    public static GaussianMixtureSurrogate Random(int components, int dimension, bool fullCovariance = false, double initialScale = 1, double initialSpread = 1, ulong seed = 0) =>
+        Random(components, dimension, new RandomStream(seed), fullCovariance, initialScale, initialSpread);
+
+    /// <summary>
+    /// Creates K components with locations drawn from N(0, <paramref name="initialSpread"/>² I) by
+    /// <paramref name="random"/>, equal weights and a common initial scale.
+    /// </summary>
+    /// <param name="components">K.</param>
+    /// <param name="dimension">d.</param>
+    /// <param name="random">The stream of the initial locations.</param>
+    /// <param name="fullCovariance">Full covariance factors (true) or diagonal scales (false).</param>
+    /// <param name="initialScale">The initial standard deviation.</param>
+    /// <param name="initialSpread">The standard deviation of the initial locations.</param>
+    public static GaussianMixtureSurrogate Random(int components, int dimension, RandomStream random, bool fullCovariance = false, double initialScale = 1, double initialSpread = 1)
     {
+        ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(components);
         CheckInitialValues(dimension, initialScale);
         if (!(initialSpread >= 0) || !double.IsFinite(initialSpread))
@@ -51,7 +65,7 @@ public sealed class GaussianMixtureSurrogate : SurrogatePosterior
         }
 
         var locs = new double[components * dimension];
-        new RandomStream(seed).FillStandardNormal(locs);
+        random.FillStandardNormal(locs);
         for (int i = 0; i < locs.Length; i++)
         {
             locs[i] *= initialSpread;

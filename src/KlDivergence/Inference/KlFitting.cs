@@ -14,7 +14,7 @@ public static class KlFitting
 {
     /// <summary>
     /// Minimises KL(q_φ ‖ p): exactly where a closed form is registered, else by Monte Carlo with
-    /// <paramref name="sampleCount"/> fresh samples of q per step from a stream seeded with <paramref name="seed"/>:
+    /// <paramref name="sampleCount"/> fresh samples of q per step from <paramref name="random"/>:
     /// pathwise when q can be reparameterised, with the score-function term when it cannot (mixtures, discrete
     /// families). The result says which (<see cref="KlFit.GradientEstimator"/>).
     /// </summary>
@@ -23,13 +23,13 @@ public static class KlFitting
     /// <param name="parameters">φ.</param>
     /// <param name="options">Optimizer, steps, convergence, progress.</param>
     /// <param name="sampleCount">Samples per step when Monte Carlo is needed.</param>
-    /// <param name="seed">The seed of the sample stream.</param>
+    /// <param name="random">The sample stream.</param>
     public static KlFit Reverse(
-        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0)
+        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, RandomStream random, int sampleCount = 1000)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(model);
-        var random = new RandomStream(seed);
+        ArgumentNullException.ThrowIfNull(random);
         var estimator = KlGradientEstimator.None;
         var trace = Minimizer.Minimize(
             () =>
@@ -57,11 +57,18 @@ public static class KlFitting
     /// <see cref="KlGradientEstimator.Reparameterized"/> for the samples (they do not depend on φ, so the gradient
     /// of their mean is pathwise and unbiased).
     /// </summary>
+    /// <param name="target">The target p.</param>
+    /// <param name="model">Builds q_φ from the parameters' current values.</param>
+    /// <param name="parameters">φ.</param>
+    /// <param name="options">Optimizer, steps, convergence, progress.</param>
+    /// <param name="random">The stream of p's samples (drawn once, at the first step that needs them).</param>
+    /// <param name="sampleCount">Samples of p when no closed form is registered.</param>
     public static KlFit Forward(
-        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0)
+        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, RandomStream random, int sampleCount = 1000)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(random);
         Tensor? samples = null;
         var estimator = KlGradientEstimator.None;
         var trace = Minimizer.Minimize(
@@ -75,7 +82,7 @@ public static class KlFitting
                 }
 
                 estimator = KlGradientEstimator.Reparameterized;
-                samples ??= target.Sample(sampleCount, new RandomStream(seed));
+                samples ??= target.Sample(sampleCount, random);
                 return -q.LogProb(samples).Mean();
             },
             parameters,
@@ -99,4 +106,20 @@ public static class KlFitting
         var trace = Minimizer.Minimize(() => -model().LogProb(samples).Mean(), parameters, options);
         return new KlFit(trace, trace.Steps == 0 ? KlGradientEstimator.None : KlGradientEstimator.Exact);
     }
+
+    /// <summary>
+    /// <see cref="Reverse(Distribution, Func{Distribution}, IReadOnlyList{Parameter}, MinimizeOptions, RandomStream, int)"/>
+    /// with the sample stream <c>new RandomStream(seed)</c>: a convenience, the same fit as passing that stream.
+    /// </summary>
+    public static KlFit Reverse(
+        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0) =>
+        Reverse(target, model, parameters, options, new RandomStream(seed), sampleCount);
+
+    /// <summary>
+    /// <see cref="Forward(Distribution, Func{Distribution}, IReadOnlyList{Parameter}, MinimizeOptions, RandomStream, int)"/>
+    /// with the sample stream <c>new RandomStream(seed)</c>: a convenience, the same fit as passing that stream.
+    /// </summary>
+    public static KlFit Forward(
+        Distribution target, Func<Distribution> model, IReadOnlyList<Parameter> parameters, MinimizeOptions options, int sampleCount = 1000, ulong seed = 0) =>
+        Forward(target, model, parameters, options, new RandomStream(seed), sampleCount);
 }

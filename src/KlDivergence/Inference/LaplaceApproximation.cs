@@ -18,14 +18,15 @@ public static class LaplaceApproximation
     /// <param name="initial">The starting point of the mode search (length d).</param>
     /// <param name="options">L-BFGS options of the mode search; the defaults when null.</param>
     /// <param name="drawCount">Draws of the approximation for <see cref="LaplaceFit.Draws"/> and the diagnostics (at least 2).</param>
-    /// <param name="seed">The seed of the draws.</param>
+    /// <param name="random">The stream of the draws.</param>
     /// <exception cref="InvalidOperationException">
     /// The negative Hessian at the point found is not positive definite (not a strict local maximum, or L-BFGS stopped
     /// short of one): no normal approximation exists there.
     /// </exception>
-    public static LaplaceFit Fit(Func<Tensor, Tensor> logDensity, IReadOnlyList<double> initial, LbfgsOptions? options = null, int drawCount = 1000, ulong seed = 0)
+    public static LaplaceFit Fit(Func<Tensor, Tensor> logDensity, IReadOnlyList<double> initial, RandomStream random, LbfgsOptions? options = null, int drawCount = 1000)
     {
         ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(drawCount, 2);
         var target = new FlatTarget(logDensity, initial.Count);
         var map = MaximumAPosteriori.EstimateFlat(target, initial, options);
@@ -43,9 +44,16 @@ public static class LaplaceApproximation
                 e);
         }
 
-        var (draws, diagnostics) = Diagnose(target, q, drawCount, new RandomStream(seed));
+        var (draws, diagnostics) = Diagnose(target, q, drawCount, random);
         return new LaplaceFit(map, negativeHessian, q, draws, diagnostics);
     }
+
+    /// <summary>
+    /// <see cref="Fit(Func{Tensor, Tensor}, IReadOnlyList{double}, RandomStream, LbfgsOptions?, int)"/> with the draws
+    /// from <c>new RandomStream(seed)</c>: a convenience, the same fit as passing that stream.
+    /// </summary>
+    public static LaplaceFit Fit(Func<Tensor, Tensor> logDensity, IReadOnlyList<double> initial, LbfgsOptions? options = null, int drawCount = 1000, ulong seed = 0) =>
+        Fit(logDensity, initial, new RandomStream(seed), options, drawCount);
 
     /// <summary>-∇²log p at <paramref name="x"/> by central differences of exact gradients, symmetrised.</summary>
     internal static Tensor NegativeHessian(FlatTarget target, IReadOnlyList<double> x)

@@ -3,7 +3,7 @@ using KlDivergence.Tensors;
 
 namespace KlDivergence.Inference;
 
-/// <summary>The outcome of <see cref="LaplaceApproximation.Fit"/>: N(x̂, (-∇²log p(x̂))⁻¹), its draws and diagnostics.</summary>
+/// <summary>The outcome of <c>LaplaceApproximation.Fit</c>: N(x̂, (-∇²log p(x̂))⁻¹), its draws and diagnostics.</summary>
 /// <param name="Map">The mode and the L-BFGS run that found it.</param>
 /// <param name="NegativeHessian">-∇²log p at the mode (central differences of exact gradients, symmetrised), [d, d].</param>
 /// <param name="Approximation">The normal approximation.</param>

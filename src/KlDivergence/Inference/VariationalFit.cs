@@ -5,7 +5,7 @@ using KlDivergence.Optimization;
 namespace KlDivergence.Inference;
 
 /// <summary>
-/// The outcome of <see cref="VariationalInference.Fit"/>: the loss trace (negative ELBO), the fitted posterior and how
+/// The outcome of <c>VariationalInference.Fit</c>: the loss trace (negative ELBO), the fitted posterior and how
 /// the gradient of -ELBO = KL(q ‖ p) - log Z was obtained.
 /// </summary>
 /// <param name="Trace">The minimisation trace of -ELBO.</param>

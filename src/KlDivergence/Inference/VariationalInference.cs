@@ -16,8 +16,8 @@ public static class VariationalInference
     /// <param name="targetLogProb">log p̃(z) for a batch of samples [n, ...event], returning shape [n].</param>
     /// <param name="surrogate">The trainable family (e.g. <see cref="MeanFieldNormal"/>, <see cref="FullRankNormal"/>).</param>
     /// <param name="options">Optimizer, steps, convergence, progress.</param>
+    /// <param name="random">The sample stream (fresh samples every step; a stream with a fixed seed reproduces the run).</param>
     /// <param name="sampleCount">Samples of q per step.</param>
-    /// <param name="seed">Seed of the sample stream (fresh samples every step, reproducible run to run).</param>
     /// <param name="gradient">
     /// The gradient estimator. The default becomes <see cref="ElboGradient.Stratified"/> for a mixture surrogate with
     /// reparameterisable components and <see cref="ElboGradient.ScoreFunction"/> for a surrogate with no
@@ -35,11 +35,12 @@ public static class VariationalInference
         Func<Tensor, Tensor> targetLogProb,
         SurrogatePosterior surrogate,
         MinimizeOptions options,
+        RandomStream random,
         int sampleCount = 100,
-        ulong seed = 0,
         ElboGradient gradient = ElboGradient.Reparameterized,
         double? maxGradientNorm = null)
     {
+        ArgumentNullException.ThrowIfNull(random);
         ArgumentNullException.ThrowIfNull(targetLogProb);
         ArgumentNullException.ThrowIfNull(surrogate);
         ArgumentNullException.ThrowIfNull(options);
@@ -65,7 +66,6 @@ public static class VariationalInference
             options = options with { Callback = p => callback(p with { LossStandardError = standardError }) };
         }
 
-        var random = new RandomStream(seed);
         var estimator = Elbo.Resolve(gradient, surrogate.Distribution);
         bool targetChecked = false;
 
@@ -116,8 +116,8 @@ public static class VariationalInference
     /// <typeparam name="TDistribution">The surrogate's distribution type.</typeparam>
     /// <param name="surrogate">The trainable family (e.g. <see cref="MeanFieldNormal"/>, <see cref="FullRankNormal"/>).</param>
     /// <param name="options">Optimizer, steps, convergence, progress.</param>
+    /// <param name="random">The sample stream (fresh samples every step; a stream with a fixed seed reproduces the run).</param>
     /// <param name="sampleCount">Samples of q per step.</param>
-    /// <param name="seed">Seed of the sample stream (fresh samples every step, reproducible run to run).</param>
     /// <param name="gradient">The gradient estimator.</param>
     /// <param name="maxGradientNorm">
     /// Opt-in clipping: when set, the gradient is rescaled to this global L2 norm at most before the optimizer sees it
@@ -131,15 +131,45 @@ public static class VariationalInference
         Func<Tensor, Tensor> targetLogProb,
         SurrogatePosterior<TDistribution> surrogate,
         MinimizeOptions options,
+        RandomStream random,
         int sampleCount = 100,
-        ulong seed = 0,
         ElboGradient gradient = ElboGradient.Reparameterized,
         double? maxGradientNorm = null)
         where TDistribution : Distribution
     {
-        var fit = Fit(targetLogProb, (SurrogatePosterior)surrogate, options, sampleCount, seed, gradient, maxGradientNorm);
+        var fit = Fit(targetLogProb, (SurrogatePosterior)surrogate, options, random, sampleCount, gradient, maxGradientNorm);
         return new VariationalFit<TDistribution>(fit.Trace, (TDistribution)fit.Posterior, fit.GradientEstimator, fit.ElboGradient);
     }
+
+    /// <summary>
+    /// <see cref="Fit(Func{Tensor, Tensor}, SurrogatePosterior, MinimizeOptions, RandomStream, int, ElboGradient, double?)"/>
+    /// with the sample stream <c>new RandomStream(seed)</c>: a convenience, the same run as passing that stream.
+    /// </summary>
+    public static VariationalFit Fit(
+        Func<Tensor, Tensor> targetLogProb,
+        SurrogatePosterior surrogate,
+        MinimizeOptions options,
+        int sampleCount = 100,
+        ulong seed = 0,
+        ElboGradient gradient = ElboGradient.Reparameterized,
+        double? maxGradientNorm = null) =>
+        Fit(targetLogProb, surrogate, options, new RandomStream(seed), sampleCount, gradient, maxGradientNorm);
+
+    /// <summary>
+    /// <see cref="Fit{TDistribution}(Func{Tensor, Tensor}, SurrogatePosterior{TDistribution}, MinimizeOptions, RandomStream, int, ElboGradient, double?)"/>
+    /// with the sample stream <c>new RandomStream(seed)</c>: a convenience, the same run as passing that stream.
+    /// </summary>
+    /// <typeparam name="TDistribution">The surrogate's distribution type.</typeparam>
+    public static VariationalFit<TDistribution> Fit<TDistribution>(
+        Func<Tensor, Tensor> targetLogProb,
+        SurrogatePosterior<TDistribution> surrogate,
+        MinimizeOptions options,
+        int sampleCount = 100,
+        ulong seed = 0,
+        ElboGradient gradient = ElboGradient.Reparameterized,
+        double? maxGradientNorm = null)
+        where TDistribution : Distribution =>
+        Fit(targetLogProb, surrogate, options, new RandomStream(seed), sampleCount, gradient, maxGradientNorm);
 
     /// <summary>Forwards progress with the latest loss standard error filled in.</summary>
     private sealed class WithStandardError(IProgress<MinimizeProgress> inner, Func<double> standardError) : IProgress<MinimizeProgress>

@@ -6,7 +6,7 @@ namespace KlDivergence.Tensors;
 /// allocation-free path used when no gradient is needed).
 /// </summary>
 /// <typeparam name="TSelf">The implementing type.</typeparam>
-public interface IRealArithmetic<TSelf>
+internal interface IRealArithmetic<TSelf>
     where TSelf : IRealArithmetic<TSelf>
 {
     /// <summary>Sum.</summary>

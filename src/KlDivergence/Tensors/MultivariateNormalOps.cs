@@ -12,7 +12,7 @@ namespace KlDivergence.Tensors;
 /// Shapes: vectors are [..., d] and scale factors [..., d, d]; the leading (batch) dimensions of all operands
 /// broadcast NumPy-style, and gradients are summed over the broadcast dimensions back into each operand's shape.
 /// </remarks>
-public static class MultivariateNormalOps
+internal static class MultivariateNormalOps
 {
     /// <summary>Largest dimension whose per-element scratch vectors live on the stack.</summary>
     private const int StackLimit = 64;

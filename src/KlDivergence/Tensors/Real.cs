@@ -7,7 +7,7 @@ namespace KlDivergence.Tensors;
 /// tensors also compiles (and inlines) to scalar code.
 /// </summary>
 /// <param name="Value">The number.</param>
-public readonly record struct Real(double Value) : IRealArithmetic<Real>
+internal readonly record struct Real(double Value) : IRealArithmetic<Real>
 {
     /// <inheritdoc/>
     public static implicit operator Real(double value) => new(value);

@@ -11,7 +11,7 @@ namespace KlDivergence.Tests.Inference;
 /// <summary>
 /// The score-function ELBO gradient for a surrogate of three Bernoulli latents: unbiased against the exact gradient
 /// of the ELBO by enumeration of the 8 states (central differences), the leave-one-out baseline lowers its variance,
-/// and <see cref="VariationalInference.Fit"/> picks it by itself and says so.
+/// and <c>VariationalInference.Fit</c> picks it by itself and says so.
 /// </summary>
 public class ScoreFunctionElboTests(ITestOutputHelper output)
 {

@@ -8,7 +8,7 @@ namespace KlDivergence.Inference.Flows;
 
 /// <summary>
 /// A normalizing-flow surrogate over ℝᵈ: N(0, I_d) pushed through a stack of trainable bijectors
-/// (<see cref="NormalizingFlow"/>), for <see cref="VariationalInference.Fit"/>. Its samples are reparameterised and
+/// (<see cref="NormalizingFlow"/>), for <c>VariationalInference.Fit</c>. Its samples are reparameterised and
 /// their log-densities come out of the same forward pass.
 /// </summary>
 public sealed class FlowSurrogate : SurrogatePosterior
@@ -40,17 +40,26 @@ public sealed class FlowSurrogate : SurrogatePosterior
     /// <param name="dimension">d ≥ 2.</param>
     /// <param name="couplings">The number of coupling layers.</param>
     /// <param name="hiddenLayers">The conditioner's hidden widths (default [32, 32]).</param>
-    /// <param name="seed">Seeds the initial weights.</param>
+    /// <param name="seed">Seeds the initial weights: the same as passing <c>new RandomStream(seed)</c>.</param>
     /// <param name="activation">The conditioners' hidden activation.</param>
-    public static FlowSurrogate RealNvp(int dimension, int couplings = 4, IReadOnlyList<int>? hiddenLayers = null, ulong seed = 0, Activation activation = Activation.Tanh)
+    public static FlowSurrogate RealNvp(int dimension, int couplings = 4, IReadOnlyList<int>? hiddenLayers = null, ulong seed = 0, Activation activation = Activation.Tanh) =>
+        RealNvp(dimension, new RandomStream(seed), couplings, hiddenLayers, activation);
+
+    /// <summary>RealNVP with the initial weights drawn from <paramref name="random"/>; see the seeded overload.</summary>
+    /// <param name="dimension">d ≥ 2.</param>
+    /// <param name="random">The stream of the initial weights.</param>
+    /// <param name="couplings">The number of coupling layers.</param>
+    /// <param name="hiddenLayers">The conditioner's hidden widths (default [32, 32]).</param>
+    /// <param name="activation">The conditioners' hidden activation.</param>
+    public static FlowSurrogate RealNvp(int dimension, RandomStream random, int couplings = 4, IReadOnlyList<int>? hiddenLayers = null, Activation activation = Activation.Tanh)
     {
+        ArgumentNullException.ThrowIfNull(random);
         if (dimension < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "RealNVP couples two groups of coordinates, so it needs dimension ≥ 2.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(couplings);
-        var random = new RandomStream(seed);
         var stack = new Bijector[couplings];
         for (int k = 0; k < couplings; k++)
         {
@@ -65,39 +74,64 @@ public sealed class FlowSurrogate : SurrogatePosterior
     /// <param name="dimension">d.</param>
     /// <param name="flowLayers">The number of IAF layers.</param>
     /// <param name="hiddenLayers">The MADE networks' hidden widths (default [32, 32]).</param>
-    /// <param name="seed">Seeds the initial weights.</param>
+    /// <param name="seed">Seeds the initial weights: the same as passing <c>new RandomStream(seed)</c>.</param>
     /// <param name="activation">The hidden activation.</param>
     public static FlowSurrogate InverseAutoregressive(int dimension, int flowLayers = 4, IReadOnlyList<int>? hiddenLayers = null, ulong seed = 0, Activation activation = Activation.Tanh) =>
-        Autoregressive(dimension, flowLayers, seed, random => new InverseAutoregressiveBijector(dimension, hiddenLayers ?? [32, 32], random, activation));
+        InverseAutoregressive(dimension, new RandomStream(seed), flowLayers, hiddenLayers, activation);
+
+    /// <summary>The IAF stack with the initial weights drawn from <paramref name="random"/>; see the seeded overload.</summary>
+    /// <param name="dimension">d.</param>
+    /// <param name="random">The stream of the initial weights.</param>
+    /// <param name="flowLayers">The number of IAF layers.</param>
+    /// <param name="hiddenLayers">The MADE networks' hidden widths (default [32, 32]).</param>
+    /// <param name="activation">The hidden activation.</param>
+    public static FlowSurrogate InverseAutoregressive(int dimension, RandomStream random, int flowLayers = 4, IReadOnlyList<int>? hiddenLayers = null, Activation activation = Activation.Tanh) =>
+        Autoregressive(dimension, flowLayers, random, r => new InverseAutoregressiveBijector(dimension, hiddenLayers ?? [32, 32], r, activation));
 
     /// <summary>A masked autoregressive flow: <paramref name="flowLayers"/> MAF layers with the coordinates reversed between them.</summary>
     /// <param name="dimension">d.</param>
     /// <param name="flowLayers">The number of MAF layers.</param>
     /// <param name="hiddenLayers">The MADE networks' hidden widths (default [32, 32]).</param>
-    /// <param name="seed">Seeds the initial weights.</param>
+    /// <param name="seed">Seeds the initial weights: the same as passing <c>new RandomStream(seed)</c>.</param>
     /// <param name="activation">The hidden activation.</param>
     public static FlowSurrogate MaskedAutoregressive(int dimension, int flowLayers = 4, IReadOnlyList<int>? hiddenLayers = null, ulong seed = 0, Activation activation = Activation.Tanh) =>
-        Autoregressive(dimension, flowLayers, seed, random => new MaskedAutoregressiveBijector(dimension, hiddenLayers ?? [32, 32], random, activation));
+        MaskedAutoregressive(dimension, new RandomStream(seed), flowLayers, hiddenLayers, activation);
+
+    /// <summary>The MAF stack with the initial weights drawn from <paramref name="random"/>; see the seeded overload.</summary>
+    /// <param name="dimension">d.</param>
+    /// <param name="random">The stream of the initial weights.</param>
+    /// <param name="flowLayers">The number of MAF layers.</param>
+    /// <param name="hiddenLayers">The MADE networks' hidden widths (default [32, 32]).</param>
+    /// <param name="activation">The hidden activation.</param>
+    public static FlowSurrogate MaskedAutoregressive(int dimension, RandomStream random, int flowLayers = 4, IReadOnlyList<int>? hiddenLayers = null, Activation activation = Activation.Tanh) =>
+        Autoregressive(dimension, flowLayers, random, r => new MaskedAutoregressiveBijector(dimension, hiddenLayers ?? [32, 32], r, activation));
 
     /// <summary>A stack of <paramref name="flowLayers"/> planar layers (Rezende &amp; Mohamed 2015).</summary>
     /// <param name="dimension">d.</param>
     /// <param name="flowLayers">The number of planar layers.</param>
-    /// <param name="seed">Seeds the initial w and u.</param>
-    public static FlowSurrogate Planar(int dimension, int flowLayers = 8, ulong seed = 0)
+    /// <param name="seed">Seeds the initial w and u: the same as passing <c>new RandomStream(seed)</c>.</param>
+    public static FlowSurrogate Planar(int dimension, int flowLayers = 8, ulong seed = 0) =>
+        Planar(dimension, new RandomStream(seed), flowLayers);
+
+    /// <summary>A stack of <paramref name="flowLayers"/> planar layers with w and u drawn from <paramref name="random"/>.</summary>
+    /// <param name="dimension">d.</param>
+    /// <param name="random">The stream of the initial w and u.</param>
+    /// <param name="flowLayers">The number of planar layers.</param>
+    public static FlowSurrogate Planar(int dimension, RandomStream random, int flowLayers = 8)
     {
+        ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(flowLayers);
-        var random = new RandomStream(seed);
         return new FlowSurrogate(dimension, [.. Enumerable.Range(0, flowLayers).Select(_ => new PlanarBijector(dimension, random))]);
     }
 
     /// <inheritdoc/>
     protected override Distribution Build(Func<Parameter, Tensor> valueOf) => new NormalizingFlow(Dimension, layers, valueOf);
 
-    private static FlowSurrogate Autoregressive(int dimension, int flowLayers, ulong seed, Func<RandomStream, Bijector> layer)
+    private static FlowSurrogate Autoregressive(int dimension, int flowLayers, RandomStream random, Func<RandomStream, Bijector> layer)
     {
+        ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(flowLayers);
-        var random = new RandomStream(seed);
         var stack = new List<Bijector>();
         for (int k = 0; k < flowLayers; k++)
         {
