@@ -146,7 +146,7 @@ public sealed class Model
 
     /// <summary>
     /// Fits a posterior over the packed unconstrained vector: by default with <see cref="AutomaticFit.Fit"/>; with
-    /// Pathfinder or the Laplace approximation; or by maximising the ELBO (<see cref="VariationalInference.Fit"/>) over a
+    /// Pathfinder or the Laplace approximation; or by maximising the ELBO (<see cref="VariationalInference"/>.Fit) over a
     /// normal family, a point mass or a custom surrogate, starting at <see cref="InitialPoint"/> (see <see cref="SurrogateFamily"/>).
     /// </summary>
     /// <param name="options">Surrogate family, optimiser, steps, samples, seed and initial values (defaults when null).</param>

@@ -40,7 +40,7 @@ public sealed record ModelFitOptions
     /// <summary>The ELBO gradient estimator.</summary>
     public ElboGradient Gradient { get; init; } = ElboGradient.Reparameterized;
 
-    /// <summary>Opt-in gradient clipping (see <see cref="VariationalInference.Fit"/>).</summary>
+    /// <summary>Opt-in gradient clipping (see <see cref="VariationalInference"/>.Fit).</summary>
     public double? MaxGradientNorm { get; init; }
 
     /// <summary>Called after every step with the progress.</summary>

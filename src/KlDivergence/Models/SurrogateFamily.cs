@@ -2,7 +2,7 @@ namespace KlDivergence.Models;
 
 /// <summary>
 /// The family of the surrogate posterior over a model's packed unconstrained vector, and the algorithm that fits it:
-/// ELBO maximisation by <see cref="Inference.VariationalInference.Fit"/> for the normal families, a point mass and
+/// ELBO maximisation by <see cref="Inference.VariationalInference"/>.Fit for the normal families, a point mass and
 /// <see cref="Custom"/>; its own algorithm for <see cref="Automatic"/>, <see cref="Pathfinder"/> and <see cref="Laplace"/>
 /// (which use all the data even when the model subsamples, and ignore the optimiser options).
 /// </summary>
@@ -30,7 +30,7 @@ public enum SurrogateFamily
     Pathfinder,
 
     /// <summary>
-    /// The Laplace approximation at the mode found from the initial point (<see cref="Inference.LaplaceApproximation.Fit"/>),
+    /// The Laplace approximation at the mode found from the initial point (<see cref="Inference.LaplaceApproximation"/>.Fit),
     /// with its diagnostics.
     /// </summary>
     Laplace,
