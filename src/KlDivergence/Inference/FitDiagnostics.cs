@@ -12,9 +12,10 @@ public sealed class FitDiagnostics
 {
     private readonly double[] weightedMeans;
 
-    private FitDiagnostics(double paretoK, double[] weightedMeans, double logEvidence, double logEvidenceSe, double elbo, double elboSe, int drawCount, int gradientEvaluations, int densityEvaluations)
+    private FitDiagnostics(double paretoK, double[] weightedMeans, double logEvidence, double logEvidenceSe, double elbo, double elboSe, int drawCount, int gradientEvaluations, int densityEvaluations, double effectiveSampleSize)
     {
         ParetoK = paretoK;
+        EffectiveSampleSize = effectiveSampleSize;
         this.weightedMeans = weightedMeans;
         LogEvidence = logEvidence;
         LogEvidenceStandardError = logEvidenceSe;
@@ -51,6 +52,12 @@ public sealed class FitDiagnostics
 
     /// <summary>The Monte Carlo standard error of <see cref="Elbo"/>: sd(log p - log q)/√S.</summary>
     public double ElboStandardError { get; }
+
+    /// <summary>
+    /// The importance-sampling effective sample size 1 / Σ w̃ᵢ² of the normalised smoothed weights (Kong 1992; between 1
+    /// and S, 0 when every ratio is zero): how many independent draws of p the weighted draws are worth.
+    /// </summary>
+    public double EffectiveSampleSize { get; }
 
     /// <summary>The number S of draws of q the diagnostics used.</summary>
     public int DrawCount { get; }
@@ -95,7 +102,7 @@ public sealed class FitDiagnostics
         if (logRatio.All(double.IsNegativeInfinity))
         {
             Array.Fill(means, double.NaN);
-            return new FitDiagnostics(double.PositiveInfinity, means, double.NegativeInfinity, double.NaN, elboMean, elboSe, s, gradientEvaluations, densityEvaluations);
+            return new FitDiagnostics(double.PositiveInfinity, means, double.NegativeInfinity, double.NaN, elboMean, elboSe, s, gradientEvaluations, densityEvaluations, 0);
         }
 
         var smoothed = ParetoSmoothing.Smooth(logRatio);
@@ -114,6 +121,6 @@ public sealed class FitDiagnostics
         double mean = scaled.Average();
         double sd = Math.Sqrt(scaled.Sum(v => (v - mean) * (v - mean)) / (s - 1));
         double k = double.IsNaN(smoothed.ParetoK) ? double.PositiveInfinity : smoothed.ParetoK;
-        return new FitDiagnostics(k, means, max + Math.Log(mean), sd / Math.Sqrt(s) / mean, elboMean, elboSe, s, gradientEvaluations, densityEvaluations);
+        return new FitDiagnostics(k, means, max + Math.Log(mean), sd / Math.Sqrt(s) / mean, elboMean, elboSe, s, gradientEvaluations, densityEvaluations, 1 / weights.Sum(w => w * w));
     }
 }

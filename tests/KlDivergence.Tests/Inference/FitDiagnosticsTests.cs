@@ -45,4 +45,17 @@ public class FitDiagnosticsTests
         fit.GradientEvaluations.Should().Be(5);
         fit.DrawCount.Should().Be(s);
     }
+
+    [Fact]
+    public void EffectiveSampleSizeIsOneOverTheSumOfSquaredWeights()
+    {
+        // Equal ratios: every weight 1/S, so 1/Σw² = S.
+        const int s = 200;
+        var equal = FitDiagnostics.FromDraws(new double[s], 1, Enumerable.Repeat(-1.5, s).ToArray(), new double[s], 0, s);
+        equal.EffectiveSampleSize.Should().BeApproximately(s, 1e-9 * s);
+
+        // Two draws carrying all the (unsmoothed: S = 2 is too few for a tail fit) weight equally: 2.
+        var two = FitDiagnostics.FromDraws(new double[2], 1, [0.3, 0.3], new double[2], 0, 2);
+        two.EffectiveSampleSize.Should().BeApproximately(2, 1e-12);
+    }
 }
