@@ -163,11 +163,14 @@ public static class ParetoSmoothing
             return new ParetoSmoothedWeights(smoothed, double.NegativeInfinity, m);
         }
 
+        // Only the exceedances (the last e of the sorted tail) take the fitted quantiles: a tail entry tied with the
+        // threshold, or at -∞ (a draw outside p's support), is not one and keeps its value, so it never gains weight.
         var fit = FitSorted(exceedances.ToArray());
-        for (int z = 0; z < m; z++)
+        int e = exceedances.Count;
+        for (int z = 0; z < e; z++)
         {
-            double ratio = Math.Min(threshold + fit.Quantile((z + 0.5) / m), 1.0);
-            smoothed[order[s - m + z]] = Math.Log(ratio) + max;
+            double ratio = Math.Min(threshold + fit.Quantile((z + 0.5) / e), 1.0);
+            smoothed[order[s - e + z]] = Math.Log(ratio) + max;
         }
 
         return new ParetoSmoothedWeights(smoothed, fit.Shape, m);

@@ -58,4 +58,16 @@ public class FitDiagnosticsTests
         var two = FitDiagnostics.FromDraws(new double[2], 1, [0.3, 0.3], new double[2], 0, 2);
         two.EffectiveSampleSize.Should().BeApproximately(2, 1e-12);
     }
+
+    [Fact]
+    public void DrawsOutsideTheSupportKeepZeroWeightAfterSmoothing()
+    {
+        // 30 draws with ratio 1 and 170 outside p's support (ratio 0): the smoothing tail (40 largest) reaches 10 of the
+        // latter; they are not exceedances of the threshold and must keep weight 0, so the weights are 1/30 on the 30.
+        const int s = 200, k = 30;
+        var logP = Enumerable.Range(0, s).Select(i => i < k ? 0.0 : double.NegativeInfinity).ToArray();
+        var fit = FitDiagnostics.FromDraws(Enumerable.Range(0, s).Select(i => (double)i).ToArray(), 1, logP, new double[s], 0, s);
+        fit.ImportanceWeightedMeans[0].Should().BeLessThan(k, "only draws 0..29 carry weight");
+        fit.EffectiveSampleSize.Should().BeLessThanOrEqualTo(k + 1e-9);
+    }
 }
