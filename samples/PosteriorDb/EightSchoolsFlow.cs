@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using KlDivergence.Inference.Flows;
 using KlDivergence.Models;
+using KlDivergence.Samples.Plotting;
 
 namespace KlDivergence.Samples.PosteriorDb;
 
@@ -17,7 +18,8 @@ public static class EightSchoolsFlow
     /// <summary>Fits both surrogates and prints the table.</summary>
     /// <param name="dataDirectory">The directory holding the posteriordb folders.</param>
     /// <param name="steps">ELBO steps of the flow fit.</param>
-    public static void Run(string dataDirectory, int steps)
+    /// <param name="figurePath">Where the SVG histogram of tau's three marginals goes.</param>
+    public static void Run(string dataDirectory, int steps, string figurePath)
     {
         const string folder = "eight_schools-eight_schools_noncentered";
         var model = PosteriorDbModels.ByFolderName(folder, dataDirectory);
@@ -45,6 +47,22 @@ public static class EightSchoolsFlow
             Console.WriteLine(p.ToString("P0", CultureInfo.InvariantCulture).PadRight(10)
                 + string.Concat(columns.Select(c => Quantile(c.Tau, p).ToString("F3", CultureInfo.InvariantCulture).PadLeft(24))));
         }
+
+        // The three marginals as overlaid density histograms on one range (up to the reference's 99% quantile).
+        var figure = new Figure(1, 1, 720, 420) { Title = "Eight schools: posterior of tau" };
+        var axes = figure[0, 0];
+        axes.XLabel = "tau";
+        axes.ShowLegend = true;
+        var range = new Interval(0, Quantile(columns[0].Tau, 0.99));
+        string[] colors = ["#444444", "#d62728", "#1f77b4"];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            axes.Histogram(columns[c].Tau, bins: 40, density: true, color: colors[c], label: columns[c].Name, alpha: 0.4, range: range);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(figurePath))!);
+        figure.Save(figurePath);
+        Console.WriteLine($"figure: {figurePath}");
     }
 
     /// <summary>The sample quantile with linear interpolation between order statistics (type 7, as the model summary's).</summary>

@@ -40,7 +40,7 @@ public static class Program
 
         if (flow)
         {
-            EightSchoolsFlow.Run(dataDirectory, steps);
+            EightSchoolsFlow.Run(dataDirectory, steps, Path.Combine("figures", "posteriordb", "eight-schools-tau.svg"));
             return 0;
         }
 
