@@ -96,8 +96,10 @@ public sealed class FitDiagnostics
             logRatio[i] = (double.IsNaN(logP[i]) || double.IsPositiveInfinity(logP[i]) ? double.NegativeInfinity : logP[i]) - logQ[i];
         }
 
-        double elboMean = logRatio.Average();
-        double elboSe = double.IsFinite(elboMean) ? Math.Sqrt(logRatio.Sum(v => (v - elboMean) * (v - elboMean)) / (s - 1) / s) : double.NaN;
+        var elboMoments = default(RunningMoments);
+        elboMoments.Add(logRatio);
+        double elboMean = elboMoments.Mean;
+        double elboSe = double.IsFinite(elboMean) ? elboMoments.StandardError : double.NaN;
         var means = new double[dimension];
         if (logRatio.All(double.IsNegativeInfinity))
         {
@@ -117,10 +119,10 @@ public sealed class FitDiagnostics
 
         // log mean(w̃) = max + log mean(w̃/e^max); the delta-method SE of its log is the relative SE of the mean.
         double max = smoothed.LogWeights.Max();
-        var scaled = smoothed.LogWeights.Select(v => Math.Exp(v - max)).ToArray();
-        double mean = scaled.Average();
-        double sd = Math.Sqrt(scaled.Sum(v => (v - mean) * (v - mean)) / (s - 1));
+        var weightMoments = default(RunningMoments);
+        weightMoments.Add(smoothed.LogWeights.Select(v => Math.Exp(v - max)).ToArray());
+        double mean = weightMoments.Mean;
         double k = double.IsNaN(smoothed.ParetoK) ? double.PositiveInfinity : smoothed.ParetoK;
-        return new FitDiagnostics(k, means, max + Math.Log(mean), sd / Math.Sqrt(s) / mean, elboMean, elboSe, s, gradientEvaluations, densityEvaluations, 1 / weights.Sum(w => w * w));
+        return new FitDiagnostics(k, means, max + Math.Log(mean), weightMoments.StandardError / mean, elboMean, elboSe, s, gradientEvaluations, densityEvaluations, 1 / weights.Sum(w => w * w));
     }
 }
