@@ -48,22 +48,32 @@ public sealed class ModelFit
     public IReadOnlyList<double> ElboTrace { get; }
 
     /// <summary>Draws <paramref name="count"/> samples of the posterior, in the constrained space by name.</summary>
-    public PosteriorDraws Sample(int count, ulong seed = 0)
+    /// <param name="count">The number of draws.</param>
+    /// <param name="random">The stream the draws come from.</param>
+    public PosteriorDraws Sample(int count, RandomStream random)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentNullException.ThrowIfNull(random);
         using var scope = Tensor.NoGrad();
-        var z = Posterior.Sample(count, new RandomStream(seed));
+        var z = Posterior.Sample(count, random);
         return new PosteriorDraws(Model, Model.Constrain(z));
     }
 
+    /// <summary>Draws <paramref name="count"/> samples of the posterior by name: <see cref="Sample(int, RandomStream)"/> with a new stream of <paramref name="seed"/>.</summary>
+    /// <param name="count">The number of draws.</param>
+    /// <param name="seed">The seed of the stream.</param>
+    public PosteriorDraws Sample(int count, ulong seed = 0) => Sample(count, new RandomStream(seed));
+
     /// <summary>
     /// Posterior predictive draws of every observed variable (one replicate of the data per posterior draw), by name:
-    /// shape [count, ...dataShape].
+    /// shape [count, ...dataShape]. The posterior draws and then the replicates come from <paramref name="random"/>.
     /// </summary>
-    public IReadOnlyDictionary<string, Tensor> PosteriorPredictive(int count, ulong seed = 0)
+    /// <param name="count">The number of replicates.</param>
+    /// <param name="random">The stream the draws come from.</param>
+    public IReadOnlyDictionary<string, Tensor> PosteriorPredictive(int count, RandomStream random)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var random = new RandomStream(seed);
+        ArgumentNullException.ThrowIfNull(random);
         Tensor z;
         using (Tensor.NoGrad())
         {
@@ -72,6 +82,11 @@ public sealed class ModelFit
 
         return Model.PredictiveDraws(z, random);
     }
+
+    /// <summary>Posterior predictive draws by name: <see cref="PosteriorPredictive(int, RandomStream)"/> with a new stream of <paramref name="seed"/>.</summary>
+    /// <param name="count">The number of replicates.</param>
+    /// <param name="seed">The seed of the stream.</param>
+    public IReadOnlyDictionary<string, Tensor> PosteriorPredictive(int count, ulong seed = 0) => PosteriorPredictive(count, new RandomStream(seed));
 
     /// <summary>Mean, standard deviation and 5/50/95% quantiles of every scalar element, from <paramref name="count"/> draws.</summary>
     public PosteriorSummary Summary(int count = 4000, ulong seed = 0) => Sample(count, seed).Summary();
