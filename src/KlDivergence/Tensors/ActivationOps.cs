@@ -12,7 +12,7 @@ public static class ActivationOps
     public static Tensor Relu(this Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = GC.AllocateUninitializedArray<double>(x.Length);
+        var y = TensorPool.Rent(x.Length);
         TensorPrimitives.Max(x.Data, 0.0, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
@@ -22,7 +22,7 @@ public static class ActivationOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = new double[x.Length];
+            var gx = TensorPool.RentZeroed(x.Length);
             for (int i = 0; i < gx.Length; i++)
             {
                 gx[i] = x.Data[i] > 0 ? g.Data[i] : 0;
@@ -39,7 +39,7 @@ public static class ActivationOps
     public static Tensor Elu(this Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = GC.AllocateUninitializedArray<double>(x.Length);
+        var y = TensorPool.Rent(x.Length);
         for (int i = 0; i < y.Length; i++)
         {
             double v = x.Data[i];
@@ -54,7 +54,7 @@ public static class ActivationOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = new double[x.Length];
+            var gx = TensorPool.RentZeroed(x.Length);
             for (int i = 0; i < gx.Length; i++)
             {
                 gx[i] = x.Data[i] > 0 ? g.Data[i] : g.Data[i] * (y[i] + 1);

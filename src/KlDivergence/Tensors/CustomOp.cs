@@ -92,7 +92,7 @@ public abstract class CustomOp
         }
 
         int n = Shapes.Size(shape);
-        var y = GC.AllocateUninitializedArray<double>(n);
+        var y = TensorPool.Rent(n);
         var layout = new Layout(operands, shape, n);
         RunAll(layout, y, null, null);
         var result = new Tensor(y, shape);
@@ -106,7 +106,7 @@ public abstract class CustomOp
             var grads = new double[]?[operands.Length];
             for (int k = 0; k < operands.Length; k++)
             {
-                grads[k] = operands[k].RequiresGrad ? GC.AllocateUninitializedArray<double>(n) : null;
+                grads[k] = operands[k].RequiresGrad ? TensorPool.Rent(n) : null;
             }
 
             RunAll(layout, y, g.Data, grads);
@@ -250,7 +250,7 @@ public abstract class CustomOp
                 return [System.Numerics.Tensors.TensorPrimitives.Sum<double>(gradient)];
             }
 
-            var target = new double[t.Length];
+            var target = TensorPool.RentZeroed(t.Length);
             Iterators[k].ScatterAdd(0, gradient, target);
             return target;
         }

@@ -25,7 +25,7 @@ public static class DenseOps
 
         int n = x.ShapeArray[0], inputs = x.ShapeArray[1], outputs = weight.ShapeArray[1];
         double[] xd = x.Data, wd = weight.Data, bd = bias.Data;
-        var y = GC.AllocateUninitializedArray<double>(n * outputs);
+        var y = TensorPool.Rent(n * outputs);
         for (int i = 0; i < n; i++)
         {
             var row = y.AsSpan(i * outputs, outputs);
@@ -45,9 +45,9 @@ public static class DenseOps
         return Tensor.Record(result, [x, weight, bias], g =>
         {
             double[] gd = g.Data;
-            double[]? gx = x.RequiresGrad ? new double[n * inputs] : null;
-            double[]? gw = weight.RequiresGrad ? new double[inputs * outputs] : null;
-            double[]? gb = bias.RequiresGrad ? new double[outputs] : null;
+            double[]? gx = x.RequiresGrad ? TensorPool.RentZeroed(n * inputs) : null;
+            double[]? gw = weight.RequiresGrad ? TensorPool.RentZeroed(inputs * outputs) : null;
+            double[]? gb = bias.RequiresGrad ? TensorPool.RentZeroed(outputs) : null;
             for (int i = 0; i < n; i++)
             {
                 var gRow = gd.AsSpan(i * outputs, outputs);

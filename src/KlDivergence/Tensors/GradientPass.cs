@@ -35,7 +35,7 @@ internal sealed class GradientPass
         var pass = current;
         if (pass is null || length < TensorPool.MinLength)
         {
-            return GC.AllocateUninitializedArray<double>(length);
+            return TensorPool.Rent(length);
         }
 
         var array = TensorPool.Rent(length);
@@ -49,7 +49,7 @@ internal sealed class GradientPass
         var pass = current;
         if (pass is null || length < TensorPool.MinLength)
         {
-            return new double[length];
+            return TensorPool.RentZeroed(length);
         }
 
         var array = TensorPool.RentZeroed(length);

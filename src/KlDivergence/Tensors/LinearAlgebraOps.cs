@@ -44,7 +44,7 @@ public static class LinearAlgebraOps
         int[] batchShape = Shapes.Broadcast(a.ShapeArray[..^2], b.ShapeArray[..^2]);
         int batch = Shapes.Size(batchShape);
         int[] aSlot = BatchSlots(a.ShapeArray[..^2], batchShape), bSlot = BatchSlots(b.ShapeArray[..^2], batchShape);
-        var y = GC.AllocateUninitializedArray<double>(batch * m * n);
+        var y = TensorPool.Rent(batch * m * n);
         for (int t = 0; t < batch; t++)
         {
             Gemm.Multiply(
@@ -114,7 +114,7 @@ public static class LinearAlgebraOps
         ArgumentNullException.ThrowIfNull(x);
         int n = RequireSquare(x, nameof(x));
         int batch = x.Length / Math.Max(n * n, 1);
-        var y = new double[batch * n];
+        var y = TensorPool.RentZeroed(batch * n);
         for (int b = 0; b < batch; b++)
         {
             for (int i = 0; i < n; i++)
@@ -143,7 +143,7 @@ public static class LinearAlgebraOps
 
         int n = x.ShapeArray[^1];
         int batch = x.Length / Math.Max(n, 1);
-        var y = new double[batch * n * n];
+        var y = TensorPool.RentZeroed(batch * n * n);
         for (int b = 0; b < batch; b++)
         {
             for (int i = 0; i < n; i++)
@@ -179,7 +179,7 @@ public static class LinearAlgebraOps
         ArgumentNullException.ThrowIfNull(a);
         int n = RequireSquare(a, nameof(a));
         int batch = a.Length / Math.Max(n * n, 1);
-        var l = new double[a.Length];
+        var l = TensorPool.RentZeroed(a.Length);
         for (int b = 0; b < batch; b++)
         {
             CholeskyKernel(a.Data.AsSpan(b * n * n, n * n), l.AsSpan(b * n * n, n * n), n, b);
@@ -220,7 +220,7 @@ public static class LinearAlgebraOps
 
         int m = b.ShapeArray[^1];
         var (batch, ad, bd) = BroadcastBatch(a, b, out int[] batchShape);
-        var xd = new double[batch * n * m];
+        var xd = TensorPool.RentZeroed(batch * n * m);
         for (int i = 0; i < batch; i++)
         {
             SolveKernel(ad.AsSpan(i * n * n, n * n), bd.AsSpan(i * n * m, n * m), xd.AsSpan(i * n * m, n * m), n, m, lower, transpose);
@@ -381,7 +381,7 @@ public static class LinearAlgebraOps
 
     private static double[] MaskData(double[] data, int rows, int cols, int diagonal, bool lower)
     {
-        var y = new double[data.Length];
+        var y = TensorPool.RentZeroed(data.Length);
         int batch = data.Length / Math.Max(rows * cols, 1);
         for (int b = 0; b < batch; b++)
         {

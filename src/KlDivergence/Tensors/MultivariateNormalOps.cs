@@ -53,8 +53,8 @@ internal static class MultivariateNormalOps
 
         // Per factor: the reciprocal diagonal (forward and back substitution multiply by it) and Σᵢ log Lᵢᵢ.
         int factors = scaleTril.Length / (d * d);
-        var invDiag = GC.AllocateUninitializedArray<double>(factors * d);
-        var halfLogDet = GC.AllocateUninitializedArray<double>(factors);
+        var invDiag = TensorPool.Rent(factors * d);
+        var halfLogDet = TensorPool.Rent(factors);
         for (int b = 0; b < factors; b++)
         {
             double sum = 0;
@@ -76,7 +76,7 @@ internal static class MultivariateNormalOps
             halfLogDet[b] = sum;
         }
 
-        var y = GC.AllocateUninitializedArray<double>(layout.Count);
+        var y = TensorPool.Rent(layout.Count);
         LogDensityForward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, halfLogDet, y);
         var result = new Tensor(y, layout.Shape);
         if (!Tensor.Tracks(x) && !Tensor.Tracks(loc) && !Tensor.Tracks(scaleTril))
@@ -87,9 +87,9 @@ internal static class MultivariateNormalOps
         return Tensor.Record(result, [x, loc, scaleTril], g =>
         {
             bool xFull = x.Length == layout.Count * d;
-            double[]? gx = !x.RequiresGrad ? null : xFull ? GC.AllocateUninitializedArray<double>(x.Length) : new double[x.Length];
-            double[]? gm = loc.RequiresGrad ? new double[loc.Length] : null;
-            double[]? gl = scaleTril.RequiresGrad ? new double[scaleTril.Length] : null;
+            double[]? gx = !x.RequiresGrad ? null : xFull ? TensorPool.Rent(x.Length) : TensorPool.RentZeroed(x.Length);
+            double[]? gm = loc.RequiresGrad ? TensorPool.RentZeroed(loc.Length) : null;
+            double[]? gl = scaleTril.RequiresGrad ? TensorPool.RentZeroed(scaleTril.Length) : null;
             LogDensityBackward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, g.Data, gx, xFull, gm, gl);
             return [
                 gx is null ? null : new Tensor(gx, x.ShapeArray),
@@ -120,7 +120,7 @@ internal static class MultivariateNormalOps
         ArgumentNullException.ThrowIfNull(noise);
         int d = CheckShapes(noise, nameof(noise), loc, scaleTril);
         var layout = new BatchLayout(noise.ShapeArray[..^1], loc.ShapeArray[..^1], scaleTril.ShapeArray[..^2]);
-        var y = GC.AllocateUninitializedArray<double>(layout.Count * d);
+        var y = TensorPool.Rent(layout.Count * d);
         AffineForward(layout, d, loc.Data, scaleTril.Data, noise.Data, y);
         var result = new Tensor(y, [.. layout.Shape, d]);
         if (!Tensor.Tracks(loc) && !Tensor.Tracks(scaleTril) && !Tensor.Tracks(noise))
@@ -131,9 +131,9 @@ internal static class MultivariateNormalOps
         return Tensor.Record(result, [loc, scaleTril, noise], g =>
         {
             bool noiseFull = noise.Length == layout.Count * d;
-            double[]? gm = loc.RequiresGrad ? new double[loc.Length] : null;
-            double[]? gl = scaleTril.RequiresGrad ? new double[scaleTril.Length] : null;
-            double[]? ge = !noise.RequiresGrad ? null : noiseFull ? GC.AllocateUninitializedArray<double>(noise.Length) : new double[noise.Length];
+            double[]? gm = loc.RequiresGrad ? TensorPool.RentZeroed(loc.Length) : null;
+            double[]? gl = scaleTril.RequiresGrad ? TensorPool.RentZeroed(scaleTril.Length) : null;
+            double[]? ge = !noise.RequiresGrad ? null : noiseFull ? TensorPool.Rent(noise.Length) : TensorPool.RentZeroed(noise.Length);
             AffineBackward(layout, d, scaleTril.Data, noise.Data, g.Data, gm, gl, ge, noiseFull);
             return [
                 gm is null ? null : new Tensor(gm, loc.ShapeArray),

@@ -187,7 +187,7 @@ internal static class Shapes
     public static double[] BroadcastData(double[] source, int[] from, int[] to)
     {
         int size = Size(to);
-        var result = new double[size];
+        var result = TensorPool.RentZeroed(size);
         if (source.Length == 1)
         {
             result.AsSpan().Fill(source[0]);

@@ -85,7 +85,7 @@ public static class TensorOps
     public static Tensor Pow(this Tensor x, double exponent)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = new double[x.Length];
+        var y = TensorPool.RentZeroed(x.Length);
         TensorPrimitives.Pow(x.Data, exponent, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
@@ -95,7 +95,7 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = new double[x.Length];
+            var gx = TensorPool.RentZeroed(x.Length);
             if (exponent != 0)
             {
                 TensorPrimitives.Pow(x.Data, exponent - 1, gx);
@@ -116,7 +116,7 @@ public static class TensorOps
             throw new ArgumentException($"Clamp needs min <= max, got min = {min}, max = {max}.", nameof(min));
         }
 
-        var y = new double[x.Length];
+        var y = TensorPool.RentZeroed(x.Length);
         TensorPrimitives.Clamp(x.Data, min, max, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
@@ -126,7 +126,7 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = new double[x.Length];
+            var gx = TensorPool.RentZeroed(x.Length);
             for (int i = 0; i < gx.Length; i++)
             {
                 double v = x.Data[i];
@@ -148,7 +148,7 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Shapes.Broadcast(Shapes.Broadcast(condition.ShapeArray, a.ShapeArray), b.ShapeArray);
         double[] c = Expand(condition, shape), av = Expand(a, shape), bv = Expand(b, shape);
-        var y = new double[c.Length];
+        var y = TensorPool.RentZeroed(c.Length);
         for (int i = 0; i < y.Length; i++)
         {
             y[i] = c[i] != 0 ? av[i] : bv[i];
@@ -162,8 +162,8 @@ public static class TensorOps
 
         return Tensor.Record(result, [a, b], g =>
         {
-            var ga = new double[y.Length];
-            var gb = new double[y.Length];
+            var ga = TensorPool.RentZeroed(y.Length);
+            var gb = TensorPool.RentZeroed(y.Length);
             for (int i = 0; i < y.Length; i++)
             {
                 if (c[i] != 0)
@@ -211,7 +211,7 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(x);
         int ax = Shapes.Axis(axis, x.Rank);
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
-        var y = new double[outer * inner];
+        var y = TensorPool.RentZeroed(outer * inner);
         for (int o = 0; o < outer; o++)
         {
             var dst = y.AsSpan(o * inner, inner);
@@ -278,7 +278,7 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(x);
         int ax = Shapes.Axis(axis, x.Rank);
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
-        var y = new double[outer * inner];
+        var y = TensorPool.RentZeroed(outer * inner);
         if (inner == 1 && n <= 32 && outer >= 64)
         {
             // Many short rows (mixture components): column by column with vector kernels across rows.
@@ -308,7 +308,7 @@ public static class TensorOps
         return Tensor.Record(result, [x], g =>
         {
             // d/dx_k LSE = exp(x_k - LSE), the softmax; defined as 0 when the whole slice is -∞.
-            var gx = GC.AllocateUninitializedArray<double>(x.Length);
+            var gx = TensorPool.Rent(x.Length);
             if (inner == 1)
             {
                 // Contiguous rows: the differences first, then one vectorised Exp over all of them.
@@ -356,8 +356,8 @@ public static class TensorOps
     private static void LogSumExpShortRows(double[] x, double[] y, int rows, int n)
     {
         var max = y; // the result buffer holds the row maxima first
-        var column = GC.AllocateUninitializedArray<double>(rows);
-        var sum = new double[rows];
+        var column = TensorPool.Rent(rows);
+        var sum = TensorPool.RentZeroed(rows);
         for (int k = 0; k < n; k++)
         {
             for (int r = 0; r < rows; r++)
@@ -427,7 +427,7 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(x);
         int ax = Shapes.Axis(axis, x.Rank);
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
-        var y = new double[outer * inner];
+        var y = TensorPool.RentZeroed(outer * inner);
         var arg = new int[outer * inner];
         for (int o = 0; o < outer; o++)
         {
@@ -464,7 +464,7 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = new double[x.Length];
+            var gx = TensorPool.RentZeroed(x.Length);
             for (int o = 0; o < outer; o++)
             {
                 for (int i = 0; i < inner; i++)
@@ -533,7 +533,7 @@ public static class TensorOps
         }
 
         // One pass of the strided broadcast iterator, adding each output element into the operand's layout.
-        var sum = new double[Shapes.Size(shape)];
+        var sum = TensorPool.RentZeroed(Shapes.Size(shape));
         new BroadcastIterator(sum, shape, g.ShapeArray).ScatterAdd(0, g.Data, sum);
         return new Tensor(sum, shape);
     }
@@ -559,7 +559,7 @@ public static class TensorOps
     private static Tensor Unary(UnaryOp op, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = GC.AllocateUninitializedArray<double>(x.Length);
+        var y = TensorPool.Rent(x.Length);
         op.Forward(x.Data, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
@@ -569,7 +569,7 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = GC.AllocateUninitializedArray<double>(x.Length);
+            var gx = TensorPool.Rent(x.Length);
             op.Derivative(x.Data, y, g.Data, gx);
             return [new Tensor(gx, x.ShapeArray)];
         });
@@ -581,7 +581,7 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
         int n = Shapes.Size(shape);
-        var y = GC.AllocateUninitializedArray<double>(n);
+        var y = TensorPool.Rent(n);
 
         // A single element against a full tensor (x * 2, loc + scale * eps) needs no broadcast copy.
         bool aFull = a.Length == n, bFull = b.Length == n;
@@ -625,10 +625,10 @@ public static class TensorOps
                 var viewA = new BroadcastView(a, shape);
                 var viewB = new BroadcastView(b, shape);
                 bool needA = ta && ga is null, needB = tb && gb is null;
-                double[]? sumA = needA && !aFull && ReferenceEquals(viewA.Data, a.Data) ? new double[a.Length] : null;
-                double[]? sumB = needB && !bFull && ReferenceEquals(viewB.Data, b.Data) ? new double[b.Length] : null;
-                double[]? bufA = needA && sumA is null ? GC.AllocateUninitializedArray<double>(n) : null;
-                double[]? bufB = needB && sumB is null ? GC.AllocateUninitializedArray<double>(n) : null;
+                double[]? sumA = needA && !aFull && ReferenceEquals(viewA.Data, a.Data) ? TensorPool.RentZeroed(a.Length) : null;
+                double[]? sumB = needB && !bFull && ReferenceEquals(viewB.Data, b.Data) ? TensorPool.RentZeroed(b.Length) : null;
+                double[]? bufA = needA && sumA is null ? TensorPool.Rent(n) : null;
+                double[]? bufB = needB && sumB is null ? TensorPool.Rent(n) : null;
                 double[]? scratch = sumA is not null || sumB is not null ? new double[shape[^1]] : null;
                 ByRows(a, b, shape, (ar, br, r, m) =>
                 {
@@ -663,14 +663,14 @@ public static class TensorOps
                 double[] av = aFull ? a.Data : Expand(a, shape), bv = bFull ? b.Data : Expand(b, shape);
                 if (ta && ga is null)
                 {
-                    var buf = GC.AllocateUninitializedArray<double>(n);
+                    var buf = TensorPool.Rent(n);
                     op.GradLeft(av, bv, y, g.Data, buf);
                     ga = SumTo(new Tensor(buf, shape), a.ShapeArray);
                 }
 
                 if (tb && gb is null)
                 {
-                    var buf = GC.AllocateUninitializedArray<double>(n);
+                    var buf = TensorPool.Rent(n);
                     op.GradRight(av, bv, y, g.Data, buf);
                     gb = SumTo(new Tensor(buf, shape), b.ShapeArray);
                 }
@@ -693,8 +693,8 @@ public static class TensorOps
         int rows = Shapes.Size(shape) / m;
         var av = new BroadcastView(a, shape);
         var bv = new BroadcastView(b, shape);
-        double[] fillA = av.ColumnStride == 0 ? new double[m] : [];
-        double[] fillB = bv.ColumnStride == 0 ? new double[m] : [];
+        double[] fillA = av.ColumnStride == 0 ? TensorPool.RentZeroed(m) : [];
+        double[] fillB = bv.ColumnStride == 0 ? TensorPool.RentZeroed(m) : [];
         for (int r = 0; r < rows; r++)
         {
             body(Row(av, r, m, fillA), Row(bv, r, m, fillB), r, m);
@@ -792,7 +792,7 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
         double[] av = Expand(a, shape), bv = Expand(b, shape);
-        var y = new double[av.Length];
+        var y = TensorPool.RentZeroed(av.Length);
         for (int i = 0; i < y.Length; i++)
         {
             y[i] = predicate(av[i], bv[i]) ? 1 : 0;

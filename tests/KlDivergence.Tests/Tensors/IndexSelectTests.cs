@@ -84,4 +84,37 @@ public class IndexSelectTests
         y.Sum().Backward();
         x.Grad!.ToArray().Should().Equal(0, 0, 2);
     }
+
+    [Fact]
+    public void ALargeGatherSplitAcrossWorkersEqualsALoopForOneTwoAndEightWorkers()
+    {
+        // 3000 rows of 40 (120 000 elements): above the size where rows are split across workers and prefetched.
+        const int rows = 5000, cols = 40, picks = 3000;
+        var source = GradCheck.RandomValues(rows * cols, 31);
+        var x = Tensor.FromArray(source, [rows, cols]);
+        var rng = new System.Random(32);
+        var indices = Enumerable.Range(0, picks).Select(_ => rng.Next(rows)).ToArray();
+        var expected = new double[picks * cols];
+        for (int k = 0; k < picks; k++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                expected[(k * cols) + j] = source[(indices[k] * cols) + j];
+            }
+        }
+
+        int saved = TensorParallelism.MaxDegreeOfParallelism;
+        try
+        {
+            foreach (int workers in new[] { 1, 2, 8 })
+            {
+                TensorParallelism.MaxDegreeOfParallelism = workers;
+                x.IndexSelect(0, indices).ToArray().Should().Equal(expected);
+            }
+        }
+        finally
+        {
+            TensorParallelism.MaxDegreeOfParallelism = saved;
+        }
+    }
 }

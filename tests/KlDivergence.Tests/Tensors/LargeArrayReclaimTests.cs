@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using FluentAssertions;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Tests.Tensors;
+
+/// <summary>
+/// Large arrays (large object heap) come back to the pool only when the garbage collector finds them unreachable.
+/// Each test uses its own length, so tests running in parallel never share a bucket.
+/// </summary>
+public class LargeArrayReclaimTests
+{
+    // A long weak reference (tracking resurrection) still sees the array its lease's finalizer brought back.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference RentAndDrop(int length) => new(TensorPool.Rent(length), trackResurrection: true);
+
+    private static void CollectFully()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+    }
+
+    [Fact]
+    public void AnUnreachableLargeArrayIsHandedOutAgain()
+    {
+        int length = TensorPool.LargeLength + 101;
+        var dropped = RentAndDrop(length);
+        CollectFully();
+        var next = TensorPool.Rent(length);
+        ReferenceEquals(next, dropped.Target).Should().BeTrue("the dead array came back through its lease's finalizer");
+    }
+
+    [Fact]
+    public void AReachableLargeArrayIsNeverHandedOutAgain()
+    {
+        int length = TensorPool.LargeLength + 102;
+        var held = TensorPool.Rent(length);
+        held.AsSpan().Fill(7.0);
+        for (int round = 0; round < 3; round++)
+        {
+            CollectFully();
+            var other = TensorPool.Rent(length);
+            ReferenceEquals(other, held).Should().BeFalse();
+            other.AsSpan().Fill(-1.0);
+        }
+
+        held.Should().OnlyContain(v => v == 7.0, "nothing else wrote into an array a caller still holds");
+    }
+
+    [Fact]
+    public void AnArrayReturnedByHandThenRentedAgainIsNotReturnedWhileInUse()
+    {
+        // Returned explicitly (as a backward pass does), rented again and held: its lease must stay armed, not fire.
+        int length = TensorPool.LargeLength + 103;
+        var first = TensorPool.Rent(length);
+        TensorPool.Return(first);
+        var again = TensorPool.Rent(length);
+        ReferenceEquals(again, first).Should().BeTrue();
+        again.AsSpan().Fill(3.0);
+        CollectFully();
+        var other = TensorPool.Rent(length);
+        ReferenceEquals(other, again).Should().BeFalse();
+        other.AsSpan().Fill(-1.0);
+        again.Should().OnlyContain(v => v == 3.0);
+    }
+
+    [Fact]
+    public void AReclaimedArrayIsReclaimedAgainAfterItsSecondUse()
+    {
+        // The lease re-arms when its array is handed out again, so the second death returns it too.
+        int length = TensorPool.LargeLength + 104;
+        var dropped = RentAndDrop(length);
+        CollectFully();
+        var second = RentAndDropSame(length, dropped);
+        CollectFully();
+        ReferenceEquals(TensorPool.Rent(length), second.Target).Should().BeTrue();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference RentAndDropSame(int length, WeakReference previous)
+    {
+        var array = TensorPool.Rent(length);
+        ReferenceEquals(array, previous.Target).Should().BeTrue();
+        return new WeakReference(array, trackResurrection: true);
+    }
+
+    [Fact]
+    public void LargeTensorResultsHeldAcrossManyStepsNeverChange()
+    {
+        // Many large results die and are reused while a few are held; the held ones must keep their values.
+        var x = Tensor.FromArray(GradCheck.RandomValues(20_000, 5), [20_000]);
+        var held = new List<(Tensor Tensor, double[] Copy)>();
+        for (int step = 0; step < 200; step++)
+        {
+            var y = (x * (step + 1.0)).Exp();
+            if (step % 40 == 0)
+            {
+                held.Add((y, y.Values.ToArray()));
+            }
+
+            if (step % 50 == 0)
+            {
+                CollectFully();
+            }
+        }
+
+        foreach (var (tensor, copy) in held)
+        {
+            tensor.Values.ToArray().Should().Equal(copy);
+        }
+    }
+}
