@@ -48,9 +48,6 @@ internal static class TensorPool
     private static int lastFullCollection = -1;
     private static int reclaiming;
 
-    /// <summary>The full-collection count when a background collection was last asked for (-1: never).</summary>
-    private static int backgroundRequestedAt = -1;
-
     /// <summary>Measured cost of one induced full collection and finalizer wait, in stopwatch ticks (0 until measured).</summary>
     private static long collectionTicks;
 
@@ -150,22 +147,14 @@ internal static class TensorPool
     }
 
     /// <summary>
-    /// A pooled array of that length. For a large one, a background full collection is started once half the
-    /// budget went out since the last, so the dead arrays are back by the time the pool runs dry; if it runs dry
-    /// with twice the budget out, a blocking collection reclaims them on the spot.
+    /// A pooled array of that length; for a large one, when the pool ran dry with the budget handed out since the
+    /// last full collection, a blocking collection first brings back the dead ones.
     /// </summary>
     private static double[]? TryTake(int length)
     {
-        bool large = length >= LargeLength;
-        long outstanding = large ? LargeBytesSinceCollection() : 0;
-        if (large && outstanding >= ReclaimBudgetBytes / 2)
-        {
-            StartBackgroundReclaim();
-        }
-
         if (Pop(length) is { } array)
         {
-            if (large)
+            if (length >= LargeLength)
             {
                 Lend(array);
             }
@@ -173,7 +162,7 @@ internal static class TensorPool
             return array;
         }
 
-        if (!large || outstanding < 2 * ReclaimBudgetBytes)
+        if (length < LargeLength || LargeBytesSinceCollection() < ReclaimBudgetBytes)
         {
             return null;
         }
@@ -210,18 +199,6 @@ internal static class TensorPool
             SyncWithCollector();
             return largeBytesSinceCollection;
         }
-    }
-
-    /// <summary>Asks for a background full collection (it returns at once; the leases' finalizers refill the pool as it ends).</summary>
-    private static void StartBackgroundReclaim()
-    {
-        int collections = GC.CollectionCount(2);
-        if (Interlocked.Exchange(ref backgroundRequestedAt, collections) == collections)
-        {
-            return; // already asked for since the last full collection
-        }
-
-        GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
     }
 
     /// <summary>
