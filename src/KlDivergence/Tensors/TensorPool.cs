@@ -36,7 +36,7 @@ internal static class TensorPool
     /// <summary>The fewest bytes handed out between two induced collections (4 MiB).</summary>
     private const long MinReclaimBudget = 4L << 20;
 
-    /// <summary>The most bytes handed out between two induced collections (128 MiB, half of what the pool may hold).</summary>
+    /// <summary>The most bytes handed out between two induced collections (128 MiB, half of what the pool may hold); beyond it none is induced.</summary>
     private const long MaxReclaimBudget = 128L << 20;
 
     private static readonly Dictionary<int, Stack<double[]>> Buckets = [];
@@ -56,19 +56,26 @@ internal static class TensorPool
 
     /// <summary>
     /// Large bytes handed out between induced collections: enough that the collection costs at most a quarter of
-    /// faulting those bytes afresh (both costs measured on this machine), within [4 MiB, 128 MiB].
+    /// faulting those bytes afresh (both costs measured on this machine), at least 4 MiB. When even 128 MiB would
+    /// not pay for one (a large heap, or cheap page faults), or <see cref="TensorMemory.InduceCollections"/> is off,
+    /// none is induced and arrays come back at the application's own full collections.
     /// </summary>
     internal static long ReclaimBudgetBytes
     {
         get
         {
+            if (!TensorMemory.InduceCollections)
+            {
+                return long.MaxValue;
+            }
+
             if (collectionTicks == 0 || faultTicksPerMiB <= 0)
             {
                 return MinReclaimBudget;
             }
 
-            double mib = 4.0 * collectionTicks / faultTicksPerMiB;
-            return Math.Clamp((long)(mib * (1 << 20)), MinReclaimBudget, MaxReclaimBudget);
+            double bytes = 4.0 * collectionTicks / faultTicksPerMiB * (1 << 20);
+            return bytes > MaxReclaimBudget ? long.MaxValue : Math.Max((long)bytes, MinReclaimBudget);
         }
     }
 

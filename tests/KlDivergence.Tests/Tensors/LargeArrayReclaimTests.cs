@@ -109,4 +109,21 @@ public class LargeArrayReclaimTests
             tensor.Values.ToArray().Should().Equal(copy);
         }
     }
+
+    [Fact]
+    public void WithInducedCollectionsOffTheBudgetIsNeverReached()
+    {
+        bool saved = TensorMemory.InduceCollections;
+        try
+        {
+            TensorMemory.InduceCollections = false;
+            TensorPool.ReclaimBudgetBytes.Should().Be(long.MaxValue);
+            TensorMemory.InduceCollections = true;
+            TensorPool.ReclaimBudgetBytes.Should().BeInRange(4L << 20, long.MaxValue);
+        }
+        finally
+        {
+            TensorMemory.InduceCollections = saved;
+        }
+    }
 }
