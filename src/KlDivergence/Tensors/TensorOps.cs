@@ -202,7 +202,12 @@ public static class TensorOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g => [x.FullLike(g.Data[0])]);
+        return Tensor.Record(result, [x], g =>
+        {
+            var gx = GradientPass.Rent(x.Length);
+            gx.AsSpan().Fill(g.Data[0]);
+            return [new Tensor(gx, x.ShapeArray)];
+        });
     }
 
     /// <summary>The sum over one axis (negative counts from the end), dropping it unless <paramref name="keepDims"/>.</summary>
@@ -235,7 +240,13 @@ public static class TensorOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g => [new Tensor(Shapes.BroadcastData(g.Data, keptShape, x.ShapeArray), x.ShapeArray)]);
+        return Tensor.Record(result, [x], g =>
+        {
+            // The output gradient stretched back along the summed axis, into an array the gradient pass recycles.
+            var gx = GradientPass.Rent(x.Length);
+            new BroadcastIterator(g.Data, keptShape, x.ShapeArray).Gather(0, gx);
+            return [new Tensor(gx, x.ShapeArray)];
+        });
     }
 
     /// <summary>The sum over several axes, dropping them unless <paramref name="keepDims"/>.</summary>
@@ -556,11 +567,20 @@ public static class TensorOps
         return result;
     }
 
-    private static Tensor Unary(UnaryOp op, Tensor x)
+    /// <summary>Applies an entry of the element-wise op table, recording its derivative rule.</summary>
+    internal static Tensor Unary(UnaryOp op, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = GC.AllocateUninitializedArray<double>(x.Length);
-        op.Forward(x.Data, y);
+        if (ElementwiseSplit.Splits(y.Length))
+        {
+            ElementwiseSplit.Run(y.Length, (s, m) => op.Forward(x.Data.AsSpan(s, m), y.AsSpan(s, m)));
+        }
+        else
+        {
+            op.Forward(x.Data, y);
+        }
+
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
         {
@@ -569,8 +589,16 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = GC.AllocateUninitializedArray<double>(x.Length);
-            op.Derivative(x.Data, y, g.Data, gx);
+            var gx = GradientPass.Rent(x.Length);
+            if (ElementwiseSplit.Splits(gx.Length))
+            {
+                ElementwiseSplit.Run(gx.Length, (s, m) => op.Derivative(x.Data.AsSpan(s, m), y.AsSpan(s, m), g.Data.AsSpan(s, m), gx.AsSpan(s, m)));
+            }
+            else
+            {
+                op.Derivative(x.Data, y, g.Data, gx);
+            }
+
             return [new Tensor(gx, x.ShapeArray)];
         });
     }
@@ -587,15 +615,36 @@ public static class TensorOps
         bool aFull = a.Length == n, bFull = b.Length == n;
         if (aFull && bFull)
         {
-            op.Forward(a.Data, b.Data, y);
+            if (ElementwiseSplit.Splits(n))
+            {
+                ElementwiseSplit.Run(n, (s, m) => op.Forward(a.Data.AsSpan(s, m), b.Data.AsSpan(s, m), y.AsSpan(s, m)));
+            }
+            else
+            {
+                op.Forward(a.Data, b.Data, y);
+            }
         }
         else if (aFull && b.Length == 1 && op.ForwardScalarRight is not null)
         {
-            op.ForwardScalarRight(a.Data, b.Data[0], y);
+            if (ElementwiseSplit.Splits(n))
+            {
+                ElementwiseSplit.Run(n, (s, m) => op.ForwardScalarRight(a.Data.AsSpan(s, m), b.Data[0], y.AsSpan(s, m)));
+            }
+            else
+            {
+                op.ForwardScalarRight(a.Data, b.Data[0], y);
+            }
         }
         else if (bFull && a.Length == 1 && op.ForwardScalarLeft is not null)
         {
-            op.ForwardScalarLeft(a.Data[0], b.Data, y);
+            if (ElementwiseSplit.Splits(n))
+            {
+                ElementwiseSplit.Run(n, (s, m) => op.ForwardScalarLeft(a.Data[0], b.Data.AsSpan(s, m), y.AsSpan(s, m)));
+            }
+            else
+            {
+                op.ForwardScalarLeft(a.Data[0], b.Data, y);
+            }
         }
         else if (UseRows(shape))
         {
@@ -627,8 +676,8 @@ public static class TensorOps
                 bool needA = ta && ga is null, needB = tb && gb is null;
                 double[]? sumA = needA && !aFull && ReferenceEquals(viewA.Data, a.Data) ? new double[a.Length] : null;
                 double[]? sumB = needB && !bFull && ReferenceEquals(viewB.Data, b.Data) ? new double[b.Length] : null;
-                double[]? bufA = needA && sumA is null ? GC.AllocateUninitializedArray<double>(n) : null;
-                double[]? bufB = needB && sumB is null ? GC.AllocateUninitializedArray<double>(n) : null;
+                double[]? bufA = needA && sumA is null ? GradientBuffer(shape, a.ShapeArray) : null;
+                double[]? bufB = needB && sumB is null ? GradientBuffer(shape, b.ShapeArray) : null;
                 double[]? scratch = sumA is not null || sumB is not null ? new double[shape[^1]] : null;
                 ByRows(a, b, shape, (ar, br, r, m) =>
                 {
@@ -654,8 +703,8 @@ public static class TensorOps
                         AccumulateRow(viewB, r, scratch, sumB);
                     }
                 });
-                ga ??= bufA is not null ? SumTo(new Tensor(bufA, shape), a.ShapeArray) : sumA is not null ? new Tensor(sumA, a.ShapeArray) : null;
-                gb ??= bufB is not null ? SumTo(new Tensor(bufB, shape), b.ShapeArray) : sumB is not null ? new Tensor(sumB, b.ShapeArray) : null;
+                ga ??= bufA is not null ? ReduceGradient(bufA, shape, a.ShapeArray) : sumA is not null ? new Tensor(sumA, a.ShapeArray) : null;
+                gb ??= bufB is not null ? ReduceGradient(bufB, shape, b.ShapeArray) : sumB is not null ? new Tensor(sumB, b.ShapeArray) : null;
             }
 
             if ((ta && ga is null) || (tb && gb is null))
@@ -663,21 +712,55 @@ public static class TensorOps
                 double[] av = aFull ? a.Data : Expand(a, shape), bv = bFull ? b.Data : Expand(b, shape);
                 if (ta && ga is null)
                 {
-                    var buf = GC.AllocateUninitializedArray<double>(n);
-                    op.GradLeft(av, bv, y, g.Data, buf);
-                    ga = SumTo(new Tensor(buf, shape), a.ShapeArray);
+                    var buf = GradientBuffer(shape, a.ShapeArray);
+                    RunDerivative(op.GradLeft, av, bv, y, g.Data, buf);
+                    ga = ReduceGradient(buf, shape, a.ShapeArray);
                 }
 
                 if (tb && gb is null)
                 {
-                    var buf = GC.AllocateUninitializedArray<double>(n);
-                    op.GradRight(av, bv, y, g.Data, buf);
-                    gb = SumTo(new Tensor(buf, shape), b.ShapeArray);
+                    var buf = GradientBuffer(shape, b.ShapeArray);
+                    RunDerivative(op.GradRight, av, bv, y, g.Data, buf);
+                    gb = ReduceGradient(buf, shape, b.ShapeArray);
                 }
             }
 
             return [ga, gb];
         });
+    }
+
+    /// <summary>A binary derivative rule over output-sized arrays, split into blocks across cores when they are large.</summary>
+    private static void RunDerivative(BinaryDerivative rule, double[] a, double[] b, double[] y, double[] gy, double[] g)
+    {
+        if (!ElementwiseSplit.Splits(g.Length))
+        {
+            rule(a, b, y, gy, g);
+            return;
+        }
+
+        ElementwiseSplit.Run(g.Length, (s, m) => rule(a.AsSpan(s, m), b.AsSpan(s, m), y.AsSpan(s, m), gy.AsSpan(s, m), g.AsSpan(s, m)));
+    }
+
+    /// <summary>
+    /// An output-sized buffer for one operand's gradient in a backward rule: the gradient itself when the operand
+    /// has the output's shape (the gradient pass recycles it once consumed), else scratch that
+    /// <see cref="ReduceGradient"/> sums into the operand's shape and hands back to the pool.
+    /// </summary>
+    private static double[] GradientBuffer(int[] shape, int[] operandShape) =>
+        Shapes.Equal(shape, operandShape) ? GradientPass.Rent(Shapes.Size(shape)) : TensorPool.Rent(Shapes.Size(shape));
+
+    /// <summary>The gradient in <paramref name="buffer"/> (from <see cref="GradientBuffer"/>) summed to the operand's shape.</summary>
+    private static Tensor ReduceGradient(double[] buffer, int[] shape, int[] operandShape)
+    {
+        var full = new Tensor(buffer, shape);
+        if (Shapes.Equal(shape, operandShape))
+        {
+            return full;
+        }
+
+        var reduced = SumTo(full, operandShape);
+        TensorPool.Return(buffer);
+        return reduced;
     }
 
     /// <summary>Row-wise broadcasting pays off when rows are long enough to amortise a kernel call.</summary>
