@@ -607,7 +607,7 @@ public static class TensorOps
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
+        int[] shape = BroadcastShape(a.ShapeArray, b.ShapeArray);
         int n = Shapes.Size(shape);
         var y = GC.AllocateUninitializedArray<double>(n);
 
@@ -679,11 +679,21 @@ public static class TensorOps
                 double[]? bufA = needA && sumA is null ? GradientBuffer(shape, a.ShapeArray) : null;
                 double[]? bufB = needB && sumB is null ? GradientBuffer(shape, b.ShapeArray) : null;
                 double[]? scratch = sumA is not null || sumB is not null ? new double[shape[^1]] : null;
+
+                // A product's gradient to an operand that is one value along the row is Σⱼ gⱼ·otherⱼ: one dot product
+                // per row instead of writing the products and summing them (the rule's reduction, fused).
+                bool multiply = ReferenceEquals(op, ElementwiseRules.Multiply);
+                bool dotA = multiply && sumA is not null && viewA.ColumnStride == 0;
+                bool dotB = multiply && sumB is not null && viewB.ColumnStride == 0;
                 ByRows(a, b, shape, (ar, br, r, m) =>
                 {
                     var yr = y.AsSpan(r * m, m);
                     var gr = g.Data.AsSpan(r * m, m);
-                    if (bufA is not null)
+                    if (dotA)
+                    {
+                        sumA![viewA.RowStart(r)] += TensorPrimitives.Dot(gr, br);
+                    }
+                    else if (bufA is not null)
                     {
                         op.GradLeft(ar, br, yr, gr, bufA.AsSpan(r * m, m));
                     }
@@ -693,7 +703,11 @@ public static class TensorOps
                         AccumulateRow(viewA, r, scratch, sumA);
                     }
 
-                    if (bufB is not null)
+                    if (dotB)
+                    {
+                        sumB![viewB.RowStart(r)] += TensorPrimitives.Dot(gr, ar);
+                    }
+                    else if (bufB is not null)
                     {
                         op.GradRight(ar, br, yr, gr, bufB.AsSpan(r * m, m));
                     }
@@ -702,7 +716,7 @@ public static class TensorOps
                         op.GradRight(ar, br, yr, gr, scratch);
                         AccumulateRow(viewB, r, scratch, sumB);
                     }
-                });
+                }, needRowA: needB || !dotA, needRowB: needA || !dotB);
                 ga ??= bufA is not null ? ReduceGradient(bufA, shape, a.ShapeArray) : sumA is not null ? new Tensor(sumA, a.ShapeArray) : null;
                 gb ??= bufB is not null ? ReduceGradient(bufB, shape, b.ShapeArray) : sumB is not null ? new Tensor(sumB, b.ShapeArray) : null;
             }
@@ -727,6 +741,33 @@ public static class TensorOps
 
             return [ga, gb];
         });
+    }
+
+    /// <summary>
+    /// The broadcast shape of two operands, reusing one operand's shape array when it is the result (equal shapes, or
+    /// the other operand all 1s of no greater rank): most operations then allocate no shape. Shapes are never written.
+    /// </summary>
+    private static int[] BroadcastShape(int[] a, int[] b)
+    {
+        if (ReferenceEquals(a, b) || Shapes.Equal(a, b) || (b.Length <= a.Length && AllOnes(b)))
+        {
+            return a;
+        }
+
+        return a.Length <= b.Length && AllOnes(a) ? b : Shapes.Broadcast(a, b);
+
+        static bool AllOnes(int[] shape)
+        {
+            foreach (int d in shape)
+            {
+                if (d != 1)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>A binary derivative rule over output-sized arrays, split into blocks across cores when they are large.</summary>
@@ -768,19 +809,20 @@ public static class TensorOps
 
     /// <summary>
     /// Calls <paramref name="body"/> once per row of the output's last dimension with the two operands' rows:
-    /// slices of their storage where they vary along the row, a small buffer filled with their value where not.
+    /// slices of their storage where they vary along the row, a small buffer filled with their value where not
+    /// (an empty span for an operand the body does not read).
     /// </summary>
-    private static void ByRows(Tensor a, Tensor b, int[] shape, RowBody body)
+    private static void ByRows(Tensor a, Tensor b, int[] shape, RowBody body, bool needRowA = true, bool needRowB = true)
     {
         int m = shape[^1];
         int rows = Shapes.Size(shape) / m;
         var av = new BroadcastView(a, shape);
         var bv = new BroadcastView(b, shape);
-        double[] fillA = av.ColumnStride == 0 ? new double[m] : [];
-        double[] fillB = bv.ColumnStride == 0 ? new double[m] : [];
+        double[] fillA = needRowA && av.ColumnStride == 0 ? new double[m] : [];
+        double[] fillB = needRowB && bv.ColumnStride == 0 ? new double[m] : [];
         for (int r = 0; r < rows; r++)
         {
-            body(Row(av, r, m, fillA), Row(bv, r, m, fillB), r, m);
+            body(needRowA ? Row(av, r, m, fillA) : default, needRowB ? Row(bv, r, m, fillB) : default, r, m);
         }
     }
 
