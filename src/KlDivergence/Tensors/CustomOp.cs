@@ -106,7 +106,9 @@ public abstract class CustomOp
             var grads = new double[]?[operands.Length];
             for (int k = 0; k < operands.Length; k++)
             {
-                grads[k] = operands[k].RequiresGrad ? TensorPool.Rent(n) : null;
+                // An input of the output's shape gets its gradient in an array the gradient pass recycles; a broadcast
+                // one's output-sized gradient is scratch, summed to its shape below and handed back to the pool.
+                grads[k] = !operands[k].RequiresGrad ? null : layout.Direct[k] ? GradientPass.Rent(n) : TensorPool.Rent(n);
             }
 
             RunAll(layout, y, g.Data, grads);
@@ -115,7 +117,15 @@ public abstract class CustomOp
             {
                 if (grads[k] is { } gk)
                 {
-                    results[k] = layout.Direct[k] ? new Tensor(gk, shape) : new Tensor(layout.ReduceToOperand(k, gk), operands[k].ShapeArray);
+                    if (layout.Direct[k])
+                    {
+                        results[k] = new Tensor(gk, shape);
+                    }
+                    else
+                    {
+                        results[k] = new Tensor(layout.ReduceToOperand(k, gk), operands[k].ShapeArray);
+                        TensorPool.Return(gk);
+                    }
                 }
             }
 

@@ -234,6 +234,37 @@ internal static class ElementwiseRules
             }
         });
 
+    public static readonly UnaryOp Relu = new(
+        "relu",
+        static (x, y) => TensorPrimitives.Max(x, 0.0, y),
+        static (x, y, gy, gx) =>
+        {
+            // d/dx max(x, 0) = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = x[i] > 0 ? gy[i] : 0;
+            }
+        });
+
+    public static readonly UnaryOp Elu = new(
+        "elu",
+        static (x, y) =>
+        {
+            // x for x > 0, e^x - 1 otherwise (through expm1, exact near 0)
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = x[i] > 0 ? x[i] : ScalarMath.Expm1(x[i]);
+            }
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx = 1 for x > 0, else e^x = y + 1
+            for (int i = 0; i < gx.Length; i++)
+            {
+                gx[i] = x[i] > 0 ? gy[i] : gy[i] * (y[i] + 1);
+            }
+        });
+
     public static readonly BinaryOp Add = new(
         "add",
         static (a, b, y) => TensorPrimitives.Add(a, b, y),

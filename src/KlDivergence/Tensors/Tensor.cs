@@ -215,10 +215,24 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
 
         Shapes.RequireEqual(ShapeArray, gradient.ShapeArray, nameof(gradient));
 
+        var workspace = BackwardWorkspace.Take();
+        try
+        {
+            Backward(gradient, workspace);
+        }
+        finally
+        {
+            workspace.Return();
+        }
+    }
+
+    /// <summary>The pass of <see cref="Backward(Tensor)"/> with its collections taken from <paramref name="workspace"/>.</summary>
+    private void Backward(Tensor gradient, BackwardWorkspace workspace)
+    {
         // Topological order by iterative depth-first search, so deep graphs do not overflow the stack.
-        var order = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(Tensor Tensor, bool Expanded)>();
+        var order = workspace.Order;
+        var visited = workspace.Visited;
+        var stack = workspace.Stack;
         stack.Push((this, false));
         while (stack.Count > 0)
         {
@@ -247,7 +261,8 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
             }
         }
 
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [this] = gradient };
+        var grads = workspace.Gradients;
+        grads[this] = gradient;
         using var scope = NoGrad();
 
         // Gradient arrays the pass allocates come from the pool and go back once consumed (see GradientPass).

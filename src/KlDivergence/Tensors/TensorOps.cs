@@ -202,7 +202,12 @@ public static class TensorOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g => [x.FullLike(g.Data[0])]);
+        return Tensor.Record(result, [x], g =>
+        {
+            var gx = GradientPass.Rent(x.Length);
+            gx.AsSpan().Fill(g.Data[0]);
+            return [new Tensor(gx, x.ShapeArray)];
+        });
     }
 
     /// <summary>The sum over one axis (negative counts from the end), dropping it unless <paramref name="keepDims"/>.</summary>
@@ -235,7 +240,13 @@ public static class TensorOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g => [new Tensor(Shapes.BroadcastData(g.Data, keptShape, x.ShapeArray), x.ShapeArray)]);
+        return Tensor.Record(result, [x], g =>
+        {
+            // The output gradient stretched back along the summed axis, into an array the gradient pass recycles.
+            var gx = GradientPass.Rent(x.Length);
+            new BroadcastIterator(g.Data, keptShape, x.ShapeArray).Gather(0, gx);
+            return [new Tensor(gx, x.ShapeArray)];
+        });
     }
 
     /// <summary>The sum over several axes, dropping them unless <paramref name="keepDims"/>.</summary>
@@ -556,11 +567,20 @@ public static class TensorOps
         return result;
     }
 
-    private static Tensor Unary(UnaryOp op, Tensor x)
+    /// <summary>Applies an entry of the element-wise op table, recording its derivative rule.</summary>
+    internal static Tensor Unary(UnaryOp op, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = TensorPool.Rent(x.Length);
-        op.Forward(x.Data, y);
+        if (ElementwiseSplit.Splits(y.Length))
+        {
+            ElementwiseSplit.Run(y.Length, (s, m) => op.Forward(x.Data.AsSpan(s, m), y.AsSpan(s, m)));
+        }
+        else
+        {
+            op.Forward(x.Data, y);
+        }
+
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
         {
@@ -569,8 +589,16 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = TensorPool.Rent(x.Length);
-            op.Derivative(x.Data, y, g.Data, gx);
+            var gx = GradientPass.Rent(x.Length);
+            if (ElementwiseSplit.Splits(gx.Length))
+            {
+                ElementwiseSplit.Run(gx.Length, (s, m) => op.Derivative(x.Data.AsSpan(s, m), y.AsSpan(s, m), g.Data.AsSpan(s, m), gx.AsSpan(s, m)));
+            }
+            else
+            {
+                op.Derivative(x.Data, y, g.Data, gx);
+            }
+
             return [new Tensor(gx, x.ShapeArray)];
         });
     }
@@ -579,7 +607,7 @@ public static class TensorOps
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
+        int[] shape = BroadcastShape(a.ShapeArray, b.ShapeArray);
         int n = Shapes.Size(shape);
         var y = TensorPool.Rent(n);
 
@@ -587,15 +615,36 @@ public static class TensorOps
         bool aFull = a.Length == n, bFull = b.Length == n;
         if (aFull && bFull)
         {
-            op.Forward(a.Data, b.Data, y);
+            if (ElementwiseSplit.Splits(n))
+            {
+                ElementwiseSplit.Run(n, (s, m) => op.Forward(a.Data.AsSpan(s, m), b.Data.AsSpan(s, m), y.AsSpan(s, m)));
+            }
+            else
+            {
+                op.Forward(a.Data, b.Data, y);
+            }
         }
         else if (aFull && b.Length == 1 && op.ForwardScalarRight is not null)
         {
-            op.ForwardScalarRight(a.Data, b.Data[0], y);
+            if (ElementwiseSplit.Splits(n))
+            {
+                ElementwiseSplit.Run(n, (s, m) => op.ForwardScalarRight(a.Data.AsSpan(s, m), b.Data[0], y.AsSpan(s, m)));
+            }
+            else
+            {
+                op.ForwardScalarRight(a.Data, b.Data[0], y);
+            }
         }
         else if (bFull && a.Length == 1 && op.ForwardScalarLeft is not null)
         {
-            op.ForwardScalarLeft(a.Data[0], b.Data, y);
+            if (ElementwiseSplit.Splits(n))
+            {
+                ElementwiseSplit.Run(n, (s, m) => op.ForwardScalarLeft(a.Data[0], b.Data.AsSpan(s, m), y.AsSpan(s, m)));
+            }
+            else
+            {
+                op.ForwardScalarLeft(a.Data[0], b.Data, y);
+            }
         }
         else if (UseRows(shape))
         {
@@ -627,14 +676,24 @@ public static class TensorOps
                 bool needA = ta && ga is null, needB = tb && gb is null;
                 double[]? sumA = needA && !aFull && ReferenceEquals(viewA.Data, a.Data) ? TensorPool.RentZeroed(a.Length) : null;
                 double[]? sumB = needB && !bFull && ReferenceEquals(viewB.Data, b.Data) ? TensorPool.RentZeroed(b.Length) : null;
-                double[]? bufA = needA && sumA is null ? TensorPool.Rent(n) : null;
-                double[]? bufB = needB && sumB is null ? TensorPool.Rent(n) : null;
+                double[]? bufA = needA && sumA is null ? GradientBuffer(shape, a.ShapeArray) : null;
+                double[]? bufB = needB && sumB is null ? GradientBuffer(shape, b.ShapeArray) : null;
                 double[]? scratch = sumA is not null || sumB is not null ? new double[shape[^1]] : null;
+
+                // A product's gradient to an operand that is one value along the row is Σⱼ gⱼ·otherⱼ: one dot product
+                // per row instead of writing the products and summing them (the rule's reduction, fused).
+                bool multiply = ReferenceEquals(op, ElementwiseRules.Multiply);
+                bool dotA = multiply && sumA is not null && viewA.ColumnStride == 0;
+                bool dotB = multiply && sumB is not null && viewB.ColumnStride == 0;
                 ByRows(a, b, shape, (ar, br, r, m) =>
                 {
                     var yr = y.AsSpan(r * m, m);
                     var gr = g.Data.AsSpan(r * m, m);
-                    if (bufA is not null)
+                    if (dotA)
+                    {
+                        sumA![viewA.RowStart(r)] += TensorPrimitives.Dot(gr, br);
+                    }
+                    else if (bufA is not null)
                     {
                         op.GradLeft(ar, br, yr, gr, bufA.AsSpan(r * m, m));
                     }
@@ -644,7 +703,11 @@ public static class TensorOps
                         AccumulateRow(viewA, r, scratch, sumA);
                     }
 
-                    if (bufB is not null)
+                    if (dotB)
+                    {
+                        sumB![viewB.RowStart(r)] += TensorPrimitives.Dot(gr, ar);
+                    }
+                    else if (bufB is not null)
                     {
                         op.GradRight(ar, br, yr, gr, bufB.AsSpan(r * m, m));
                     }
@@ -653,9 +716,9 @@ public static class TensorOps
                         op.GradRight(ar, br, yr, gr, scratch);
                         AccumulateRow(viewB, r, scratch, sumB);
                     }
-                });
-                ga ??= bufA is not null ? SumTo(new Tensor(bufA, shape), a.ShapeArray) : sumA is not null ? new Tensor(sumA, a.ShapeArray) : null;
-                gb ??= bufB is not null ? SumTo(new Tensor(bufB, shape), b.ShapeArray) : sumB is not null ? new Tensor(sumB, b.ShapeArray) : null;
+                }, needRowA: needB || !dotA, needRowB: needA || !dotB);
+                ga ??= bufA is not null ? ReduceGradient(bufA, shape, a.ShapeArray) : sumA is not null ? new Tensor(sumA, a.ShapeArray) : null;
+                gb ??= bufB is not null ? ReduceGradient(bufB, shape, b.ShapeArray) : sumB is not null ? new Tensor(sumB, b.ShapeArray) : null;
             }
 
             if ((ta && ga is null) || (tb && gb is null))
@@ -663,16 +726,16 @@ public static class TensorOps
                 double[] av = aFull ? a.Data : Expand(a, shape), bv = bFull ? b.Data : Expand(b, shape);
                 if (ta && ga is null)
                 {
-                    var buf = TensorPool.Rent(n);
-                    op.GradLeft(av, bv, y, g.Data, buf);
-                    ga = SumTo(new Tensor(buf, shape), a.ShapeArray);
+                    var buf = GradientBuffer(shape, a.ShapeArray);
+                    RunDerivative(op.GradLeft, av, bv, y, g.Data, buf);
+                    ga = ReduceGradient(buf, shape, a.ShapeArray);
                 }
 
                 if (tb && gb is null)
                 {
-                    var buf = TensorPool.Rent(n);
-                    op.GradRight(av, bv, y, g.Data, buf);
-                    gb = SumTo(new Tensor(buf, shape), b.ShapeArray);
+                    var buf = GradientBuffer(shape, b.ShapeArray);
+                    RunDerivative(op.GradRight, av, bv, y, g.Data, buf);
+                    gb = ReduceGradient(buf, shape, b.ShapeArray);
                 }
             }
 
@@ -680,24 +743,86 @@ public static class TensorOps
         });
     }
 
+    /// <summary>
+    /// The broadcast shape of two operands, reusing one operand's shape array when it is the result (equal shapes, or
+    /// the other operand all 1s of no greater rank): most operations then allocate no shape. Shapes are never written.
+    /// </summary>
+    private static int[] BroadcastShape(int[] a, int[] b)
+    {
+        if (ReferenceEquals(a, b) || Shapes.Equal(a, b) || (b.Length <= a.Length && AllOnes(b)))
+        {
+            return a;
+        }
+
+        return a.Length <= b.Length && AllOnes(a) ? b : Shapes.Broadcast(a, b);
+
+        static bool AllOnes(int[] shape)
+        {
+            foreach (int d in shape)
+            {
+                if (d != 1)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>A binary derivative rule over output-sized arrays, split into blocks across cores when they are large.</summary>
+    private static void RunDerivative(BinaryDerivative rule, double[] a, double[] b, double[] y, double[] gy, double[] g)
+    {
+        if (!ElementwiseSplit.Splits(g.Length))
+        {
+            rule(a, b, y, gy, g);
+            return;
+        }
+
+        ElementwiseSplit.Run(g.Length, (s, m) => rule(a.AsSpan(s, m), b.AsSpan(s, m), y.AsSpan(s, m), gy.AsSpan(s, m), g.AsSpan(s, m)));
+    }
+
+    /// <summary>
+    /// An output-sized buffer for one operand's gradient in a backward rule: the gradient itself when the operand
+    /// has the output's shape (the gradient pass recycles it once consumed), else scratch that
+    /// <see cref="ReduceGradient"/> sums into the operand's shape and hands back to the pool.
+    /// </summary>
+    private static double[] GradientBuffer(int[] shape, int[] operandShape) =>
+        Shapes.Equal(shape, operandShape) ? GradientPass.Rent(Shapes.Size(shape)) : TensorPool.Rent(Shapes.Size(shape));
+
+    /// <summary>The gradient in <paramref name="buffer"/> (from <see cref="GradientBuffer"/>) summed to the operand's shape.</summary>
+    private static Tensor ReduceGradient(double[] buffer, int[] shape, int[] operandShape)
+    {
+        var full = new Tensor(buffer, shape);
+        if (Shapes.Equal(shape, operandShape))
+        {
+            return full;
+        }
+
+        var reduced = SumTo(full, operandShape);
+        TensorPool.Return(buffer);
+        return reduced;
+    }
+
     /// <summary>Row-wise broadcasting pays off when rows are long enough to amortise a kernel call.</summary>
     private static bool UseRows(int[] shape) => shape.Length >= 2 && shape[^1] >= 16;
 
     /// <summary>
     /// Calls <paramref name="body"/> once per row of the output's last dimension with the two operands' rows:
-    /// slices of their storage where they vary along the row, a small buffer filled with their value where not.
+    /// slices of their storage where they vary along the row, a small buffer filled with their value where not
+    /// (an empty span for an operand the body does not read).
     /// </summary>
-    private static void ByRows(Tensor a, Tensor b, int[] shape, RowBody body)
+    private static void ByRows(Tensor a, Tensor b, int[] shape, RowBody body, bool needRowA = true, bool needRowB = true)
     {
         int m = shape[^1];
         int rows = Shapes.Size(shape) / m;
         var av = new BroadcastView(a, shape);
         var bv = new BroadcastView(b, shape);
-        double[] fillA = av.ColumnStride == 0 ? TensorPool.RentZeroed(m) : [];
-        double[] fillB = bv.ColumnStride == 0 ? TensorPool.RentZeroed(m) : [];
+        double[] fillA = needRowA && av.ColumnStride == 0 ? new double[m] : [];
+        double[] fillB = needRowB && bv.ColumnStride == 0 ? new double[m] : [];
         for (int r = 0; r < rows; r++)
         {
-            body(Row(av, r, m, fillA), Row(bv, r, m, fillB), r, m);
+            body(needRowA ? Row(av, r, m, fillA) : default, needRowB ? Row(bv, r, m, fillB) : default, r, m);
         }
     }
 

@@ -83,4 +83,39 @@ public class GradientPoolTests
             }
         }
     }
+
+    private static Tensor BroadcastStep(Tensor z, Tensor x, Tensor y)
+    {
+        // A regression's log-likelihood over a [samples, points] grid (broadcast products and sums, a custom op whose
+        // location is a full grid and whose value is broadcast, a sum over an axis and one over everything).
+        var pred = z.Narrow(1, 0, 1) + (z.Narrow(1, 1, 1) * x);
+        var logLik = new KlDivergence.Distributions.Normal(pred, 1.0).LogProb(y).Sum(1);
+        return (logLik * logLik.Exp().Reciprocal().Log1p()).Sum() + ((z / 3.0) - x.Sum()).Square().Mean();
+    }
+
+    [Fact]
+    public void BroadcastGradientsHeldAcrossLaterPassesNeverChangeAndMatchFiniteDifferences()
+    {
+        // Broadcast operands' gradients are summed from pooled scratch (returned at once) and full-size ones are
+        // pooled by the pass: gradients held from early passes must keep their bits while later passes reuse arrays.
+        var x = Tensor.FromArray(GradCheck.RandomValues(70, 21, -2, 2), [1, 70]);
+        var y = Tensor.FromArray(GradCheck.RandomValues(70, 22, -2, 2), [1, 70]);
+        var held = new List<(Tensor Tensor, double[] Copy)>();
+        double[]? first = null;
+        for (int pass = 0; pass < 12; pass++)
+        {
+            var z = Tensor.FromArray(GradCheck.RandomValues(60, 23, -1, 1), [30, 2], requiresGrad: true);
+            BroadcastStep(z, x, y).Backward();
+            first ??= z.Grad!.ToArray();
+            z.Grad!.ToArray().Should().Equal(first, $"pass {pass} reuses pooled arrays and must give the same bits");
+            held.Add((z.Grad!, z.Grad!.ToArray()));
+        }
+
+        foreach (var (tensor, copy) in held)
+        {
+            tensor.ToArray().Should().Equal(copy);
+        }
+
+        GradCheck.Check(t => BroadcastStep(t[0], x, y), [GradCheck.RandomValues(60, 23, -1, 1)], [[30, 2]]);
+    }
 }

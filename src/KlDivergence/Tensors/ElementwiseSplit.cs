@@ -1,0 +1,29 @@
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// Splits an element-wise kernel over a large output into blocks of a fixed size and runs them on up to
+/// <see cref="TensorParallelism.MaxDegreeOfParallelism"/> cores. Each output element is computed by the same kernel
+/// call whatever the number of workers (the blocks do not depend on it), so results are bit-identical for any setting.
+/// </summary>
+internal static class ElementwiseSplit
+{
+    /// <summary>Elements per block, the custom ops' block size (a multiple of every vector width).</summary>
+    public const int BlockSize = CustomOp.BlockSize;
+
+    /// <summary>
+    /// Below this many elements a kernel runs in one call on the calling thread: waking a worker costs more than
+    /// the work it would take over (the custom ops' threshold, so every element-wise op splits alike).
+    /// </summary>
+    public const int Threshold = 16 * BlockSize;
+
+    /// <summary>True when an output of <paramref name="length"/> elements is split into blocks.</summary>
+    public static bool Splits(int length) => length >= Threshold;
+
+    /// <summary>Runs <paramref name="body"/>(start, length) over the blocks covering 0 .. <paramref name="length"/> - 1.</summary>
+    public static void Run(int length, Action<int, int> body) =>
+        TensorParallelism.For(TensorParallelism.ChunkCount(length, BlockSize), c =>
+        {
+            int start = c * BlockSize;
+            body(start, Math.Min(BlockSize, length - start));
+        });
+}
