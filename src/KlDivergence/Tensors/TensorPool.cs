@@ -21,11 +21,14 @@ namespace KlDivergence.Tensors;
 /// </summary>
 internal static class TensorPool
 {
-    /// <summary>At most this many arrays are kept per length (the rest go to the garbage collector).</summary>
+    /// <summary>At most this many small arrays are kept per length (the rest go to the garbage collector); large ones are bounded by <see cref="MaxHeld"/> only.</summary>
     private const int PerLength = 16;
 
-    /// <summary>At most this many elements (256 MiB) are kept in all, so a burst of large work does not pin memory for good.</summary>
-    private const long MaxHeld = 32L << 20;
+    /// <summary>
+    /// At most this many elements (default 256 MiB) are kept in all, so a burst of large work does not pin memory for
+    /// good; over it the lengths used longest ago are dropped. Settable for tests.
+    /// </summary>
+    internal static long MaxHeld { get; set; } = 32L << 20;
 
     /// <summary>Arrays shorter than this are cheaper to allocate than to look up.</summary>
     internal const int MinLength = 64;
@@ -36,11 +39,15 @@ internal static class TensorPool
     /// <summary>The fewest bytes handed out between two induced collections (4 MiB).</summary>
     private const long MinReclaimBudget = 4L << 20;
 
-    /// <summary>The most bytes handed out between two induced collections (128 MiB, half of what the pool may hold); beyond it none is induced.</summary>
+    /// <summary>The most bytes handed out between two induced collections (128 MiB, half of what the pool holds by default); beyond it none is induced.</summary>
     private const long MaxReclaimBudget = 128L << 20;
 
     private static readonly Dictionary<int, Stack<double[]>> Buckets = [];
     private static readonly ConditionalWeakTable<double[], Lease> Leases = [];
+
+    /// <summary>When each length was last taken or given back (a logical clock), to evict the stalest over the cap.</summary>
+    private static readonly Dictionary<int, long> LastUse = [];
+    private static long clock;
     private static long held;
 
     /// <summary>Bytes of large arrays handed out since the full collection counted in <see cref="lastFullCollection"/>.</summary>
@@ -145,12 +152,41 @@ internal static class TensorPool
                 Buckets[array.Length] = bucket;
             }
 
-            if (bucket.Count < PerLength && held + array.Length <= MaxHeld)
+            if ((bucket.Count >= PerLength && array.Length < LargeLength) || array.Length > MaxHeld)
             {
-                bucket.Push(array);
-                held += array.Length;
+                return;
+            }
+
+            // Over the cap, the lengths asked for least recently make room: a fit's lengths stay, old ones go.
+            while (held + array.Length > MaxHeld && LeastRecentlyUsed(array.Length) is { } stale)
+            {
+                held -= stale.Length * (long)Buckets[stale.Length].Count;
+                Buckets.Remove(stale.Length);
+                LastUse.Remove(stale.Length);
+            }
+
+            bucket.Push(array);
+            held += array.Length;
+            LastUse[array.Length] = ++clock;
+        }
+    }
+
+    /// <summary>An array of the non-empty bucket used longest ago other than <paramref name="keep"/>'s (null if none); call under the lock.</summary>
+    private static double[]? LeastRecentlyUsed(int keep)
+    {
+        double[]? oldest = null;
+        long oldestUse = long.MaxValue;
+        foreach (var (length, bucket) in Buckets)
+        {
+            long use = LastUse.GetValueOrDefault(length);
+            if (length != keep && bucket.Count > 0 && use < oldestUse)
+            {
+                oldestUse = use;
+                oldest = bucket.Peek();
             }
         }
+
+        return oldest;
     }
 
     /// <summary>
@@ -191,6 +227,7 @@ internal static class TensorPool
             if (Buckets.TryGetValue(length, out var bucket) && bucket.Count > 0)
             {
                 held -= length;
+                LastUse[length] = ++clock;
                 return bucket.Pop();
             }
         }

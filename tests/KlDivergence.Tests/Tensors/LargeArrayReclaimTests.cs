@@ -6,8 +6,9 @@ namespace KlDivergence.Tests.Tensors;
 
 /// <summary>
 /// Large arrays (large object heap) come back to the pool only when the garbage collector finds them unreachable.
-/// Each test uses its own length, so tests running in parallel never share a bucket.
+/// Each test uses its own length; the class runs alone (the pool and its cap are process-wide).
 /// </summary>
+[Collection(nameof(LargeArrayReclaimTests))]
 public class LargeArrayReclaimTests
 {
     // A long weak reference (tracking resurrection) still sees the array its lease's finalizer brought back.
@@ -126,4 +127,38 @@ public class LargeArrayReclaimTests
             TensorMemory.InduceCollections = saved;
         }
     }
+
+    [Fact]
+    public void OverTheCapTheLengthUsedLongestAgoIsDropped()
+    {
+        int old = TensorPool.LargeLength + 105, recent = TensorPool.LargeLength + 106;
+        long saved = TensorPool.MaxHeld;
+        try
+        {
+            TensorPool.MaxHeld = 3L * recent;
+            var stale = TensorPool.Rent(old);
+            TensorPool.Return(stale);
+            var a = TensorPool.Rent(recent);
+            var b = TensorPool.Rent(recent);
+            var c = TensorPool.Rent(recent);
+            TensorPool.Return(a);
+            TensorPool.Return(b);
+            TensorPool.Return(c); // needs the stale length's room
+
+            ReferenceEquals(TensorPool.Rent(old), stale).Should().BeFalse("the length used longest ago was dropped");
+            ReferenceEquals(TensorPool.Rent(recent), c).Should().BeTrue("the recent length kept all three");
+            ReferenceEquals(TensorPool.Rent(recent), b).Should().BeTrue();
+            ReferenceEquals(TensorPool.Rent(recent), a).Should().BeTrue();
+        }
+        finally
+        {
+            TensorPool.MaxHeld = saved;
+        }
+    }
+}
+
+/// <summary>Runs <see cref="LargeArrayReclaimTests"/> with no other test in parallel.</summary>
+[CollectionDefinition(nameof(LargeArrayReclaimTests), DisableParallelization = true)]
+public class LargeArrayReclaimCollection
+{
 }
