@@ -36,67 +36,88 @@ internal static class NormalKl
         public static readonly KlOp Instance = new();
 
         public override void Forward(in CustomOpBlock block, Span<double> output) =>
-            Vectorised(block.Input(0), block.Input(1), block.Input(2), block.Input(3), output);
+            Vectorised(Narrow(block, 0), Narrow(block, 1), Narrow(block, 2), Narrow(block, 3), output);
 
         public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient) =>
-            Gradient(block.Input(0), block.Input(1), block.Input(2), block.Input(3), outputGradient, block.Gradient(0), block.Gradient(1), block.Gradient(2), block.Gradient(3));
+            Gradient(Narrow(block, 0), Narrow(block, 1), Narrow(block, 2), Narrow(block, 3), outputGradient, block.Gradient(0), block.Gradient(1), block.Gradient(2), block.Gradient(3));
+
+        /// <summary>A uniform input (the N(0, 1) prior of a VAE) as its one value: the kernels broadcast it in registers and divide by it once.</summary>
+        private static ReadOnlySpan<double> Narrow(in CustomOpBlock block, int k) => block.IsUniform(k) ? block.Input(k)[..1] : block.Input(k);
     }
 
     /// <summary>
     /// The partial derivatives of KL = ½d² + ½r² - ½ - log r (d = (μ₁ - μ₂)/σ₂, r = σ₁/σ₂) times g into each non-empty
-    /// span, at the machine's vector width and the tail by the same formula (<see cref="Partials{T}"/>).
+    /// span (of g's length; each input of g's length or a single value), at the machine's vector width and the rest
+    /// one element at a time by the same formula (<see cref="Partials{T}"/>).
     /// </summary>
     internal static void Gradient(
         ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, ReadOnlySpan<double> g,
         Span<double> gLoc1, Span<double> gScale1, Span<double> gLoc2, Span<double> gScale2)
     {
-        int i = Vector512.IsHardwareAccelerated
-            ? Gradient<WideLane512>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2)
-            : Vector256.IsHardwareAccelerated ? Gradient<WideLane256>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2) : 0;
-        for (; i < g.Length; i++)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var (loc, s1, s2) = Partials(new ScalarLane(loc1[i]), new ScalarLane(scale1[i]), new ScalarLane(loc2[i]), new ScalarLane(scale2[i]), new ScalarLane(g[i]));
-            Store(loc.Value, gLoc1, i);
-            Store(-loc.Value, gLoc2, i);
-            Store(s1.Value, gScale1, i);
-            Store(s2.Value, gScale2, i);
+            Gradient<WideLane512>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Gradient<WideLane256>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2);
+        }
+        else
+        {
+            Gradient<WideLaneScalar>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2);
         }
     }
 
-    /// <summary>The whole vectors of <see cref="Gradient(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, Span{double}, Span{double})"/>; returns where the tail starts.</summary>
+    /// <summary>Whole vectors of <typeparamref name="T"/>, then the remaining elements one at a time (not inlined: see <see cref="Vectorised{T}"/>).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static int Gradient<T>(
+    private static void Gradient<T>(
         ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, ReadOnlySpan<double> g,
         Span<double> gLoc1, Span<double> gScale1, Span<double> gLoc2, Span<double> gScale2)
         where T : struct, IWideLane<T>
     {
+        var sharedInverse = scale2.Length == 1 ? T.Create(1) / T.Create(scale2[0]) : default;
         int i = 0;
         for (; i <= g.Length - T.Count; i += T.Count)
         {
-            var (loc, s1, s2) = Partials(T.Load(loc1[i..]), T.Load(scale1[i..]), T.Load(loc2[i..]), T.Load(scale2[i..]), T.Load(g[i..]));
+            var s2 = Read<T>(scale2, i);
+            var (loc, sc1, sc2) = Partials(Read<T>(loc1, i), Read<T>(scale1, i), Read<T>(loc2, i), s2, scale2.Length == 1 ? sharedInverse : T.Create(1) / s2, T.Load(g[i..]));
             Store(loc, gLoc1, i);
             Store(T.Create(0) - loc, gLoc2, i);
-            Store(s1, gScale1, i);
-            Store(s2, gScale2, i);
+            Store(sc1, gScale1, i);
+            Store(sc2, gScale2, i);
         }
 
-        return i;
+        if (typeof(T) != typeof(WideLaneScalar) && i < g.Length)
+        {
+            Gradient<WideLaneScalar>(Rest(loc1, i), Rest(scale1, i), Rest(loc2, i), Rest(scale2, i), g[i..], Rest(gLoc1, i), Rest(gScale1, i), Rest(gLoc2, i), Rest(gScale2, i));
+        }
     }
 
     /// <summary>
     /// g·∂KL/∂μ₁ = g·d/σ₂ (= -g·∂KL/∂μ₂), g·∂KL/∂σ₁ = g·(r/σ₂ - 1/σ₁) (finite where r underflows) and
-    /// g·∂KL/∂σ₂ = g·(1 - d² - r²)/σ₂: the one statement of the gradient, for a scalar and for vectors.
+    /// g·∂KL/∂σ₂ = g·(1 - d² - r²)/σ₂ with <paramref name="inverse"/> = 1/σ₂: the one statement of the gradient.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static (T Loc1, T Scale1, T Scale2) Partials<T>(T loc1, T scale1, T loc2, T scale2, T g)
+    private static (T Loc1, T Scale1, T Scale2) Partials<T>(T loc1, T scale1, T loc2, T scale2, T inverse, T g)
         where T : ILane<T>
     {
         var one = T.Create(1);
-        var inv = one / scale2;
-        var d = (loc1 - loc2) * inv;
-        var r = scale1 * inv;
-        return (g * d * inv, g * ((r * inv) - (one / scale1)), g * (one - (d * d) - (r * r)) * inv);
+        var d = (loc1 - loc2) * inverse;
+        var r = scale1 * inverse;
+        return (g * d * inverse, g * ((r * inverse) - (one / scale1)), g * (one - (d * d) - (r * r)) * inverse);
     }
+
+    /// <summary>The lanes of an input at element <paramref name="at"/>: its values there, or its single value in every lane.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static T Read<T>(ReadOnlySpan<double> input, int at)
+        where T : struct, IWideLane<T> => input.Length == 1 ? T.Create(input[0]) : T.Load(input[at..]);
+
+    /// <summary>An input from element <paramref name="at"/> on (a single value stays itself); an empty span stays empty.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<double> Rest(ReadOnlySpan<double> input, int at) => input.Length == 1 ? input : input[at..];
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Span<double> Rest(Span<double> output, int at) => output.IsEmpty ? output : output[at..];
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Store<T>(T value, Span<double> target, int at)
@@ -105,15 +126,6 @@ internal static class NormalKl
         if (!target.IsEmpty)
         {
             value.Store(target[at..]);
-        }
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Store(double value, Span<double> target, int at)
-    {
-        if (!target.IsEmpty)
-        {
-            target[at] = value;
         }
     }
 
@@ -129,6 +141,7 @@ internal static class NormalKl
     /// A lane whose ratio r is not a normal double (it underflowed, overflowed or 1/σ₂ did) or whose value is not
     /// finite (an overflowed location difference, or a truly infinite KL) is recomputed alone by the scalar formula,
     /// which works from log-scales; such lanes are rare. Every width gives the same bits (see <see cref="IWideLane{TSelf}"/>).
+    /// Each input has the result's length or is a single value.
     /// </summary>
     internal static void Vectorised(ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, Span<double> result)
     {
@@ -155,13 +168,15 @@ internal static class NormalKl
         where T : struct, IWideLane<T>
     {
         // A lane the vector formula cannot vouch for goes through the scalar formula on its own: an element's value
-        // never depends on its neighbours.
+        // never depends on its neighbours. 1/σ₂ is the same division whether shared or per lane: the same bits.
         int count = T.Count;
         uint all = (1u << count) - 1;
+        var sharedInverse = scale2.Length == 1 ? T.Create(1) / T.Create(scale2[0]) : default;
         int i = 0;
         for (; i <= result.Length - count; i += count)
         {
-            uint good = Lanes(T.Load(loc1[i..]), T.Load(scale1[i..]), T.Load(loc2[i..]), T.Load(scale2[i..]), result[i..]);
+            var s2 = Read<T>(scale2, i);
+            uint good = Lanes(Read<T>(loc1, i), Read<T>(scale1, i), Read<T>(loc2, i), s2, scale2.Length == 1 ? sharedInverse : T.Create(1) / s2, result[i..]);
             if (good != all)
             {
                 Repair(loc1, scale1, loc2, scale2, result, i, count, good);
@@ -170,7 +185,7 @@ internal static class NormalKl
 
         if (typeof(T) != typeof(WideLaneScalar) && i < result.Length)
         {
-            Vectorised<WideLaneScalar>(loc1[i..], scale1[i..], loc2[i..], scale2[i..], result[i..]);
+            Vectorised<WideLaneScalar>(Rest(loc1, i), Rest(scale1, i), Rest(loc2, i), Rest(scale2, i), result[i..]);
         }
     }
 
@@ -181,19 +196,20 @@ internal static class NormalKl
         {
             if ((good & (1u << k)) == 0)
             {
-                result[at + k] = NormalNormal<Real>(loc1[at + k], scale1[at + k], loc2[at + k], scale2[at + k]);
+                result[at + k] = NormalNormal<Real>(At(loc1, at + k), At(scale1, at + k), At(loc2, at + k), At(scale2, at + k));
             }
         }
     }
 
+    private static double At(ReadOnlySpan<double> input, int at) => input.Length == 1 ? input[0] : input[at];
+
     /// <summary>The vector formula of <see cref="Vectorised"/> into <paramref name="result"/>; returns the lanes whose value it vouches for.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static uint Lanes<T>(T loc1, T s1, T loc2, T s2, Span<double> result)
+    private static uint Lanes<T>(T loc1, T s1, T loc2, T s2, T inv, Span<double> result)
         where T : struct, IWideLane<T>
     {
         var one = T.Create(1);
         var two = T.Create(2);
-        var inv = one / s2;
         var delta = (s1 - s2) * inv;
         var ratio = s1 * inv;
         var d = (loc1 - loc2) * inv;

@@ -160,4 +160,26 @@ public class NormalKlBatchKernelTests
             }
         }
     }
+
+    [Fact]
+    public void ASharedPriorGivesTheSameBitsAsThePriorRepeatedAndAnEmptyBatchGivesNothing()
+    {
+        // A single-valued q is read once (broadcast in registers, 1/σ₂ shared); written out in full it is read lane by
+        // lane: the same values and the same gradients.
+        int n = 8 * 5 + 3;
+        var l1 = GradCheck.RandomValues(n, 8, -3, 3);
+        var s1 = GradCheck.RandomValues(n, 9, 0.1, 4);
+        s1[4] = 1e-300;
+        var (locShared, scaleShared) = (Tensor.Vector(l1).Detach().RequireGrad(), Tensor.Vector(s1).Detach().RequireGrad());
+        var (locFull, scaleFull) = (Tensor.Vector(l1).Detach().RequireGrad(), Tensor.Vector(s1).Detach().RequireGrad());
+        var shared = Kl.Exact(new Normal(locShared, scaleShared), new Normal(0.3, 1.7));
+        var full = Kl.Exact(new Normal(locFull, scaleFull), new Normal(Enumerable.Repeat(0.3, n).ToArray(), Enumerable.Repeat(1.7, n).ToArray()));
+        shared.ToArray().Should().Equal(full.ToArray());
+        shared.Sum().Backward();
+        full.Sum().Backward();
+        locShared.Grad!.ToArray().Should().Equal(locFull.Grad!.ToArray());
+        scaleShared.Grad!.ToArray().Should().Equal(scaleFull.Grad!.ToArray());
+
+        Kl.Exact(new Normal(Array.Empty<double>(), Array.Empty<double>()), new Normal(0.0, 1.0)).Shape.Should().Equal([0]);
+    }
 }
