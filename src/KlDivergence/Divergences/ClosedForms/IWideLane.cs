@@ -3,7 +3,7 @@ using KlDivergence.Tensors;
 namespace KlDivergence.Divergences.ClosedForms;
 
 /// <summary>
-/// A vector of doubles (four or eight lanes) with what a closed-form kernel needs beyond arithmetic: loads and
+/// One, four or eight doubles (a scalar or a vector) with what a closed-form kernel needs beyond arithmetic: loads and
 /// stores, a lane-wise select, and the split of a positive double into 2^e·m. A kernel written once over this
 /// interface runs at the machine's widest vector width, and since every operation is IEEE arithmetic or exact bit
 /// manipulation lane by lane, every width gives the same bits.
