@@ -18,15 +18,47 @@ public sealed class Normal : Distribution
     public Normal(Tensor loc, Tensor scale)
         : base(ParameterChecks.BroadcastParameters(nameof(Normal), loc, nameof(loc), scale, nameof(scale)), [])
     {
-        Loc = ParameterChecks.Finite(loc, nameof(Normal), nameof(loc));
-        Scale = ParameterChecks.Positive(scale, nameof(Normal), nameof(scale));
+        this.loc = ParameterChecks.Finite(loc, nameof(Normal), nameof(loc));
+        this.scale = ParameterChecks.Positive(scale, nameof(Normal), nameof(scale));
     }
 
+    /// <summary>Creates one N(loc, scale²) from two numbers (batch shape []), the same law as from two scalar tensors.</summary>
+    /// <param name="loc">The mean μ (finite).</param>
+    /// <param name="scale">The standard deviation σ (positive, finite).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range; the message names it and its value.</exception>
+    public Normal(double loc, double scale)
+        : base([], [])
+    {
+        // The numbers are kept as they are and become tensors only when asked for: a closed-form KL between two
+        // normals built from numbers reads them directly (no tensor, no array).
+        if (!double.IsFinite(loc))
+        {
+            throw ParameterChecks.Invalid(nameof(Normal), nameof(loc), "must be finite", loc);
+        }
+
+        if (!(scale > 0 && scale < double.PositiveInfinity))
+        {
+            throw ParameterChecks.Invalid(nameof(Normal), nameof(scale), "must be positive and finite", scale);
+        }
+
+        Numbers = (loc, scale);
+    }
+
+    private Tensor? loc;
+    private Tensor? scale;
+
     /// <summary>The mean μ as given (broadcastable to the batch shape).</summary>
-    public Tensor Loc { get; }
+    public Tensor Loc => loc ?? Materialise(ref loc, Numbers!.Value.Loc);
 
     /// <summary>The standard deviation σ as given (broadcastable to the batch shape).</summary>
-    public Tensor Scale { get; }
+    public Tensor Scale => scale ?? Materialise(ref scale, Numbers!.Value.Scale);
+
+    /// <summary>(μ, σ) when built from two numbers, else null.</summary>
+    internal (double Loc, double Scale)? Numbers { get; }
+
+    /// <summary>A number as a scalar tensor, created once (the first of racing threads wins, so the property keeps one identity).</summary>
+    private static Tensor Materialise(ref Tensor? field, double value) =>
+        Interlocked.CompareExchange(ref field, Tensor.Scalar(value), null) ?? field!;
 
     /// <summary>Lebesgue on the real line; log p falls like -x²/2σ² on both sides (every moment exists).</summary>
     public override TailProfile? Tails => TailProfile.Univariate(Support.RealLine, Tail.Power(2), Tail.Power(2));

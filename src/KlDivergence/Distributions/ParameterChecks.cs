@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Distributions;
@@ -48,40 +46,18 @@ internal static class ParameterChecks
         return value;
     }
 
-    /// <summary>True when every value v has 0 &lt; v &lt; ∞ (false for NaN): one vectorised pass.</summary>
-    private static bool AllPositiveAndFinite(ReadOnlySpan<double> values)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+    /// <summary>
+    /// True when every value v has 0 &lt; v &lt; ∞ (false for NaN): the smallest value is positive and all are finite
+    /// (a NaN fails both), two vectorised passes of <see cref="System.Numerics.Tensors.TensorPrimitives"/> (a
+    /// hand-written four-lane loop here ran 10x slower on a [256, 32] scale).
+    /// </summary>
+    private static bool AllPositiveAndFinite(ReadOnlySpan<double> values) =>
+        values.Length switch
         {
-            ref double start = ref MemoryMarshal.GetReference(values);
-            var zero = Vector256<double>.Zero;
-            var infinity = Vector256.Create(double.PositiveInfinity);
-            var ok = Vector256<double>.AllBitsSet;
-            for (; i <= values.Length - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-
-                // Both comparisons are false for NaN.
-                ok &= Vector256.GreaterThan(v, zero) & Vector256.LessThan(v, infinity);
-            }
-
-            if (ok != Vector256<double>.AllBitsSet)
-            {
-                return false;
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            if (!(values[i] > 0 && values[i] < double.PositiveInfinity))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+            0 => true,
+            1 => values[0] > 0 && values[0] < double.PositiveInfinity,
+            _ => System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(values) && System.Numerics.Tensors.TensorPrimitives.Min(values) > 0,
+        };
 
     public static ArgumentOutOfRangeException Invalid(string family, string paramName, string requirement, double value) =>
         new(paramName, value, $"{family}: {paramName} {requirement}, got {value.ToString("G", CultureInfo.InvariantCulture)}");

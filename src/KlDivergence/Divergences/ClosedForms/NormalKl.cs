@@ -7,7 +7,29 @@ namespace KlDivergence.Divergences.ClosedForms;
 /// <summary>Closed-form KL divergences whose first argument is a <see cref="Normal"/>.</summary>
 internal static class NormalKl
 {
-    public static Tensor NormalNormal(Normal p, Normal q) => Elementwise(p.Loc, p.Scale, q.Loc, q.Scale);
+    public static Tensor NormalNormal(Normal p, Normal q)
+    {
+        if (p.Numbers is { } a && q.Numbers is { } b)
+        {
+            // Both built from numbers: nothing to record and no tensor to read.
+            double value = 0;
+            Vectorised(new ReadOnlySpan<double>(in a.Loc), new ReadOnlySpan<double>(in a.Scale), new ReadOnlySpan<double>(in b.Loc), new ReadOnlySpan<double>(in b.Scale), new Span<double>(ref value));
+            return new Tensor([value], []);
+        }
+
+        var (loc1, scale1, loc2, scale2) = (p.Loc, p.Scale, q.Loc, q.Scale);
+        if (loc1.Length == 1 && scale1.Length == 1 && loc2.Length == 1 && scale2.Length == 1
+            && !Tensor.Tracks(loc1) && !Tensor.Tracks(scale1) && !Tensor.Tracks(loc2) && !Tensor.Tracks(scale2))
+        {
+            // One pair and nothing to record (two distributions built from numbers): the same kernel, so the same
+            // bits, without the op's broadcasting machinery, which costs more than the formula here.
+            double value = 0;
+            Vectorised(loc1.Data, scale1.Data, loc2.Data, scale2.Data, new Span<double>(ref value));
+            return new Tensor([value], Shapes.Broadcast(p.BatchShapeArray, q.BatchShapeArray));
+        }
+
+        return Elementwise(loc1, scale1, loc2, scale2);
+    }
 
     /// <summary>The univariate normal KL element by element over broadcast parameter tensors.</summary>
     /// <remarks>
@@ -22,128 +44,208 @@ internal static class NormalKl
         public static readonly KlOp Instance = new();
 
         public override void Forward(in CustomOpBlock block, Span<double> output) =>
-            Vectorised(block.Input(0), block.Input(1), block.Input(2), block.Input(3), output);
+            Vectorised(Narrow(block, 0), Narrow(block, 1), Narrow(block, 2), Narrow(block, 3), output);
 
         public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient) =>
-            Gradient(block.Input(0), block.Input(1), block.Input(2), block.Input(3), outputGradient, block.Gradient(0), block.Gradient(1), block.Gradient(2), block.Gradient(3));
+            Gradient(Narrow(block, 0), Narrow(block, 1), Narrow(block, 2), Narrow(block, 3), outputGradient, block.Gradient(0), block.Gradient(1), block.Gradient(2), block.Gradient(3));
+
+        /// <summary>A uniform input (the N(0, 1) prior of a VAE) as its one value: the kernels broadcast it in registers and divide by it once.</summary>
+        private static ReadOnlySpan<double> Narrow(in CustomOpBlock block, int k) => block.IsUniform(k) ? block.Input(k)[..1] : block.Input(k);
     }
 
     /// <summary>
-    /// The partial derivatives of KL = ½d² + ½r² - ½ - log r (d = (μ₁ - μ₂)/σ₂, r = σ₁/σ₂) times g: ∂/∂μ₁ = d/σ₂ = -∂/∂μ₂,
-    /// ∂/∂σ₁ = r/σ₂ - 1/σ₁ (finite where r underflows), ∂/∂σ₂ = (1 - d² - r²)/σ₂, into each non-empty span.
+    /// The partial derivatives of KL = ½d² + ½r² - ½ - log r (d = (μ₁ - μ₂)/σ₂, r = σ₁/σ₂) times g into each non-empty
+    /// span (of g's length; each input of g's length or a single value), at the machine's vector width and the rest
+    /// one element at a time by the same formula (<see cref="Partials{T}"/>).
     /// </summary>
     internal static void Gradient(
         ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, ReadOnlySpan<double> g,
         Span<double> gLoc1, Span<double> gScale1, Span<double> gLoc2, Span<double> gScale2)
     {
-        for (int i = 0; i < g.Length; i++)
+        if (Vector512.IsHardwareAccelerated)
         {
-            double inv = 1 / scale2[i];
-            double d = (loc1[i] - loc2[i]) * inv, r = scale1[i] * inv;
-            if (!gLoc1.IsEmpty)
-            {
-                gLoc1[i] = g[i] * d * inv;
-            }
-
-            if (!gLoc2.IsEmpty)
-            {
-                gLoc2[i] = -(g[i] * d * inv);
-            }
-
-            if (!gScale1.IsEmpty)
-            {
-                gScale1[i] = g[i] * ((r * inv) - (1 / scale1[i]));
-            }
-
-            if (!gScale2.IsEmpty)
-            {
-                gScale2[i] = g[i] * (1 - (d * d) - (r * r)) * inv;
-            }
+            Gradient<WideLane512>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Gradient<WideLane256>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2);
+        }
+        else
+        {
+            Gradient<WideLaneScalar>(loc1, scale1, loc2, scale2, g, gLoc1, gScale1, gLoc2, gScale2);
         }
     }
 
-    /// <summary>Below this |δ| the scale term h(δ) = δ - log1p(δ) comes from its series (see <see cref="Vectorised"/>).</summary>
-    private const double SeriesLimit = 0.25;
+    /// <summary>Whole vectors of <typeparamref name="T"/>, then the remaining elements one at a time (not inlined: see <see cref="Vectorised{T}"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Gradient<T>(
+        ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, ReadOnlySpan<double> g,
+        Span<double> gLoc1, Span<double> gScale1, Span<double> gLoc2, Span<double> gScale2)
+        where T : struct, IWideLane<T>
+    {
+        var sharedInverse = scale2.Length == 1 ? T.Create(1) / T.Create(scale2[0]) : default;
+        int i = 0;
+        for (; i <= g.Length - T.Count; i += T.Count)
+        {
+            var s2 = Read<T>(scale2, i);
+            var (loc, sc1, sc2) = Partials(Read<T>(loc1, i), Read<T>(scale1, i), Read<T>(loc2, i), s2, scale2.Length == 1 ? sharedInverse : T.Create(1) / s2, T.Load(g[i..]));
+            Store(loc, gLoc1, i);
+            Store(T.Create(0) - loc, gLoc2, i);
+            Store(sc1, gScale1, i);
+            Store(sc2, gScale2, i);
+        }
+
+        if (typeof(T) != typeof(WideLaneScalar) && i < g.Length)
+        {
+            Gradient<WideLaneScalar>(Rest(loc1, i), Rest(scale1, i), Rest(loc2, i), Rest(scale2, i), g[i..], Rest(gLoc1, i), Rest(gScale1, i), Rest(gLoc2, i), Rest(gScale2, i));
+        }
+    }
 
     /// <summary>
-    /// The same divergence for whole batches, four lanes at a time, with one logarithm per pair: a restatement of
-    /// <see cref="NormalNormal{T}"/> for the common range, held equal to it by a parity test. With
+    /// g·∂KL/∂μ₁ = g·d/σ₂ (= -g·∂KL/∂μ₂), g·∂KL/∂σ₁ = g·(r/σ₂ - 1/σ₁) (finite where r underflows) and
+    /// g·∂KL/∂σ₂ = g·(1 - d² - r²)/σ₂ with <paramref name="inverse"/> = 1/σ₂: the one statement of the gradient.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static (T Loc1, T Scale1, T Scale2) Partials<T>(T loc1, T scale1, T loc2, T scale2, T inverse, T g)
+        where T : ILane<T>
+    {
+        var one = T.Create(1);
+        var d = (loc1 - loc2) * inverse;
+        var r = scale1 * inverse;
+        return (g * d * inverse, g * ((r * inverse) - (one / scale1)), g * (one - (d * d) - (r * r)) * inverse);
+    }
+
+    /// <summary>The lanes of an input at element <paramref name="at"/>: its values there, or its single value in every lane.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static T Read<T>(ReadOnlySpan<double> input, int at)
+        where T : struct, IWideLane<T> => input.Length == 1 ? T.Create(input[0]) : T.Load(input[at..]);
+
+    /// <summary>An input from element <paramref name="at"/> on (a single value stays itself); an empty span stays empty.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<double> Rest(ReadOnlySpan<double> input, int at) => input.Length == 1 ? input : input[at..];
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Span<double> Rest(Span<double> output, int at) => output.IsEmpty ? output : output[at..];
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T value, Span<double> target, int at)
+        where T : struct, IWideLane<T>
+    {
+        if (!target.IsEmpty)
+        {
+            value.Store(target[at..]);
+        }
+    }
+
+    /// <summary>
+    /// The same divergence for whole batches at the machine's vector width, with no call to a logarithm: a
+    /// restatement of <see cref="NormalNormal{T}"/> for the common range, held equal to it by a parity test. With
     /// r = σ₁/σ₂, δ = r - 1 = (σ₁ - σ₂)/σ₂ and d = (μ₁ - μ₂)/σ₂: KL = ½d² + ½δ² + h(δ), h(δ) = δ - log r (expand
-    /// ½(r² - 1) - log r at r = 1 + δ). For |δ| ≤ ¼, h comes from the atanh series log(1 + δ) = 2 atanh u,
-    /// u = δ/(2 + δ) (Abramowitz &amp; Stegun 4.1.27), which with δ - 2u = uδ gives h = uδ - 2u³(1/3 + u²/5 + u⁴/7 + …):
-    /// no cancellation, so nearly equal scales keep full relative accuracy; beyond, δ - log r loses at most a few bits.
+    /// ½(r² - 1) - log r at r = 1 + δ). Write r = 2^e·m with m in [√½, √2) (from r's bits, as fdlibm's log does);
+    /// the log of a number 1 + x near 1 is 2 atanh u = 2u + 2u³(1/3 + u²/5 + …) with u = x/(2 + x) (Abramowitz &amp;
+    /// Stegun 4.1.27), |u| ≤ 0.1716 here. For e = 0 (r in [√½, √2)) x = δ and, with δ - 2u = uδ,
+    /// h = uδ - 2u³(1/3 + …): no cancellation, so nearly equal scales keep full relative accuracy. Otherwise
+    /// x = m - 1 and h = δ - (e·log 2 + log m), which loses at most a few bits (|δ| &gt; 0.29 there).
     /// A lane whose ratio r is not a normal double (it underflowed, overflowed or 1/σ₂ did) or whose value is not
     /// finite (an overflowed location difference, or a truly infinite KL) is recomputed alone by the scalar formula,
-    /// which works from log-scales; such lanes are rare, so the common path keeps its single logarithm.
+    /// which works from log-scales; such lanes are rare. Every width gives the same bits (see <see cref="IWideLane{TSelf}"/>).
+    /// Each input has the result's length or is a single value.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Vectorised(ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, Span<double> result)
     {
-        // Every element through the same four-lane code (the tail in padded lanes), and a lane the lanes cannot vouch
-        // for through the scalar formula on its own: an element's value never depends on its neighbours.
-        int count = Vector256<double>.Count;
-        Span<double> pad = stackalloc double[4 * count];
-        Span<double> padded = stackalloc double[count];
-        for (int i = 0; i < result.Length; i += count)
+        if (Vector512.IsHardwareAccelerated)
         {
-            int lanes = Math.Min(count, result.Length - i);
-            Vector256<double> l1, s1, l2, s2;
-            if (lanes == count)
-            {
-                (l1, s1, l2, s2) = (Vector256.Create(loc1.Slice(i, count)), Vector256.Create(scale1.Slice(i, count)), Vector256.Create(loc2.Slice(i, count)), Vector256.Create(scale2.Slice(i, count)));
-            }
-            else
-            {
-                pad.Fill(1.0);
-                loc1.Slice(i, lanes).CopyTo(pad);
-                scale1.Slice(i, lanes).CopyTo(pad[count..]);
-                loc2.Slice(i, lanes).CopyTo(pad[(2 * count)..]);
-                scale2.Slice(i, lanes).CopyTo(pad[(3 * count)..]);
-                (l1, s1, l2, s2) = (Vector256.Create(pad[..count]), Vector256.Create(pad.Slice(count, count)), Vector256.Create(pad.Slice(2 * count, count)), Vector256.Create(pad.Slice(3 * count, count)));
-            }
+            Vectorised<WideLane512>(loc1, scale1, loc2, scale2, result);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Vectorised<WideLane256>(loc1, scale1, loc2, scale2, result);
+        }
+        else
+        {
+            Vectorised<WideLaneScalar>(loc1, scale1, loc2, scale2, result);
+        }
+    }
 
-            var (value, ok) = Lanes(l1, s1, l2, s2);
-            uint good = Vector256.ExtractMostSignificantBits(ok);
-            value.CopyTo(padded);
-            for (int k = 0; k < lanes; k++)
+    /// <summary>
+    /// Whole vectors of <typeparamref name="T"/>, then the remaining elements one at a time by the same formula (the
+    /// same bits). Not inlined: inlined into a caller, the JIT ran out of budget for the lane operators (8x slower).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void Vectorised<T>(ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, Span<double> result)
+        where T : struct, IWideLane<T>
+    {
+        // A lane the vector formula cannot vouch for goes through the scalar formula on its own: an element's value
+        // never depends on its neighbours. 1/σ₂ is the same division whether shared or per lane: the same bits.
+        int count = T.Count;
+        uint all = (1u << count) - 1;
+        var sharedInverse = scale2.Length == 1 ? T.Create(1) / T.Create(scale2[0]) : default;
+        int i = 0;
+        for (; i <= result.Length - count; i += count)
+        {
+            var s2 = Read<T>(scale2, i);
+            uint good = Lanes(Read<T>(loc1, i), Read<T>(scale1, i), Read<T>(loc2, i), s2, scale2.Length == 1 ? sharedInverse : T.Create(1) / s2, result[i..]);
+            if (good != all)
             {
-                result[i + k] = (good & (1u << k)) != 0 ? padded[k] : NormalNormal<Real>(loc1[i + k], scale1[i + k], loc2[i + k], scale2[i + k]);
+                Repair(loc1, scale1, loc2, scale2, result, i, count, good);
+            }
+        }
+
+        if (typeof(T) != typeof(WideLaneScalar) && i < result.Length)
+        {
+            Vectorised<WideLaneScalar>(Rest(loc1, i), Rest(scale1, i), Rest(loc2, i), Rest(scale2, i), result[i..]);
+        }
+    }
+
+    /// <summary>Recomputes by the scalar formula each of <paramref name="lanes"/> elements from <paramref name="at"/> whose bit in <paramref name="good"/> is clear.</summary>
+    private static void Repair(ReadOnlySpan<double> loc1, ReadOnlySpan<double> scale1, ReadOnlySpan<double> loc2, ReadOnlySpan<double> scale2, Span<double> result, int at, int lanes, uint good)
+    {
+        for (int k = 0; k < lanes; k++)
+        {
+            if ((good & (1u << k)) == 0)
+            {
+                result[at + k] = NormalNormal<Real>(At(loc1, at + k), At(scale1, at + k), At(loc2, at + k), At(scale2, at + k));
             }
         }
     }
 
-    /// <summary>The four-lane formula of <see cref="Vectorised"/> and the lanes whose value it vouches for.</summary>
+    private static double At(ReadOnlySpan<double> input, int at) => input.Length == 1 ? input[0] : input[at];
+
+    /// <summary>The vector formula of <see cref="Vectorised"/> into <paramref name="result"/>; returns the lanes whose value it vouches for.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Value, Vector256<double> Ok) Lanes(Vector256<double> loc1, Vector256<double> s1, Vector256<double> loc2, Vector256<double> s2)
+    private static uint Lanes<T>(T loc1, T s1, T loc2, T s2, T inv, Span<double> result)
+        where T : struct, IWideLane<T>
     {
-        var one = Vector256<double>.One;
-        var two = Vector256.Create(2.0);
-        var half = Vector256.Create(0.5);
-        var inv = one / s2;
+        var one = T.Create(1);
+        var two = T.Create(2);
         var delta = (s1 - s2) * inv;
         var ratio = s1 * inv;
         var d = (loc1 - loc2) * inv;
+        var (m, e, near) = T.SplitAtSqrtHalf(ratio);
 
-        // 2u³ times the series 1/3 + u²/5 + … + u¹⁸/21 (|u| ≤ 1/7: the next term is below 1e-17 of the sum).
-        var u = delta / (two + delta);
+        // u = x/(2 + x) with x = δ (e = 0) or m - 1, and 2u³ times the series 1/3 + t/5 + … + t¹⁰/23 in t = u²
+        // (t ≤ 0.0295: the next term is below 2e-18 of the sum), by Estrin's scheme: pairs, then pairs of pairs, so
+        // the lanes wait on a chain of 5 products instead of 10.
+        var x = T.Select(near, delta, m - one);
+        var u = x / (two + x);
         var u2 = u * u;
-        var series = Vector256.Create(1.0 / 21);
-        series = (series * u2) + Vector256.Create(1.0 / 19);
-        series = (series * u2) + Vector256.Create(1.0 / 17);
-        series = (series * u2) + Vector256.Create(1.0 / 15);
-        series = (series * u2) + Vector256.Create(1.0 / 13);
-        series = (series * u2) + Vector256.Create(1.0 / 11);
-        series = (series * u2) + Vector256.Create(1.0 / 9);
-        series = (series * u2) + Vector256.Create(1.0 / 7);
-        series = (series * u2) + Vector256.Create(1.0 / 5);
-        series = (series * u2) + Vector256.Create(1.0 / 3);
-        var near = (u * delta) - (two * u * u2 * series);
-        var far = delta - Vector256.Log(ratio);
-        var h = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Abs(delta), Vector256.Create(SeriesLimit)), near, far);
-        var value = (half * ((d * d) + (delta * delta))) + h;
-        var ok = Vector256.GreaterThanOrEqual(ratio, Vector256.Create(2.2250738585072014E-308)) & Vector256.LessThanOrEqual(Vector256.Abs(value), Vector256.Create(double.MaxValue));
-        return (value, ok);
+        var u4 = u2 * u2;
+        var u8 = u4 * u4;
+        var q0 = ((T.Create(1.0 / 5) * u2) + T.Create(1.0 / 3)) + (((T.Create(1.0 / 9) * u2) + T.Create(1.0 / 7)) * u4);
+        var q1 = ((T.Create(1.0 / 13) * u2) + T.Create(1.0 / 11)) + (((T.Create(1.0 / 17) * u2) + T.Create(1.0 / 15)) * u4);
+        var q2 = ((T.Create(1.0 / 21) * u2) + T.Create(1.0 / 19)) + (T.Create(1.0 / 23) * u4);
+        var tail = two * u * u2 * (q0 + (u8 * (q1 + (u8 * q2))));
+
+        // log r = e·log 2 + 2u + tail, log 2 split so that e·Ln2Hi is exact (fdlibm's constants).
+        var logRatio = (e * T.Create(Ln2Hi)) + (((two * u) + tail) + (e * T.Create(Ln2Lo)));
+        var h = T.Select(near, (u * delta) - tail, delta - logRatio);
+        var value = (T.Create(0.5) * ((d * d) + (delta * delta))) + h;
+        value.Store(result);
+        return T.NormalAndFinite(ratio, value);
     }
+
+    /// <summary>log 2 = Ln2Hi + Ln2Lo, Ln2Hi with 32 trailing zero bits so that e·Ln2Hi is exact for |e| &lt; 2^20 (fdlibm e_log.c).</summary>
+    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
 
     /// <summary>
     /// KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) = ½((μ₁ - μ₂)/σ₂)² + ½(r² - 1) - log r with r = σ₁/σ₂

@@ -1,0 +1,34 @@
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Divergences.ClosedForms;
+
+/// <summary>
+/// One, four or eight doubles (a scalar or a vector) with what a closed-form kernel needs beyond arithmetic: loads and
+/// stores, a lane-wise select, and the split of a positive double into 2^e·m. A kernel written once over this
+/// interface runs at the machine's widest vector width, and since every operation is IEEE arithmetic or exact bit
+/// manipulation lane by lane, every width gives the same bits.
+/// </summary>
+internal interface IWideLane<TSelf> : ILane<TSelf>
+    where TSelf : struct, IWideLane<TSelf>
+{
+    /// <summary>The number of lanes.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>The first <see cref="Count"/> values of the span.</summary>
+    static abstract TSelf Load(ReadOnlySpan<double> source);
+
+    /// <summary>Writes the lanes to the first <see cref="Count"/> places of the span.</summary>
+    void Store(Span<double> target);
+
+    /// <summary>Lane by lane, <paramref name="ifTrue"/> where <paramref name="mask"/> is all ones, else <paramref name="ifFalse"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
+
+    /// <summary>
+    /// For a positive normal double x: x = 2^e·m with m in [√½, √2), e exactly, and the all-ones mask where e = 0
+    /// (fdlibm's log: x's bits shifted so that the exponent field steps at √½). Other lanes give meaningless values.
+    /// </summary>
+    static abstract (TSelf Mantissa, TSelf Exponent, TSelf UnitExponent) SplitAtSqrtHalf(TSelf x);
+
+    /// <summary>The lanes where x is a normal positive double and y is finite, one bit per lane (lane k at bit k).</summary>
+    static abstract uint NormalAndFinite(TSelf x, TSelf y);
+}

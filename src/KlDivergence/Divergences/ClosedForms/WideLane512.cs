@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace KlDivergence.Divergences.ClosedForms;
+
+/// <summary>8 doubles as an <see cref="IWideLane{TSelf}"/> (IEEE operations lane by lane, no fused multiply-add).</summary>
+internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLane512>
+{
+    private const ulong SqrtHalfBits = 0x3FE6A09E667F3BCD;
+
+    /// <summary>The 8 numbers.</summary>
+    public Vector512<double> Value { get; } = value;
+
+    public static int Count => 8;
+
+    public static WideLane512 Create(double value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 Load(ReadOnlySpan<double> source) => new(Vector512.Create(source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(Span<double> target) => Value.CopyTo(target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 Select(WideLane512 mask, WideLane512 ifTrue, WideLane512 ifFalse) => new(Vector512.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (WideLane512 Mantissa, WideLane512 Exponent, WideLane512 UnitExponent) SplitAtSqrtHalf(WideLane512 x)
+    {
+        var shifted = x.Value.AsUInt64() + Vector512.Create(0x3FF0000000000000UL - SqrtHalfBits);
+        var mantissa = ((shifted & Vector512.Create(0x000FFFFFFFFFFFFFUL)) + Vector512.Create(SqrtHalfBits)).AsDouble();
+        var biased = Vector512.ShiftRightLogical(shifted, 52);
+
+        // 2^52 + k has the integer k in its low mantissa bits: e = that double - 2^52 - 1023, exactly.
+        var exponent = (biased | Vector512.Create(0x4330000000000000UL)).AsDouble() - Vector512.Create(4503599627370496.0 + 1023);
+        return (new(mantissa), new(exponent), new(Vector512.Equals(biased, Vector512.Create(0x3FFUL)).AsDouble()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint NormalAndFinite(WideLane512 x, WideLane512 y) => (uint)Vector512.ExtractMostSignificantBits(
+        Vector512.GreaterThanOrEqual(x.Value, Vector512.Create(2.2250738585072014E-308)) & Vector512.LessThanOrEqual(Vector512.Abs(y.Value), Vector512.Create(double.MaxValue)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 operator +(WideLane512 left, WideLane512 right) => new(left.Value + right.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 operator -(WideLane512 left, WideLane512 right) => new(left.Value - right.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 operator *(WideLane512 left, WideLane512 right) => new(left.Value * right.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 operator /(WideLane512 left, WideLane512 right) => new(left.Value / right.Value);
+}
