@@ -33,7 +33,7 @@ public static class DenseOps
         double[] xd = x.Data, wd = weight.Data, bd = bias.Data;
 
         // z = b broadcast over the rows, then z += x W.
-        var z = GC.AllocateUninitializedArray<double>(n * outputs);
+        var z = TensorPool.Rent(n * outputs);
         for (int i = 0; i < n; i++)
         {
             bd.CopyTo(z.AsSpan(i * outputs, outputs));
@@ -43,7 +43,7 @@ public static class DenseOps
         double[] y = z;
         if (activation is not null)
         {
-            y = GC.AllocateUninitializedArray<double>(n * outputs);
+            y = TensorPool.Rent(n * outputs);
             activation.Forward(z, y);
         }
 
