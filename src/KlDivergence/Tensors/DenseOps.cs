@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace KlDivergence.Tensors;
 
 /// <summary>The dense (fully connected) layer of a neural network, y = x W + b, differentiable in x, W and b.</summary>
@@ -41,7 +43,12 @@ public static class DenseOps
 
         Gemm.Multiply(xd, inputs, false, wd, outputs, false, z, outputs, n, outputs, inputs, accumulate: true);
         double[] y = z;
-        if (activation is not null)
+        if (activation is not null && ReadsOnlyItsOutput(activation))
+        {
+            // The derivative rule needs y alone, so y overwrites z (one array per layer instead of two).
+            activation.Forward(z, z);
+        }
+        else if (activation is not null)
         {
             y = TensorPool.Rent(n * outputs);
             activation.Forward(z, y);
@@ -56,11 +63,14 @@ public static class DenseOps
         return Tensor.Record(result, [x, weight, bias], g =>
         {
             // The gradient at the pre-activation z (g itself when there is no activation).
+            // The gradient at the pre-activation z (g itself when there is no activation), in a scratch array that
+            // never leaves this closure, so it goes straight back to the shared pool (cache-warm for the next layer).
             double[] gz = g.Data;
+            double[]? scratch = null;
             if (activation is not null)
             {
-                gz = GC.AllocateUninitializedArray<double>(n * outputs);
-                activation.Derivative(z, y, g.Data, gz);
+                gz = scratch = ArrayPool<double>.Shared.Rent(n * outputs);
+                activation.Derivative(z, y, g.Data, gz.AsSpan(0, n * outputs));
             }
 
             double[]? gx = null, gw = null, gb = null;
@@ -84,12 +94,24 @@ public static class DenseOps
                 ColumnSums(gz, n, outputs, gb);
             }
 
+            if (scratch is not null)
+            {
+                ArrayPool<double>.Shared.Return(scratch);
+            }
+
             return [
                 gx is null ? null : new Tensor(gx, x.ShapeArray),
                 gw is null ? null : new Tensor(gw, weight.ShapeArray),
                 gb is null ? null : new Tensor(gb, bias.ShapeArray)];
         });
     }
+
+    /// <summary>
+    /// True for the activations whose derivative rule in <see cref="ElementwiseRules"/> is written in the output y
+    /// alone (tanh' = 1 - y², σ' = y(1 - y)), so the input z need not be kept.
+    /// </summary>
+    private static bool ReadsOnlyItsOutput(UnaryOp activation) =>
+        ReferenceEquals(activation, ElementwiseRules.Tanh) || ReferenceEquals(activation, ElementwiseRules.Sigmoid);
 
     /// <summary>sums[j] += Σᵢ values[i, j] over the rows of a row-major [rows, columns] matrix, row by row.</summary>
     private static void ColumnSums(double[] values, int rows, int columns, double[] sums)
