@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Buffers;
 
 namespace KlDivergence.Tensors;
 
@@ -7,11 +7,19 @@ public static class DenseOps
 {
     /// <summary>
     /// y = x W + b for inputs x [n, in], weights W [in, out] and bias b [out]; the result is [n, out]. One fused op:
-    /// each output row starts from b and adds x[i, k]·W[k, :] row by row, and the backward pass gives
-    /// ∂/∂x = g Wᵀ, ∂/∂W = xᵀ g and ∂/∂b = Σᵢ g[i, :] without broadcast intermediates.
+    /// each output row starts from b and the product x W is added by the blocked matrix kernel; the backward pass
+    /// gives ∂/∂x = g Wᵀ, ∂/∂W = xᵀ g (the kernel reads the transposed operands in place, nothing is copied
+    /// transposed) and ∂/∂b = Σᵢ g[i, :].
     /// </summary>
     /// <exception cref="ArgumentException">The shapes do not fit together; the message names them.</exception>
-    public static Tensor Dense(this Tensor x, Tensor weight, Tensor bias)
+    public static Tensor Dense(this Tensor x, Tensor weight, Tensor bias) => Dense(x, weight, bias, null);
+
+    /// <summary>
+    /// a(x W + b) with the element-wise <paramref name="activation"/> applied inside the same op (null for none), so a
+    /// hidden layer is one graph node: the backward pass first takes the activation's derivative rule from its
+    /// <see cref="UnaryOp"/> (the one source of that rule), then the dense layer's products.
+    /// </summary>
+    internal static Tensor Dense(this Tensor x, Tensor weight, Tensor bias, UnaryOp? activation)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
@@ -25,15 +33,25 @@ public static class DenseOps
 
         int n = x.ShapeArray[0], inputs = x.ShapeArray[1], outputs = weight.ShapeArray[1];
         double[] xd = x.Data, wd = weight.Data, bd = bias.Data;
-        var y = TensorPool.Rent(n * outputs);
+
+        // z = b broadcast over the rows, then z += x W.
+        var z = TensorPool.Rent(n * outputs);
         for (int i = 0; i < n; i++)
         {
-            var row = y.AsSpan(i * outputs, outputs);
-            bd.CopyTo(row);
-            for (int k = 0; k < inputs; k++)
-            {
-                TensorPrimitives.MultiplyAdd(wd.AsSpan(k * outputs, outputs), xd[(i * inputs) + k], row, row);
-            }
+            bd.CopyTo(z.AsSpan(i * outputs, outputs));
+        }
+
+        Gemm.Multiply(xd, inputs, false, wd, outputs, false, z, outputs, n, outputs, inputs, accumulate: true);
+        double[] y = z;
+        if (activation is not null && ReadsOnlyItsOutput(activation))
+        {
+            // The derivative rule needs y alone, so y overwrites z (one array per layer instead of two).
+            activation.Forward(z, z);
+        }
+        else if (activation is not null)
+        {
+            y = TensorPool.Rent(n * outputs);
+            activation.Forward(z, y);
         }
 
         var result = new Tensor(y, [n, outputs]);
@@ -44,32 +62,41 @@ public static class DenseOps
 
         return Tensor.Record(result, [x, weight, bias], g =>
         {
-            double[] gd = g.Data;
-            double[]? gx = x.RequiresGrad ? TensorPool.RentZeroed(n * inputs) : null;
-            double[]? gw = weight.RequiresGrad ? TensorPool.RentZeroed(inputs * outputs) : null;
-            double[]? gb = bias.RequiresGrad ? TensorPool.RentZeroed(outputs) : null;
-            for (int i = 0; i < n; i++)
+            // The gradient at the pre-activation z (g itself when there is no activation).
+            // The gradient at the pre-activation z (g itself when there is no activation), in a scratch array that
+            // never leaves this closure, so it goes straight back to the shared pool (cache-warm for the next layer).
+            double[] gz = g.Data;
+            double[]? scratch = null;
+            if (activation is not null)
             {
-                var gRow = gd.AsSpan(i * outputs, outputs);
-                if (gb is not null)
-                {
-                    TensorPrimitives.Add(gb, gRow, gb);
-                }
+                gz = scratch = ArrayPool<double>.Shared.Rent(n * outputs);
+                activation.Derivative(z, y, g.Data, gz.AsSpan(0, n * outputs));
+            }
 
-                for (int k = 0; k < inputs; k++)
-                {
-                    var wRow = wd.AsSpan(k * outputs, outputs);
-                    if (gx is not null)
-                    {
-                        gx[(i * inputs) + k] = TensorPrimitives.Dot(gRow, wRow);
-                    }
+            double[]? gx = null, gw = null, gb = null;
+            if (x.RequiresGrad)
+            {
+                // gx [n, in] = gz [n, out] Wᵀ
+                gx = GradientPass.Rent(n * inputs);
+                Gemm.Multiply(gz, outputs, false, wd, outputs, true, gx, inputs, n, inputs, outputs);
+            }
 
-                    if (gw is not null)
-                    {
-                        var gwRow = gw.AsSpan(k * outputs, outputs);
-                        TensorPrimitives.MultiplyAdd(gRow, xd[(i * inputs) + k], gwRow, gwRow);
-                    }
-                }
+            if (weight.RequiresGrad)
+            {
+                // gW [in, out] = xᵀ [in, n] gz [n, out]
+                gw = GradientPass.Rent(inputs * outputs);
+                Gemm.Multiply(xd, inputs, true, gz, outputs, false, gw, outputs, inputs, outputs, n);
+            }
+
+            if (bias.RequiresGrad)
+            {
+                gb = GradientPass.RentZeroed(outputs);
+                ColumnSums(gz, n, outputs, gb);
+            }
+
+            if (scratch is not null)
+            {
+                ArrayPool<double>.Shared.Return(scratch);
             }
 
             return [
@@ -77,5 +104,21 @@ public static class DenseOps
                 gw is null ? null : new Tensor(gw, weight.ShapeArray),
                 gb is null ? null : new Tensor(gb, bias.ShapeArray)];
         });
+    }
+
+    /// <summary>
+    /// True for the activations whose derivative rule in <see cref="ElementwiseRules"/> is written in the output y
+    /// alone (tanh' = 1 - y², σ' = y(1 - y)), so the input z need not be kept.
+    /// </summary>
+    private static bool ReadsOnlyItsOutput(UnaryOp activation) =>
+        ReferenceEquals(activation, ElementwiseRules.Tanh) || ReferenceEquals(activation, ElementwiseRules.Sigmoid);
+
+    /// <summary>sums[j] += Σᵢ values[i, j] over the rows of a row-major [rows, columns] matrix, row by row.</summary>
+    private static void ColumnSums(double[] values, int rows, int columns, double[] sums)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(sums, values.AsSpan(i * columns, columns), sums);
+        }
     }
 }

@@ -326,6 +326,14 @@ internal static unsafe class Gemm
         {
             int mr = Math.Min(Mr, mc - ir);
             double* panel = ap + ((long)ir * kc);
+            if (mr == Mr)
+            {
+                // A full panel, without the per-element tests below (packing costs as much as the multiply-adds on
+                // the small products of a neural network's layers).
+                PackFullPanel(a, lda, transA, ic + ir, pc, kc, panel);
+                continue;
+            }
+
             for (int p = 0; p < kc; p++)
             {
                 double* dst = panel + ((long)p * Mr);
@@ -335,6 +343,38 @@ internal static unsafe class Gemm
                     dst[r] = r >= mr ? 0 : transA ? a[((long)(pc + p) * lda) + i] : a[((long)i * lda) + pc + p];
                 }
             }
+        }
+    }
+
+    /// <summary>Packs the <see cref="Mr"/> rows i0 .. i0+Mr of op(A)[·, pc .. pc+kc] p-major: panel[p Mr + r] = op(A)[i0 + r, pc + p].</summary>
+    private static void PackFullPanel(double* a, int lda, bool transA, int i0, int pc, int kc, double* panel)
+    {
+        if (transA)
+        {
+            // op(A)[i, p] = A[p, i]: each p reads Mr adjacent elements of one row of A.
+            for (int p = 0; p < kc; p++)
+            {
+                double* src = a + ((long)(pc + p) * lda) + i0;
+                double* dst = panel + ((long)p * Mr);
+                Vector256.Load(src).Store(dst);
+                dst[4] = src[4];
+                dst[5] = src[5];
+            }
+
+            return;
+        }
+
+        double* r0 = a + ((long)i0 * lda) + pc;
+        double* r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            double* dst = panel + ((long)p * Mr);
+            dst[0] = r0[p];
+            dst[1] = r1[p];
+            dst[2] = r2[p];
+            dst[3] = r3[p];
+            dst[4] = r4[p];
+            dst[5] = r5[p];
         }
     }
 
@@ -352,6 +392,27 @@ internal static unsafe class Gemm
                     double* src = b + ((long)(pc + p) * ldb) + jc + jr;
                     Vector256.Load(src).Store(panel + ((long)p * Nr));
                     Vector256.Load(src + 4).Store(panel + ((long)p * Nr) + 4);
+                }
+
+                continue;
+            }
+
+            if (nr == Nr)
+            {
+                // op(B)[p, j] = B[j, pc + p]: eight rows of B read side by side, the panel written in order.
+                double* s0 = b + ((long)(jc + jr) * ldb) + pc;
+                double* s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;
+                for (int p = 0; p < kc; p++)
+                {
+                    double* dst = panel + ((long)p * Nr);
+                    dst[0] = s0[p];
+                    dst[1] = s1[p];
+                    dst[2] = s2[p];
+                    dst[3] = s3[p];
+                    dst[4] = s4[p];
+                    dst[5] = s5[p];
+                    dst[6] = s6[p];
+                    dst[7] = s7[p];
                 }
 
                 continue;

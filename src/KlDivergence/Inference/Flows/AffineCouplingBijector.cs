@@ -16,6 +16,7 @@ public sealed class AffineCouplingBijector : FlowBijector
     private readonly DenseNetwork network;
     private readonly Tensor passMask;
     private readonly Tensor transformMask;
+    private readonly bool[] transformed;
     private readonly string name;
 
     /// <summary>Creates a coupling layer that starts as the identity (the network's output layer is zero).</summary>
@@ -35,6 +36,7 @@ public sealed class AffineCouplingBijector : FlowBijector
         network = p.Network;
         passMask = Tensor.Vector([.. p.Mask.Select(b => b ? 1.0 : 0.0)]);
         transformMask = Tensor.Vector([.. p.Mask.Select(b => b ? 0.0 : 1.0)]);
+        transformed = [.. p.Mask.Select(b => !b)];
         name = $"AffineCoupling([{string.Join("", p.Mask.Select(b => b ? '1' : '0'))}])";
     }
 
@@ -44,24 +46,19 @@ public sealed class AffineCouplingBijector : FlowBijector
     /// <inheritdoc/>
     protected override (Tensor Y, Tensor LogDet) ForwardRows(Tensor x, Func<Parameter, Tensor> valueOf)
     {
-        var passed = x * passMask;
-        var (logScale, shift) = Conditioner(passed, valueOf);
-        var y = passed + (((x * logScale.Exp()) + shift) * transformMask);
-        return (y, (logScale * transformMask).Sum(1));
+        // Two fused nodes read the conditioner's [s, t] in place (AffineCouplingOps); the inverse below is the
+        // masked composition they are tested against.
+        var h = network.Apply(x * passMask, valueOf);
+        return (AffineCouplingOps.Apply(x, h, transformed), AffineCouplingOps.LogDet(h, transformed));
     }
 
     /// <inheritdoc/>
     protected override Tensor InverseRows(Tensor y, Func<Parameter, Tensor> valueOf)
     {
         var passed = y * passMask;
-        var (logScale, shift) = Conditioner(passed, valueOf);
-        return passed + ((y - shift) * (-logScale).Exp() * transformMask);
-    }
-
-    private (Tensor LogScale, Tensor Shift) Conditioner(Tensor passed, Func<Parameter, Tensor> valueOf)
-    {
         var h = network.Apply(passed, valueOf);
-        return (h.Narrow(1, 0, Dimension), h.Narrow(1, Dimension, Dimension));
+        var (logScale, shift) = (h.Narrow(1, 0, Dimension), h.Narrow(1, Dimension, Dimension));
+        return passed + ((y - shift) * (-logScale).Exp() * transformMask);
     }
 
     private static (bool[], DenseNetwork) Build(bool[] passThrough, IReadOnlyList<int> hiddenLayers, RandomStream random, Activation activation)

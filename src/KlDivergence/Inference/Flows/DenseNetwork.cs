@@ -74,15 +74,31 @@ internal sealed class DenseNetwork
                 w *= mask;
             }
 
-            h = h.Dense(w, valueOf(biases[l]));
-            if (l < weights.Length - 1)
+            if (l == weights.Length - 1)
             {
-                h = Activate(h);
+                h = h.Dense(w, valueOf(biases[l]));
+            }
+            else if (FusedActivation is { } fused)
+            {
+                // The hidden layer and its activation as one graph node.
+                h = h.Dense(w, valueOf(biases[l]), fused);
+            }
+            else
+            {
+                h = Activate(h.Dense(w, valueOf(biases[l])));
             }
         }
 
         return h;
     }
+
+    /// <summary>The activation's element-wise rule when the dense op can apply it itself; null for the others.</summary>
+    private UnaryOp? FusedActivation => activation switch
+    {
+        Activation.Tanh => ElementwiseRules.Tanh,
+        Activation.Softplus => ElementwiseRules.Softplus,
+        _ => null,
+    };
 
     private Tensor Activate(Tensor h) => activation switch
     {

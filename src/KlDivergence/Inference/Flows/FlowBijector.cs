@@ -54,7 +54,8 @@ public abstract class FlowBijector : Bijector
         ArgumentNullException.ThrowIfNull(valueOf);
         var rows = AsRows(x, nameof(x));
         var (y, logDet) = ForwardRows(rows, valueOf);
-        return (y.Reshape(x.ShapeArray), logDet.Reshape(x.ShapeArray[..^1]));
+        // Rows in, rows out: no reshape nodes.
+        return x.Rank == 2 ? (y, logDet) : (y.Reshape(x.ShapeArray), logDet.Reshape(x.ShapeArray[..^1]));
     }
 
     /// <summary>x = f⁻¹(y) with each parameter read through <paramref name="valueOf"/>.</summary>
