@@ -242,6 +242,16 @@ internal static class MonteCarloKl
         long edgeDraws = 0;
         var terms = new double[Math.Min(ChunksPerRound, chunks)][];
         var counts = new long[terms.Length];
+        int length = ChunkSize * Shapes.Size(p.BatchShapeArray);
+        if (spans)
+        {
+            // Reused from estimate to estimate: fresh pages cost far more to touch than the terms cost to compute.
+            for (int r = 0; r < terms.Length; r++)
+            {
+                terms[r] = TensorPool.Rent(length);
+            }
+        }
+
         for (int first = 0; first < chunks; first += ChunksPerRound)
         {
             int round = Math.Min(ChunksPerRound, chunks - first);
@@ -269,6 +279,14 @@ internal static class MonteCarloKl
             }
         }
 
+        if (spans)
+        {
+            foreach (var buffer in terms)
+            {
+                TensorPool.Return(buffer);
+            }
+        }
+
         return Collect(summaries!, batchShape!, KlGradientEstimator.None) with { EdgeDraws = edgeDraws };
     }
 
@@ -281,7 +299,7 @@ internal static class MonteCarloKl
         try
         {
             var xs = x.AsSpan(0, m * perDraw);
-            var terms = reuse is not null && reuse.Length >= ChunkSize * batch ? reuse : new double[ChunkSize * batch];
+            var terms = reuse is not null && reuse.Length >= m * batch ? reuse : new double[ChunkSize * batch];
             var ps = terms.AsSpan(0, m * batch);
             var qs = logQ.AsSpan(0, m * batch);
             p.SampleInto(stream, xs);
