@@ -234,17 +234,21 @@ internal static class MonteCarloKl
                 double[] gd = g.Data;
                 double[]? gp = logP.RequiresGrad ? GC.AllocateUninitializedArray<double>(lp.Length) : null;
                 double[]? gq = logQ.RequiresGrad ? GC.AllocateUninitializedArray<double>(lq.Length) : null;
-                for (int i = 0; i < lp.Length; i++)
+                for (int row = 0; row < lp.Length; row += batch)
                 {
-                    double gi = double.IsNegativeInfinity(lp[i]) && double.IsNegativeInfinity(lq[i]) ? 0 : gd[i % batch] / n;
-                    if (gp is not null)
+                    for (int b = 0; b < batch; b++)
                     {
-                        gp[i] = gi;
-                    }
+                        int i = row + b;
+                        double gi = double.IsNegativeInfinity(lp[i]) && double.IsNegativeInfinity(lq[i]) ? 0 : gd[b] / n;
+                        if (gp is not null)
+                        {
+                            gp[i] = gi;
+                        }
 
-                    if (gq is not null)
-                    {
-                        gq[i] = -gi;
+                        if (gq is not null)
+                        {
+                            gq[i] = -gi;
+                        }
                     }
                 }
 
