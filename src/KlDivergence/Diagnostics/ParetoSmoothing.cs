@@ -227,15 +227,39 @@ public static class ParetoSmoothing
             return double.PositiveInfinity;
         }
 
-        var deviations = new double[2 * count];
-        for (int i = 0; i < count; i++)
+        if (!double.IsFinite(c))
         {
-            deviations[i] = largestAscending[i] - c;
-            deviations[count + i] = smallestNegatedAscending[i] + c;
+            var all = new double[2 * count];
+            for (int i = 0; i < count; i++)
+            {
+                all[i] = largestAscending[i] - c;
+                all[count + i] = smallestNegatedAscending[i] + c;
+            }
+
+            Array.Sort(all);
+            return ShapeFromLargest(all.AsSpan(count));
         }
 
-        Array.Sort(deviations);
-        return ShapeFromLargest(deviations.AsSpan(count));
+        // Both groups' deviations are ascending already: the largest count of them by merging from the top, with
+        // no sort (the same values in the same order as sorting all 2·count would give).
+        var deviations = new double[count];
+        int upper = count - 1, lower = count - 1;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            double a = largestAscending[upper] - c, b = smallestNegatedAscending[lower] + c;
+            if (a >= b)
+            {
+                deviations[i] = a;
+                upper--;
+            }
+            else
+            {
+                deviations[i] = b;
+                lower--;
+            }
+        }
+
+        return ShapeFromLargest(deviations);
     }
 
     private static void RequireNotNaN(ReadOnlySpan<double> values)
