@@ -128,10 +128,16 @@ internal sealed class LargestValues
 
     /// <summary>
     /// Rearranges <paramref name="values"/> (no NaN) so that its first <paramref name="k"/> entries are its k largest
-    /// (in no order): Hoare's quickselect (FIND, CACM 1961) with a median-of-three pivot, which splits runs of equal
-    /// values evenly; after 2·log₂(n) + 8 rounds without converging it sorts what is left, so the worst case stays
-    /// O(n log n).
+    /// (in no order): Hoare's quickselect (FIND, CACM 1961) with a median-of-three pivot and a three-way split done as
+    /// two branch-free passes (values above the pivot to the front, then those equal to it), so runs of equal values
+    /// end a round instead of unbalancing it; after 2·log₂(n) + 8 rounds without converging it sorts what is left,
+    /// so the worst case stays O(n log n).
     /// </summary>
+    /// <remarks>
+    /// Why branch-free: the terms of a Monte Carlo estimate arrive in random order, so a comparison-driven partition
+    /// mispredicts about every other value; a swap that always happens and an index that advances by the comparison's
+    /// outcome cost the same for every value (in a fit that re-estimates every step this selection was the largest cost).
+    /// </remarks>
     internal static void SelectLargest(Span<double> values, int k)
     {
         if (k <= 0 || k >= values.Length)
@@ -156,39 +162,41 @@ internal sealed class LargestValues
             double a = values[lo], b = values[mid], c = values[hi];
             double pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
 
-            // Descending Hoare partition: [lo, j] ≥ pivot ≥ [j + 1, hi] once i and j cross.
-            int i = lo - 1, j = hi + 1;
-            while (true)
+            // [lo, above) > pivot ≥ [above, hi]: each value is swapped into place and the boundary moves past it when
+            // it is above the pivot.
+            int above = lo;
+            for (int i = lo; i <= hi; i++)
             {
-                do
-                {
-                    i++;
-                }
-                while (values[i] > pivot);
-
-                do
-                {
-                    j--;
-                }
-                while (values[j] < pivot);
-
-                if (i >= j)
-                {
-                    break;
-                }
-
-                (values[i], values[j]) = (values[j], values[i]);
+                double v = values[i];
+                values[i] = values[above];
+                values[above] = v;
+                above += v > pivot ? 1 : 0;
             }
 
-            // The k largest are values[0 .. k - 1]: the boundary k - 1 lies in one part; narrow to it.
-            if (k - 1 <= j)
+            // The boundary k - 1 among the values above the pivot: narrow to them (the pivot itself is not among
+            // them, so the range shrinks).
+            if (k - 1 < above)
             {
-                hi = j;
+                hi = above - 1;
+                continue;
             }
-            else
+
+            // Then [above, equal) = pivot, which holds at least the pivot itself.
+            int equal = above;
+            for (int i = above; i <= hi; i++)
             {
-                lo = j + 1;
+                double v = values[i];
+                values[i] = values[equal];
+                values[equal] = v;
+                equal += v == pivot ? 1 : 0;
             }
+
+            if (k - 1 < equal)
+            {
+                return;
+            }
+
+            lo = equal;
         }
     }
 }
