@@ -66,24 +66,35 @@ internal sealed class LargestValues
 
         // Then almost every value is at or below the threshold: compare four at a time and look closer only when
         // one of them is above it (NaN compares false, so it is never kept).
+        // The lanes above it are appended without branches (each written, the count advanced by its flag): after a
+        // compaction about a third of the values pass, so which lanes do is unpredictable. The buffer's four spare
+        // slots take the writes of lanes that do not count.
         var signs = Vector256.Create(sign);
         var bar = Vector256.Create(threshold);
         for (; i <= values.Length - 4; i += 4)
         {
             var v4 = Vector256.Create(values.Slice(i, 4)) * signs;
             uint above = Vector256.GreaterThan(v4, bar).ExtractMostSignificantBits();
-            if (above != 0)
+            if (above == 0)
             {
-                for (int j = 0; j < 4; j++)
-                {
-                    if ((above & (1u << j)) != 0)
-                    {
-                        Append(v4.GetElement(j));
-                    }
-                }
-
-                bar = Vector256.Create(threshold);
+                continue;
             }
+
+            if (count > buffer.Length - 4)
+            {
+                Compact();
+                bar = Vector256.Create(threshold);
+                above = Vector256.GreaterThan(v4, bar).ExtractMostSignificantBits();
+            }
+
+            buffer[count] = v4.GetElement(0);
+            count += (int)(above & 1);
+            buffer[count] = v4.GetElement(1);
+            count += (int)((above >> 1) & 1);
+            buffer[count] = v4.GetElement(2);
+            count += (int)((above >> 2) & 1);
+            buffer[count] = v4.GetElement(3);
+            count += (int)((above >> 3) & 1);
         }
 
         for (; i < values.Length; i++)
