@@ -175,14 +175,7 @@ internal sealed class LargestValues
 
             // [lo, above) > pivot ≥ [above, hi]: each value is swapped into place and the boundary moves past it when
             // it is above the pivot.
-            int above = lo;
-            for (int i = lo; i <= hi; i++)
-            {
-                double v = values[i];
-                values[i] = values[above];
-                values[above] = v;
-                above += v > pivot ? 1 : 0;
-            }
+            int above = MoveToFront(values, lo, hi, pivot, equal: false);
 
             // The boundary k - 1 among the values above the pivot: narrow to them (the pivot itself is not among
             // them, so the range shrinks).
@@ -193,14 +186,7 @@ internal sealed class LargestValues
             }
 
             // Then [above, equal) = pivot, which holds at least the pivot itself.
-            int equal = above;
-            for (int i = above; i <= hi; i++)
-            {
-                double v = values[i];
-                values[i] = values[equal];
-                values[equal] = v;
-                equal += v == pivot ? 1 : 0;
-            }
+            int equal = MoveToFront(values, above, hi, pivot, equal: true);
 
             if (k - 1 < equal)
             {
@@ -209,5 +195,24 @@ internal sealed class LargestValues
 
             lo = equal;
         }
+    }
+
+    /// <summary>
+    /// Moves the values of [from, hi] above <paramref name="pivot"/> (or equal to it) to the front of the range, keeping
+    /// the rest after them, and returns the end of the moved group: each value is swapped into place and the group's
+    /// end advances by the comparison's outcome, with no branch on it.
+    /// </summary>
+    private static int MoveToFront(Span<double> values, int from, int hi, double pivot, bool equal)
+    {
+        int end = from;
+        for (int i = from; i <= hi; i++)
+        {
+            double v = values[i];
+            values[i] = values[end];
+            values[end] = v;
+            end += (equal ? v == pivot : v > pivot) ? 1 : 0;
+        }
+
+        return end;
     }
 }
