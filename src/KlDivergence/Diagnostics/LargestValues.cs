@@ -66,24 +66,35 @@ internal sealed class LargestValues
 
         // Then almost every value is at or below the threshold: compare four at a time and look closer only when
         // one of them is above it (NaN compares false, so it is never kept).
+        // The lanes above it are appended without branches (each written, the count advanced by its flag): after a
+        // compaction about a third of the values pass, so which lanes do is unpredictable. The buffer's four spare
+        // slots take the writes of lanes that do not count.
         var signs = Vector256.Create(sign);
         var bar = Vector256.Create(threshold);
         for (; i <= values.Length - 4; i += 4)
         {
             var v4 = Vector256.Create(values.Slice(i, 4)) * signs;
             uint above = Vector256.GreaterThan(v4, bar).ExtractMostSignificantBits();
-            if (above != 0)
+            if (above == 0)
             {
-                for (int j = 0; j < 4; j++)
-                {
-                    if ((above & (1u << j)) != 0)
-                    {
-                        Append(v4.GetElement(j));
-                    }
-                }
-
-                bar = Vector256.Create(threshold);
+                continue;
             }
+
+            if (count > buffer.Length - 4)
+            {
+                Compact();
+                bar = Vector256.Create(threshold);
+                above = Vector256.GreaterThan(v4, bar).ExtractMostSignificantBits();
+            }
+
+            buffer[count] = v4.GetElement(0);
+            count += (int)(above & 1);
+            buffer[count] = v4.GetElement(1);
+            count += (int)((above >> 1) & 1);
+            buffer[count] = v4.GetElement(2);
+            count += (int)((above >> 2) & 1);
+            buffer[count] = v4.GetElement(3);
+            count += (int)((above >> 3) & 1);
         }
 
         for (; i < values.Length; i++)
@@ -128,10 +139,16 @@ internal sealed class LargestValues
 
     /// <summary>
     /// Rearranges <paramref name="values"/> (no NaN) so that its first <paramref name="k"/> entries are its k largest
-    /// (in no order): Hoare's quickselect (FIND, CACM 1961) with a median-of-three pivot, which splits runs of equal
-    /// values evenly; after 2·log₂(n) + 8 rounds without converging it sorts what is left, so the worst case stays
-    /// O(n log n).
+    /// (in no order): Hoare's quickselect (FIND, CACM 1961) with a median-of-three pivot and a three-way split done as
+    /// two branch-free passes (values above the pivot to the front, then those equal to it), so runs of equal values
+    /// end a round instead of unbalancing it; after 2·log₂(n) + 8 rounds without converging it sorts what is left,
+    /// so the worst case stays O(n log n).
     /// </summary>
+    /// <remarks>
+    /// Why branch-free: the terms of a Monte Carlo estimate arrive in random order, so a comparison-driven partition
+    /// mispredicts about every other value; a swap that always happens and an index that advances by the comparison's
+    /// outcome cost the same for every value (in a fit that re-estimates every step this selection was the largest cost).
+    /// </remarks>
     internal static void SelectLargest(Span<double> values, int k)
     {
         if (k <= 0 || k >= values.Length)
@@ -156,39 +173,46 @@ internal sealed class LargestValues
             double a = values[lo], b = values[mid], c = values[hi];
             double pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
 
-            // Descending Hoare partition: [lo, j] ≥ pivot ≥ [j + 1, hi] once i and j cross.
-            int i = lo - 1, j = hi + 1;
-            while (true)
+            // [lo, above) > pivot ≥ [above, hi]: each value is swapped into place and the boundary moves past it when
+            // it is above the pivot.
+            int above = MoveToFront(values, lo, hi, pivot, equal: false);
+
+            // The boundary k - 1 among the values above the pivot: narrow to them (the pivot itself is not among
+            // them, so the range shrinks).
+            if (k - 1 < above)
             {
-                do
-                {
-                    i++;
-                }
-                while (values[i] > pivot);
-
-                do
-                {
-                    j--;
-                }
-                while (values[j] < pivot);
-
-                if (i >= j)
-                {
-                    break;
-                }
-
-                (values[i], values[j]) = (values[j], values[i]);
+                hi = above - 1;
+                continue;
             }
 
-            // The k largest are values[0 .. k - 1]: the boundary k - 1 lies in one part; narrow to it.
-            if (k - 1 <= j)
+            // Then [above, equal) = pivot, which holds at least the pivot itself.
+            int equal = MoveToFront(values, above, hi, pivot, equal: true);
+
+            if (k - 1 < equal)
             {
-                hi = j;
+                return;
             }
-            else
-            {
-                lo = j + 1;
-            }
+
+            lo = equal;
         }
+    }
+
+    /// <summary>
+    /// Moves the values of [from, hi] above <paramref name="pivot"/> (or equal to it) to the front of the range, keeping
+    /// the rest after them, and returns the end of the moved group: each value is swapped into place and the group's
+    /// end advances by the comparison's outcome, with no branch on it.
+    /// </summary>
+    private static int MoveToFront(Span<double> values, int from, int hi, double pivot, bool equal)
+    {
+        int end = from;
+        for (int i = from; i <= hi; i++)
+        {
+            double v = values[i];
+            values[i] = values[end];
+            values[end] = v;
+            end += (equal ? v == pivot : v > pivot) ? 1 : 0;
+        }
+
+        return end;
     }
 }

@@ -149,7 +149,7 @@ public abstract class Distribution
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(logWeights);
         var componentLogProb = LogProb(value.Unsqueeze(-(EventShapeArray.Length + 1)));
-        return (componentLogProb + logWeights).LogSumExp(-1);
+        return MixtureMath.WeightedLogSumExp(componentLogProb, logWeights);
     }
 
     /// <summary>

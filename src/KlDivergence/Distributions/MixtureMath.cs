@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Distributions;
@@ -29,6 +30,137 @@ internal static class MixtureMath
         var centred = means - mean.Unsqueeze(-2);
         var outer = centred.Unsqueeze(-1) * centred.Unsqueeze(-2);
         return (w.Unsqueeze(-1) * (covariances + outer)).Sum(-3);
+    }
+
+    /// <summary>
+    /// log p(x) = logsumexp_k(aₖ + log wₖ) over the last axis of the component log-densities
+    /// <paramref name="componentLogProb"/> [..., K], with one weight vector <paramref name="logWeights"/> [K], as one
+    /// recorded op: m + log Σₖ e^(aₖ + log wₖ - m), m the row maximum (what <see cref="TensorOps.LogSumExp"/> computes
+    /// on the sum), with the backward pass ∂/∂aₖ = g rₖ and ∂/∂log wₖ = Σ g rₖ through the responsibilities
+    /// rₖ = e^(aₖ + log wₖ - log p(x)) kept from the forward pass. Any other weight shape goes the general way.
+    /// </summary>
+    /// <remarks>
+    /// Why: the general form is a broadcast sum and a log-sum-exp, two graph nodes with [..., K] intermediates and
+    /// gradients; here the component axis is reduced in one pass and the responsibilities are computed once.
+    /// A row whose terms are all -∞ (no component has density there) gives -∞ with zero responsibilities, as the
+    /// general form does; a +∞ or NaN maximum is the answer itself.
+    /// </remarks>
+    public static Tensor WeightedLogSumExp(Tensor componentLogProb, Tensor logWeights)
+    {
+        ArgumentNullException.ThrowIfNull(componentLogProb);
+        ArgumentNullException.ThrowIfNull(logWeights);
+        int k = componentLogProb.Rank == 0 ? 0 : componentLogProb.ShapeArray[^1];
+        if (k == 0 || logWeights.Length != k || logWeights.Rank > componentLogProb.Rank)
+        {
+            return (componentLogProb + logWeights).LogSumExp(-1);
+        }
+
+        int rows = componentLogProb.Length / k;
+        var responsibilities = GC.AllocateUninitializedArray<double>(componentLogProb.Length);
+        var y = GC.AllocateUninitializedArray<double>(rows);
+        WeightedLogSumExpForward(componentLogProb.Data, logWeights.Data, k, responsibilities, y);
+        var result = new Tensor(y, componentLogProb.ShapeArray[..^1]);
+        if (!Tensor.Tracks(componentLogProb) && !Tensor.Tracks(logWeights))
+        {
+            return result;
+        }
+
+        return Tensor.Record(result, [componentLogProb, logWeights], g =>
+        {
+            double[] gd = g.Data;
+            double[]? ga = componentLogProb.RequiresGrad ? GC.AllocateUninitializedArray<double>(responsibilities.Length) : null;
+            double[]? gw = logWeights.RequiresGrad ? new double[k] : null;
+            for (int i = 0; i < rows; i++)
+            {
+                double gi = gd[i];
+                for (int j = 0; j < k; j++)
+                {
+                    double v = gi * responsibilities[(i * k) + j];
+                    if (ga is not null)
+                    {
+                        ga[(i * k) + j] = v;
+                    }
+
+                    if (gw is not null)
+                    {
+                        gw[j] += v;
+                    }
+                }
+            }
+
+            return [
+                ga is null ? null : new Tensor(ga, componentLogProb.ShapeArray),
+                gw is null ? null : new Tensor(gw, logWeights.ShapeArray)];
+        });
+    }
+
+    /// <summary>
+    /// The forward pass of <see cref="WeightedLogSumExp"/>: y per row, and each row's responsibilities into
+    /// <paramref name="responsibilities"/> (the shifted terms first, then one vectorised Exp over all of them).
+    /// </summary>
+    private static void WeightedLogSumExpForward(double[] a, double[] logWeights, int k, double[] responsibilities, double[] y)
+    {
+        int rows = y.Length;
+        for (int i = 0; i < rows; i++)
+        {
+            // The maximum of the weighted terms (NaN wins, as in the general kernel).
+            int o = i * k;
+            double m = a[o] + logWeights[0];
+            for (int j = 1; j < k && !double.IsNaN(m); j++)
+            {
+                double s = a[o + j] + logWeights[j];
+                m = s > m || double.IsNaN(s) ? s : m;
+            }
+
+            // A -∞ row (no component has density) keeps no responsibility; a +∞ or NaN one gets e^(sₖ - m) as the
+            // general kernel's gradient does (0 for the finite terms, NaN for the infinite ones).
+            y[i] = m;
+            for (int j = 0; j < k; j++)
+            {
+                responsibilities[o + j] = double.IsNegativeInfinity(m) ? double.NegativeInfinity : a[o + j] + logWeights[j] - m;
+            }
+        }
+
+        TensorPrimitives.Exp(responsibilities, responsibilities);
+        var sums = System.Buffers.ArrayPool<double>.Shared.Rent(rows);
+        try
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                int o = i * k;
+                if (!double.IsFinite(y[i]))
+                {
+                    // The maximum is the answer itself; the responsibilities stay as the exponentials left them.
+                    sums[i] = 1;
+                    continue;
+                }
+
+                double sum = 0;
+                for (int j = 0; j < k; j++)
+                {
+                    sum += responsibilities[o + j];
+                }
+
+                sums[i] = sum;
+                double inverse = 1 / sum;
+                for (int j = 0; j < k; j++)
+                {
+                    responsibilities[o + j] *= inverse;
+                }
+            }
+
+            // The logarithms by the same vectorised kernel as the general log-sum-exp, then m + log Σ (m alone when not finite).
+            var logs = sums.AsSpan(0, rows);
+            TensorPrimitives.Log(logs, logs);
+            for (int i = 0; i < rows; i++)
+            {
+                y[i] = double.IsFinite(y[i]) ? y[i] + logs[i] : y[i];
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(sums);
+        }
     }
 
     /// <summary>

@@ -22,7 +22,10 @@ public sealed class MixtureSameFamily : Distribution, IConditionalCovariance
     {
         MixtureDistribution = mixture;
         Components = components;
+        tails = new Lazy<TailProfile?>(ComputeTails);
     }
+
+    private readonly Lazy<TailProfile?> tails;
 
     /// <summary>The distribution of the component index.</summary>
     public Categorical MixtureDistribution { get; }
@@ -42,22 +45,24 @@ public sealed class MixtureSameFamily : Distribution, IConditionalCovariance
     /// <summary>The components' constraint when their events are structured (simplex, ordered, …), else the constraint of the merged support.</summary>
     public override Constraint SupportConstraint => Components.SupportConstraint is { EventRank: > 0 } c and not IndependentConstraint ? c : base.SupportConstraint;
 
-    /// <summary>Derived from the components' profile, counting only components with positive weight (null when unknown).</summary>
-    public override TailProfile? Tails
-    {
-        get
-        {
-            var part = Components.Tails;
-            if (part is null)
-            {
-                return null;
-            }
+    /// <summary>
+    /// Derived from the components' profile, counting only components with positive weight (null when unknown);
+    /// computed once (a mixture is immutable), since every Monte Carlo KL against it asks again.
+    /// </summary>
+    public override TailProfile? Tails => tails.Value;
 
-            int[] shape = Components.BatchShapeArray;
-            double[] weights = TensorOps.Expand(MixtureDistribution.Probs.Detach(), shape);
-            return MixtureMath.Profile([part], BatchShapeArray, ComponentCount, weights, pick =>
-                pick(part) is { } t ? TensorOps.Expand(t.Detach(), shape) : null);
+    private TailProfile? ComputeTails()
+    {
+        var part = Components.Tails;
+        if (part is null)
+        {
+            return null;
         }
+
+        int[] shape = Components.BatchShapeArray;
+        double[] weights = TensorOps.Expand(MixtureDistribution.Probs.Detach(), shape);
+        return MixtureMath.Profile([part], BatchShapeArray, ComponentCount, weights, pick =>
+            pick(part) is { } t ? TensorOps.Expand(t.Detach(), shape) : null);
     }
 
     /// <summary>E[X] = Σₖ wₖ μₖ.</summary>

@@ -157,7 +157,13 @@ internal static class MonteCarloKl
 
         var x = chunks == 1 ? parts[0] : ShapeOps.Concat(0, parts);
         var logP = p.LogProb(x);
-        var terms = Difference(logP, q.LogProb(x));
+        var logQ = q.LogProb(x);
+        if (reparameterized && Shapes.Equal(logP.ShapeArray, logQ.ShapeArray))
+        {
+            return PathwiseMean(p, x, logP, logQ, n);
+        }
+
+        var terms = Difference(logP, logQ);
         var mean = terms.Mean(0);
         var summaries = NewSummaries(terms.Length / n, n);
         var column = summaries.Length == 1 ? null : new double[ChunkSize];
@@ -180,6 +186,79 @@ internal static class MonteCarloKl
         // A p that cannot be reparameterised but whose parameters need no gradient (only q's do): its draws do not
         // depend on the differentiated parameters, so the plain sample mean's gradient is already unbiased (pathwise).
         return draft with { Value = StraightThrough.Of(mean, draft.Value), GradientEstimator = estimator, EdgeDraws = edgeDraws };
+    }
+
+    /// <summary>
+    /// The reparameterised case as one recorded op: the terms tᵢ = log p(xᵢ) - log q(xᵢ) are formed without a graph and
+    /// summarised as <see cref="EstimateInChunks"/> does (chunk by chunk), and the estimate carries the gradient of
+    /// (1/n) Σ tᵢ: g/n to each log p(xᵢ) and -g/n to each log q(xᵢ), none where both are -∞ (a term counted as 0).
+    /// One node instead of a difference, a mean and a straight-through, so a fit's step records less.
+    /// </summary>
+    private static Draft PathwiseMean(Distribution p, Tensor x, Tensor logP, Tensor logQ, int n)
+    {
+        var lp = logP.Data;
+        var lq = logQ.Data;
+        var terms = TensorPool.Rent(lp.Length);
+        Draft draft;
+        try
+        {
+            for (int i = 0; i < lp.Length; i++)
+            {
+                // -∞ - -∞ only where p has no mass (as in Difference): such draws contribute 0, not NaN.
+                terms[i] = double.IsNegativeInfinity(lp[i]) && double.IsNegativeInfinity(lq[i]) ? 0 : lp[i] - lq[i];
+            }
+
+            var summaries = NewSummaries(lp.Length / n, n);
+            int batch = summaries.Length;
+            var column = batch == 1 ? null : new double[ChunkSize];
+            for (int start = 0; start < n; start += ChunkSize)
+            {
+                int m = Math.Min(ChunkSize, n - start);
+                Accumulate(terms.AsSpan(start * batch, m * batch), m, summaries, column);
+            }
+
+            draft = Collect(summaries, logP.ShapeArray[1..], KlGradientEstimator.Reparameterized);
+        }
+        finally
+        {
+            TensorPool.Return(terms);
+        }
+
+        long edgeDraws = EdgesOf(p).Count(x.Values);
+        var value = draft.Value;
+        if (Tensor.Tracks(logP) || Tensor.Tracks(logQ))
+        {
+            value = Tensor.Record(value, [logP, logQ], g =>
+            {
+                int batch = g.Length;
+                double[] gd = g.Data;
+                double[]? gp = logP.RequiresGrad ? GC.AllocateUninitializedArray<double>(lp.Length) : null;
+                double[]? gq = logQ.RequiresGrad ? GC.AllocateUninitializedArray<double>(lq.Length) : null;
+                for (int row = 0; row < lp.Length; row += batch)
+                {
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int i = row + b;
+                        double gi = double.IsNegativeInfinity(lp[i]) && double.IsNegativeInfinity(lq[i]) ? 0 : gd[b] / n;
+                        if (gp is not null)
+                        {
+                            gp[i] = gi;
+                        }
+
+                        if (gq is not null)
+                        {
+                            gq[i] = -gi;
+                        }
+                    }
+                }
+
+                return [
+                    gp is null ? null : new Tensor(gp, logP.ShapeArray),
+                    gq is null ? null : new Tensor(gq, logQ.ShapeArray)];
+            });
+        }
+
+        return draft with { Value = value, EdgeDraws = edgeDraws };
     }
 
     /// <summary>
@@ -242,6 +321,16 @@ internal static class MonteCarloKl
         long edgeDraws = 0;
         var terms = new double[Math.Min(ChunksPerRound, chunks)][];
         var counts = new long[terms.Length];
+        int length = ChunkSize * Shapes.Size(p.BatchShapeArray);
+        if (spans)
+        {
+            // Reused from estimate to estimate: fresh pages cost far more to touch than the terms cost to compute.
+            for (int r = 0; r < terms.Length; r++)
+            {
+                terms[r] = TensorPool.Rent(length);
+            }
+        }
+
         for (int first = 0; first < chunks; first += ChunksPerRound)
         {
             int round = Math.Min(ChunksPerRound, chunks - first);
@@ -269,6 +358,14 @@ internal static class MonteCarloKl
             }
         }
 
+        if (spans)
+        {
+            foreach (var buffer in terms)
+            {
+                TensorPool.Return(buffer);
+            }
+        }
+
         return Collect(summaries!, batchShape!, KlGradientEstimator.None) with { EdgeDraws = edgeDraws };
     }
 
@@ -281,7 +378,7 @@ internal static class MonteCarloKl
         try
         {
             var xs = x.AsSpan(0, m * perDraw);
-            var terms = reuse is not null && reuse.Length >= ChunkSize * batch ? reuse : new double[ChunkSize * batch];
+            var terms = reuse is not null && reuse.Length >= m * batch ? reuse : new double[ChunkSize * batch];
             var ps = terms.AsSpan(0, m * batch);
             var qs = logQ.AsSpan(0, m * batch);
             p.SampleInto(stream, xs);
