@@ -1,7 +1,8 @@
+using KlDivergence.Distributions;
 using KlDivergence.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace KlDivergence.Tests.Tensors;
+namespace KlDivergence.Tests.Distributions;
 
 public class MultivariateNormalOpsTests
 {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using KlDivergence.Tensors;
 
-namespace KlDivergence.Tensors;
+namespace KlDivergence.Distributions;
 
 /// <summary>
 /// Fused, differentiable kernels for the multivariate normal N(μ, L Lᵀ) with a lower-triangular scale L: the
