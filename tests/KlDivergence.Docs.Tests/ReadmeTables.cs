@@ -19,7 +19,7 @@ internal static class ReadmeTables
         foreach (var t in types)
         {
             var signatures = t.GetConstructors().Select(c => Parameters(c.GetParameters()))
-                .Concat(t.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.ReturnType == t).Select(m => $"{m.Name}: {Parameters(m.GetParameters())}"));
+                .Concat(t.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.ReturnType == t).Select(m => $"{m.Name}: {Parameters(m.GetParameters())}")).Distinct();
             sb.Append(CultureInfo.InvariantCulture, $"| {t.Name} | {string.Join("; ", signatures)} |\n");
         }
 
