@@ -36,6 +36,9 @@ internal static class TensorPool
     /// <summary>Arrays this long or longer land on the large object heap (85 000 bytes), whose memory is the one that faults afresh.</summary>
     internal const int LargeLength = 85_000 / sizeof(double);
 
+    /// <summary>How long a rent waits for the leases' finalizers after an induced collection.</summary>
+    private static readonly TimeSpan FinalizerWaitLimit = TimeSpan.FromMilliseconds(50);
+
     /// <summary>The fewest bytes handed out between two induced collections (4 MiB).</summary>
     private const long MinReclaimBudget = 4L << 20;
 
@@ -246,7 +249,8 @@ internal static class TensorPool
     }
 
     /// <summary>
-    /// A blocking full collection, then a wait for the leases' finalizers, which put the dead large arrays back.
+    /// A blocking full collection, then a wait (at most <see cref="FinalizerWaitLimit"/>) for the leases' finalizers,
+    /// which put the dead large arrays back.
     /// Only one thread does it at a time; the pool's lock is not held, since the finalizers take it.
     /// </summary>
     private static void Reclaim()
@@ -260,7 +264,10 @@ internal static class TensorPool
         {
             long start = Stopwatch.GetTimestamp();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-            GC.WaitForPendingFinalizers();
+
+            // Waited for on another thread with a time limit: the caller may hold a lock some other finalizer needs,
+            // and a plain wait would then never end. Past the limit this rent allocates afresh.
+            Task.Run(GC.WaitForPendingFinalizers).Wait(FinalizerWaitLimit);
             long ticks = Stopwatch.GetTimestamp() - start;
             collectionTicks = collectionTicks == 0 ? ticks : (collectionTicks + ticks) / 2;
             lock (Buckets)

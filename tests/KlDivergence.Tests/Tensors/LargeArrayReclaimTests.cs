@@ -155,6 +155,53 @@ public class LargeArrayReclaimTests
             TensorPool.MaxHeld = saved;
         }
     }
+
+    private sealed class NeedsLockWhenFinalized(object gate)
+    {
+        ~NeedsLockWhenFinalized()
+        {
+            lock (gate)
+            {
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DropFinalizerNeeding(object gate) => _ = new NeedsLockWhenFinalized(gate);
+
+    [Fact]
+    public void AnInducedCollectionDoesNotWaitForeverOnAFinalizerBlockedByTheCallersLock()
+    {
+        // The caller holds a lock another object's finalizer needs; an induced collection must not wait on it forever.
+        int length = TensorPool.LargeLength + 107;
+        var gate = new object();
+        var held = new List<double[]>();
+        bool induced = false;
+
+        // On a thread of its own, so that a wait that never ends fails the test instead of hanging the run.
+        var body = new Thread(() =>
+        {
+            lock (gate)
+            {
+                DropFinalizerNeeding(gate);
+                GC.Collect(); // queues the blocking finalizer; the finalizer thread now waits for the gate
+                int before = GC.CollectionCount(2);
+                while (!induced && held.Count * (long)length * sizeof(double) < (64L << 20))
+                {
+                    held.Add(TensorPool.Rent(length)); // held, so the pool stays dry and the budget fills
+                    induced = GC.CollectionCount(2) > before;
+                }
+            }
+        }) { IsBackground = true };
+        body.Start();
+        body.Join(TimeSpan.FromSeconds(30)).Should().BeTrue("the induced collection's wait for finalizers is bounded");
+        if (TensorPool.ReclaimBudgetBytes <= (32L << 20))
+        {
+            induced.Should().BeTrue("the budget was handed out with the pool dry");
+        }
+
+        GC.KeepAlive(held);
+    }
 }
 
 /// <summary>Runs <see cref="LargeArrayReclaimTests"/> with no other test in parallel.</summary>
