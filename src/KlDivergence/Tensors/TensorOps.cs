@@ -555,47 +555,10 @@ public static class TensorOps
             return new Tensor([TensorPrimitives.Sum<double>(g.Data)], shape);
         }
 
-        var sum = TensorPool.RentZeroed(Shapes.Size(shape));
-        if (StretchedOnlyInFront(shape, g.ShapeArray))
-        {
-            // The operand repeats whole in g (a [d] or [1, d] bias over [n, d] samples): add g's blocks of its size in
-            // turn, the same additions in the same order as the iterator below makes element by element, so the same
-            // bits, without walking runs as short as d.
-            for (int start = 0; start < g.Length; start += sum.Length)
-            {
-                TensorPrimitives.Add(sum, g.Data.AsSpan(start, sum.Length), sum);
-            }
-
-            return new Tensor(sum, shape);
-        }
-
         // One pass of the strided broadcast iterator, adding each output element into the operand's layout.
+        var sum = TensorPool.RentZeroed(Shapes.Size(shape));
         new BroadcastIterator(sum, shape, g.ShapeArray).ScatterAdd(0, g.Data, sum);
         return new Tensor(sum, shape);
-    }
-
-    /// <summary>
-    /// True when <paramref name="shape"/> broadcast to <paramref name="outputShape"/> is stretched only along leading
-    /// dimensions: its dimensions from the first that is not 1 on equal the output's trailing ones.
-    /// </summary>
-    private static bool StretchedOnlyInFront(int[] shape, int[] outputShape)
-    {
-        int offset = outputShape.Length - shape.Length;
-        int d = 0;
-        while (d < shape.Length && shape[d] == 1)
-        {
-            d++;
-        }
-
-        for (; d < shape.Length; d++)
-        {
-            if (shape[d] != outputShape[d + offset])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The values of <paramref name="x"/> broadcast to <paramref name="shape"/> (shared when no copy is needed).</summary>

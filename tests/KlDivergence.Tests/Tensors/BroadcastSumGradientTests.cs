@@ -19,6 +19,8 @@ public class BroadcastSumGradientTests
         { [1, 4, 5], [3, 4, 5] },
         { [30, 1], [30, 7] },     // stretched along the last axis: the strided path
         { [3, 1, 5], [3, 4, 5] }, // stretched in the middle: the strided path
+        { [4, 1], [3, 4, 1] },    // a trailing 1 matching the output's
+        { [1, 4, 1], [3, 4, 6] }, // stretched in front and behind: the strided path
     };
 
     [Theory]
@@ -54,6 +56,10 @@ public class BroadcastSumGradientTests
         }
 
         GradCheck.Check(t => GradCheck.Project(t[0] + t[1]), [av, bv], [aShape, bShape]);
+
+        // Forward, the stretched operand gathered to the output's shape reads the element the index names.
+        var stretched = Tensor.FromArray(av, aShape).BroadcastTo(shape).ToArray();
+        stretched.Should().Equal(index.Select(i => av[i]).ToArray());
     }
 
     /// <summary>The flat index into an operand of shape <paramref name="operand"/> read by each output element.</summary>
