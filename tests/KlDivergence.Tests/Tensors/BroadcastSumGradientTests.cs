@@ -36,7 +36,7 @@ public class BroadcastSumGradientTests
 
         // ∂/∂aᵢ = Σ of the projection weights wₖ over the output elements k reading aᵢ, added in output order.
         var expected = new double[av.Length];
-        var index = Index(aShape, shape);
+        var index = BroadcastProductGradientTests.Index(aShape, shape);
         for (int k = 0; k < index.Length; k++)
         {
             expected[index[k]] += 0.3 + (0.7 * Math.Sin(1.7 * (k + 1)));
@@ -60,32 +60,5 @@ public class BroadcastSumGradientTests
         // Forward, the stretched operand gathered to the output's shape reads the element the index names.
         var stretched = Tensor.FromArray(av, aShape).BroadcastTo(shape).ToArray();
         stretched.Should().Equal(index.Select(i => av[i]).ToArray());
-    }
-
-    /// <summary>The flat index into an operand of shape <paramref name="operand"/> read by each output element.</summary>
-    private static int[] Index(int[] operand, int[] output)
-    {
-        int size = output.Aggregate(1, (p, d) => p * d);
-        var result = new int[size];
-        int offset = output.Length - operand.Length;
-        for (int k = 0; k < size; k++)
-        {
-            int rest = k, at = 0, stride = 1;
-            for (int d = output.Length - 1; d >= 0; d--)
-            {
-                int i = rest % output[d];
-                rest /= output[d];
-                int od = d - offset;
-                if (od >= 0)
-                {
-                    at += (operand[od] == 1 ? 0 : i) * stride;
-                    stride *= operand[od];
-                }
-            }
-
-            result[k] = at;
-        }
-
-        return result;
     }
 }
