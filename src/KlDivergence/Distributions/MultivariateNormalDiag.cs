@@ -58,12 +58,13 @@ public sealed class MultivariateNormalDiag : Distribution, IHasCovariance
     /// <summary>Var[Xᵢ] = σᵢ², shape [...BatchShape, d].</summary>
     public override Tensor Variance => FullScale().Square();
 
-    /// <summary>log p(x) = Σᵢ [-½((xᵢ - μᵢ)/σᵢ)² - log σᵢ] - (d/2) log 2π.</summary>
+    /// <summary>log p(x) = Σᵢ log N(xᵢ; μᵢ, σᵢ²) = Σᵢ [-½((xᵢ - μᵢ)/σᵢ)² - log σᵢ] - (d/2) log 2π.</summary>
     public override Tensor LogProb(Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var z = (value - Loc) / ScaleDiag;
-        return ((z.Square() * -0.5) - ScaleDiag.Log()).Sum(-1) - (Dimension * ScalarMath.LogSqrtTwoPi);
+
+        // The one normal log-density kernel per coordinate, then the sum: two graph nodes instead of eight.
+        return Normal.LogDensityOf(value, Loc, ScaleDiag).Sum(-1);
     }
 
     /// <summary>Differential entropy H = ½ d (1 + log 2π) + Σᵢ log σᵢ.</summary>

@@ -75,6 +75,12 @@ public sealed class Normal : Distribution
     /// <inheritdoc/>
     public override Tensor LogProb(Tensor value) => LogDensityOp.Instance.Apply(value, Loc, Scale);
 
+    /// <summary>
+    /// log N(x; μ, σ²) element by element with the three broadcast together, as one node of the graph: the kernel
+    /// behind <see cref="LogProb"/>, for a family built of independent normals (no checks of μ and σ here).
+    /// </summary>
+    internal static Tensor LogDensityOf(Tensor value, Tensor loc, Tensor scale) => LogDensityOp.Instance.Apply(value, loc, scale);
+
     /// <summary>Differential entropy ½ + ½ log 2π + log σ.</summary>
     public override Tensor Entropy() => (Scale.Log() + (0.5 + ScalarMath.LogSqrtTwoPi)).BroadcastTo(BatchShapeArray);
 

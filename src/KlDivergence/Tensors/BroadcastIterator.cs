@@ -12,6 +12,12 @@ internal readonly struct BroadcastIterator
     private readonly int[] shape;
     private readonly int[] strides;
 
+    /// <summary>
+    /// The operand's length when it is stretched only along leading dimensions (a [d] or [1, d] row over [n, d]),
+    /// so the output is the operand repeated whole; else 0.
+    /// </summary>
+    private readonly int period;
+
     /// <summary>Views <paramref name="data"/> of shape <paramref name="operandShape"/> broadcast to <paramref name="outputShape"/>.</summary>
     public BroadcastIterator(double[] data, int[] operandShape, int[] outputShape)
     {
@@ -20,16 +26,43 @@ internal readonly struct BroadcastIterator
         strides = new int[outputShape.Length];
         int offset = outputShape.Length - operandShape.Length;
         int stride = 1;
+        bool repeats = true, stretched = false;
         for (int d = operandShape.Length - 1; d >= 0; d--)
         {
             strides[d + offset] = operandShape[d] == 1 ? 0 : stride;
             stride *= operandShape[d];
+
+            // Walking from the end: once a dimension is stretched, every one before it must be 1.
+            if (operandShape[d] != outputShape[d + offset])
+            {
+                stretched = true;
+            }
+            else if (stretched && operandShape[d] != 1)
+            {
+                repeats = false;
+            }
         }
+
+        period = repeats ? stride : 0;
     }
 
     /// <summary>Copies output elements start .. start + destination.Length - 1 of the broadcast operand.</summary>
     public void Gather(int start, Span<double> destination)
     {
+        if (period > 0)
+        {
+            // The operand repeated whole: copy it block by block (the same values the runs below would copy).
+            for (int at = 0; at < destination.Length;)
+            {
+                int from = (start + at) % period;
+                int run = Math.Min(period - from, destination.Length - at);
+                data.AsSpan(from, run).CopyTo(destination.Slice(at, run));
+                at += run;
+            }
+
+            return;
+        }
+
         var runs = new Runs(this, start, destination.Length);
         while (runs.Next(out int offset, out int at, out int run, out int stride))
         {
@@ -58,6 +91,22 @@ internal readonly struct BroadcastIterator
     /// </summary>
     public void ScatterAdd(int start, ReadOnlySpan<double> values, double[] target)
     {
+        if (period > 0)
+        {
+            // The operand repeated whole: add the values block by block, each element's additions in output order
+            // as the runs below make them, so the same bits, without walking runs as short as the operand's last axis.
+            for (int at = 0; at < values.Length;)
+            {
+                int from = (start + at) % period;
+                int run = Math.Min(period - from, values.Length - at);
+                var segment = target.AsSpan(from, run);
+                System.Numerics.Tensors.TensorPrimitives.Add(segment, values.Slice(at, run), segment);
+                at += run;
+            }
+
+            return;
+        }
+
         var runs = new Runs(this, start, values.Length);
         while (runs.Next(out int offset, out int at, out int run, out int stride))
         {

@@ -145,19 +145,47 @@ public abstract class CustomOp
         int blocks = TensorParallelism.ChunkCount(y.Length, BlockSize);
         if (y.Length < ParallelThreshold)
         {
-            for (int c = 0; c < blocks; c++)
+            // One thread runs every block in turn: a single-valued input is filled once for all of them.
+            var filled = new double[]?[Arity];
+            try
             {
-                RunBlock(layout, c, y, g, grads);
+                for (int k = 0; k < Arity; k++)
+                {
+                    if (!layout.Direct[k] && layout.Operands[k].Length == 1)
+                    {
+                        int length = Math.Min(BlockSize, y.Length);
+                        filled[k] = ArrayPool<double>.Shared.Rent(length);
+                        filled[k].AsSpan(0, length).Fill(layout.Operands[k].Data[0]);
+                    }
+                }
+
+                for (int c = 0; c < blocks; c++)
+                {
+                    RunBlock(layout, c, y, g, grads, filled);
+                }
+            }
+            finally
+            {
+                foreach (var buffer in filled)
+                {
+                    if (buffer is not null)
+                    {
+                        ArrayPool<double>.Shared.Return(buffer);
+                    }
+                }
             }
 
             return;
         }
 
-        TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, grads));
+        TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, grads, null));
     }
 
-    /// <summary>Runs the forward (no gradient buffers) or backward kernel over block <paramref name="c"/>.</summary>
-    private void RunBlock(Layout layout, int c, double[] y, double[]? g, double[]?[]? grads)
+    /// <summary>
+    /// Runs the forward (no gradient buffers) or backward kernel over block <paramref name="c"/>; a single-valued
+    /// input is read from <paramref name="filled"/> when the caller filled it already.
+    /// </summary>
+    private void RunBlock(Layout layout, int c, double[] y, double[]? g, double[]?[]? grads, double[]?[]? filled)
     {
         int start = c * BlockSize;
         int length = Math.Min(BlockSize, y.Length - start);
@@ -171,6 +199,13 @@ public abstract class CustomOp
                 if (layout.Direct[k])
                 {
                     spans.Set(k, layout.Operands[k].Data.AsSpan(start, length));
+                    continue;
+                }
+
+                if (filled?[k] is { } shared)
+                {
+                    uniform |= 1 << k;
+                    spans.Set(k, shared.AsSpan(0, length));
                     continue;
                 }
 

@@ -244,7 +244,19 @@ public static class TensorOps
         {
             // The output gradient stretched back along the summed axis, into an array the gradient pass recycles.
             var gx = GradientPass.Rent(x.Length);
-            new BroadcastIterator(g.Data, keptShape, x.ShapeArray).Gather(0, gx);
+            if (inner == 1)
+            {
+                // The last axis summed: each row of n is its one gradient value, without walking one run per row.
+                for (int o = 0; o < outer; o++)
+                {
+                    gx.AsSpan(o * n, n).Fill(g.Data[o]);
+                }
+            }
+            else
+            {
+                new BroadcastIterator(g.Data, keptShape, x.ShapeArray).Gather(0, gx);
+            }
+
             return [new Tensor(gx, x.ShapeArray)];
         });
     }

@@ -37,6 +37,39 @@ public class MultivariateNormalDiagTests
     }
 
     [Fact]
+    public void LogProbAndItsGradientsMatchTheFormulaWorkedPerCoordinate()
+    {
+        // 100 samples of a 2-D surrogate (the ELBO's shape): log p = Σᵢ [-½((xᵢ - μᵢ)/σᵢ)² - log σᵢ - ½ log 2π], with
+        // ∂/∂μᵢ = Σ over samples (xᵢ - μᵢ)/σᵢ² and ∂/∂σᵢ = Σ over samples ((xᵢ - μᵢ)²/σᵢ² - 1)/σᵢ, worked here.
+        double[] mu = [0.4, -1.1], sigma = [0.8, 1.7];
+        var xv = GradCheck.RandomValues(200, 9, -3, 3);
+        var loc = Tensor.FromArray(mu, [2], requiresGrad: true);
+        var scale = Tensor.FromArray(sigma, [2], requiresGrad: true);
+        var logProb = new MultivariateNormalDiag(loc, scale).LogProb(Tensor.FromArray(xv, [100, 2]));
+        logProb.Sum().Backward();
+        double[] gMu = new double[2], gSigma = new double[2];
+        for (int k = 0; k < 100; k++)
+        {
+            double expected = 0;
+            for (int i = 0; i < 2; i++)
+            {
+                double z = (xv[(2 * k) + i] - mu[i]) / sigma[i];
+                expected += (-0.5 * z * z) - Math.Log(sigma[i]) - (0.5 * Math.Log(2 * Math.PI));
+                gMu[i] += z / sigma[i];
+                gSigma[i] += ((z * z) - 1) / sigma[i];
+            }
+
+            logProb.Values[k].Should().BeApproximately(expected, 1e-13 * Math.Max(1, Math.Abs(expected)));
+        }
+
+        for (int i = 0; i < 2; i++)
+        {
+            loc.Grad!.Values[i].Should().BeApproximately(gMu[i], 1e-12 * Math.Max(1, Math.Abs(gMu[i])));
+            scale.Grad!.Values[i].Should().BeApproximately(gSigma[i], 1e-12 * Math.Max(1, Math.Abs(gSigma[i])));
+        }
+    }
+
+    [Fact]
     public void SampleMomentsMatchMeanVarianceAndCovariance()
     {
         var d = Batch();

@@ -61,7 +61,7 @@ public class BroadcastProductGradientTests
     }
 
     /// <summary>For each output element (row-major), the flat index of the operand element it reads.</summary>
-    private static int[] Index(int[] operand, int[] output)
+    internal static int[] Index(int[] operand, int[] output)
     {
         int n = output.Aggregate(1, (p, d) => p * d);
         var result = new int[n];

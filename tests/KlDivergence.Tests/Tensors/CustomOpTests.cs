@@ -66,6 +66,33 @@ public class CustomOpTests
     }
 
     [Fact]
+    public void ASingleValuedInputFilledOnceServesEveryBlockForwardAndBackward()
+    {
+        // 3·4096 + 7 elements: several blocks on one thread (below the parallel size), the last one partial; y and z
+        // single values, so the blocks share one filled buffer of each.
+        const int n = (3 * CustomOp.BlockSize) + 7;
+        var x = GradCheck.RandomValues(n, 5, -2, 2);
+        const double yv = 0.7, zv = -0.4;
+        var tx = Tensor.FromArray(x, [n], requiresGrad: true);
+        var ty = Tensor.Scalar(yv, requiresGrad: true);
+        var tz = Tensor.Scalar(zv, requiresGrad: true);
+        var result = Op.Apply(tx, ty, tz);
+        result.Sum().Backward();
+
+        // With a unit output gradient: ∂/∂xᵢ = y, ∂/∂y = Σ xᵢ, ∂/∂z = n cos z.
+        double sumX = 0;
+        for (int i = 0; i < n; i++)
+        {
+            result.Values[i].Should().Be((x[i] * yv) + Math.Sin(zv));
+            tx.Grad!.Values[i].Should().Be(yv);
+            sumX += x[i];
+        }
+
+        ty.Grad!.ToScalar().Should().BeApproximately(sumX, 1e-12 * n);
+        tz.Grad!.ToScalar().Should().BeApproximately(n * Math.Cos(zv), 1e-12 * n);
+    }
+
+    [Fact]
     public void ValuesAndGradientsAreBitIdenticalForOneTwoAndEightWorkers()
     {
         // 20·4096 + 5 elements (above the size that goes parallel): many blocks and a partial one; z broadcast along
