@@ -123,6 +123,7 @@ internal static class MultivariateNormalOps
         var result = new Tensor(y, points);
         if (!Tensor.Tracks(x) && !Tensor.Tracks(logWeights) && !Tensor.Tracks(loc) && !Tensor.Tracks(scaleTril))
         {
+            TensorPool.Return(responsibilities); // only a backward pass would read them
             return result;
         }
 
