@@ -63,15 +63,8 @@ internal static class MultivariateNormalOps
 
         return Tensor.Record(result, [x, loc, scaleTril], g =>
         {
-            bool xFull = x.Length == layout.Count * d;
-            double[]? gx = !x.RequiresGrad ? null : xFull ? TensorPool.Rent(x.Length) : TensorPool.RentZeroed(x.Length);
-            double[]? gm = loc.RequiresGrad ? TensorPool.RentZeroed(loc.Length) : null;
-            double[]? gl = scaleTril.RequiresGrad ? TensorPool.RentZeroed(scaleTril.Length) : null;
-            LogDensityBackward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, g.Data, gx, xFull, gm, gl);
-            return [
-                gx is null ? null : new Tensor(gx, x.ShapeArray),
-                gm is null ? null : new Tensor(gm, loc.ShapeArray),
-                gl is null ? null : new Tensor(gl, scaleTril.ShapeArray)];
+            var (gx, gm, gl) = LogDensityGradients(layout, d, x, loc, scaleTril, invDiag, g.Data);
+            return [gx, gm, gl];
         });
     }
 
@@ -133,16 +126,9 @@ internal static class MultivariateNormalOps
             var gc = TensorPool.Rent(layout.Count);
             double[]? gw = logWeights.RequiresGrad ? TensorPool.RentZeroed(k) : null;
             MixtureMath.WeightedLogSumExpBackward(g.Data, responsibilities, k, gc, gw);
-            double[]? gx = x.RequiresGrad ? TensorPool.RentZeroed(x.Length) : null;
-            double[]? gm = loc.RequiresGrad ? TensorPool.RentZeroed(loc.Length) : null;
-            double[]? gl = scaleTril.RequiresGrad ? TensorPool.RentZeroed(scaleTril.Length) : null;
-            LogDensityBackward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, gc, gx, false, gm, gl);
+            var (gx, gm, gl) = LogDensityGradients(layout, d, x, loc, scaleTril, invDiag, gc);
             TensorPool.Return(gc);
-            return [
-                gx is null ? null : new Tensor(gx, x.ShapeArray),
-                gw is null ? null : new Tensor(gw, logWeights.ShapeArray),
-                gm is null ? null : new Tensor(gm, loc.ShapeArray),
-                gl is null ? null : new Tensor(gl, scaleTril.ShapeArray)];
+            return [gx, gw is null ? null : new Tensor(gw, logWeights.ShapeArray), gm, gl];
         });
     }
 
@@ -188,6 +174,25 @@ internal static class MultivariateNormalOps
                 gl is null ? null : new Tensor(gl, scaleTril.ShapeArray),
                 ge is null ? null : new Tensor(ge, noise.ShapeArray)];
         });
+    }
+
+    /// <summary>
+    /// The backward pass of the log-density for upstream gradients <paramref name="g"/> (one per batch element of
+    /// <paramref name="layout"/>): the gradients of x, loc and L, each null where its input needs none.
+    /// </summary>
+    private static (Tensor? Gx, Tensor? Gm, Tensor? Gl) LogDensityGradients(
+        BatchLayout layout, int d, Tensor x, Tensor loc, Tensor scaleTril, double[] invDiag, double[] g)
+    {
+        // Where x is not broadcast, each of its entries is written once (no zeroing); else gradients add up.
+        bool xFull = x.Length == layout.Count * d;
+        double[]? gx = !x.RequiresGrad ? null : xFull ? TensorPool.Rent(x.Length) : TensorPool.RentZeroed(x.Length);
+        double[]? gm = loc.RequiresGrad ? TensorPool.RentZeroed(loc.Length) : null;
+        double[]? gl = scaleTril.RequiresGrad ? TensorPool.RentZeroed(scaleTril.Length) : null;
+        LogDensityBackward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, g, gx, xFull, gm, gl);
+        return (
+            gx is null ? null : new Tensor(gx, x.ShapeArray),
+            gm is null ? null : new Tensor(gm, loc.ShapeArray),
+            gl is null ? null : new Tensor(gl, scaleTril.ShapeArray));
     }
 
     /// <summary>Per factor: the reciprocal diagonal (forward and back substitution multiply by it) and Σᵢ log Lᵢᵢ.</summary>
