@@ -67,27 +67,9 @@ internal static class MixtureMath
 
         return Tensor.Record(result, [componentLogProb, logWeights], g =>
         {
-            double[] gd = g.Data;
             double[]? ga = componentLogProb.RequiresGrad ? GC.AllocateUninitializedArray<double>(responsibilities.Length) : null;
             double[]? gw = logWeights.RequiresGrad ? new double[k] : null;
-            for (int i = 0; i < rows; i++)
-            {
-                double gi = gd[i];
-                for (int j = 0; j < k; j++)
-                {
-                    double v = gi * responsibilities[(i * k) + j];
-                    if (ga is not null)
-                    {
-                        ga[(i * k) + j] = v;
-                    }
-
-                    if (gw is not null)
-                    {
-                        gw[j] += v;
-                    }
-                }
-            }
-
+            WeightedLogSumExpBackward(g.Data, responsibilities, k, ga, gw);
             return [
                 ga is null ? null : new Tensor(ga, componentLogProb.ShapeArray),
                 gw is null ? null : new Tensor(gw, logWeights.ShapeArray)];
@@ -95,10 +77,36 @@ internal static class MixtureMath
     }
 
     /// <summary>
+    /// The backward pass of <see cref="WeightedLogSumExp"/>: ∂/∂aₖ = g rₖ per row into <paramref name="ga"/> (when
+    /// given) and ∂/∂log wₖ = Σ g rₖ added into <paramref name="gw"/> (when given, zeroed by the caller).
+    /// </summary>
+    internal static void WeightedLogSumExpBackward(double[] g, double[] responsibilities, int k, double[]? ga, double[]? gw)
+    {
+        int rows = responsibilities.Length / k;
+        for (int i = 0; i < rows; i++)
+        {
+            double gi = g[i];
+            for (int j = 0; j < k; j++)
+            {
+                double v = gi * responsibilities[(i * k) + j];
+                if (ga is not null)
+                {
+                    ga[(i * k) + j] = v;
+                }
+
+                if (gw is not null)
+                {
+                    gw[j] += v;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The forward pass of <see cref="WeightedLogSumExp"/>: y per row, and each row's responsibilities into
     /// <paramref name="responsibilities"/> (the shifted terms first, then one vectorised Exp over all of them).
     /// </summary>
-    private static void WeightedLogSumExpForward(double[] a, double[] logWeights, int k, double[] responsibilities, double[] y)
+    internal static void WeightedLogSumExpForward(double[] a, double[] logWeights, int k, double[] responsibilities, double[] y)
     {
         int rows = y.Length;
         for (int i = 0; i < rows; i++)

@@ -122,6 +122,21 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
         return MultivariateNormalOps.LogDensity(value, Loc, ScaleTril);
     }
 
+    /// <summary>
+    /// A mixture of this batch of K normals (loc [K, d], scaleTril [K, d, d], one weight vector [K]) by one fused op
+    /// (<see cref="MultivariateNormalOps.MixtureLogDensity"/>, bit-equal to the general form); any other layout goes
+    /// the general way.
+    /// </summary>
+    public override Tensor MixtureLogProb(Tensor value, Tensor logWeights)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(logWeights);
+        int k = BatchShapeArray.Length == 1 ? BatchShapeArray[0] : 0;
+        bool fused = k > 0 && Loc.Rank == 2 && Loc.ShapeArray[0] == k && ScaleTril.Rank == 3 && ScaleTril.ShapeArray[0] == k
+            && logWeights.Rank == 1 && logWeights.Length == k && value.Rank >= 1 && value.ShapeArray[^1] == Dimension;
+        return fused ? MultivariateNormalOps.MixtureLogDensity(value, logWeights, Loc, ScaleTril) : base.MixtureLogProb(value, logWeights);
+    }
+
     /// <summary>Differential entropy H = ½ d (1 + log 2π) + Σᵢ log Lᵢᵢ (= ½ log det(2πe Σ)).</summary>
     public override Tensor Entropy() =>
         (HalfLogDet() + (Dimension * (0.5 + ScalarMath.LogSqrtTwoPi))).BroadcastTo(BatchShapeArray);

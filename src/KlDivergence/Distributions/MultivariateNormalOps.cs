@@ -52,31 +52,7 @@ internal static class MultivariateNormalOps
         int d = CheckShapes(x, nameof(x), loc, scaleTril);
         var layout = new BatchLayout(x.ShapeArray[..^1], loc.ShapeArray[..^1], scaleTril.ShapeArray[..^2]);
 
-        // Per factor: the reciprocal diagonal (forward and back substitution multiply by it) and Σᵢ log Lᵢᵢ.
-        int factors = scaleTril.Length / (d * d);
-        var invDiag = TensorPool.Rent(factors * d);
-        var halfLogDet = TensorPool.Rent(factors);
-        for (int b = 0; b < factors; b++)
-        {
-            double sum = 0;
-            for (int i = 0; i < d; i++)
-            {
-                double diag = scaleTril.Data[(b * d * d) + (i * d) + i];
-                if (!(diag > 0))
-                {
-                    throw new ArgumentException(
-                        $"{nameof(MultivariateNormalOps)}.{nameof(LogDensity)}: the scale factor must have a positive diagonal, entry [{i}, {i}] is {diag:G}" +
-                        (b > 0 ? $" (matrix {b} of the batch)." : "."),
-                        nameof(scaleTril));
-                }
-
-                invDiag[(b * d) + i] = 1 / diag;
-                sum += Math.Log(diag);
-            }
-
-            halfLogDet[b] = sum;
-        }
-
+        var (invDiag, halfLogDet) = Diagonals(scaleTril, d, nameof(LogDensity));
         var y = TensorPool.Rent(layout.Count);
         LogDensityForward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, halfLogDet, y);
         var result = new Tensor(y, layout.Shape);
@@ -87,15 +63,72 @@ internal static class MultivariateNormalOps
 
         return Tensor.Record(result, [x, loc, scaleTril], g =>
         {
-            bool xFull = x.Length == layout.Count * d;
-            double[]? gx = !x.RequiresGrad ? null : xFull ? TensorPool.Rent(x.Length) : TensorPool.RentZeroed(x.Length);
-            double[]? gm = loc.RequiresGrad ? TensorPool.RentZeroed(loc.Length) : null;
-            double[]? gl = scaleTril.RequiresGrad ? TensorPool.RentZeroed(scaleTril.Length) : null;
-            LogDensityBackward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, g.Data, gx, xFull, gm, gl);
-            return [
-                gx is null ? null : new Tensor(gx, x.ShapeArray),
-                gm is null ? null : new Tensor(gm, loc.ShapeArray),
-                gl is null ? null : new Tensor(gl, scaleTril.ShapeArray)];
+            var (gx, gm, gl) = LogDensityGradients(layout, d, x, loc, scaleTril, invDiag, g.Data);
+            return [gx, gm, gl];
+        });
+    }
+
+    /// <summary>
+    /// The mixture log-density log Σₖ wₖ N(x; μₖ, Lₖ Lₖᵀ) of K components (loc [K, d], scaleTril [K, d, d], logWeights
+    /// [K] normalised) at points x [..., d], as one recorded op: the general path's two steps, fused. The component
+    /// terms come from the same kernel as <see cref="LogDensity"/> (x against every component, as x[..., 1, d] would
+    /// broadcast), combined by <see cref="MixtureMath.WeightedLogSumExpForward"/>; the backward pass feeds the
+    /// per-component gradients g rₖ (rₖ the responsibilities) to the same backward kernel. So the values and the
+    /// gradients are bit-equal to LogDensity followed by <see cref="MixtureMath.WeightedLogSumExp"/>.
+    /// </summary>
+    /// <remarks>
+    /// Why: the general form records three nodes (the unsqueeze, the [..., K] log-densities and the log-sum-exp), with
+    /// an [..., K] tensor and its gradient in between; here one node keeps only the responsibilities.
+    /// ∂/∂x = Σₖ g rₖ ∂log pₖ/∂x, ∂/∂θₖ = Σ g rₖ ∂log pₖ/∂θₖ, ∂/∂log wₖ = Σ g rₖ.
+    /// </remarks>
+    /// <param name="x">The points, shape [..., d].</param>
+    /// <param name="logWeights">log wₖ, shape [K].</param>
+    /// <param name="loc">The component means, shape [K, d].</param>
+    /// <param name="scaleTril">The components' lower-triangular factors, shape [K, d, d], with positive diagonals.</param>
+    /// <returns>The log-densities, shape x[..^1].</returns>
+    /// <exception cref="ArgumentException">The shapes do not match, or a diagonal entry of a factor is not positive.</exception>
+    public static Tensor MixtureLogDensity(Tensor x, Tensor logWeights, Tensor loc, Tensor scaleTril)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(logWeights);
+        ArgumentNullException.ThrowIfNull(loc);
+        ArgumentNullException.ThrowIfNull(scaleTril);
+        int d = CheckShapes(x, nameof(x), loc, scaleTril);
+        int k = loc.Rank == 2 ? loc.ShapeArray[0] : -1;
+        if (k < 1 || scaleTril.Rank != 3 || scaleTril.ShapeArray[0] != k || logWeights.Rank != 1 || logWeights.Length != k)
+        {
+            throw new ArgumentException(
+                $"{nameof(MultivariateNormalOps)}.{nameof(MixtureLogDensity)}: needs loc [K, d], scaleTril [K, d, d] and logWeights [K], got {Shapes.Format(loc.ShapeArray)}, {Shapes.Format(scaleTril.ShapeArray)} and {Shapes.Format(logWeights.ShapeArray)}.",
+                nameof(loc));
+        }
+
+        // The layout of x[..., 1, d] against the K components: rows run down the points, one row per component.
+        int[] points = x.ShapeArray[..^1];
+        var layout = new BatchLayout([.. points, 1], [k], [k]);
+        var (invDiag, halfLogDet) = Diagonals(scaleTril, d, nameof(MixtureLogDensity));
+        int n = layout.Count / k;
+        var terms = TensorPool.Rent(layout.Count);
+        var responsibilities = TensorPool.Rent(layout.Count);
+        var y = TensorPool.Rent(n);
+        LogDensityForward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, halfLogDet, terms);
+        MixtureMath.WeightedLogSumExpForward(terms, logWeights.Data, k, responsibilities, y);
+        TensorPool.Return(terms);
+        var result = new Tensor(y, points);
+        if (!Tensor.Tracks(x) && !Tensor.Tracks(logWeights) && !Tensor.Tracks(loc) && !Tensor.Tracks(scaleTril))
+        {
+            TensorPool.Return(responsibilities); // only a backward pass would read them
+            return result;
+        }
+
+        return Tensor.Record(result, [x, logWeights, loc, scaleTril], g =>
+        {
+            // Per component and point, the upstream gradient of its log-density: g rₖ (as the log-sum-exp passes it on).
+            var gc = TensorPool.Rent(layout.Count);
+            double[]? gw = logWeights.RequiresGrad ? TensorPool.RentZeroed(k) : null;
+            MixtureMath.WeightedLogSumExpBackward(g.Data, responsibilities, k, gc, gw);
+            var (gx, gm, gl) = LogDensityGradients(layout, d, x, loc, scaleTril, invDiag, gc);
+            TensorPool.Return(gc);
+            return [gx, gw is null ? null : new Tensor(gw, logWeights.ShapeArray), gm, gl];
         });
     }
 
@@ -141,6 +174,55 @@ internal static class MultivariateNormalOps
                 gl is null ? null : new Tensor(gl, scaleTril.ShapeArray),
                 ge is null ? null : new Tensor(ge, noise.ShapeArray)];
         });
+    }
+
+    /// <summary>
+    /// The backward pass of the log-density for upstream gradients <paramref name="g"/> (one per batch element of
+    /// <paramref name="layout"/>): the gradients of x, loc and L, each null where its input needs none.
+    /// </summary>
+    private static (Tensor? Gx, Tensor? Gm, Tensor? Gl) LogDensityGradients(
+        BatchLayout layout, int d, Tensor x, Tensor loc, Tensor scaleTril, double[] invDiag, double[] g)
+    {
+        // Where x is not broadcast, each of its entries is written once (no zeroing); else gradients add up.
+        bool xFull = x.Length == layout.Count * d;
+        double[]? gx = !x.RequiresGrad ? null : xFull ? TensorPool.Rent(x.Length) : TensorPool.RentZeroed(x.Length);
+        double[]? gm = loc.RequiresGrad ? TensorPool.RentZeroed(loc.Length) : null;
+        double[]? gl = scaleTril.RequiresGrad ? TensorPool.RentZeroed(scaleTril.Length) : null;
+        LogDensityBackward(layout, d, x.Data, loc.Data, scaleTril.Data, invDiag, g, gx, xFull, gm, gl);
+        return (
+            gx is null ? null : new Tensor(gx, x.ShapeArray),
+            gm is null ? null : new Tensor(gm, loc.ShapeArray),
+            gl is null ? null : new Tensor(gl, scaleTril.ShapeArray));
+    }
+
+    /// <summary>Per factor: the reciprocal diagonal (forward and back substitution multiply by it) and Σᵢ log Lᵢᵢ.</summary>
+    private static (double[] InvDiag, double[] HalfLogDet) Diagonals(Tensor scaleTril, int d, string caller)
+    {
+        int factors = scaleTril.Length / (d * d);
+        var invDiag = TensorPool.Rent(factors * d);
+        var halfLogDet = TensorPool.Rent(factors);
+        for (int b = 0; b < factors; b++)
+        {
+            double sum = 0;
+            for (int i = 0; i < d; i++)
+            {
+                double diag = scaleTril.Data[(b * d * d) + (i * d) + i];
+                if (!(diag > 0))
+                {
+                    throw new ArgumentException(
+                        $"{nameof(MultivariateNormalOps)}.{caller}: the scale factor must have a positive diagonal, entry [{i}, {i}] is {diag:G}" +
+                        (b > 0 ? $" (matrix {b} of the batch)." : "."),
+                        nameof(scaleTril));
+                }
+
+                invDiag[(b * d) + i] = 1 / diag;
+                sum += Math.Log(diag);
+            }
+
+            halfLogDet[b] = sum;
+        }
+
+        return (invDiag, halfLogDet);
     }
 
     private static int CheckShapes(Tensor vector, string vectorName, Tensor loc, Tensor scaleTril)

@@ -116,6 +116,82 @@ public class MultivariateNormalOpsTests
         GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.Affine(t[0], t[1], t[2])), [loc, l, e], [locShape, lShape, noiseShape]);
     }
 
+    /// <summary>(x shape, K, d): the W5 mixture (1000 points, 2 components in 2-D), batched points, d = 3 and d = 1.</summary>
+    public static TheoryData<int[], int, int> MixtureCases => new()
+    {
+        { [1000, 2], 2, 2 },
+        { [2, 3, 2], 3, 2 },
+        { [5, 3], 4, 3 },
+        { [3], 2, 3 },
+        { [6, 1], 3, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MixtureCases))]
+    public void MixtureLogDensityIsBitEqualToTheGeneralFormValuesAndGradients(int[] xShape, int k, int d)
+    {
+        var (x, loc, l) = Inputs(xShape, [k, d], [k, d, d], seed: 70);
+        var w = GradCheck.RandomValues(k, 74, -2, 0);
+        Tensor[] Leaves() => [Tensor.FromArray(x, xShape, requiresGrad: true), Tensor.FromArray(w, [k], requiresGrad: true), Tensor.FromArray(loc, [k, d], requiresGrad: true), Tensor.FromArray(l, [k, d, d], requiresGrad: true)];
+        var fused = Leaves();
+        var general = Leaves();
+        var a = MultivariateNormalOps.MixtureLogDensity(fused[0], fused[1], fused[2], fused[3]);
+        var b = MixtureMath.WeightedLogSumExp(MultivariateNormalOps.LogDensity(general[0].Unsqueeze(-2), general[2], general[3]), general[1]);
+        a.Shape.Should().Equal(xShape[..^1]);
+        a.Values.ToArray().Should().Equal(b.Values.ToArray());
+        var g = Tensor.FromArray(GradCheck.RandomValues(a.Length, 75, -1, 1), a.ShapeArray);
+        (a * g).Sum().Backward();
+        (b * g).Sum().Backward();
+        for (int i = 0; i < 4; i++)
+        {
+            fused[i].Grad!.Values.ToArray().Should().Equal(general[i].Grad!.Values.ToArray(), $"input {i}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(MixtureCases))]
+    public void MixtureLogDensityMatchesTheExplicitMixtureFormula(int[] xShape, int k, int d)
+    {
+        var (x, loc, l) = Inputs(xShape, [k, d], [k, d, d], seed: 80);
+        var w = GradCheck.RandomValues(k, 84, 0.1, 1);
+        double total = w.Sum();
+        var logW = w.Select(v => Math.Log(v / total)).ToArray();
+        var y = MultivariateNormalOps.MixtureLogDensity(Tensor.FromArray(x, xShape), Tensor.Vector(logW), Tensor.FromArray(loc, [k, d]), Tensor.FromArray(l, [k, d, d]));
+
+        // log Σₖ wₖ Nₖ(x) by the explicit density (MathNet inverse and determinant), summed directly.
+        int[] points = [.. xShape[..^1], 1];
+        var perComponent = Reference(x, [.. points, d], loc, [k, d], l, [k, d, d]);
+        int n = perComponent.Length / k;
+        var expected = Enumerable.Range(0, n).Select(i => Math.Log(Enumerable.Range(0, k).Sum(j => w[j] / total * Math.Exp(perComponent[(i * k) + j])))).ToArray();
+        y.Values.ToArray().Should().Equal(expected, (p, q) => Math.Abs(p - q) < 1e-11 * Math.Max(1, Math.Abs(q)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MixtureCases))]
+    public void MixtureLogDensityGradientsMatchFiniteDifferences(int[] xShape, int k, int d)
+    {
+        if (xShape[0] > 100)
+        {
+            xShape = [10, d]; // the finite differences are per entry: a small case suffices
+        }
+
+        var (x, loc, l) = Inputs(xShape, [k, d], [k, d, d], seed: 90);
+        var w = GradCheck.RandomValues(k, 94, -2, 0);
+        GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.MixtureLogDensity(t[0], t[1], t[2], t[3])), [x, w, loc, l], [xShape, [k], [k, d], [k, d, d]]);
+    }
+
+    [Fact]
+    public void MixtureLogDensityRejectsLayoutsItDoesNotFuse()
+    {
+        var l = Tensor.Zeros(2, 2, 2) + Tensor.Matrix(new[,] { { 1.0, 0 }, { 0, 1.0 } });
+        var unbatched = () => MultivariateNormalOps.MixtureLogDensity(Tensor.Zeros(3, 2), Tensor.Zeros(2), Tensor.Zeros(2), l);
+        unbatched.Should().Throw<ArgumentException>().Where(e => e.ParamName == "loc").WithMessage("*loc [K, d]*got [2]*");
+        var weights = () => MultivariateNormalOps.MixtureLogDensity(Tensor.Zeros(3, 2), Tensor.Zeros(3), Tensor.Zeros(2, 2), l);
+        weights.Should().Throw<ArgumentException>().WithMessage("*logWeights [K]*[3]*");
+        var x = () => MultivariateNormalOps.MixtureLogDensity(Tensor.Zeros(3, 3), Tensor.Zeros(2), Tensor.Zeros(2, 2), l);
+        x.Should().Throw<ArgumentException>().Where(e => e.ParamName == "x");
+    }
+
     /// <summary>Random x and loc in [-1.5, 1.5]; L with every entry random (also above the diagonal) and a diagonal in [0.7, 1.7].</summary>
     private static (double[] X, double[] Loc, double[] L) Inputs(int[] xShape, int[] locShape, int[] lShape, int seed)
     {
