@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.Intrinsics;
 
 namespace KlDivergence.Diagnostics;
@@ -9,19 +8,13 @@ namespace KlDivergence.Diagnostics;
 /// and, for each tail, the terms beyond that tail's bar (<see cref="LargestValues.Bar"/>, read before the block is
 /// summarised). Only those terms can still enter the kept extremes, so offering them alone keeps exactly the values
 /// offering the whole block would keep; merging blocks in order gives the summary that adding them in order gives.
-/// Holds pooled buffers: call <see cref="Release"/> when done.
 /// </summary>
 internal sealed class SummaryBlock
 {
-    private double[] upper;
-    private double[] lower;
-
-    /// <summary>Creates a block for up to <paramref name="capacity"/> terms.</summary>
-    public SummaryBlock(int capacity)
-    {
-        upper = ArrayPool<double>.Shared.Rent(capacity);
-        lower = ArrayPool<double>.Shared.Rent(capacity);
-    }
+    // Grown on demand: once the bars stand, a block of thousands of terms yields a handful of candidates, and buffers
+    // sized for the whole block would be fresh memory on every estimate (costly to touch on first write).
+    private double[] upper = new double[16];
+    private double[] lower = new double[16];
 
     /// <summary>The number of terms summarised.</summary>
     public int Count { get; private set; }
@@ -58,11 +51,6 @@ internal sealed class SummaryBlock
     /// </summary>
     public void Summarise(ReadOnlySpan<double> terms, double? upperBar, double? lowerBar)
     {
-        if (terms.Length > upper.Length)
-        {
-            throw new ArgumentException($"A block of {terms.Length} terms exceeds this block's capacity {upper.Length}.", nameof(terms));
-        }
-
         Count = terms.Length;
         IsFinite = RunningMoments.TrySummarise(terms, out double mean, out double squares);
         Mean = mean;
@@ -80,7 +68,7 @@ internal sealed class SummaryBlock
         for (; i <= terms.Length - 4; i += 4)
         {
             var v = Vector256.Create(terms.Slice(i, 4));
-            if ((Vector256.GreaterThan(v, highs) | Vector256.LessThan(v, lows)) == Vector256<double>.Zero)
+            if ((Vector256.GreaterThan(v, highs) | Vector256.LessThan(v, lows)).ExtractMostSignificantBits() == 0)
             {
                 continue;
             }
@@ -100,24 +88,26 @@ internal sealed class SummaryBlock
         LowerCount = down;
     }
 
-    /// <summary>Returns the pooled buffers; the block is unusable afterwards.</summary>
-    public void Release()
-    {
-        ArrayPool<double>.Shared.Return(upper);
-        ArrayPool<double>.Shared.Return(lower);
-        upper = lower = [];
-    }
-
     private void Collect(double v, double high, double low, ref int up, ref int down)
     {
         if (v > high)
         {
-            upper[up++] = v;
+            Append(ref upper, ref up, v);
         }
 
         if (v < low)
         {
-            lower[down++] = v;
+            Append(ref lower, ref down, v);
         }
+    }
+
+    private static void Append(ref double[] buffer, ref int count, double v)
+    {
+        if (count == buffer.Length)
+        {
+            Array.Resize(ref buffer, 2 * buffer.Length);
+        }
+
+        buffer[count++] = v;
     }
 }

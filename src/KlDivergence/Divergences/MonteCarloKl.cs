@@ -342,7 +342,7 @@ internal static class MonteCarloKl
             blocks = new SummaryBlock[terms.Length];
             for (int r = 0; r < blocks.Length; r++)
             {
-                blocks[r] = new SummaryBlock(ChunkSize);
+                blocks[r] = new SummaryBlock();
             }
         }
 
@@ -388,11 +388,6 @@ internal static class MonteCarloKl
             {
                 TensorPool.Return(buffer);
             }
-        }
-
-        foreach (var block in blocks ?? [])
-        {
-            block.Release();
         }
 
         return Collect(summaries!, batchShape!, KlGradientEstimator.None) with { EdgeDraws = edgeDraws };

@@ -48,7 +48,7 @@ public class SummaryBlockTests
                 var x = Make(kind, n, seed: n + perRound);
                 var direct = new SampleSummary(n);
                 var merged = new SampleSummary(n);
-                var blocks = Enumerable.Range(0, perRound).Select(_ => new SummaryBlock(block)).ToArray();
+                var blocks = Enumerable.Range(0, perRound).Select(_ => new SummaryBlock()).ToArray();
                 for (int first = 0; first < n; first += perRound * block)
                 {
                     // The bars stand as they were before the round, for every block of it.
@@ -66,11 +66,6 @@ public class SummaryBlockTests
                         merged.Add(blocks[r], part);
                         direct.Add(part);
                     }
-                }
-
-                foreach (var b in blocks)
-                {
-                    b.Release();
                 }
 
                 string because = $"{kind}, n {n}, {perRound} blocks per round";
@@ -92,12 +87,11 @@ public class SummaryBlockTests
         summary.Add(Make("normal", 12_288, seed: 3).Select(v => v - 1e3).ToArray());
         double upper = summary.UpperBar!.Value, lower = -summary.LowerBar!.Value;
         upper.Should().BeGreaterThan(lower, "the 3001st of 12 288 from either end leave the middle between them");
-        var block = new SummaryBlock(4096);
+        var block = new SummaryBlock();
         double[] inside = [.. Enumerable.Repeat(0.5 * (upper + lower), 100), upper + 1, lower - 1];
         block.Summarise(inside, summary.UpperBar, summary.LowerBar);
         block.Upper.ToArray().Should().Equal([upper + 1]);
         block.Lower.ToArray().Should().Equal([lower - 1]);
-        block.Release();
     }
 
     private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
