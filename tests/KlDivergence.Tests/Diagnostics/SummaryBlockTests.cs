@@ -9,32 +9,9 @@ namespace KlDivergence.Tests.Diagnostics;
 /// </summary>
 public class SummaryBlockTests
 {
-    public static TheoryData<string> Inputs => new() { "uniform", "normal", "ties", "infinities", "ascending", "descending", "nan", "cauchy", "organ-pipe", "all-equal" };
+    public static TheoryData<string> Inputs => LargestValuesTests.Inputs;
 
-    private static double[] Make(string kind, int n, int seed)
-    {
-        var rng = new System.Random(seed);
-        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-        return kind switch
-        {
-            "uniform" => Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray(),
-            "normal" => Enumerable.Range(0, n).Select(_ => 1e3 + Normal()).ToArray(),
-            "ties" => Enumerable.Range(0, n).Select(_ => (double)rng.Next(7) - 3).ToArray(),
-            "infinities" => Enumerable.Range(0, n).Select(_ => rng.Next(5000) switch
-            {
-                0 => double.PositiveInfinity,
-                1 => double.NegativeInfinity,
-                _ => Normal(),
-            }).ToArray(),
-            "ascending" => Enumerable.Range(0, n).Select(i => (double)i).ToArray(),
-            "descending" => Enumerable.Range(0, n).Select(i => (double)(n - i)).ToArray(),
-            "nan" => Enumerable.Range(0, n).Select(_ => rng.Next(3000) == 0 ? double.NaN : Normal()).ToArray(),
-            "cauchy" => Enumerable.Range(0, n).Select(_ => Math.Tan(Math.PI * (rng.NextDouble() - 0.5))).ToArray(),
-            "organ-pipe" => Enumerable.Range(0, n).Select(i => (double)Math.Min(i, n - i)).ToArray(),
-            "all-equal" => Enumerable.Repeat(-1.25, n).ToArray(),
-            _ => throw new ArgumentException(kind),
-        };
-    }
+    private static double[] Make(string kind, int n, int seed) => LargestValuesTests.Make(kind, n, seed);
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -84,7 +61,7 @@ public class SummaryBlockTests
         // bars sit at or below the 3001st largest and smallest of them: values between yield no candidate.
         const int n = 1_000_000;
         var summary = new SampleSummary(n);
-        summary.Add(Make("normal", 12_288, seed: 3).Select(v => v - 1e3).ToArray());
+        summary.Add(Make("normal", 12_288, seed: 3));
         double upper = summary.UpperBar!.Value, lower = -summary.LowerBar!.Value;
         upper.Should().BeGreaterThan(lower, "the 3001st of 12 288 from either end leave the middle between them");
         var block = new SummaryBlock();
