@@ -28,6 +28,13 @@ internal sealed class LargestValues
         buffer = new double[checked(3 * capacity) + 4];
     }
 
+    /// <summary>
+    /// A bar below which no value offered from now on can be kept: the smallest of capacity values already kept
+    /// (a value at or below it may be dropped without changing the largest capacity values), or null until capacity
+    /// values have been kept (every value that is not NaN must be offered).
+    /// </summary>
+    public double? Bar => full ? threshold : null;
+
     /// <summary>The number of values kept (at most the capacity).</summary>
     public int Count => Math.Min(count, capacity);
 

@@ -54,19 +54,37 @@ internal struct RunningMoments
             return;
         }
 
+        if (TrySummarise(values, out double blockMean, out double blockSquares))
+        {
+            Merge(values.Length, blockMean, blockSquares);
+        }
+        else
+        {
+            AddWithNonFinite(values);
+        }
+    }
+
+    /// <summary>
+    /// A non-empty block's mean and sum of squared deviations, as <see cref="Add(ReadOnlySpan{double})"/> merges them:
+    /// false when a value is not finite (the block must then be taken by <see cref="Add(ReadOnlySpan{double})"/>).
+    /// Blocks summarised apart (on other threads) and merged in order give exactly what adding them in order gives.
+    /// </summary>
+    public static bool TrySummarise(ReadOnlySpan<double> values, out double blockMean, out double blockSquares)
+    {
         double sum = System.Numerics.Tensors.TensorPrimitives.Sum(values);
         if (!double.IsFinite(sum))
         {
-            AddWithNonFinite(values);
-            return;
+            blockMean = blockSquares = double.NaN;
+            return false;
         }
 
-        double blockMean = sum / values.Length;
-        Merge(values.Length, blockMean, SquaredDeviations(values, blockMean));
+        blockMean = sum / values.Length;
+        blockSquares = SquaredDeviations(values, blockMean);
+        return true;
     }
 
     /// <summary>Merges a block's count, mean and sum of squared deviations (Chan, Golub &amp; LeVeque 1979).</summary>
-    private void Merge(long n, double blockMean, double blockSquares)
+    public void Merge(long n, double blockMean, double blockSquares)
     {
         long total = count + n;
         double delta = blockMean - mean;

@@ -38,6 +38,35 @@ internal sealed class SampleSummary
         ? double.PositiveInfinity
         : ParetoSmoothing.DeviationShapeFromExtremes(upper.ToSortedArray(), lower.ToSortedArray(), moments.Mean);
 
+    /// <summary>
+    /// The upper tail's bar (<see cref="LargestValues.Bar"/>) for blocks summarised apart from now on: null while
+    /// every term must be offered, +∞ when no tail is kept.
+    /// </summary>
+    public double? UpperBar => upper is null ? double.PositiveInfinity : upper.Bar;
+
+    /// <summary>The lower tail's bar, on negated terms (as <see cref="UpperBar"/>).</summary>
+    public double? LowerBar => lower is null ? double.PositiveInfinity : lower.Bar;
+
+    /// <summary>
+    /// Takes a block of terms summarised apart (<see cref="SummaryBlock.Summarise"/>, with bars read from this summary
+    /// after every earlier block was taken): the same result as <see cref="Add(ReadOnlySpan{double})"/> of
+    /// <paramref name="terms"/>, which are those the block summarised.
+    /// </summary>
+    public void Add(SummaryBlock block, ReadOnlySpan<double> terms)
+    {
+        if (block.IsFinite)
+        {
+            moments.Merge(block.Count, block.Mean, block.SquaredDeviations);
+        }
+        else
+        {
+            moments.Add(terms);
+        }
+
+        upper?.Offer(block.UpperFiltered ? block.Upper : terms);
+        lower?.OfferNegated(block.LowerFiltered ? block.Lower : terms);
+    }
+
     /// <summary>Takes a block of terms.</summary>
     public void Add(ReadOnlySpan<double> terms)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Diagnostics;
 using KlDivergence.Distributions;
@@ -331,20 +332,44 @@ internal static class MonteCarloKl
             }
         }
 
+        // One summary (a univariate or single pair through the span path): each chunk's moments and tail candidates
+        // are computed with its terms, on its worker, against the tails' bars as they stood before the round, and
+        // merged in chunk order, which leaves the calling thread a few hundred candidates per round, not every term.
+        SummaryBlock[]? blocks = null;
+        if (spans && Shapes.Size(batchShape!) == 1)
+        {
+            summaries = NewSummaries(1, n);
+            blocks = new SummaryBlock[terms.Length];
+            for (int r = 0; r < blocks.Length; r++)
+            {
+                blocks[r] = new SummaryBlock();
+            }
+        }
+
         for (int first = 0; first < chunks; first += ChunksPerRound)
         {
             int round = Math.Min(ChunksPerRound, chunks - first);
+            double? upperBar = blocks is null ? null : summaries![0].UpperBar;
+            double? lowerBar = blocks is null ? null : summaries![0].LowerBar;
             TensorParallelism.For(round, r =>
             {
                 int c = first + r;
                 int m = Math.Min(ChunkSize, n - (c * ChunkSize));
                 var stream = root.Substream((ulong)c);
                 (terms[r], counts[r]) = spans ? ChunkBySpans(p, q, m, stream, edges, terms[r]) : ChunkByTensors(p, q, m, stream, edges);
+                blocks?[r].Summarise(terms[r].AsSpan(0, m), upperBar, lowerBar);
             });
 
             for (int r = 0; r < round; r++)
             {
                 int m = Math.Min(ChunkSize, n - ((first + r) * ChunkSize));
+                edgeDraws += counts[r];
+                if (blocks is not null)
+                {
+                    summaries![0].Add(blocks[r], terms[r].AsSpan(0, m));
+                    continue;
+                }
+
                 if (batchShape is null)
                 {
                     using var scope = Tensor.NoGrad();
@@ -354,7 +379,6 @@ internal static class MonteCarloKl
                 summaries ??= NewSummaries(Shapes.Size(batchShape), n);
                 column ??= summaries.Length == 1 ? null : new double[ChunkSize];
                 Accumulate(terms[r].AsSpan(0, m * summaries.Length), m, summaries, column);
-                edgeDraws += counts[r];
             }
         }
 
@@ -385,9 +409,19 @@ internal static class MonteCarloKl
             long edgeDraws = edges.Count(xs);
             p.LogProbInto(xs, ps);
             q.LogProbInto(xs, qs);
-            for (int i = 0; i < ps.Length; i++)
+            // -∞ - -∞ only where p has no mass (as in Difference): such draws contribute 0, not NaN. Four at a time.
+            int i = 0;
+            var minusInfinity = Vector256.Create(double.NegativeInfinity);
+            for (; i <= ps.Length - 4; i += 4)
             {
-                // -∞ - -∞ only where p has no mass (as in Difference): such draws contribute 0, not NaN.
+                var lp = Vector256.Create(ps.Slice(i, 4));
+                var lq = Vector256.Create(qs.Slice(i, 4));
+                var neither = Vector256.Equals(lp, minusInfinity) & Vector256.Equals(lq, minusInfinity);
+                Vector256.AndNot(lp - lq, neither).CopyTo(ps.Slice(i, 4));
+            }
+
+            for (; i < ps.Length; i++)
+            {
                 ps[i] = double.IsNegativeInfinity(ps[i]) && double.IsNegativeInfinity(qs[i]) ? 0 : ps[i] - qs[i];
             }
 

@@ -10,7 +10,8 @@ public class LargestValuesTests
 {
     public static TheoryData<string> Inputs => new() { "uniform", "normal", "ties", "infinities", "all-equal", "ascending", "descending", "nan", "cauchy", "organ-pipe" };
 
-    private static double[] Make(string kind, int n, int seed)
+    /// <summary>Test streams of each kind (also used by <see cref="SummaryBlockTests"/>).</summary>
+    internal static double[] Make(string kind, int n, int seed)
     {
         var rng = new System.Random(seed);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
