@@ -55,6 +55,12 @@ internal static class TensorPool
 
     /// <summary>Bytes of large arrays handed out since the full collection counted in <see cref="lastFullCollection"/>.</summary>
     private static long largeBytesSinceCollection;
+
+    /// <summary>A fixed budget in place of the measured one, for tests (null: measured).</summary>
+    internal static long? BudgetForTests { get; set; }
+
+    /// <summary>Bytes of large arrays handed out since the process started (it sizes the budget).</summary>
+    private static long largeBytesInAll;
     private static int lastFullCollection = -1;
     private static int reclaiming;
 
@@ -65,10 +71,13 @@ internal static class TensorPool
     private static double faultTicksPerMiB;
 
     /// <summary>
-    /// Large bytes handed out between induced collections: enough that the collection costs at most a quarter of
-    /// faulting those bytes afresh (both costs measured on this machine), at least 4 MiB. When even 128 MiB would
-    /// not pay for one (a large heap, or cheap page faults), or <see cref="TensorMemory.InduceCollections"/> is off,
-    /// none is induced and arrays come back at the application's own full collections.
+    /// Large bytes handed out between induced collections, from the measured cost C of a collection and f of fresh
+    /// memory per byte. A budget B costs B f of fresh memory once and C per B handed out, so after T bytes in all the
+    /// total B f + (T / B) C is least at B = √(T C / f): the budget grows with the process's large work. It is at
+    /// least 4 C / f (a collection costs at most a quarter of faulting the bytes it brings back) and 4 MiB, at most
+    /// 128 MiB. When 4 C / f is over 128 MiB (a large heap, or cheap page faults), or
+    /// <see cref="TensorMemory.InduceCollections"/> is off, none is induced and arrays come back at the
+    /// application's own full collections.
     /// </summary>
     internal static long ReclaimBudgetBytes
     {
@@ -79,13 +88,24 @@ internal static class TensorPool
                 return long.MaxValue;
             }
 
+            if (BudgetForTests is { } fixedBudget)
+            {
+                return fixedBudget;
+            }
+
             if (collectionTicks == 0 || faultTicksPerMiB <= 0)
             {
                 return MinReclaimBudget;
             }
 
-            double bytes = 4.0 * collectionTicks / faultTicksPerMiB * (1 << 20);
-            return bytes > MaxReclaimBudget ? long.MaxValue : Math.Max((long)bytes, MinReclaimBudget);
+            double costRatio = collectionTicks / faultTicksPerMiB * (1 << 20); // C / f, in bytes
+            if (4.0 * costRatio > MaxReclaimBudget)
+            {
+                return long.MaxValue;
+            }
+
+            double best = Math.Max(4.0 * costRatio, Math.Sqrt(Interlocked.Read(ref largeBytesInAll) * costRatio));
+            return Math.Clamp((long)best, MinReclaimBudget, MaxReclaimBudget);
         }
     }
 
@@ -311,6 +331,7 @@ internal static class TensorPool
         {
             SyncWithCollector();
             largeBytesSinceCollection += (long)array.Length * sizeof(double);
+            largeBytesInAll += (long)array.Length * sizeof(double);
         }
     }
 
