@@ -79,7 +79,7 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     {
         ArgumentNullException.ThrowIfNull(values);
         int rows = values.GetLength(0), cols = values.GetLength(1);
-        var data = TensorPool.RentZeroed(rows * cols);
+        var data = TensorPool.Rent(rows * cols);
         for (int i = 0; i < rows; i++)
         {
             for (int j = 0; j < cols; j++)
@@ -113,7 +113,7 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     public static Tensor Full(double value, params int[] shape)
     {
         int[] s = Shapes.Validate(shape, nameof(shape));
-        var data = TensorPool.RentZeroed(Shapes.Size(s));
+        var data = TensorPool.Rent(Shapes.Size(s));
         data.AsSpan().Fill(value);
         return new(data, s);
     }
@@ -134,7 +134,7 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     /// <summary>A tensor filled with <paramref name="value"/> with this tensor's shape (no gradient).</summary>
     public Tensor FullLike(double value)
     {
-        var data = TensorPool.RentZeroed(Data.Length);
+        var data = TensorPool.Rent(Data.Length);
         data.AsSpan().Fill(value);
         return new(data, ShapeArray);
     }

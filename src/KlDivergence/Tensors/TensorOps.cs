@@ -85,7 +85,7 @@ public static class TensorOps
     public static Tensor Pow(this Tensor x, double exponent)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = TensorPool.RentZeroed(x.Length);
+        var y = TensorPool.Rent(x.Length);
         TensorPrimitives.Pow(x.Data, exponent, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
@@ -116,7 +116,7 @@ public static class TensorOps
             throw new ArgumentException($"Clamp needs min <= max, got min = {min}, max = {max}.", nameof(min));
         }
 
-        var y = TensorPool.RentZeroed(x.Length);
+        var y = TensorPool.Rent(x.Length);
         TensorPrimitives.Clamp(x.Data, min, max, y);
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
@@ -126,7 +126,7 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = TensorPool.RentZeroed(x.Length);
+            var gx = TensorPool.Rent(x.Length);
             for (int i = 0; i < gx.Length; i++)
             {
                 double v = x.Data[i];
@@ -148,7 +148,7 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Shapes.Broadcast(Shapes.Broadcast(condition.ShapeArray, a.ShapeArray), b.ShapeArray);
         double[] c = Expand(condition, shape), av = Expand(a, shape), bv = Expand(b, shape);
-        var y = TensorPool.RentZeroed(c.Length);
+        var y = TensorPool.Rent(c.Length);
         for (int i = 0; i < y.Length; i++)
         {
             y[i] = c[i] != 0 ? av[i] : bv[i];
