@@ -196,7 +196,7 @@ public static class TensorOps
     public static Tensor Sum(this Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var result = new Tensor([TensorPrimitives.Sum<double>(x.Data)], []);
+        var result = new Tensor([SumKernel.Run(x.Data, 0, x.Length)], []);
         if (!Tensor.Tracks(x))
         {
             return result;
@@ -205,7 +205,7 @@ public static class TensorOps
         return Tensor.Record(result, [x], g =>
         {
             var gx = GradientPass.Rent(x.Length);
-            gx.AsSpan().Fill(g.Data[0]);
+            SumKernel.Fill(gx, g.Data[0]);
             return [new Tensor(gx, x.ShapeArray)];
         });
     }
@@ -216,20 +216,10 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(x);
         int ax = Shapes.Axis(axis, x.Rank);
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
-        var y = TensorPool.RentZeroed(outer * inner);
-        for (int o = 0; o < outer; o++)
+        var y = n == 0 ? TensorPool.RentZeroed(outer * inner) : TensorPool.Rent(outer * inner);
+        if (n > 0)
         {
-            var dst = y.AsSpan(o * inner, inner);
-            if (inner == 1)
-            {
-                dst[0] = TensorPrimitives.Sum<double>(x.Data.AsSpan(o * n, n));
-                continue;
-            }
-
-            for (int k = 0; k < n; k++)
-            {
-                TensorPrimitives.Add(dst, x.Data.AsSpan(((o * n) + k) * inner, inner), dst);
-            }
+            SumKernel.Axis(x.Data, outer, n, inner, y);
         }
 
         int[] keptShape = (int[])x.ShapeArray.Clone();

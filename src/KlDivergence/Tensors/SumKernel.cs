@@ -1,0 +1,119 @@
+using System.Numerics.Tensors;
+
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// The sums behind <see cref="TensorOps.Sum(Tensor)"/> and <see cref="TensorOps.Sum(Tensor, int, bool)"/>, split
+/// across cores for large inputs. A run of fewer than <see cref="ElementwiseSplit.Threshold"/> values is summed in one
+/// vectorised pass; a longer run is defined as the sum, in block order, of its fixed blocks' sums (blocks of
+/// <see cref="ElementwiseSplit.BlockSize"/>), whichever worker computes each block. The definition does not depend on
+/// the number of workers, so neither do the bits.
+/// </summary>
+internal static class SumKernel
+{
+    /// <summary>The sum of <paramref name="length"/> values from <paramref name="start"/> (see the type's remarks), its blocks spread over the workers.</summary>
+    public static double Run(double[] values, int start, int length) => Blocked(values, start, length, parallel: true);
+
+    /// <summary>The one definition of a run's sum; <paramref name="parallel"/> chooses only where its blocks are summed.</summary>
+    private static double Blocked(double[] values, int start, int length, bool parallel)
+    {
+        if (!ElementwiseSplit.Splits(length))
+        {
+            return TensorPrimitives.Sum<double>(values.AsSpan(start, length));
+        }
+
+        int blocks = TensorParallelism.ChunkCount(length, ElementwiseSplit.BlockSize);
+        var partial = new double[blocks];
+        void Block(int c)
+        {
+            int s = c * ElementwiseSplit.BlockSize;
+            partial[c] = TensorPrimitives.Sum<double>(values.AsSpan(start + s, Math.Min(ElementwiseSplit.BlockSize, length - s)));
+        }
+
+        if (parallel)
+        {
+            TensorParallelism.For(blocks, Block);
+        }
+        else
+        {
+            for (int c = 0; c < blocks; c++)
+            {
+                Block(c);
+            }
+        }
+
+        return TensorPrimitives.Sum<double>(partial);
+    }
+
+    /// <summary>
+    /// y[o, i] = Σₖ x[o, k, i] for x laid out as [<paramref name="outer"/>, <paramref name="n"/>, <paramref name="inner"/>]
+    /// into <paramref name="y"/> (of outer × inner elements, any contents). Each output element is summed in the same
+    /// order whatever the split: rows of the last axis by <see cref="Run"/>'s definition, other axes term by term in k.
+    /// </summary>
+    public static void Axis(double[] x, int outer, int n, int inner, double[] y)
+    {
+        if (inner == 1)
+        {
+            if (outer == 1)
+            {
+                y[0] = Run(x, 0, n);
+                return;
+            }
+
+            ForRows(outer, n, o => y[o] = Blocked(x, o * n, n, parallel: false));
+            return;
+        }
+
+        // Sum along a middle or first axis: each output row of `inner` values accumulates its n slices in order.
+        ForRows(outer, n * inner, o =>
+        {
+            var dst = y.AsSpan(o * inner, inner);
+            x.AsSpan(o * n * inner, inner).CopyTo(dst);
+            for (int k = 1; k < n; k++)
+            {
+                TensorPrimitives.Add(dst, x.AsSpan(((o * n) + k) * inner, inner), dst);
+            }
+        });
+    }
+
+    /// <summary>Fills <paramref name="target"/> with <paramref name="value"/>, in blocks across the workers when large.</summary>
+    public static void Fill(double[] target, double value)
+    {
+        if (!ElementwiseSplit.Splits(target.Length))
+        {
+            target.AsSpan().Fill(value);
+            return;
+        }
+
+        ElementwiseSplit.Run(target.Length, (s, m) => target.AsSpan(s, m).Fill(value));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="row"/> for rows 0 .. <paramref name="rows"/> - 1 of <paramref name="rowLength"/> input
+    /// elements each: on the calling thread for small inputs, else in groups of rows of about a block's worth of
+    /// elements across the workers (each row's result depends only on that row).
+    /// </summary>
+    private static void ForRows(int rows, int rowLength, Action<int> row)
+    {
+        long total = (long)rows * rowLength;
+        if (total < ElementwiseSplit.Threshold || rows < 2)
+        {
+            for (int o = 0; o < rows; o++)
+            {
+                row(o);
+            }
+
+            return;
+        }
+
+        int perGroup = Math.Max(1, ElementwiseSplit.BlockSize / Math.Max(1, rowLength));
+        TensorParallelism.For(TensorParallelism.ChunkCount(rows, perGroup), c =>
+        {
+            int end = Math.Min(rows, (c + 1) * perGroup);
+            for (int o = c * perGroup; o < end; o++)
+            {
+                row(o);
+            }
+        });
+    }
+}
