@@ -34,7 +34,7 @@ internal static class NormalMixtureLogDensity
         return Tensor.Record(result, [x, logWeights, loc, scale], g =>
         {
             bool parameters = logWeights.RequiresGrad || loc.RequiresGrad || scale.RequiresGrad;
-            var gx = x.RequiresGrad ? GC.AllocateUninitializedArray<double>(x.Length) : null;
+            var gx = x.RequiresGrad ? GradientPass.Rent(x.Length) : null;
             if (!parameters && gx is not null)
             {
                 GradientOfValue(x.Data, loc.Data, inv, c, y, g.Data, gx);
