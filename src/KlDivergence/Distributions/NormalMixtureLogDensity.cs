@@ -82,7 +82,11 @@ internal static class NormalMixtureLogDensity
     {
         int k = loc.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && k == 2)
+        {
+            i = GradientOfValueTwo(x, loc, inv, c, g, gx);
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             var minusInfinity = Vector256.Create(double.NegativeInfinity);
 
@@ -120,6 +124,37 @@ internal static class NormalMixtureLogDensity
 
             gx[i] = g[i] * sum;
         }
+    }
+
+    /// <summary>
+    /// <see cref="GradientOfValue"/> for two components with one exponential per value instead of two: with
+    /// e = exp(min - max) of the two terms, the responsibilities are 1/(1 + e) for the larger term and e/(1 + e) for
+    /// the other (exp(aₖ - y) with y = max + log(1 + e), as in <see cref="ForwardTwoVectorised"/>). Returns how many
+    /// values it did (a multiple of four); the scalar loop does the rest.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int GradientOfValueTwo(
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, ReadOnlySpan<double> g, Span<double> gx)
+    {
+        var two = new TwoNormalTerms(loc, inv, c);
+        var minusInfinity = Vector256.Create(double.NegativeInfinity);
+        int i = 0;
+        for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+        {
+            var (z0, z1, a0, a1, max, gap) = two.Of(Vector256.Create(x.Slice(i, Vector256<double>.Count)));
+            var e = Vector256.Exp(gap);
+            var larger = Vector256<double>.One / (Vector256<double>.One + e);
+            var first = Vector256.GreaterThanOrEqual(a0, a1);
+            var r0 = Vector256.ConditionalSelect(first, larger, e * larger);
+            var r1 = Vector256.ConditionalSelect(first, e * larger, larger);
+            var sum = -((r0 * z0 * two.Inverse0) + (r1 * z1 * two.Inverse1));
+
+            // Where the density is zero (x = ±∞) the responsibilities are undefined: no gradient there.
+            sum = Vector256.ConditionalSelect(Vector256.Equals(max, minusInfinity), Vector256<double>.Zero, sum);
+            (sum * Vector256.Create(g.Slice(i, Vector256<double>.Count))).CopyTo(gx.Slice(i));
+        }
+
+        return i;
     }
 
     /// <summary>
@@ -203,16 +238,8 @@ internal static class NormalMixtureLogDensity
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ForwardTwoVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, Span<double> y)
     {
-        var m0 = Vector256.Create(loc[0]);
-        var m1 = Vector256.Create(loc[1]);
-        var i0 = Vector256.Create(inv[0]);
-        var i1 = Vector256.Create(inv[1]);
-        var c0 = Vector256.Create(c[0]);
-        var c1 = Vector256.Create(c[1]);
-
-        // Below -700, e^(min - max) no longer changes 1 + e^(min - max); clamping keeps Exp off its slow
-        // out-of-range path (common: a far component's term is often below -745). A zero weight (-∞) clamps too.
-        var floor = Vector256.Create(-700.0);
+        // The gap min - max comes clamped at -700 (common: a far component's term is often below -745).
+        var two = new TwoNormalTerms(loc, inv, c);
         var tiny = Vector256.Create(Math.Exp(-37));
         Span<double> gap = stackalloc double[Block];
         ref double xr = ref MemoryMarshal.GetReference(x);
@@ -224,11 +251,8 @@ internal static class NormalMixtureLogDensity
             int length = Math.Min(Block, vectorised - start);
             for (int i = 0; i < length; i += Vector256<double>.Count)
             {
-                var xv = Vector256.LoadUnsafe(ref xr, (nuint)(start + i));
-                var a0 = Normal.LogDensityOfScore(Normal.StandardScore(xv, m0, i0), c0);
-                var a1 = Normal.LogDensityOfScore(Normal.StandardScore(xv, m1, i1), c1);
-                var max = Vector256.MaxNative(a0, a1);
-                Vector256.MaxNative(Vector256.MinNative(a0, a1) - max, floor).StoreUnsafe(ref gr, (nuint)i);
+                var (_, _, _, _, max, clampedGap) = two.Of(Vector256.LoadUnsafe(ref xr, (nuint)(start + i)));
+                clampedGap.StoreUnsafe(ref gr, (nuint)i);
                 max.StoreUnsafe(ref yr, (nuint)(start + i));
             }
 
