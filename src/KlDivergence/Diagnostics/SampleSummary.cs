@@ -11,11 +11,18 @@ internal sealed class SampleSummary
     private readonly LargestValues? lower;
     private RunningMoments moments;
 
-    /// <summary>Creates an empty summary for a stream of <paramref name="totalCount"/> terms.</summary>
-    public SampleSummary(int totalCount)
+    private readonly bool keepsTails;
+
+    /// <summary>
+    /// Creates an empty summary for a stream of <paramref name="totalCount"/> terms; without
+    /// <paramref name="keepTails"/> it keeps only the moments (for a caller that finds k-hat later from its own copy
+    /// of the terms), and <see cref="ParetoK"/> may not be read.
+    /// </summary>
+    public SampleSummary(int totalCount, bool keepTails = true)
     {
+        keepsTails = keepTails;
         int m = ParetoSmoothing.TailLength(totalCount);
-        if (m >= ParetoSmoothing.MinimumTailLength)
+        if (keepTails && m >= ParetoSmoothing.MinimumTailLength)
         {
             upper = new LargestValues(m + 1);
             lower = new LargestValues(m + 1);
@@ -34,7 +41,9 @@ internal sealed class SampleSummary
     /// in one pass; any such centre selects the same tail values up to their shift). +∞ when the stream is too short
     /// for a tail fit or a term is infinite.
     /// </summary>
-    public double ParetoK => upper is null || lower is null
+    public double ParetoK => !keepsTails
+        ? throw new InvalidOperationException("This summary keeps no tails.")
+        : upper is null || lower is null
         ? double.PositiveInfinity
         : ParetoSmoothing.DeviationShapeFromExtremes(upper.ToSortedArray(), lower.ToSortedArray(), moments.Mean);
 

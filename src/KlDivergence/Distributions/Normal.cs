@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -98,7 +99,29 @@ public sealed class Normal : Distribution
             return new Tensor(data, [count]);
         }
 
+        if (IsUnbatched)
+        {
+            return TrackedSample(count, random);
+        }
+
         return Loc + (Scale * StandardNoise.Normal(random, SampleShape(count)));
+    }
+
+    /// <summary>
+    /// μ + σ ε for one μ and σ that need gradients, as one recorded op (the values of the tensor expression, which
+    /// would record a product and a sum and allocate a third array): ∂x/∂μ = 1 and ∂x/∂σ = ε, so μ's gradient is
+    /// Σ g and σ's is Σ g ε.
+    /// </summary>
+    private Tensor TrackedSample(int count, RandomStream random)
+    {
+        var noise = GC.AllocateUninitializedArray<double>(count);
+        random.FillStandardNormal(noise);
+        var data = GC.AllocateUninitializedArray<double>(count);
+        ShiftInto(noise, data);
+        Tensor loc = Loc, scale = Scale;
+        return Tensor.Record(new Tensor(data, [count]), [loc, scale], g => [
+            loc.RequiresGrad ? new Tensor([TensorPrimitives.Sum(g.Values)], loc.ShapeArray) : null,
+            scale.RequiresGrad ? new Tensor([TensorPrimitives.Dot(g.Values, noise)], scale.ShapeArray) : null]);
     }
 
     /// <summary>Fills the span with draws through <see cref="SampleInPlace"/> when unbatched, else as the base class does.</summary>
@@ -160,22 +183,28 @@ public sealed class Normal : Distribution
     private void SampleInPlace(RandomStream random, Span<double> destination)
     {
         random.FillStandardNormal(destination);
+        ShiftInto(destination, destination);
+    }
+
+    /// <summary>destination = μ + σ·noise element by element (unbatched; the spans may be the same).</summary>
+    private void ShiftInto(ReadOnlySpan<double> noise, Span<double> destination)
+    {
         double loc = Loc.Data[0], scale = Scale.Data[0];
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             var l = Vector256.Create(loc);
             var s = Vector256.Create(scale);
-            for (; i <= destination.Length - 4; i += 4)
+            for (; i <= noise.Length - 4; i += 4)
             {
-                var v = Vector256.Create(destination.Slice(i, 4));
+                var v = Vector256.Create(noise.Slice(i, 4));
                 Shift(l, s, v).CopyTo(destination.Slice(i, 4));
             }
         }
 
-        for (; i < destination.Length; i++)
+        for (; i < noise.Length; i++)
         {
-            destination[i] = Shift(loc, scale, destination[i]);
+            destination[i] = Shift(loc, scale, noise[i]);
         }
     }
 

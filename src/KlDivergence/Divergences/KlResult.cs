@@ -12,6 +12,9 @@ namespace KlDivergence.Divergences;
 /// </summary>
 public sealed class KlResult
 {
+    private readonly KlReliability reliability;
+    private readonly Lazy<KlReliability>? deferred;
+
     /// <summary>Creates a result.</summary>
     /// <param name="value">KL(p ‖ q), batch-shaped.</param>
     /// <param name="method">How the value was computed.</param>
@@ -38,11 +41,17 @@ public sealed class KlResult
         StandardError = standardError ?? throw new ArgumentNullException(nameof(standardError));
         SampleCount = sampleCount;
         IsUpperBound = isUpperBound;
-        IsReliable = isReliable;
-        Reason = reason;
-        ParetoK = paretoK;
+        reliability = new KlReliability(isReliable, reason, paretoK);
         GradientEstimator = gradientEstimator;
     }
+
+    /// <summary>
+    /// A result whose reliability (flag, reason, k-hat) is computed when first read: a fit that only differentiates the
+    /// value never pays for the tail fit. <paramref name="reliability"/> must own what it reads (no pooled buffers).
+    /// </summary>
+    internal KlResult(Tensor value, KlMethod method, Tensor standardError, int sampleCount, Func<KlReliability> reliability, KlGradientEstimator gradientEstimator)
+        : this(value, method, standardError, sampleCount, gradientEstimator: gradientEstimator) =>
+        deferred = new Lazy<KlReliability>(reliability ?? throw new ArgumentNullException(nameof(reliability)));
 
     /// <summary>KL(p ‖ q) in nats, one per batch element; +∞ where p's support is not inside q's.</summary>
     public Tensor Value { get; }
@@ -70,20 +79,22 @@ public sealed class KlResult
     /// certify its answer, or a Monte Carlo estimate whose terms have infinite variance (Pareto k-hat above 0.7).
     /// <see cref="Reason"/> says why.
     /// </summary>
-    public bool IsReliable { get; }
+    public bool IsReliable => Reliability.IsReliable;
 
     /// <summary>Why the value is +∞ by a rule (supports, measures, tails) or why it is not reliable; null otherwise.</summary>
-    public string? Reason { get; }
+    public string? Reason => Reliability.Reason;
 
     /// <summary>
     /// For Monte Carlo: the Pareto k-hat of the per-draw terms log p - log q (Vehtari et al., PSIS, JMLR 2024),
     /// batch-shaped; above 0.7 the variance is effectively infinite and the standard error means nothing. Null
     /// for other methods.
     /// </summary>
-    public Tensor? ParetoK { get; }
+    public Tensor? ParetoK => Reliability.ParetoK;
 
     /// <summary>How gradients of <see cref="Value"/> with respect to the distributions' parameters were obtained.</summary>
     public KlGradientEstimator GradientEstimator { get; }
+
+    private KlReliability Reliability => deferred is null ? reliability : deferred.Value;
 
     /// <summary>The value of a single (unbatched) divergence.</summary>
     public double ToScalar() => Value.ToScalar();

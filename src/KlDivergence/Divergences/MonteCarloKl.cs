@@ -39,23 +39,46 @@ internal static class MonteCarloKl
     }
 
     /// <summary>
-    /// The value, standard error and k-hat (all batch-shaped), how gradients were obtained, and how many draws
-    /// (coordinates, for a multivariate p) lay on the last representable value inside a finite bound of p's support:
-    /// draws that underflowed and were clamped there.
+    /// The value, standard error (both batch-shaped), k-hat (batch-shaped, computed when called: see
+    /// <see cref="DeferredTermLimit"/>), how gradients were obtained, and how many draws (coordinates, for a
+    /// multivariate p) lay on the last representable value inside a finite bound of p's support: draws that
+    /// underflowed and were clamped there.
     /// </summary>
-    private readonly record struct Draft(Tensor Value, Tensor StandardError, Tensor ParetoK, KlGradientEstimator GradientEstimator, long EdgeDraws = 0);
+    private readonly record struct Draft(Tensor Value, Tensor StandardError, Func<Tensor> ParetoK, KlGradientEstimator GradientEstimator, long EdgeDraws = 0);
+
+    /// <summary>
+    /// At most this many terms (n times the batch size) are copied into the result so that their k-hat is found only
+    /// if it is read: a fit reads only the value, and the tail fit cost more than the rest of a 1000-draw step's
+    /// estimate. Beyond it the terms are summarised (their tails kept) at once and only the fit waits.
+    /// </summary>
+    private const int DeferredTermLimit = 1 << 16;
 
     /// <summary>
     /// The result, flagged unreliable where a finite estimate's terms have k-hat above
     /// <see cref="ParetoSmoothing.ReliabilityThreshold"/> (an infinite value from a draw where q has no density, or
-    /// from unnested supports, is exact and stays reliable).
+    /// from unnested supports, is exact and stays reliable). The flag, reason and k-hat are worked out when first read,
+    /// from copies owned by the result.
     /// </summary>
     private static KlResult Finish(Draft draft, int n)
     {
+        var values = draft.Value.Values.ToArray();
+        long edgeDraws = draft.EdgeDraws;
+        var paretoK = draft.ParetoK;
+        return new KlResult(
+            draft.Value,
+            KlMethod.MonteCarlo,
+            draft.StandardError,
+            n,
+            () => Reliability(values, paretoK(), edgeDraws, n),
+            draft.GradientEstimator);
+    }
+
+    /// <summary>The flag and reason for <see cref="Finish"/> from the values, their k-hat and the clamped draws.</summary>
+    private static KlReliability Reliability(double[] values, Tensor paretoK, long edgeDraws, int n)
+    {
         double worst = double.NegativeInfinity;
         int worstAt = -1;
-        var values = draft.Value.Values;
-        var ks = draft.ParetoK.Values;
+        var ks = paretoK.Values;
         for (int b = 0; b < ks.Length; b++)
         {
             if (double.IsFinite(values[b]) && !(ks[b] <= ParetoSmoothing.ReliabilityThreshold) && !(ks[b] <= worst))
@@ -66,12 +89,12 @@ internal static class MonteCarloKl
         }
 
         string? reason = null;
-        if (draft.EdgeDraws > 0 && TensorPrimitives.IsFiniteAny(values))
+        if (edgeDraws > 0 && TensorPrimitives.IsFiniteAny(values))
         {
             // A sampler clamps a draw that underflowed to the nearest representable value inside the support (Gamma with
             // shape 0.001 does so for about half its draws): the clamped draws all share one log p - log q, so the mean
             // is biased by an amount neither the standard error nor k-hat can see.
-            reason = string.Create(CultureInfo.InvariantCulture, $"{draft.EdgeDraws} of the draws of p underflowed double precision: they lie on the nearest representable value to a finite bound of p's support (where the sampler clamps them), so the estimate is biased by an unknown amount");
+            reason = string.Create(CultureInfo.InvariantCulture, $"{edgeDraws} of the draws of p underflowed double precision: they lie on the nearest representable value to a finite bound of p's support (where the sampler clamps them), so the estimate is biased by an unknown amount");
         }
 
         if (worstAt >= 0)
@@ -84,15 +107,7 @@ internal static class MonteCarloKl
             reason = reason is null ? kReason : reason + "; " + kReason;
         }
 
-        return new KlResult(
-            draft.Value,
-            KlMethod.MonteCarlo,
-            draft.StandardError,
-            n,
-            isReliable: reason is null,
-            reason: reason,
-            paretoK: draft.ParetoK,
-            gradientEstimator: draft.GradientEstimator);
+        return new KlReliability(reason is null, reason, paretoK);
     }
 
     /// <summary>
@@ -166,16 +181,7 @@ internal static class MonteCarloKl
 
         var terms = Difference(logP, logQ);
         var mean = terms.Mean(0);
-        var summaries = NewSummaries(terms.Length / n, n);
-        var column = summaries.Length == 1 ? null : new double[ChunkSize];
-        int batch = summaries.Length;
-        for (int c = 0; c < chunks; c++)
-        {
-            int m = Math.Min(ChunkSize, n - (c * ChunkSize));
-            Accumulate(terms.Values.Slice(c * ChunkSize * batch, m * batch), m, summaries, column);
-        }
-
-        var draft = Collect(summaries, mean.ShapeArray, KlGradientEstimator.Reparameterized);
+        var draft = Collect(terms.Values, n, mean.ShapeArray, KlGradientEstimator.Reparameterized);
         long edgeDraws = EdgesOf(p).Count(x.Values);
         var estimator = KlGradientEstimator.Reparameterized;
         if (!reparameterized && logP.RequiresGrad)
@@ -199,30 +205,26 @@ internal static class MonteCarloKl
     {
         var lp = logP.Data;
         var lq = logQ.Data;
-        var terms = TensorPool.Rent(lp.Length);
         Draft draft;
-        try
+        if (lp.Length <= DeferredTermLimit)
         {
-            for (int i = 0; i < lp.Length; i++)
-            {
-                // -∞ - -∞ only where p has no mass (as in Difference): such draws contribute 0, not NaN.
-                terms[i] = double.IsNegativeInfinity(lp[i]) && double.IsNegativeInfinity(lq[i]) ? 0 : lp[i] - lq[i];
-            }
-
-            var summaries = NewSummaries(lp.Length / n, n);
-            int batch = summaries.Length;
-            var column = batch == 1 ? null : new double[ChunkSize];
-            for (int start = 0; start < n; start += ChunkSize)
-            {
-                int m = Math.Min(ChunkSize, n - start);
-                Accumulate(terms.AsSpan(start * batch, m * batch), m, summaries, column);
-            }
-
-            draft = Collect(summaries, logP.ShapeArray[1..], KlGradientEstimator.Reparameterized);
+            // Fresh, and kept by the result for its k-hat (see Collect).
+            var terms = GC.AllocateUninitializedArray<double>(lp.Length);
+            Terms(lp, lq, terms);
+            draft = Collect(terms, n, logP.ShapeArray[1..], KlGradientEstimator.Reparameterized, owned: terms);
         }
-        finally
+        else
         {
-            TensorPool.Return(terms);
+            var terms = TensorPool.Rent(lp.Length);
+            try
+            {
+                Terms(lp, lq, terms);
+                draft = Collect(terms.AsSpan(0, lp.Length), n, logP.ShapeArray[1..], KlGradientEstimator.Reparameterized);
+            }
+            finally
+            {
+                TensorPool.Return(terms);
+            }
         }
 
         long edgeDraws = EdgesOf(p).Count(x.Values);
@@ -231,28 +233,10 @@ internal static class MonteCarloKl
         {
             value = Tensor.Record(value, [logP, logQ], g =>
             {
-                int batch = g.Length;
-                double[] gd = g.Data;
-                double[]? gp = logP.RequiresGrad ? GC.AllocateUninitializedArray<double>(lp.Length) : null;
-                double[]? gq = logQ.RequiresGrad ? GC.AllocateUninitializedArray<double>(lq.Length) : null;
-                for (int row = 0; row < lp.Length; row += batch)
-                {
-                    for (int b = 0; b < batch; b++)
-                    {
-                        int i = row + b;
-                        double gi = double.IsNegativeInfinity(lp[i]) && double.IsNegativeInfinity(lq[i]) ? 0 : gd[b] / n;
-                        if (gp is not null)
-                        {
-                            gp[i] = gi;
-                        }
-
-                        if (gq is not null)
-                        {
-                            gq[i] = -gi;
-                        }
-                    }
-                }
-
+                // Taken from the backward pass's pool, which takes them back once they have been consumed.
+                double[]? gp = logP.RequiresGrad ? GradientPass.Rent(lp.Length) : null;
+                double[]? gq = logQ.RequiresGrad ? GradientPass.Rent(lq.Length) : null;
+                MeanGradient(lp, lq, g.Data, n, gp, gq);
                 return [
                     gp is null ? null : new Tensor(gp, logP.ShapeArray),
                     gq is null ? null : new Tensor(gq, logQ.ShapeArray)];
@@ -260,6 +244,70 @@ internal static class MonteCarloKl
         }
 
         return draft with { Value = value, EdgeDraws = edgeDraws };
+    }
+
+    /// <summary>
+    /// terms = log p - log q ([n, ...batch]), with 0 (not NaN) where both are -∞: -∞ - -∞ only where p has no mass
+    /// (as in <see cref="Difference"/>), and such draws contribute nothing. Four at a time; terms may be log p itself.
+    /// </summary>
+    private static void Terms(ReadOnlySpan<double> logP, ReadOnlySpan<double> logQ, Span<double> terms)
+    {
+        int i = 0;
+        var minusInfinity = Vector256.Create(double.NegativeInfinity);
+        for (; i <= logP.Length - 4; i += 4)
+        {
+            var lp = Vector256.Create(logP.Slice(i, 4));
+            var lq = Vector256.Create(logQ.Slice(i, 4));
+            var neither = Vector256.Equals(lp, minusInfinity) & Vector256.Equals(lq, minusInfinity);
+            Vector256.AndNot(lp - lq, neither).CopyTo(terms.Slice(i, 4));
+        }
+
+        for (; i < logP.Length; i++)
+        {
+            terms[i] = double.IsNegativeInfinity(logP[i]) && double.IsNegativeInfinity(logQ[i]) ? 0 : logP[i] - logQ[i];
+        }
+    }
+
+    /// <summary>
+    /// The gradient of the mean of the terms (laid out [n, batch]) for the upstream gradient g ([batch]): g/n to each
+    /// log p and -g/n to each log q, none where both are -∞ (a term counted as 0). Either output may be null.
+    /// </summary>
+    private static void MeanGradient(double[] logP, double[] logQ, double[] g, int n, double[]? gp, double[]? gq)
+    {
+        int batch = g.Length, i = 0;
+        if (batch == 1)
+        {
+            var share = Vector256.Create(g[0] / n);
+            var minusInfinity = Vector256.Create(double.NegativeInfinity);
+            for (; i <= logP.Length - 4; i += 4)
+            {
+                var neither = Vector256.Equals(Vector256.Create(logP.AsSpan(i, 4)), minusInfinity) & Vector256.Equals(Vector256.Create(logQ.AsSpan(i, 4)), minusInfinity);
+                var gi = Vector256.AndNot(share, neither);
+                if (gp is not null)
+                {
+                    gi.CopyTo(gp.AsSpan(i, 4));
+                }
+
+                if (gq is not null)
+                {
+                    (-gi).CopyTo(gq.AsSpan(i, 4));
+                }
+            }
+        }
+
+        for (; i < logP.Length; i++)
+        {
+            double gi = double.IsNegativeInfinity(logP[i]) && double.IsNegativeInfinity(logQ[i]) ? 0 : g[i % batch] / n;
+            if (gp is not null)
+            {
+                gp[i] = gi;
+            }
+
+            if (gq is not null)
+            {
+                gq[i] = -gi;
+            }
+        }
     }
 
     /// <summary>
@@ -409,22 +457,7 @@ internal static class MonteCarloKl
             long edgeDraws = edges.Count(xs);
             p.LogProbInto(xs, ps);
             q.LogProbInto(xs, qs);
-            // -∞ - -∞ only where p has no mass (as in Difference): such draws contribute 0, not NaN. Four at a time.
-            int i = 0;
-            var minusInfinity = Vector256.Create(double.NegativeInfinity);
-            for (; i <= ps.Length - 4; i += 4)
-            {
-                var lp = Vector256.Create(ps.Slice(i, 4));
-                var lq = Vector256.Create(qs.Slice(i, 4));
-                var neither = Vector256.Equals(lp, minusInfinity) & Vector256.Equals(lq, minusInfinity);
-                Vector256.AndNot(lp - lq, neither).CopyTo(ps.Slice(i, 4));
-            }
-
-            for (; i < ps.Length; i++)
-            {
-                ps[i] = double.IsNegativeInfinity(ps[i]) && double.IsNegativeInfinity(qs[i]) ? 0 : ps[i] - qs[i];
-            }
-
+            Terms(ps, qs, ps);
             return (terms, edgeDraws);
         }
         finally
@@ -452,12 +485,27 @@ internal static class MonteCarloKl
             : diff;
     }
 
-    private static SampleSummary[] NewSummaries(int batch, int n)
+    private static SampleSummary[] NewSummaries(int batch, int n, bool keepTails = true)
     {
         var summaries = new SampleSummary[batch];
         for (int b = 0; b < batch; b++)
         {
-            summaries[b] = new SampleSummary(n);
+            summaries[b] = new SampleSummary(n, keepTails);
+        }
+
+        return summaries;
+    }
+
+    /// <summary>Summaries of n rows of terms laid out [n, batch], taken in chunks of <see cref="ChunkSize"/> rows as the chunked estimate takes them.</summary>
+    private static SampleSummary[] Summarise(ReadOnlySpan<double> terms, int n, bool keepTails)
+    {
+        var summaries = NewSummaries(terms.Length / n, n, keepTails);
+        int batch = summaries.Length;
+        var column = batch == 1 ? null : new double[ChunkSize];
+        for (int start = 0; start < n; start += ChunkSize)
+        {
+            int m = Math.Min(ChunkSize, n - start);
+            Accumulate(terms.Slice(start * batch, m * batch), m, summaries, column);
         }
 
         return summaries;
@@ -484,18 +532,46 @@ internal static class MonteCarloKl
         }
     }
 
+    /// <summary>
+    /// The draft from n rows of terms laid out [n, batch] (which may be pooled): the moments now, and k-hat when asked,
+    /// from a copy of the terms up to <see cref="DeferredTermLimit"/> of them (or from <paramref name="owned"/>, an
+    /// array the caller hands over whose start the terms are), else from tails kept now.
+    /// </summary>
+    private static Draft Collect(ReadOnlySpan<double> terms, int n, int[] batchShape, KlGradientEstimator estimator, double[]? owned = null)
+    {
+        if (terms.Length > DeferredTermLimit)
+        {
+            return Collect(Summarise(terms, n, keepTails: true), batchShape, estimator);
+        }
+
+        owned ??= terms.ToArray();
+        var moments = Collect(Summarise(terms, n, keepTails: false), batchShape, estimator);
+        return moments with { ParetoK = () => ParetoKOf(Summarise(owned, n, keepTails: true), batchShape) };
+    }
+
+    /// <summary>The draft from summaries (owned by it): the moments now, k-hat (the tail fits) when asked.</summary>
     private static Draft Collect(SampleSummary[] summaries, int[] batchShape, KlGradientEstimator estimator)
     {
         int batch = summaries.Length;
-        double[] mean = new double[batch], se = new double[batch], k = new double[batch];
+        double[] mean = new double[batch], se = new double[batch];
         for (int b = 0; b < batch; b++)
         {
             mean[b] = summaries[b].Mean;
             se[b] = summaries[b].StandardError;
+        }
+
+        return new Draft(new Tensor(mean, batchShape), new Tensor(se, batchShape), () => ParetoKOf(summaries, batchShape), estimator);
+    }
+
+    private static Tensor ParetoKOf(SampleSummary[] summaries, int[] batchShape)
+    {
+        var k = new double[summaries.Length];
+        for (int b = 0; b < k.Length; b++)
+        {
             k[b] = summaries[b].ParetoK;
         }
 
-        return new Draft(new Tensor(mean, batchShape), new Tensor(se, batchShape), new Tensor(k, batchShape), estimator);
+        return new Tensor(k, batchShape);
     }
 
     private static Tensor Finite(Tensor x)

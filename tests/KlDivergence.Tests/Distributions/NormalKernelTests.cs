@@ -44,6 +44,21 @@ public class NormalKernelTests
     }
 
     [Fact]
+    public void TrackedSampleIsTheUntrackedDrawsWithFiniteDifferenceGradients()
+    {
+        // One μ and σ needing gradients: the draws are those of the same stream without gradients (μ + σε), and as a
+        // function of (μ, σ) for a fixed seed their gradients match central differences (∂x/∂μ = 1, ∂x/∂σ = ε).
+        var loc = Tensor.Scalar(0.4, requiresGrad: true);
+        var scale = Tensor.Scalar(1.7, requiresGrad: true);
+        var tracked = new Normal(loc, scale).ReparameterizedSample(37, new RandomStream(5UL));
+        tracked.RequiresGrad.Should().BeTrue();
+        tracked.Values.ToArray().Should().Equal(new Normal(0.4, 1.7).Sample(37, new RandomStream(5UL)).Values.ToArray());
+        GradCheck.Check(t => GradCheck.Project(new Normal(t[0], t[1]).ReparameterizedSample(37, new RandomStream(5UL))), [[0.4], [1.7]], [[], []]);
+        GradCheck.Check(t => GradCheck.Project(new Normal(t[0], 2.5).ReparameterizedSample(9, new RandomStream(6UL))), [[-0.3]], [[]]);
+        GradCheck.Check(t => GradCheck.Project(new Normal(1.0, t[0]).ReparameterizedSample(9, new RandomStream(7UL))), [[0.8]], [[]]);
+    }
+
+    [Fact]
     public void SpanPathsGiveTheTensorPathsBitsForEveryLengthAndLayout()
     {
         // Lengths around the four-lane blocks, unbatched (Normal's own kernel) and batched (the general default).

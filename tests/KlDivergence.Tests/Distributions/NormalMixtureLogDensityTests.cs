@@ -16,15 +16,19 @@ public class NormalMixtureLogDensityTests
 
     public static TheoryData<int> ComponentCounts => new() { 1, 2, 3, 5 };
 
+    /// <summary>k weights (normalised), means and scales from seeds derived from <paramref name="seed"/>.</summary>
+    private static (double[] W, double[] Mu, double[] Sd) RandomMixture(int k, int seed)
+    {
+        var w = GradCheck.RandomValues(k, seed + k, 0.2, 1.0);
+        double total = w.Sum();
+        return ([.. w.Select(v => v / total)], GradCheck.RandomValues(k, seed + 10 + k, -2, 2), GradCheck.RandomValues(k, seed + 20 + k, 0.05, 1.5));
+    }
+
     [Theory]
     [MemberData(nameof(ComponentCounts))]
     public void ValuesMatchTheDensityFormulaAcrossTheVectorAndScalarPaths(int k)
     {
-        var w = GradCheck.RandomValues(k, 10 + k, 0.2, 1.0);
-        double total = w.Sum();
-        w = [.. w.Select(v => v / total)];
-        var mu = GradCheck.RandomValues(k, 20 + k, -2, 2);
-        var sd = GradCheck.RandomValues(k, 30 + k, 0.05, 1.5);
+        var (w, mu, sd) = RandomMixture(k, 10);
 
         // 1027 values: many 512-value blocks, a partial block and a scalar tail; far tails (|x| up to 60) included.
         var x = GradCheck.RandomValues(1027, 40 + k, -60, 60);
@@ -70,6 +74,29 @@ public class NormalMixtureLogDensityTests
             t => GradCheck.Project(NormalMixtureLogDensity.Apply(t[0], Tensor.Vector(logW), Tensor.Vector(mu), Tensor.Vector(sd))),
             [many],
             [[37]]);
+    }
+
+    [Theory]
+    [MemberData(nameof(ComponentCounts))]
+    public void ValueGradientMatchesTheResponsibilityFormulaIntoTheFarTails(int k)
+    {
+        // d/dx log Σₖ wₖ N(x; μₖ, σₖ²) = Σₖ rₖ (μₖ - x)/σₖ², rₖ = wₖ N(x; μₖ, σₖ²) / Σⱼ wⱼ N(x; μⱼ, σⱼ²), worked here from
+        // the log terms with the largest factored out; |x| up to 60, where all but one responsibility underflow.
+        var (w, mu, sd) = RandomMixture(k, 50);
+        var xs = GradCheck.RandomValues(1027, 80 + k, -60, 60);
+        var upstream = GradCheck.RandomValues(1027, 90 + k, -2, 2);
+        var x = Tensor.FromArray(xs, [xs.Length], requiresGrad: true);
+        var y = NormalMixtureLogDensity.Apply(x, Tensor.Vector([.. w.Select(v => Math.Log(v))]), Tensor.Vector(mu), Tensor.Vector(sd));
+        (y * Tensor.FromArray(upstream, [upstream.Length])).Sum().Backward();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            var logs = Enumerable.Range(0, k).Select(j => Math.Log(w[j]) - Math.Log(sd[j]) - (0.5 * Math.Pow((xs[i] - mu[j]) / sd[j], 2))).ToArray();
+            double max = logs.Max();
+            double norm = logs.Sum(l => Math.Exp(l - max));
+            double slope = Enumerable.Range(0, k).Sum(j => Math.Exp(logs[j] - max) / norm * (mu[j] - xs[i]) / (sd[j] * sd[j]));
+            double expected = upstream[i] * slope;
+            x.Grad!.Values[i].Should().BeApproximately(expected, 1e-12 * Math.Max(1, Math.Abs(expected)), $"x = {xs[i]}");
+        }
     }
 
     [Fact]
