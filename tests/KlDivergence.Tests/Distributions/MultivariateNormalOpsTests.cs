@@ -116,6 +116,15 @@ public class MultivariateNormalOpsTests
         GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.Affine(t[0], t[1], t[2])), [loc, l, e], [locShape, lShape, noiseShape]);
     }
 
+    [Fact]
+    public void AffineGradientsWithConstantNoiseMatchFiniteDifferences()
+    {
+        // The sampling layout of a fit (noise [n, 2] needing no gradient, one loc and L): the rows' sums run in lanes.
+        var (e, loc, l) = Inputs([11, 2], [2], [2, 2], seed: 65);
+        var noise = Tensor.FromArray(e, [11, 2]);
+        GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.Affine(t[0], t[1], noise)), [loc, l], [[2], [2, 2]]);
+    }
+
     /// <summary>(x shape, K, d): the W5 mixture (1000 points, 2 components in 2-D), batched points, d = 3 and d = 1.</summary>
     public static TheoryData<int[], int, int> MixtureCases => new()
     {
