@@ -29,6 +29,11 @@ internal static class MultivariateNormalKl
     /// Only the lower triangles of the factors are read (a scale_tril's parameters; the families reject a non-zero
     /// upper triangle), so A is lower-triangular and the strict upper triangles get a zero gradient.
     /// </para>
+    /// <para>
+    /// Recorded directly rather than as a <see cref="CustomOp"/>: that hook is element-wise (one value of each input
+    /// per output element), while a pair here reads d + d² values of each factor, as the MVN kernels of
+    /// <see cref="MultivariateNormalOps"/> do.
+    /// </para>
     /// </remarks>
     public static Tensor FromFactors(Tensor loc1, Tensor scaleTril1, Tensor loc2, Tensor scaleTril2)
     {
