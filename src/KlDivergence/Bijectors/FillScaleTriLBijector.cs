@@ -114,22 +114,73 @@ public sealed class FillScaleTriLBijector : Bijector
         ArgumentNullException.ThrowIfNull(x);
         int[] outShape = ForwardShape([.. x.Shape]);
         int d = outShape[^1];
-        int axis = x.Rank - 1;
+        var diagonal = DiagonalBijector.Forward(x.IndexSelect(x.Rank - 1, DiagonalIndices(d))) + DiagonalShift;
+        return Fill(x, diagonal, d, outShape);
+    }
 
-        // Every matrix position takes its packed entry; positions above the diagonal take entry 0 and are
-        // zeroed by Tril (whose gradient is masked the same way).
-        var fill = new int[d * d];
-        for (int i = 0; i < d; i++)
+    /// <summary>
+    /// The matrices from the packed vectors x [..., n] (strict lower triangle, row by row) and the diagonals [..., d]
+    /// as one recorded op: the gradient of L[i, j] goes to x[i(i + 1)/2 + j] below the diagonal and to diagonal[i] on
+    /// it; x's diagonal positions (read through the diagonal's own path) and the zero upper triangle get none from here.
+    /// </summary>
+    private static Tensor Fill(Tensor x, Tensor diagonal, int d, int[] outShape)
+    {
+        int n = d * (d + 1) / 2;
+        int batch = x.Length / n;
+        var y = TensorPool.RentZeroed(batch * d * d);
+        Scatter(x.Data, diagonal.Data, y, batch, d, forward: true);
+        var result = new Tensor(y, outShape);
+        if (!Tensor.Tracks(x) && !Tensor.Tracks(diagonal))
         {
-            for (int j = 0; j <= i; j++)
-            {
-                fill[(i * d) + j] = (i * (i + 1) / 2) + j;
-            }
+            return result;
         }
 
-        var strictLower = x.IndexSelect(axis, fill).Reshape(outShape).Tril(-1);
-        var diagonal = DiagonalBijector.Forward(x.IndexSelect(axis, DiagonalIndices(d))) + DiagonalShift;
-        return strictLower + diagonal.DiagEmbed();
+        return Tensor.Record(result, [x, diagonal], g =>
+        {
+            var gx = x.RequiresGrad ? TensorPool.RentZeroed(x.Length) : null;
+            var gd = diagonal.RequiresGrad ? TensorPool.Rent(diagonal.Length) : null;
+            Scatter(gx, gd, g.Data, batch, d, forward: false);
+            return [gx is null ? null : new Tensor(gx, x.ShapeArray), gd is null ? null : new Tensor(gd, diagonal.ShapeArray)];
+        });
+    }
+
+    /// <summary>
+    /// Forward: packed (strict lower part) and diagonal values into the matrices. Backward: the matrices' entries
+    /// back into the packed and diagonal arrays (each skipped when null). One index map for both directions.
+    /// </summary>
+    private static void Scatter(double[]? packed, double[]? diagonal, double[] matrices, int batch, int d, bool forward)
+    {
+        int n = d * (d + 1) / 2;
+        for (int b = 0; b < batch; b++)
+        {
+            for (int i = 0; i < d; i++)
+            {
+                int row = (b * d * d) + (i * d), start = (b * n) + (i * (i + 1) / 2);
+                for (int j = 0; packed is not null && j < i; j++)
+                {
+                    if (forward)
+                    {
+                        matrices[row + j] = packed[start + j];
+                    }
+                    else
+                    {
+                        packed[start + j] = matrices[row + j];
+                    }
+                }
+
+                if (diagonal is not null)
+                {
+                    if (forward)
+                    {
+                        matrices[row + i] = diagonal[(b * d) + i];
+                    }
+                    else
+                    {
+                        diagonal[(b * d) + i] = matrices[row + i];
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>v from the lower triangle of L: v_diag = g⁻¹(L_ii - shift), the rest copied row by row.</summary>

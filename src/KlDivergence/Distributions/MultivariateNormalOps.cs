@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Distributions;
@@ -284,7 +286,22 @@ internal static class MultivariateNormalOps
             if (sb == 0 && sc == 0)
             {
                 double m0 = m[2 * b], m1 = m[(2 * b) + 1], i0 = invDiag[2 * c], i1 = invDiag[(2 * c) + 1], l10 = l[(4 * c) + 2], h = halfLogDet[c];
-                for (int j = 0; j < inner; j++, a += sa, n += sy)
+                int j = 0;
+                if (Avx2.IsSupported && sa == 1)
+                {
+                    // Four consecutive points per step, each lane by the scalar loop's operations in its order: the same bits.
+                    var (vm0, vm1, vi0, vi1, vl10) = (Vector256.Create(m0), Vector256.Create(m1), Vector256.Create(i0), Vector256.Create(i1), Vector256.Create(l10));
+                    var (vh, vc, half) = (Vector256.Create(h), Vector256.Create(Constant), Vector256.Create(-0.5));
+                    for (; j <= inner - 4; j += 4, a += 4, n += 4 * sy)
+                    {
+                        var (x0, x1) = LoadPairs(x, 2 * a);
+                        var z0 = (x0 - vm0) * vi0;
+                        var z1 = (x1 - vm1 - (vl10 * z0)) * vi1;
+                        Store((half * ((z0 * z0) + (z1 * z1))) - vh - vc, y, n, sy);
+                    }
+                }
+
+                for (; j < inner; j++, a += sa, n += sy)
                 {
                     double z0 = (x[2 * a] - m0) * i0;
                     double z1 = (x[(2 * a) + 1] - m1 - (l10 * z0)) * i1;
@@ -402,7 +419,51 @@ internal static class MultivariateNormalOps
                 // loc and L stay put along the row: read them once, add their gradients up in registers.
                 double m0 = m[2 * b], m1 = m[(2 * b) + 1], i0 = invDiag[2 * c], i1 = invDiag[(2 * c) + 1], l10 = l[(4 * c) + 2];
                 double am0 = 0, am1 = 0, al0 = 0, al2 = 0, al3 = 0, sg = 0;
-                for (int j = 0; j < inner; j++, a += sa, n += sy)
+                int j = 0;
+                if (Avx2.IsSupported && sa == 1)
+                {
+                    // Four consecutive points per step: the per-point gradients by the scalar loop's operations (the
+                    // same bits), the sums over the row in four lanes, folded in a fixed order below.
+                    var (vm0, vm1, vi0, vi1, vl10) = (Vector256.Create(m0), Vector256.Create(m1), Vector256.Create(i0), Vector256.Create(i1), Vector256.Create(l10));
+                    var (sm0, sm1, sl0, sl2, sl3, ss) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
+                    for (; j <= inner - 4; j += 4, a += 4, n += 4 * sy)
+                    {
+                        int xo = 2 * a;
+                        var (x0, x1) = LoadPairs(x, xo);
+                        var z0 = (x0 - vm0) * vi0;
+                        var z1 = (x1 - vm1 - (vl10 * z0)) * vi1;
+                        var gn = Load(g, n, sy);
+                        var g1 = gn * (z1 * vi1);
+                        var g0 = gn * ((z0 - (vl10 * z1 * vi1)) * vi0);
+                        if (gx is not null)
+                        {
+                            var (p0, p1) = Interleave(g0, g1);
+                            _ = gx[xo + 7];
+                            ref double target = ref gx[xo];
+                            if (xFull)
+                            {
+                                (-p0).StoreUnsafe(ref target);
+                                (-p1).StoreUnsafe(ref target, 4);
+                            }
+                            else
+                            {
+                                (Vector256.LoadUnsafe(ref target) - p0).StoreUnsafe(ref target);
+                                (Vector256.LoadUnsafe(ref target, 4) - p1).StoreUnsafe(ref target, 4);
+                            }
+                        }
+
+                        sm0 += g0;
+                        sm1 += g1;
+                        sl0 += g0 * z0;
+                        sl2 += g1 * z0;
+                        sl3 += g1 * z1;
+                        ss += gn;
+                    }
+
+                    (am0, am1, al0, al2, al3, sg) = (Fold(sm0), Fold(sm1), Fold(sl0), Fold(sl2), Fold(sl3), Fold(ss));
+                }
+
+                for (; j < inner; j++, a += sa, n += sy)
                 {
                     int xo = 2 * a;
                     double z0 = (x[xo] - m0) * i0;
@@ -473,6 +534,54 @@ internal static class MultivariateNormalOps
         }
     }
 
+    /// <summary>
+    /// Points a..a+3 of a [.., 2] array from index <paramref name="at"/> = 2a: the first and the second coordinates
+    /// as lanes in point order (two loads, then unpack and reorder).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> First, Vector256<double> Second) LoadPairs(double[] x, int at)
+    {
+        _ = x[at + 7]; // the eight values exist (bounds-checked once)
+        ref double start = ref x[at];
+        var v0 = Vector256.LoadUnsafe(ref start);
+        var v1 = Vector256.LoadUnsafe(ref start, 4);
+        return (Avx2.Permute4x64(Avx.UnpackLow(v0, v1), 0b11_01_10_00), Avx2.Permute4x64(Avx.UnpackHigh(v0, v1), 0b11_01_10_00));
+    }
+
+    /// <summary>The inverse of <see cref="LoadPairs"/>: lanes of first and second coordinates as four [x0, x1] pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Low, Vector256<double> High) Interleave(Vector256<double> first, Vector256<double> second)
+    {
+        var lo = Avx.UnpackLow(first, second);
+        var hi = Avx.UnpackHigh(first, second);
+        return (Avx.Permute2x128(lo, hi, 0x20), Avx.Permute2x128(lo, hi, 0x31));
+    }
+
+    /// <summary>Four values from index <paramref name="at"/> by <paramref name="stride"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Load(double[] values, int at, int stride) =>
+        stride == 1 ? Vector256.Create(values.AsSpan(at, 4)) : Vector256.Create(values[at], values[at + stride], values[at + (2 * stride)], values[at + (3 * stride)]);
+
+    /// <summary>Writes the lanes to index <paramref name="at"/> on by <paramref name="stride"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<double> v, double[] values, int at, int stride)
+    {
+        if (stride == 1)
+        {
+            v.CopyTo(values.AsSpan(at, 4));
+            return;
+        }
+
+        values[at + (3 * stride)] = v.GetElement(3);
+        values[at] = v.GetElement(0);
+        values[at + stride] = v.GetElement(1);
+        values[at + (2 * stride)] = v.GetElement(2);
+    }
+
+    /// <summary>The lanes' sum in a fixed order ((v₀ + v₁) + (v₂ + v₃)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Fold(Vector256<double> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AffineForward(BatchLayout layout, int d, double[] m, double[] l, double[] e, double[] y)
     {
@@ -518,7 +627,24 @@ internal static class MultivariateNormalOps
             if (sb == 0 && sc == 0)
             {
                 double m0 = m[2 * b], m1 = m[(2 * b) + 1], l00 = l[4 * c], l01 = l[(4 * c) + 1], l10 = l[(4 * c) + 2], l11 = l[(4 * c) + 3];
-                for (int j = 0; j < inner; j++, a += sa, n += sy)
+                int j = 0;
+                if (Avx2.IsSupported && sa == 1 && sy == 1)
+                {
+                    // Four consecutive vectors per step, each lane by the loop's operations in its order: the same bits.
+                    var (vm0, vm1, v00, v01, v10, v11) = (Vector256.Create(m0), Vector256.Create(m1), Vector256.Create(l00), Vector256.Create(l01), Vector256.Create(l10), Vector256.Create(l11));
+                    for (; j <= inner - 4; j += 4, a += 4, n += 4)
+                    {
+                        var (e0, e1) = LoadPairs(e, 2 * a);
+                        var s0 = Vector256<double>.Zero + (v00 * e0) + (v01 * e1);
+                        var s1 = Vector256<double>.Zero + (v10 * e0) + (v11 * e1);
+                        var (p0, p1) = Interleave(vm0 + s0, vm1 + s1);
+                        _ = y[(2 * n) + 7];
+                        p0.StoreUnsafe(ref y[2 * n]);
+                        p1.StoreUnsafe(ref y[2 * n], 4);
+                    }
+                }
+
+                for (; j < inner; j++, a += sa, n += sy)
                 {
                     double e0 = e[2 * a], e1 = e[(2 * a) + 1];
                     double s0 = 0, s1 = 0;
@@ -562,7 +688,27 @@ internal static class MultivariateNormalOps
             {
                 // loc and L stay put along the row: their gradients add up in registers.
                 double am0 = 0, am1 = 0, al0 = 0, al1 = 0, al2 = 0, al3 = 0;
-                for (int j = 0; j < inner; j++, a += sa, n += sy)
+                int j = 0;
+                if (Avx2.IsSupported && sa == 1 && sy == 1)
+                {
+                    // Four consecutive vectors per step, the sums in four lanes folded in a fixed order.
+                    var (sm0, sm1, s0, s1, s2, s3) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
+                    for (; j <= inner - 4; j += 4, a += 4, n += 4)
+                    {
+                        var (g0, g1) = LoadPairs(g, 2 * n);
+                        var (e0, e1) = LoadPairs(e, 2 * a);
+                        sm0 += g0;
+                        sm1 += g1;
+                        s0 += g0 * e0;
+                        s1 += g0 * e1;
+                        s2 += g1 * e0;
+                        s3 += g1 * e1;
+                    }
+
+                    (am0, am1, al0, al1, al2, al3) = (Fold(sm0), Fold(sm1), Fold(s0), Fold(s1), Fold(s2), Fold(s3));
+                }
+
+                for (; j < inner; j++, a += sa, n += sy)
                 {
                     double g0 = g[2 * n], g1 = g[(2 * n) + 1], e0 = e[2 * a], e1 = e[(2 * a) + 1];
                     am0 += g0;

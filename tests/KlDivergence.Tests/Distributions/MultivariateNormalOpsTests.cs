@@ -116,6 +116,15 @@ public class MultivariateNormalOpsTests
         GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.Affine(t[0], t[1], t[2])), [loc, l, e], [locShape, lShape, noiseShape]);
     }
 
+    [Fact]
+    public void AffineGradientsWithConstantNoiseMatchFiniteDifferences()
+    {
+        // The sampling layout of a fit (noise [n, 2] needing no gradient, one loc and L): the rows' sums run in lanes.
+        var (e, loc, l) = Inputs([11, 2], [2], [2, 2], seed: 65);
+        var noise = Tensor.FromArray(e, [11, 2]);
+        GradCheck.Check(t => GradCheck.Project(MultivariateNormalOps.Affine(t[0], t[1], noise)), [loc, l], [[2], [2, 2]]);
+    }
+
     /// <summary>(x shape, K, d): the W5 mixture (1000 points, 2 components in 2-D), batched points, d = 3 and d = 1.</summary>
     public static TheoryData<int[], int, int> MixtureCases => new()
     {
@@ -193,6 +202,41 @@ public class MultivariateNormalOpsTests
     }
 
     /// <summary>Random x and loc in [-1.5, 1.5]; L with every entry random (also above the diagonal) and a diagonal in [0.7, 1.7].</summary>
+    /// <summary>
+    /// d = 2 runs of four or more points take a vector path that restates the one-point formula lane by lane: each
+    /// point's log-density and x-gradient must be the same bits as the point evaluated on its own (the scalar path),
+    /// for the log-density layout (points in a row) and the mixture's (points strided by the K components).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void TheVectorPathForTwoDimensionsIsBitEqualToThePointByPointFormula(int k)
+    {
+        const int n = 11; // two runs of four and a tail of three
+        var (x, loc, l) = Inputs([n, 2], [k, 2], [k, 2, 2], seed: 110);
+        var g = GradCheck.RandomValues(n * k, 115, -1, 1);
+        int[] xShape = k == 1 ? [n, 2] : [n, 1, 2];
+        int[] locShape = k == 1 ? [2] : [k, 2], lShape = k == 1 ? [2, 2] : [k, 2, 2];
+        var xs = Tensor.FromArray(x, xShape, requiresGrad: true);
+        var all = MultivariateNormalOps.LogDensity(xs, Tensor.FromArray(loc, locShape), Tensor.FromArray(l, lShape));
+        (all * Tensor.FromArray(g, all.ShapeArray)).Sum().Backward();
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                // Point i against component c alone: one element, the scalar loop.
+                var xi = Tensor.FromArray(x.AsSpan(2 * i, 2), [2], requiresGrad: true);
+                var one = MultivariateNormalOps.LogDensity(xi, Tensor.FromArray(loc.AsSpan(2 * c, 2), [2]), Tensor.FromArray(l.AsSpan(4 * c, 4), [2, 2]));
+                one.ToScalar().Should().Be(all.Values[(i * k) + c], $"point {i}, component {c}");
+                if (k == 1)
+                {
+                    (one * g[i]).Backward();
+                    xi.Grad!.Values.ToArray().Should().Equal(xs.Grad!.Values.Slice(2 * i, 2).ToArray(), $"the x-gradient of point {i}");
+                }
+            }
+        }
+    }
+
     private static (double[] X, double[] Loc, double[] L) Inputs(int[] xShape, int[] locShape, int[] lShape, int seed)
     {
         var x = GradCheck.RandomValues(Size(xShape), seed, -1.5, 1.5);
