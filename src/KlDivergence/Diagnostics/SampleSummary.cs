@@ -38,8 +38,9 @@ internal sealed class SampleSummary
     /// <summary>
     /// The Pareto k-hat of |t - c| over the terms t (as <see cref="ParetoSmoothing.AbsoluteDeviationParetoK"/>, with
     /// the centre c the running mean where it lies between the two tails' thresholds, since the median is not known
-    /// in one pass; any such centre selects the same tail values up to their shift). +∞ when the stream is too short
-    /// for a tail fit or a term is infinite.
+    /// in one pass). Another centre can pick other deviations: for light tails the k-hat barely moves, but for heavy
+    /// tails it can differ much from the median-centred one (for KL(Cauchy ‖ Normal) over 4000 draws, 3.8 against
+    /// 1.9: both far above 0.7, so the verdict stands). +∞ when the stream is too short for a tail fit or a term is infinite.
     /// </summary>
     public double ParetoK => !keepsTails
         ? throw new InvalidOperationException("This summary keeps no tails.")

@@ -24,11 +24,18 @@ public class LargeArrayReclaimTests
     [Fact]
     public void AnUnreachableLargeArrayIsHandedOutAgain()
     {
+        // Three tries: once, under heavy load, the array did not come back (the pool's bound is shared with every
+        // test and process-wide collections); a reclaim that never works fails all three.
         int length = TensorPool.LargeLength + 101;
-        var dropped = RentAndDrop(length);
-        CollectFully();
-        var next = TensorPool.Rent(length);
-        ReferenceEquals(next, dropped.Target).Should().BeTrue("the dead array came back through its lease's finalizer");
+        bool cameBack = false;
+        for (int attempt = 0; attempt < 3 && !cameBack; attempt++)
+        {
+            var dropped = RentAndDrop(length);
+            CollectFully();
+            cameBack = ReferenceEquals(TensorPool.Rent(length), dropped.Target);
+        }
+
+        cameBack.Should().BeTrue("the dead array came back through its lease's finalizer");
     }
 
     [Fact]
