@@ -27,6 +27,13 @@ internal static class Workers
         }
     }
 
+    /// <summary>Runs <paramref name="run"/> with at most <paramref name="workers"/> workers.</summary>
+    public static void With(int workers, Action run) => With(workers, () =>
+    {
+        run();
+        return true;
+    });
+
     /// <summary>The values of <paramref name="run"/> with each of <see cref="Counts"/> workers, in that order.</summary>
     public static T[] Each<T>(Func<T> run) => [.. Counts.Select(w => With(w, run))];
 }

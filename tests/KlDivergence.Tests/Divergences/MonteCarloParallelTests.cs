@@ -7,22 +7,7 @@ namespace KlDivergence.Tests.Divergences;
 
 public class MonteCarloParallelTests
 {
-    private static KlResult[] ForWorkers(Func<KlResult> estimate)
-    {
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
-        {
-            return [.. new[] { 1, 2, 8 }.Select(w =>
-            {
-                TensorParallelism.MaxDegreeOfParallelism = w;
-                return estimate();
-            })];
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
-        }
-    }
+    private static KlResult[] ForWorkers(Func<KlResult> estimate) => Workers.Each(estimate);
 
     [Fact]
     public void EstimatesAreBitIdenticalForOneTwoAndEightWorkers()

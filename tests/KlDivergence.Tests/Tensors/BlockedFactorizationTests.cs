@@ -162,19 +162,13 @@ public class BlockedFactorizationTests
         var a = Tensor.FromArray(Spd(n, 5), [n, n]);
         var b = Tensor.FromArray(GradCheck.RandomValues(n * 200, 6), [n, 200]);
         var runs = new List<(double[] L, double[] X)>();
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
+        foreach (int workers in Workers.Counts)
         {
-            foreach (int workers in new[] { 1, 2, 8 })
+            Workers.With(workers, () =>
             {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
                 var l = a.Cholesky();
                 runs.Add((l.ToArray(), LinearAlgebraOps.TriangularSolve(l, b).ToArray()));
-            }
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
+            });
         }
 
         runs[1].L.Should().Equal(runs[0].L);

@@ -87,19 +87,13 @@ public class DenseOpsTests
     {
         // 300 x 96 x 80: above the kernel's parallel threshold, so the products are split over row blocks.
         double[] x = GradCheck.RandomValues(300 * 96, 10), w = GradCheck.RandomValues(96 * 80, 11), b = GradCheck.RandomValues(80, 12);
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
         var runs = new List<(double[] Y, double[][] Grads)>();
-        try
+        foreach (int workers in Workers.Counts)
         {
-            foreach (int workers in new[] { 1, 2, 8 })
+            Workers.With(workers, () =>
             {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
                 runs.Add(Run(t => t[0].Dense(t[1], t[2], ElementwiseRules.Tanh), x, w, b, 300, 96, 80));
-            }
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
+            });
         }
 
         foreach (var run in runs.Skip(1))

@@ -11,23 +11,15 @@ public class ElementwiseSplitTests
     // Sixteen blocks and a ragged tail: the smallest outputs that split, with a last block shorter than a vector.
     private const int N = (16 * CustomOp.BlockSize) + 3;
 
-    private static double[][] RunWith(int workers, Func<Tensor, Tensor, Tensor> f, double[] av, double[] bv, int[] bShape)
-    {
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
+    private static double[][] RunWith(int workers, Func<Tensor, Tensor, Tensor> f, double[] av, double[] bv, int[] bShape) =>
+        Workers.With<double[][]>(workers, () =>
         {
-            TensorParallelism.MaxDegreeOfParallelism = workers;
             var a = Tensor.FromArray(av, [N], requiresGrad: true);
             var b = Tensor.FromArray(bv, bShape, requiresGrad: true);
             var y = f(a, b);
             GradCheck.Project(y).Backward();
             return [y.ToArray(), a.Grad!.ToArray(), b.Grad!.ToArray()];
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
-        }
-    }
+        });
 
     public static TheoryData<string> Ops => new() { "exp", "softplus", "relu", "elu", "multiply", "divide", "divide_scalar", "subtract_scalar_left" };
 

@@ -76,23 +76,17 @@ public class GemmTests
         var a = GradCheck.RandomValues(m * k, 1);
         var b = GradCheck.RandomValues(k * n, 2);
         var results = new List<double[]>();
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
+        foreach (int workers in Workers.Counts)
         {
-            foreach (int workers in new[] { 1, 2, 8 })
+            Workers.With(workers, () =>
             {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
                 var c = new double[m * n];
                 Gemm.Multiply(a, k, false, b, n, false, c, n, m, n, k);
                 results.Add(c);
                 var ct = new double[m * n];
                 Gemm.Multiply(a, m, true, b, k, true, ct, n, m, n, k);
                 results.Add(ct);
-            }
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
+            });
         }
 
         results[2].Should().Equal(results[0]);

@@ -103,18 +103,12 @@ public class IndexSelectTests
             }
         }
 
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
+        foreach (int workers in Workers.Counts)
         {
-            foreach (int workers in new[] { 1, 2, 8 })
+            Workers.With(workers, () =>
             {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
                 x.IndexSelect(0, indices).ToArray().Should().Equal(expected);
-            }
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
+            });
         }
     }
 }

@@ -102,22 +102,16 @@ public class MatMulTests
         var a = Tensor.FromArray(GradCheck.RandomValues(2 * 130 * 90, 19), [2, 130, 90]);
         var b = Tensor.FromArray(GradCheck.RandomValues(90 * 110, 20), [90, 110]);
         var runs = new List<double[][]>();
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
+        foreach (int workers in Workers.Counts)
         {
-            foreach (int workers in new[] { 1, 2, 8 })
+            Workers.With(workers, () =>
             {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
                 var ag = a.Detach().RequireGrad();
                 var bg = b.Detach().RequireGrad();
                 var y = ag.MatMul(bg);
                 GradCheck.Project(y).Backward();
                 runs.Add([y.ToArray(), ag.Grad!.ToArray(), bg.Grad!.ToArray()]);
-            }
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
+            });
         }
 
         for (int r = 1; r < runs.Count; r++)

@@ -132,12 +132,10 @@ public class NormalKlBatchKernelTests
         int n = 20 * CustomOp.BlockSize + 3;
         var (l1, s1, l2, s2) = Pairs(n, 7);
         var runs = new List<double[][]>();
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
+        foreach (int workers in Workers.Counts)
         {
-            foreach (int workers in new[] { 1, 2, 8 })
+            Workers.With(workers, () =>
             {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
                 var plain = Kl.Exact(new Normal(l1, s1), new Normal(l2, s2)).ToArray();
                 var loc = Tensor.Vector(l1).Detach().RequireGrad();
                 var scale = Tensor.Vector(s2).Detach().RequireGrad();
@@ -145,11 +143,7 @@ public class NormalKlBatchKernelTests
                 tracked.Sum().Backward();
                 tracked.ToArray().Should().Equal(plain, "the value does not depend on whether gradients are recorded");
                 runs.Add([plain, loc.Grad!.ToArray(), scale.Grad!.ToArray()]);
-            }
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
+            });
         }
 
         for (int r = 1; r < runs.Count; r++)
