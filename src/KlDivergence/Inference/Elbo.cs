@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using KlDivergence.Diagnostics;
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
@@ -134,14 +135,23 @@ public static class Elbo
     {
         var root = random.Split();
         var terms = new double[n];
-        TensorParallelism.For(TensorParallelism.ChunkCount(n, ChunkSize), c =>
+        try
         {
-            // The caller's no-gradient scope flows to the workers; entered again so a chunk never records.
-            using var scope = Tensor.NoGrad();
-            var (m, stream) = Chunk(root, n, c);
-            var part = Terms(targetLogProb, surrogate, q, q.ReparameterizedSample(m, stream), m, gradient);
-            part.Values.CopyTo(terms.AsSpan(c * ChunkSize, m));
-        });
+            TensorParallelism.For(TensorParallelism.ChunkCount(n, ChunkSize), c =>
+            {
+                // The caller's no-gradient scope flows to the workers; entered again so a chunk never records.
+                using var scope = Tensor.NoGrad();
+                var (m, stream) = Chunk(root, n, c);
+                var part = Terms(targetLogProb, surrogate, q, q.ReparameterizedSample(m, stream), m, gradient);
+                part.Values.CopyTo(terms.AsSpan(c * ChunkSize, m));
+            });
+        }
+        catch (AggregateException workers) when (workers.InnerExceptions.Count > 0)
+        {
+            // A target's own exception (a wrong shape, a bad value) reaches the caller as it would from one call.
+            ExceptionDispatchInfo.Capture(workers.InnerExceptions[0]).Throw();
+            throw;
+        }
 
         return new Tensor(terms, [n]);
     }

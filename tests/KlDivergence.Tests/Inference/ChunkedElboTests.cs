@@ -127,4 +127,22 @@ public class ChunkedElboTests
 
         e.Value.ToScalar().Should().BeApproximately(sum / Elbo.ChunkSize, 1e-12);
     }
+
+    [Fact]
+    public void AChunksTargetOfTheWrongShapeFailsAsOneCallWould()
+    {
+        // Each chunk's target must return [m] for its m draws; the message names the shapes, not the workers.
+        int saved = TensorParallelism.MaxDegreeOfParallelism;
+        try
+        {
+            TensorParallelism.MaxDegreeOfParallelism = 2;
+            using var scope = Tensor.NoGrad();
+            var act = () => Elbo.Estimate(z => z, Surrogate(), N, new RandomStream(3UL));
+            act.Should().Throw<ArgumentException>().WithMessage("*must return shape [4096]*");
+        }
+        finally
+        {
+            TensorParallelism.MaxDegreeOfParallelism = saved;
+        }
+    }
 }
