@@ -187,7 +187,9 @@ internal static class Shapes
     public static double[] BroadcastData(double[] source, int[] from, int[] to)
     {
         int size = Size(to);
-        var result = TensorPool.RentZeroed(size);
+
+        // Every element is written below (a fill, a doubled tile or a gather of the whole range): no clearing first.
+        var result = TensorPool.Rent(size);
         if (source.Length == 1)
         {
             result.AsSpan().Fill(source[0]);
