@@ -187,9 +187,7 @@ internal static class Shapes
     public static double[] BroadcastData(double[] source, int[] from, int[] to)
     {
         int size = Size(to);
-
-        // Every element is written below (a fill, a doubled tile or a gather of the whole range): no clearing first.
-        var result = TensorPool.Rent(size);
+        var result = TensorPool.RentZeroed(size);
         if (source.Length == 1)
         {
             result.AsSpan().Fill(source[0]);

@@ -566,12 +566,13 @@ public static class TensorOps
         Shapes.Equal(x.ShapeArray, shape) ? x.Data : Shapes.BroadcastData(x.Data, x.ShapeArray, shape);
 
     /// <summary>
-    /// Hands an <see cref="Expand"/> copy back to the pool once the kernel that read it is done (it was this call's
-    /// alone); the operand's own array, which Expand returns when no copy was needed, is never returned.
+    /// Hands a small <see cref="Expand"/> copy back to the pool once the kernel that read it is done (it was this
+    /// call's alone); the operand's own array, which Expand returns when no copy was needed, is never returned. A
+    /// large copy is left to its lease, which brings it back once the collector finds it dead.
     /// </summary>
     private static void ReturnExpanded(double[] expanded, Tensor operand)
     {
-        if (!ReferenceEquals(expanded, operand.Data))
+        if (!ReferenceEquals(expanded, operand.Data) && expanded.Length < TensorPool.LargeLength)
         {
             TensorPool.Return(expanded);
         }
