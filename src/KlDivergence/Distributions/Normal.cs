@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Random;
@@ -260,6 +261,13 @@ public sealed class Normal : Distribution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LogDensity(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, Span<double> result)
     {
+        int n = x.Length;
+        if (n == 0)
+        {
+            return;
+        }
+
+        CheckKernelLengths(n, loc.Length, scale.Length, result.Length, result.Length);
         int i = 0;
         int ls = loc.Length == 1 ? 0 : 1;
         if (scale.Length == 1)
@@ -267,18 +275,33 @@ public sealed class Normal : Distribution
             double inv = 1 / scale[0], c = LogNormalizer(scale[0]);
             if (Vector256.IsHardwareAccelerated)
             {
+                // Unchecked loads and stores (the lengths were checked above), with the shared-μ case in its own loop:
+                // the same operations as the scalar loop, so the same bits.
+                const int width = 4;
+                ref double xr = ref MemoryMarshal.GetReference(x);
+                ref double lr = ref MemoryMarshal.GetReference(loc);
+                ref double rr = ref MemoryMarshal.GetReference(result);
                 var vInv = Vector256.Create(inv);
                 var vc = Vector256.Create(c);
-                var vLoc = Vector256.Create(loc[0]);
-                for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+                if (ls == 0)
                 {
-                    var m = ls == 0 ? vLoc : Vector256.Create(loc.Slice(i, Vector256<double>.Count));
-                    var z = StandardScore(Vector256.Create(x.Slice(i, Vector256<double>.Count)), m, vInv);
-                    LogDensityOfScore(z, vc).CopyTo(result.Slice(i));
+                    var vLoc = Vector256.Create(loc[0]);
+                    for (; i <= n - width; i += width)
+                    {
+                        LogDensityOfScore(StandardScore(Vector256.LoadUnsafe(ref xr, (nuint)i), vLoc, vInv), vc).StoreUnsafe(ref rr, (nuint)i);
+                    }
+                }
+                else
+                {
+                    for (; i <= n - width; i += width)
+                    {
+                        var z = StandardScore(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref lr, (nuint)i), vInv);
+                        LogDensityOfScore(z, vc).StoreUnsafe(ref rr, (nuint)i);
+                    }
                 }
             }
 
-            for (; i < x.Length; i++)
+            for (; i < n; i++)
             {
                 result[i] = LogDensityOfScore(StandardScore(x[i], loc[i * ls], inv), c);
             }
@@ -286,9 +309,21 @@ public sealed class Normal : Distribution
             return;
         }
 
-        for (; i < x.Length; i++)
+        for (; i < n; i++)
         {
             result[i] = LogDensityOfScore(StandardScore(x[i], loc[i * ls], 1 / scale[i]), LogNormalizer(scale[i]));
+        }
+    }
+
+    /// <summary>
+    /// The kernels read μ and σ as one value or one per element and write one value per element: anything else is a
+    /// caller's bug, refused before the unchecked vector loops could read or write past a span.
+    /// </summary>
+    private static void CheckKernelLengths(int n, int locLength, int scaleLength, int resultLength, int gradientLength)
+    {
+        if ((locLength != 1 && locLength != n) || (scaleLength != 1 && scaleLength != n) || resultLength < n || gradientLength < n)
+        {
+            throw new ArgumentException($"The normal kernel needs μ and σ of length 1 or {n} and outputs of at least {n}; got {locLength}, {scaleLength}, {resultLength} and {gradientLength}.");
         }
     }
 
@@ -300,36 +335,51 @@ public sealed class Normal : Distribution
     internal static void LogDensityGradient(
         ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, ReadOnlySpan<double> g, Span<double> gx, Span<double> gLoc, Span<double> gScale)
     {
+        int n = x.Length;
+        if (n == 0)
+        {
+            return;
+        }
+
+        CheckKernelLengths(n, loc.Length, scale.Length, g.Length, MinLengthOfNonEmpty(n, gx.Length, gLoc.Length, gScale.Length));
         int i = 0;
         int ls = loc.Length == 1 ? 0 : 1, ss = scale.Length == 1 ? 0 : 1;
         if (ss == 0 && Vector256.IsHardwareAccelerated)
         {
-            // One σ for all: 1/σ once and four lanes at a time (the same operations as the scalar loop, so the same bits).
+            // One σ for all: 1/σ once and four lanes at a time with unchecked loads and stores (lengths checked above;
+            // the same operations as the scalar loop, so the same bits).
             const int width = 4;
+            ref double xr = ref MemoryMarshal.GetReference(x);
+            ref double lr = ref MemoryMarshal.GetReference(loc);
+            ref double gr = ref MemoryMarshal.GetReference(g);
+            ref double gxr = ref MemoryMarshal.GetReference(gx);
+            ref double glr = ref MemoryMarshal.GetReference(gLoc);
+            ref double gsr = ref MemoryMarshal.GetReference(gScale);
+            bool wantX = !gx.IsEmpty, wantLoc = !gLoc.IsEmpty, wantScale = !gScale.IsEmpty;
             var inv = new VectorLane(Vector256.Create(1 / scale[0]));
             var sharedLoc = new VectorLane(Vector256.Create(loc[0]));
-            for (; i <= x.Length - width; i += width)
+            for (; i <= n - width; i += width)
             {
-                var m = ls == 0 ? sharedLoc : new VectorLane(Vector256.Create(loc.Slice(i, width)));
-                var (locTerm, scaleTerm) = ScoreGradient(new VectorLane(Vector256.Create(x.Slice(i, width))), m, inv, new VectorLane(Vector256.Create(g.Slice(i, width))));
-                if (!gx.IsEmpty)
+                var m = ls == 0 ? sharedLoc : new VectorLane(Vector256.LoadUnsafe(ref lr, (nuint)i));
+                var (locTerm, scaleTerm) = ScoreGradient(new VectorLane(Vector256.LoadUnsafe(ref xr, (nuint)i)), m, inv, new VectorLane(Vector256.LoadUnsafe(ref gr, (nuint)i)));
+                if (wantX)
                 {
-                    Vector256.Negate(locTerm.Value).CopyTo(gx.Slice(i));
+                    Vector256.Negate(locTerm.Value).StoreUnsafe(ref gxr, (nuint)i);
                 }
 
-                if (!gLoc.IsEmpty)
+                if (wantLoc)
                 {
-                    locTerm.Value.CopyTo(gLoc.Slice(i));
+                    locTerm.Value.StoreUnsafe(ref glr, (nuint)i);
                 }
 
-                if (!gScale.IsEmpty)
+                if (wantScale)
                 {
-                    scaleTerm.Value.CopyTo(gScale.Slice(i));
+                    scaleTerm.Value.StoreUnsafe(ref gsr, (nuint)i);
                 }
             }
         }
 
-        for (; i < x.Length; i++)
+        for (; i < n; i++)
         {
             var (locTerm, scaleTerm) = ScoreGradient(new ScalarLane(x[i]), new ScalarLane(loc[i * ls]), new ScalarLane(1 / scale[i * ss]), new ScalarLane(g[i]));
             if (!gx.IsEmpty)
@@ -348,6 +398,10 @@ public sealed class Normal : Distribution
             }
         }
     }
+
+    /// <summary>The shortest of the gradient spans that will be written (empty ones are skipped), or n when none is.</summary>
+    private static int MinLengthOfNonEmpty(int n, int a, int b, int c) =>
+        Math.Min(a == 0 ? n : a, Math.Min(b == 0 ? n : b, c == 0 ? n : c));
 
     /// <summary>
     /// g·z/σ (the derivative with respect to μ, and minus that with respect to x) and g·(z² - 1)/σ (with respect to σ),

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using KlDivergence.Diagnostics;
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
@@ -13,9 +14,24 @@ namespace KlDivergence.Inference;
 public static class Elbo
 {
     /// <summary>
+    /// Draws per chunk above which an estimate is split into chunks of this many draws, each from its own stream (a
+    /// function of a child of the caller's stream and the chunk's index), as the Monte Carlo KL does.
+    /// </summary>
+    internal const int ChunkSize = 4096;
+
+    /// <summary>
     /// Estimates the ELBO with <paramref name="sampleCount"/> samples. The target maps a batch of samples of shape
     /// [n, ...event] to their log-densities, shape [n].
     /// </summary>
+    /// <remarks>
+    /// Up to 4096 samples are drawn from <paramref name="random"/> directly and the target is called once. More are
+    /// drawn in chunks of 4096, chunk c from a stream derived from a child of <paramref name="random"/> and c, so the
+    /// draws do not depend on how the work is split. With gradients off (inside <see cref="Tensor.NoGrad"/>) the chunks
+    /// are evaluated on up to <see cref="TensorParallelism.MaxDegreeOfParallelism"/> cores, the target called once per
+    /// chunk and possibly on several threads at once (it must be a function of its input), and their terms are
+    /// combined in chunk order: the estimate is the same for any number of workers, and the same as with gradients on
+    /// (then the chunks' draws are joined and the target called once) for a target that maps each sample alone.
+    /// </remarks>
     public static ElboEstimate Estimate(
         Func<Tensor, Tensor> targetLogProb, SurrogatePosterior surrogate, int sampleCount, RandomStream random, ElboGradient gradient = ElboGradient.Reparameterized)
     {
@@ -32,15 +48,21 @@ public static class Elbo
                 : StratifiedElbo.Estimate(targetLogProb, (MixtureSameFamily)q, sampleCount, random);
         }
 
-        var z = q.ReparameterizedSample(sampleCount, random);
-        var logTarget = CheckShape(targetLogProb(z), sampleCount);
-        Tensor terms = gradient switch
+        if (gradient is not (ElboGradient.Reparameterized or ElboGradient.StickingTheLanding or ElboGradient.AnalyticEntropy))
         {
-            ElboGradient.Reparameterized => logTarget - q.LogProb(z),
-            ElboGradient.StickingTheLanding => logTarget - surrogate.DetachedDistribution.LogProb(z),
-            ElboGradient.AnalyticEntropy => logTarget,
-            _ => throw new ArgumentOutOfRangeException(nameof(gradient), gradient, "Unknown ELBO gradient estimator."),
-        };
+            throw new ArgumentOutOfRangeException(nameof(gradient), gradient, "Unknown ELBO gradient estimator.");
+        }
+
+        Tensor terms;
+        if (sampleCount > ChunkSize && !NoGradScope.IsGradEnabled)
+        {
+            terms = TermsInChunks(targetLogProb, surrogate, q, sampleCount, random, gradient);
+        }
+        else
+        {
+            var z = sampleCount > ChunkSize ? ChunkedDraws(q, sampleCount, random) : q.ReparameterizedSample(sampleCount, random);
+            terms = Terms(targetLogProb, surrogate, q, z, sampleCount, gradient);
+        }
 
         var value = terms.Mean();
         if (gradient == ElboGradient.AnalyticEntropy)
@@ -73,6 +95,65 @@ public static class Elbo
 
         var terms = logLik + prior.LogProb(z) - q.LogProb(z);
         return new ElboEstimate(terms.Mean(), StandardError(terms), sampleCount);
+    }
+
+    /// <summary>log p̃(z) - log q(z) per sample (log p̃(z) alone for the analytic-entropy estimator), recorded when gradients are on.</summary>
+    private static Tensor Terms(Func<Tensor, Tensor> targetLogProb, SurrogatePosterior surrogate, Distribution q, Tensor z, int n, ElboGradient gradient)
+    {
+        var logTarget = CheckShape(targetLogProb(z), n);
+        return gradient switch
+        {
+            ElboGradient.Reparameterized => logTarget - q.LogProb(z),
+            ElboGradient.StickingTheLanding => logTarget - surrogate.DetachedDistribution.LogProb(z),
+            _ => logTarget,
+        };
+    }
+
+    /// <summary>The stream of chunk <paramref name="chunk"/>'s draws: a function of the root and the index only.</summary>
+    private static (int Count, RandomStream Stream) Chunk(RandomStream root, int n, int chunk) =>
+        (Math.Min(ChunkSize, n - (chunk * ChunkSize)), root.Substream((ulong)chunk));
+
+    /// <summary>The draws of every chunk, joined in chunk order (recorded, so gradients reach q's parameters).</summary>
+    private static Tensor ChunkedDraws(Distribution q, int n, RandomStream random)
+    {
+        var root = random.Split();
+        var parts = new Tensor[TensorParallelism.ChunkCount(n, ChunkSize)];
+        for (int c = 0; c < parts.Length; c++)
+        {
+            var (m, stream) = Chunk(root, n, c);
+            parts[c] = q.ReparameterizedSample(m, stream);
+        }
+
+        return ShapeOps.Concat(0, parts);
+    }
+
+    /// <summary>
+    /// With gradients off: each chunk drawn, passed through the target and q on a worker, its terms written to its
+    /// own slice; the same draws as <see cref="ChunkedDraws"/>, so the same terms for any number of workers.
+    /// </summary>
+    private static Tensor TermsInChunks(Func<Tensor, Tensor> targetLogProb, SurrogatePosterior surrogate, Distribution q, int n, RandomStream random, ElboGradient gradient)
+    {
+        var root = random.Split();
+        var terms = new double[n];
+        try
+        {
+            TensorParallelism.For(TensorParallelism.ChunkCount(n, ChunkSize), c =>
+            {
+                // The caller's no-gradient scope flows to the workers; entered again so a chunk never records.
+                using var scope = Tensor.NoGrad();
+                var (m, stream) = Chunk(root, n, c);
+                var part = Terms(targetLogProb, surrogate, q, q.ReparameterizedSample(m, stream), m, gradient);
+                part.Values.CopyTo(terms.AsSpan(c * ChunkSize, m));
+            });
+        }
+        catch (AggregateException workers) when (workers.InnerExceptions.Count > 0)
+        {
+            // A target's own exception (a wrong shape, a bad value) reaches the caller as it would from one call.
+            ExceptionDispatchInfo.Capture(workers.InnerExceptions[0]).Throw();
+            throw;
+        }
+
+        return new Tensor(terms, [n]);
     }
 
     /// <summary>

@@ -18,6 +18,12 @@ internal readonly struct BroadcastIterator
     /// </summary>
     private readonly int period;
 
+    /// <summary>
+    /// The output's last length when the operand is stretched along the last dimension only (a [m, 1] column over
+    /// [m, k]), so each operand element fills one run of it; else 0.
+    /// </summary>
+    private readonly int repeat;
+
     /// <summary>Views <paramref name="data"/> of shape <paramref name="operandShape"/> broadcast to <paramref name="outputShape"/>.</summary>
     public BroadcastIterator(double[] data, int[] operandShape, int[] outputShape)
     {
@@ -44,6 +50,21 @@ internal readonly struct BroadcastIterator
         }
 
         period = repeats ? stride : 0;
+
+        // Only the last dimension stretched: every other output dimension is the operand's own (or a leading 1).
+        int rank = outputShape.Length;
+        bool columnOnly = operandShape.Length > 0 && operandShape[^1] == 1 && rank > 0 && outputShape[^1] > 1;
+        for (int d = 0; columnOnly && d < operandShape.Length - 1; d++)
+        {
+            columnOnly = operandShape[d] == outputShape[d + offset];
+        }
+
+        for (int d = 0; columnOnly && d < offset; d++)
+        {
+            columnOnly = outputShape[d] == 1;
+        }
+
+        repeat = columnOnly && period == 0 ? outputShape[^1] : 0;
     }
 
     /// <summary>Copies output elements start .. start + destination.Length - 1 of the broadcast operand.</summary>
@@ -57,6 +78,20 @@ internal readonly struct BroadcastIterator
                 int from = (start + at) % period;
                 int run = Math.Min(period - from, destination.Length - at);
                 data.AsSpan(from, run).CopyTo(destination.Slice(at, run));
+                at += run;
+            }
+
+            return;
+        }
+
+        if (repeat > 0)
+        {
+            // Each operand element fills one run of the last dimension: the runs below without walking an index.
+            for (int at = 0; at < destination.Length;)
+            {
+                int element = start + at;
+                int run = Math.Min(repeat - (element % repeat), destination.Length - at);
+                destination.Slice(at, run).Fill(data[element / repeat]);
                 at += run;
             }
 
@@ -101,6 +136,20 @@ internal readonly struct BroadcastIterator
                 int run = Math.Min(period - from, values.Length - at);
                 var segment = target.AsSpan(from, run);
                 System.Numerics.Tensors.TensorPrimitives.Add(segment, values.Slice(at, run), segment);
+                at += run;
+            }
+
+            return;
+        }
+
+        if (repeat > 0)
+        {
+            // Each run of the last dimension sums into one operand element: the same runs, so the same bits.
+            for (int at = 0; at < values.Length;)
+            {
+                int element = start + at;
+                int run = Math.Min(repeat - (element % repeat), values.Length - at);
+                target[element / repeat] += System.Numerics.Tensors.TensorPrimitives.Sum(values.Slice(at, run));
                 at += run;
             }
 

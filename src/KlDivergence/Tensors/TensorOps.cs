@@ -555,6 +555,19 @@ public static class TensorOps
     internal static double[] Expand(Tensor x, int[] shape) =>
         Shapes.Equal(x.ShapeArray, shape) ? x.Data : Shapes.BroadcastData(x.Data, x.ShapeArray, shape);
 
+    /// <summary>
+    /// Hands a small <see cref="Expand"/> copy back to the pool once the kernel that read it is done (it was this
+    /// call's alone); the operand's own array, which Expand returns when no copy was needed, is never returned. A
+    /// large copy is left to its lease, which brings it back once the collector finds it dead.
+    /// </summary>
+    private static void ReturnExpanded(double[] expanded, Tensor operand)
+    {
+        if (!ReferenceEquals(expanded, operand.Data) && expanded.Length < TensorPool.LargeLength)
+        {
+            TensorPool.Return(expanded);
+        }
+    }
+
     internal static int[] RemoveAxis(int[] shape, int axis)
     {
         var result = new int[shape.Length - 1];
@@ -654,7 +667,10 @@ public static class TensorOps
         }
         else
         {
-            op.Forward(Expand(a, shape), Expand(b, shape), y);
+            double[] av = Expand(a, shape), bv = Expand(b, shape);
+            op.Forward(av, bv, y);
+            ReturnExpanded(av, a);
+            ReturnExpanded(bv, b);
         }
 
         var result = new Tensor(y, shape);
@@ -739,6 +755,9 @@ public static class TensorOps
                     RunDerivative(op.GradRight, av, bv, y, g.Data, buf);
                     gb = ReduceGradient(buf, shape, b.ShapeArray);
                 }
+
+                ReturnExpanded(av, a);
+                ReturnExpanded(bv, b);
             }
 
             return [ga, gb];

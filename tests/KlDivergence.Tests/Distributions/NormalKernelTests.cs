@@ -147,4 +147,33 @@ public class NormalKernelTests
         var wrongResult = () => batched.LogProbInto(new double[4], new double[3]);
         wrongResult.Should().Throw<ArgumentException>().WithParameterName("result");
     }
+
+    [Fact]
+    public void OneSharedScaleGivesTheLogDensityBitsOfThatScaleRepeated()
+    {
+        // A shared σ with a μ per element takes the four-lane forward path, σ repeated per element the scalar one: the
+        // same formula, so the same bits at every length around the lane blocks.
+        foreach (int m in new[] { 1, 3, 4, 5, 11, 4099 })
+        {
+            double[] xs = GradCheck.RandomValues(m, 90 + m, -2, 2), locs = GradCheck.RandomValues(m, 95 + m, -1, 1);
+            var shared = new Normal(Tensor.Vector(locs), Tensor.Scalar(0.8)).LogProb(Tensor.Vector(xs)).ToArray();
+            var repeated = new Normal(Tensor.Vector(locs), Tensor.Vector([.. Enumerable.Repeat(0.8, m)])).LogProb(Tensor.Vector(xs)).ToArray();
+            shared.Should().Equal(repeated);
+        }
+    }
+
+    [Fact]
+    public void TheKernelsRefuseSpansShorterThanTheValues()
+    {
+        // The vector loops read and write without bounds checks: a caller's wrong lengths must fail before them.
+        double[] x = [0.1, 0.2, 0.3, 0.4, 0.5];
+        var shortResult = () => Normal.LogDensity(x, [0.0], [1.0], new double[4]);
+        shortResult.Should().Throw<ArgumentException>();
+        var wrongLoc = () => Normal.LogDensity(x, [0.0, 1.0], [1.0], new double[5]);
+        wrongLoc.Should().Throw<ArgumentException>();
+        var shortGradient = () => Normal.LogDensityGradient(x, [0.0], [1.0], new double[5], [], new double[4], []);
+        shortGradient.Should().Throw<ArgumentException>();
+        var shortOutputGradient = () => Normal.LogDensityGradient(x, [0.0], [1.0], new double[4], [], new double[5], []);
+        shortOutputGradient.Should().Throw<ArgumentException>();
+    }
 }
