@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using KlDivergence.Diagnostics;
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
@@ -24,13 +23,13 @@ public static class Elbo
     /// [n, ...event] to their log-densities, shape [n].
     /// </summary>
     /// <remarks>
-    /// Up to 4096 samples are drawn from <paramref name="random"/> directly and the target is called once. More are
-    /// drawn in chunks of 4096, chunk c from a stream derived from a child of <paramref name="random"/> and c, so the
-    /// draws do not depend on how the work is split. With gradients off (inside <see cref="Tensor.NoGrad"/>) the chunks
-    /// are evaluated on up to <see cref="TensorParallelism.MaxDegreeOfParallelism"/> cores, the target called once per
-    /// chunk and possibly on several threads at once (it must be a function of its input), and their terms are
-    /// combined in chunk order: the estimate is the same for any number of workers, and the same as with gradients on
-    /// (then the chunks' draws are joined and the target called once) for a target that maps each sample alone.
+    /// Up to 4096 samples are drawn from <paramref name="random"/> directly. More are drawn in chunks of 4096, chunk c
+    /// from a stream derived from a child of <paramref name="random"/> and c, so the draws do not depend on how the
+    /// work is split: with gradients off (inside <see cref="Tensor.NoGrad"/>) the chunks are drawn on up to
+    /// <see cref="TensorParallelism.MaxDegreeOfParallelism"/> cores and joined in chunk order. The target is always
+    /// called once, on the calling thread, with every draw (its own large tensor operations split across cores
+    /// themselves): a target need not be thread-safe, and the estimate is the same bits for any number of workers and
+    /// with or without gradients.
     /// </remarks>
     public static ElboEstimate Estimate(
         Func<Tensor, Tensor> targetLogProb, SurrogatePosterior surrogate, int sampleCount, RandomStream random, ElboGradient gradient = ElboGradient.Reparameterized)
@@ -53,16 +52,8 @@ public static class Elbo
             throw new ArgumentOutOfRangeException(nameof(gradient), gradient, "Unknown ELBO gradient estimator.");
         }
 
-        Tensor terms;
-        if (sampleCount > ChunkSize && !NoGradScope.IsGradEnabled)
-        {
-            terms = TermsInChunks(targetLogProb, surrogate, q, sampleCount, random, gradient);
-        }
-        else
-        {
-            var z = sampleCount > ChunkSize ? ChunkedDraws(q, sampleCount, random) : q.ReparameterizedSample(sampleCount, random);
-            terms = Terms(targetLogProb, surrogate, q, z, sampleCount, gradient);
-        }
+        var z = sampleCount > ChunkSize ? ChunkedDraws(q, sampleCount, random) : q.ReparameterizedSample(sampleCount, random);
+        var terms = Terms(targetLogProb, surrogate, q, z, sampleCount, gradient);
 
         var value = terms.Mean();
         if (gradient == ElboGradient.AnalyticEntropy)
@@ -113,47 +104,38 @@ public static class Elbo
     private static (int Count, RandomStream Stream) Chunk(RandomStream root, int n, int chunk) =>
         (Math.Min(ChunkSize, n - (chunk * ChunkSize)), root.Substream((ulong)chunk));
 
-    /// <summary>The draws of every chunk, joined in chunk order (recorded, so gradients reach q's parameters).</summary>
+    /// <summary>
+    /// The draws of every chunk, joined in chunk order (recorded, so gradients reach q's parameters). With gradients
+    /// off the chunks are drawn on the workers: each from its own stream into its own slot, so the same bits.
+    /// </summary>
     private static Tensor ChunkedDraws(Distribution q, int n, RandomStream random)
     {
         var root = random.Split();
         var parts = new Tensor[TensorParallelism.ChunkCount(n, ChunkSize)];
-        for (int c = 0; c < parts.Length; c++)
+        void Draw(int c)
         {
             var (m, stream) = Chunk(root, n, c);
             parts[c] = q.ReparameterizedSample(m, stream);
         }
 
-        return ShapeOps.Concat(0, parts);
-    }
-
-    /// <summary>
-    /// With gradients off: each chunk drawn, passed through the target and q on a worker, its terms written to its
-    /// own slice; the same draws as <see cref="ChunkedDraws"/>, so the same terms for any number of workers.
-    /// </summary>
-    private static Tensor TermsInChunks(Func<Tensor, Tensor> targetLogProb, SurrogatePosterior surrogate, Distribution q, int n, RandomStream random, ElboGradient gradient)
-    {
-        var root = random.Split();
-        var terms = new double[n];
-        try
+        if (NoGradScope.IsGradEnabled)
         {
-            TensorParallelism.For(TensorParallelism.ChunkCount(n, ChunkSize), c =>
+            for (int c = 0; c < parts.Length; c++)
+            {
+                Draw(c);
+            }
+        }
+        else
+        {
+            TensorParallelism.For(parts.Length, c =>
             {
                 // The caller's no-gradient scope flows to the workers; entered again so a chunk never records.
                 using var scope = Tensor.NoGrad();
-                var (m, stream) = Chunk(root, n, c);
-                var part = Terms(targetLogProb, surrogate, q, q.ReparameterizedSample(m, stream), m, gradient);
-                part.Values.CopyTo(terms.AsSpan(c * ChunkSize, m));
+                Draw(c);
             });
         }
-        catch (AggregateException workers) when (workers.InnerExceptions.Count > 0)
-        {
-            // A target's own exception (a wrong shape, a bad value) reaches the caller as it would from one call.
-            ExceptionDispatchInfo.Capture(workers.InnerExceptions[0]).Throw();
-            throw;
-        }
 
-        return new Tensor(terms, [n]);
+        return ShapeOps.Concat(0, parts);
     }
 
     /// <summary>

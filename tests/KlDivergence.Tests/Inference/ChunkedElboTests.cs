@@ -6,8 +6,8 @@ namespace KlDivergence.Tests.Inference;
 
 /// <summary>
 /// ELBO estimates of more than one chunk (4096 draws): each chunk drawn from its own stream, so with gradients off
-/// the chunks run on any number of workers and give the same bits, and with gradients on the joined draws give the
-/// same value again. The reference is the ELBO of a mean-field normal against an unnormalised diagonal normal,
+/// the chunks are drawn on any number of workers and give the same bits, and with gradients on the joined draws
+/// give the same value again. The reference is the ELBO of a mean-field normal against an unnormalised diagonal normal,
 /// worked in closed form: Σⱼ -((μⱼ - mⱼ)² + σⱼ²)/(2sⱼ²) + Σⱼ (½ + ½ log 2π + log σⱼ).
 /// </summary>
 public class ChunkedElboTests
@@ -50,24 +50,14 @@ public class ChunkedElboTests
     public void ChunksGiveTheSameBitsOnOneTwoAndEightWorkersAndWithGradients(ElboGradient gradient)
     {
         var surrogate = Surrogate();
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        var estimates = new List<(double Value, double Error)>();
-        try
+        var estimates = Workers.Each(() =>
         {
-            foreach (int workers in new[] { 1, 2, 8 })
-            {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
-                using var scope = Tensor.NoGrad();
-                var e = Elbo.Estimate(Target, surrogate, N, new RandomStream(21UL), gradient);
-                e.SampleCount.Should().Be(N);
-                e.Value.RequiresGrad.Should().BeFalse();
-                estimates.Add((e.Value.ToScalar(), e.StandardError));
-            }
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
-        }
+            using var scope = Tensor.NoGrad();
+            var e = Elbo.Estimate(Target, surrogate, N, new RandomStream(21UL), gradient);
+            e.SampleCount.Should().Be(N);
+            e.Value.RequiresGrad.Should().BeFalse();
+            return (Value: e.Value.ToScalar(), Error: e.StandardError);
+        });
 
         estimates[1].Should().Be(estimates[0]);
         estimates[2].Should().Be(estimates[0]);
@@ -129,20 +119,27 @@ public class ChunkedElboTests
     }
 
     [Fact]
-    public void AChunksTargetOfTheWrongShapeFailsAsOneCallWould()
+    public void TheTargetIsCalledOnceOnTheCallersThreadWhateverTheWorkers()
     {
-        // Each chunk's target must return [m] for its m draws; the message names the shapes, not the workers.
-        int saved = TensorParallelism.MaxDegreeOfParallelism;
-        try
+        // A user's target need not be thread-safe: the chunks are drawn on the workers, the target sees every draw at
+        // once on the calling thread. A wrong shape is named as for any one call.
+        int calls = 0;
+        int caller = Environment.CurrentManagedThreadId;
+        Tensor Counting(Tensor z)
         {
-            TensorParallelism.MaxDegreeOfParallelism = 2;
+            calls++;
+            Environment.CurrentManagedThreadId.Should().Be(caller);
+            z.Shape[0].Should().Be(N);
+            return Target(z);
+        }
+
+        Workers.With(8, () =>
+        {
             using var scope = Tensor.NoGrad();
+            Elbo.Estimate(Counting, Surrogate(), N, new RandomStream(3UL));
             var act = () => Elbo.Estimate(z => z, Surrogate(), N, new RandomStream(3UL));
-            act.Should().Throw<ArgumentException>().WithMessage("*must return shape [4096]*");
-        }
-        finally
-        {
-            TensorParallelism.MaxDegreeOfParallelism = saved;
-        }
+            act.Should().Throw<ArgumentException>().WithMessage($"*must return shape [{N}]*");
+        });
+        calls.Should().Be(1);
     }
 }
