@@ -163,27 +163,17 @@ public class MultivariateNormalKlKernelTests
         const int d = 3, n = 5000;
         double[] m1 = GradCheck.RandomValues(n * d, 71), m2 = GradCheck.RandomValues(n * d, 72);
         double[] l1 = [.. Enumerable.Range(0, n).SelectMany(i => Factor(d, 1000 + (i % 37)))], l2 = Factor(d, 73);
-        double[][] Run(int workers)
+        var runs = Workers.Each<double[][]>(() =>
         {
-            int saved = TensorParallelism.MaxDegreeOfParallelism;
-            try
-            {
-                TensorParallelism.MaxDegreeOfParallelism = workers;
-                var t = new[] { Tensor.FromArray(m1, [n, d], true), Tensor.FromArray(l1, [n, d, d], true), Tensor.FromArray(m2, [n, d], true), Tensor.FromArray(l2, [d, d], true) };
-                var kl = MultivariateNormalKl.FromFactors(t[0], t[1], t[2], t[3]);
-                GradCheck.Project(kl).Backward();
-                return [kl.ToArray(), .. t.Select(x => x.Grad!.ToArray())];
-            }
-            finally
-            {
-                TensorParallelism.MaxDegreeOfParallelism = saved;
-            }
-        }
+            var t = new[] { Tensor.FromArray(m1, [n, d], true), Tensor.FromArray(l1, [n, d, d], true), Tensor.FromArray(m2, [n, d], true), Tensor.FromArray(l2, [d, d], true) };
+            var kl = MultivariateNormalKl.FromFactors(t[0], t[1], t[2], t[3]);
+            GradCheck.Project(kl).Backward();
+            return [kl.ToArray(), .. t.Select(x => x.Grad!.ToArray())];
+        });
 
-        var one = Run(1);
-        foreach (int workers in new[] { 2, 8 })
+        var one = runs[0];
+        foreach (var other in runs.Skip(1))
         {
-            var other = Run(workers);
             for (int k = 0; k < one.Length; k++)
             {
                 other[k].Should().Equal(one[k]);
