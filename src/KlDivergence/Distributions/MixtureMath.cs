@@ -1,4 +1,6 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Distributions;
@@ -78,97 +80,251 @@ internal static class MixtureMath
 
     /// <summary>
     /// The backward pass of <see cref="WeightedLogSumExp"/>: ∂/∂aₖ = g rₖ per row into <paramref name="ga"/> (when
-    /// given) and ∂/∂log wₖ = Σ g rₖ added into <paramref name="gw"/> (when given, zeroed by the caller).
+    /// given) and ∂/∂log wₖ = Σ g rₖ added into <paramref name="gw"/> (when given, zeroed by the caller; the rows in
+    /// order, so the sum's bits do not depend on how the work is laid out).
     /// </summary>
     internal static void WeightedLogSumExpBackward(double[] g, double[] responsibilities, int k, double[]? ga, double[]? gw)
     {
         int rows = responsibilities.Length / k;
-        for (int i = 0; i < rows; i++)
+        if (gw is not null)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                double gi = g[i];
+                for (int j = 0; j < k; j++)
+                {
+                    double v = gi * responsibilities[(i * k) + j];
+                    gw[j] += v;
+                    if (ga is not null)
+                    {
+                        ga[(i * k) + j] = v;
+                    }
+                }
+            }
+
+            return;
+        }
+
+        if (ga is null)
+        {
+            return;
+        }
+
+        int start = 0;
+        if (k == 2 && Vector256.IsHardwareAccelerated)
+        {
+            // Two rows per vector: [g₀, g₀, g₁, g₁] times the rows' responsibilities (the same products as below).
+            for (; start + 2 <= rows; start += 2)
+            {
+                var gv = Vector256.Create(g[start], g[start], g[start + 1], g[start + 1]);
+                (gv * Vector256.Create(responsibilities, 2 * start)).CopyTo(ga, 2 * start);
+            }
+        }
+
+        for (int i = start; i < rows; i++)
         {
             double gi = g[i];
             for (int j = 0; j < k; j++)
             {
-                double v = gi * responsibilities[(i * k) + j];
-                if (ga is not null)
-                {
-                    ga[(i * k) + j] = v;
-                }
-
-                if (gw is not null)
-                {
-                    gw[j] += v;
-                }
+                ga[(i * k) + j] = gi * responsibilities[(i * k) + j];
             }
         }
     }
 
     /// <summary>
     /// The forward pass of <see cref="WeightedLogSumExp"/>: y per row, and each row's responsibilities into
-    /// <paramref name="responsibilities"/> (the shifted terms first, then one vectorised Exp over all of them).
+    /// <paramref name="responsibilities"/> (both [rows, K] row-major, as <paramref name="a"/>).
     /// </summary>
+    /// <remarks>
+    /// Four rows at a time, one row per vector lane, so the work vectorises across points whatever K is (a mixture
+    /// row is short). Each lane runs the same operations as the general <see cref="TensorOps.LogSumExp"/> on a + log w
+    /// (sₖ = aₖ + log wₖ, m = maxₖ sₖ, Σₖ e^(sₖ - m) in order of k, m + log Σ), with Vector256's Exp and Log, each
+    /// lane's bits a function of that lane alone (see <see cref="TermExp"/>); a last partial block is redone overlapping
+    /// the one before (or padded when there are fewer than four rows), so a row's bits do not depend on where it sits,
+    /// its neighbours or how many rows there are.
+    /// </remarks>
     internal static void WeightedLogSumExpForward(double[] a, double[] logWeights, int k, double[] responsibilities, double[] y)
     {
         int rows = y.Length;
-        for (int i = 0; i < rows; i++)
+        if (rows == 0)
         {
-            // The maximum of the weighted terms (NaN wins, as in the general kernel).
-            int o = i * k;
-            double m = a[o] + logWeights[0];
-            for (int j = 1; j < k && !double.IsNaN(m); j++)
+            return;
+        }
+
+        // Rows of fewer than four: through a zero-padded copy of four rows.
+        if (rows < 4)
+        {
+            var pool = System.Buffers.ArrayPool<double>.Shared;
+            double[] pa = pool.Rent(4 * k), pr = pool.Rent(4 * k), py = pool.Rent(4);
+            try
             {
-                double s = a[o + j] + logWeights[j];
-                m = s > m || double.IsNaN(s) ? s : m;
+                Array.Clear(pa, 0, 4 * k);
+                Array.Copy(a, pa, rows * k);
+                WeightedLogSumExpBlocks(pa, logWeights, k, 4, pr, py);
+                Array.Copy(pr, responsibilities, rows * k);
+                Array.Copy(py, y, rows);
+            }
+            finally
+            {
+                pool.Return(pa);
+                pool.Return(pr);
+                pool.Return(py);
             }
 
-            // A -∞ row (no component has density) keeps no responsibility; a +∞ or NaN one gets e^(sₖ - m) as the
-            // general kernel's gradient does (0 for the finite terms, NaN for the infinite ones).
-            y[i] = m;
+            return;
+        }
+
+        WeightedLogSumExpBlocks(a, logWeights, k, rows, responsibilities, y);
+    }
+
+    /// <summary>
+    /// <see cref="WeightedLogSumExpForward"/> for at least four rows; <c>general</c> runs two components through the
+    /// general lanes too (a test compares the two paths).
+    /// </summary>
+    internal static void WeightedLogSumExpBlocks(double[] a, double[] logWeights, int k, int rows, double[] responsibilities, double[] y, bool general = false)
+    {
+        // The weighted terms and responsibilities of one block, component by component (on the stack for usual K).
+        Span<Vector256<double>> terms = k <= 64 ? stackalloc Vector256<double>[k] : new Vector256<double>[k];
+        bool pairs = k == 2 && Avx2.IsSupported && !general;
+        var w0 = Vector256.Create(logWeights[0]);
+        var w1 = Vector256.Create(logWeights[k > 1 ? 1 : 0]);
+        for (int i = 0; ; i += 4)
+        {
+            // The last block overlaps the one before: it reads only a and writes the same values again.
+            if (i > rows - 4)
+            {
+                if (i == rows)
+                {
+                    break;
+                }
+
+                i = rows - 4;
+            }
+
+            int o = i * k;
+            if (pairs)
+            {
+                // K = 2: the two components of rows i..i+3 from two loads, lanes in row order 0, 2, 1, 3.
+                var lo = Vector256.Create(a, o);
+                var hi = Vector256.Create(a, o + 4);
+                var lse = WeightedLogSumExpPairLanes(Avx.UnpackLow(lo, hi) + w0, Avx.UnpackHigh(lo, hi) + w1, out var r0, out var r1);
+                Avx.UnpackLow(r0, r1).CopyTo(responsibilities, o);
+                Avx.UnpackHigh(r0, r1).CopyTo(responsibilities, o + 4);
+                Avx2.Permute4x64(lse, 0b11_01_10_00).CopyTo(y, i);
+                continue;
+            }
+
             for (int j = 0; j < k; j++)
             {
-                responsibilities[o + j] = double.IsNegativeInfinity(m) ? double.NegativeInfinity : a[o + j] + logWeights[j] - m;
+                terms[j] = Vector256.Create(a[o + j], a[o + k + j], a[o + (2 * k) + j], a[o + (3 * k) + j]) + Vector256.Create(logWeights[j]);
             }
-        }
 
-        TensorPrimitives.Exp(responsibilities, responsibilities);
-        var sums = System.Buffers.ArrayPool<double>.Shared.Rent(rows);
-        try
-        {
-            for (int i = 0; i < rows; i++)
+            WeightedLogSumExpLanes(terms).CopyTo(y, i);
+            for (int j = 0; j < k; j++)
             {
-                int o = i * k;
-                if (!double.IsFinite(y[i]))
-                {
-                    // The maximum is the answer itself; the responsibilities stay as the exponentials left them.
-                    sums[i] = 1;
-                    continue;
-                }
-
-                double sum = 0;
-                for (int j = 0; j < k; j++)
-                {
-                    sum += responsibilities[o + j];
-                }
-
-                sums[i] = sum;
-                double inverse = 1 / sum;
-                for (int j = 0; j < k; j++)
-                {
-                    responsibilities[o + j] *= inverse;
-                }
-            }
-
-            // The logarithms by the same vectorised kernel as the general log-sum-exp, then m + log Σ (m alone when not finite).
-            var logs = sums.AsSpan(0, rows);
-            TensorPrimitives.Log(logs, logs);
-            for (int i = 0; i < rows; i++)
-            {
-                y[i] = double.IsFinite(y[i]) ? y[i] + logs[i] : y[i];
+                var r = terms[j];
+                responsibilities[o + j] = r.GetElement(0);
+                responsibilities[o + k + j] = r.GetElement(1);
+                responsibilities[o + (2 * k) + j] = r.GetElement(2);
+                responsibilities[o + (3 * k) + j] = r.GetElement(3);
             }
         }
-        finally
+    }
+
+    /// <summary>
+    /// e^(s - m) per lane for the gaps <paramref name="gap"/> = s - m, each lane's bits a function of its own gap alone:
+    /// where m is finite (the gap is at most 0, or -∞) Vector256's Exp, except below -700, where it would go to
+    /// Math.Exp for the whole vector (and so change its neighbours' bits): there Math.Exp for that lane only. Where m is
+    /// not finite, what e^(s - m) is: 0 for a -∞ m (no density) or a -∞ gap, else NaN (∞ - ∞, or a NaN m).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TermExp(Vector256<double> gap, Vector256<double> finite, Vector256<double> noDensity)
+    {
+        var x = Vector256.ConditionalSelect(finite, gap, Vector256<double>.Zero);
+        var far = Vector256.LessThan(x, Vector256.Create(-700.0));
+        Vector256<double> e;
+        if (far == Vector256<double>.Zero)
         {
-            System.Buffers.ArrayPool<double>.Shared.Return(sums);
+            e = Vector256.Exp(x);
         }
+        else
+        {
+            e = Vector256.Exp(Vector256.ConditionalSelect(far, Vector256<double>.Zero, x));
+            for (int lane = 0; lane < Vector256<double>.Count; lane++)
+            {
+                if (x.GetElement(lane) < -700)
+                {
+                    e = e.WithElement(lane, Math.Exp(x.GetElement(lane)));
+                }
+            }
+        }
+
+        var zero = noDensity | Vector256.Equals(gap, Vector256.Create(double.NegativeInfinity));
+        return Vector256.ConditionalSelect(finite, e, Vector256.ConditionalSelect(zero, Vector256<double>.Zero, Vector256.Create(double.NaN)));
+    }
+
+    /// <summary>
+    /// <see cref="WeightedLogSumExpLanes"/> for two components, bit for bit: the larger term's e^(s - m) is e^0 = 1
+    /// exactly when m is finite, so one exponential per row, of the smaller term's gap (a tie gives e^0 too).
+    /// A parity test holds the two paths equal, special values included.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> WeightedLogSumExpPairLanes(Vector256<double> s0, Vector256<double> s1, out Vector256<double> r0, out Vector256<double> r1)
+    {
+        // The maximum as the general lanes take it (s₁ wins when larger or NaN, unless s₀ is NaN).
+        var take = (Vector256.GreaterThan(s1, s0) | ~Vector256.Equals(s1, s1)) & Vector256.Equals(s0, s0);
+        var m = Vector256.ConditionalSelect(take, s1, s0);
+        var other = Vector256.ConditionalSelect(take, s0, s1);
+        var noDensity = Vector256.Equals(m, Vector256.Create(double.NegativeInfinity));
+        var finite = Vector256.Equals(m - m, Vector256<double>.Zero);
+        var e = TermExp(other - m, finite, noDensity);
+
+        // The maximum's own term, TermExp(m - m): 1 for a finite m (e^0), 0 for -∞, NaN (m - m) for +∞ or NaN.
+        var top = Vector256.ConditionalSelect(finite, Vector256<double>.One, Vector256.ConditionalSelect(noDensity, Vector256<double>.Zero, m - m));
+        var e0 = Vector256.ConditionalSelect(take, e, top);
+        var e1 = Vector256.ConditionalSelect(take, top, e);
+        var sum = e0 + e1;
+        var inverse = Vector256.ConditionalSelect(finite, Vector256<double>.One / sum, Vector256<double>.One);
+        r0 = e0 * inverse;
+        r1 = e1 * inverse;
+        return Vector256.ConditionalSelect(finite, m + Vector256.Log(sum), m); // Log's lanes are independent
+    }
+
+    /// <summary>
+    /// The log-sum-exp of four rows, one per lane, from their weighted terms sₖ = aₖ + log wₖ; on return
+    /// <paramref name="terms"/> holds the responsibilities e^(sₖ - m) / Σ. The maximum lets NaN win (as the general
+    /// kernel's does); a -∞ maximum (no component has density) gives -∞ and zero responsibilities; a +∞ or NaN one is
+    /// the answer itself, with e^(sₖ - m) as the general kernel's gradient has them (0 for finite terms, NaN for infinite).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> WeightedLogSumExpLanes(Span<Vector256<double>> terms)
+    {
+        var m = terms[0];
+        for (int j = 1; j < terms.Length; j++)
+        {
+            var s = terms[j];
+            var take = (Vector256.GreaterThan(s, m) | ~Vector256.Equals(s, s)) & Vector256.Equals(m, m);
+            m = Vector256.ConditionalSelect(take, s, m);
+        }
+
+        // m - m is 0 exactly when m is finite.
+        var noDensity = Vector256.Equals(m, Vector256.Create(double.NegativeInfinity));
+        var finite = Vector256.Equals(m - m, Vector256<double>.Zero);
+        var sum = Vector256<double>.Zero;
+        for (int j = 0; j < terms.Length; j++)
+        {
+            var e = TermExp(terms[j] - m, finite, noDensity);
+            terms[j] = e;
+            sum += e;
+        }
+
+        var inverse = Vector256.ConditionalSelect(finite, Vector256<double>.One / sum, Vector256<double>.One);
+        for (int j = 0; j < terms.Length; j++)
+        {
+            terms[j] *= inverse;
+        }
+
+        return Vector256.ConditionalSelect(finite, m + Vector256.Log(sum), m); // Log's lanes are independent
     }
 
     /// <summary>

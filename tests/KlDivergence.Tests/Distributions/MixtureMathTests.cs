@@ -14,8 +14,12 @@ public class MixtureMathTests
     }
 
     [Theory]
+    [InlineData(1, 2)]
     [InlineData(3, 2)]
+    [InlineData(7, 2)]
+    [InlineData(5, 3)]
     [InlineData(100, 2)]
+    [InlineData(1001, 2)]
     [InlineData(70, 5)]
     public void WeightedLogSumExpMatchesTheDefinitionAndTheGeneralPath(int rows, int k)
     {
@@ -45,12 +49,125 @@ public class MixtureMathTests
     }
 
     [Fact]
+    public void FarApartComponentsMatchTheDefinition()
+    {
+        // Gaps past -700 take Math.Exp lane by lane (down to subnormal and zero responsibilities).
+        var a = GradCheck.RandomValues(2 * 203, 41, -760, 0);
+        double[] logW = [Math.Log(0.8), Math.Log(0.2)];
+        var at = Tensor.FromArray(a, [203, 2], requiresGrad: true);
+        var y = MixtureMath.WeightedLogSumExp(at, Tensor.FromArray(logW, [2]));
+        y.Sum().Backward();
+        for (int i = 0; i < 203; i++)
+        {
+            double expected = Reference(a[(2 * i)..((2 * i) + 2)], logW);
+            y.Values[i].Should().BeApproximately(expected, 1e-13 * Math.Max(1, Math.Abs(expected)));
+            for (int k = 0; k < 2; k++)
+            {
+                // The responsibility e^(aₖ + log wₖ - log p), from the worked value.
+                double r = Math.Exp(a[(2 * i) + k] + logW[k] - expected);
+                at.Grad!.Values[(2 * i) + k].Should().BeApproximately(r, (1e-12 * r) + 1e-300);
+            }
+        }
+    }
+
+    [Fact]
     public void WeightedLogSumExpGradientsMatchFiniteDifferences()
     {
         // A batch [2, 3] of rows over K = 3 components, with both the terms and the log-weights trainable.
         var a = GradCheck.RandomValues(18, 11, -3, 2);
         var logW = GradCheck.RandomValues(3, 12, -2, 0);
         GradCheck.Check(t => GradCheck.Project(MixtureMath.WeightedLogSumExp(t[0], t[1])), [a, logW], [[2, 3, 3], [3]]);
+    }
+
+    [Fact]
+    public void TwoComponentGradientsMatchFiniteDifferences()
+    {
+        // K = 2 takes the one-exponential lanes; 9 rows end in an overlapping block.
+        var a = GradCheck.RandomValues(18, 13, -6, 2);
+        var logW = GradCheck.RandomValues(2, 14, -2, 0);
+        GradCheck.Check(t => GradCheck.Project(MixtureMath.WeightedLogSumExp(t[0], t[1])), [a, logW], [[9, 2], [2]]);
+    }
+
+    /// <summary>Rows of K terms mixing ties, wide gaps, ±∞ and NaN, so every branch of the lanes is reached.</summary>
+    private static double[] SpecialRows(int rows, int k, int seed)
+    {
+        var random = new System.Random(seed);
+        double[] special = [double.NegativeInfinity, double.PositiveInfinity, double.NaN, 0.0, -800.0, 700.0, -1e-300];
+        var a = new double[rows * k];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = random.Next(4) == 0 ? special[random.Next(special.Length)] : (random.NextDouble() * 60) - 40;
+            if (i % k > 0 && random.Next(6) == 0)
+            {
+                a[i] = a[i - 1]; // a tie
+            }
+        }
+
+        return a;
+    }
+
+    private static bool SameBits(double x, double y) =>
+        (double.IsNaN(x) && double.IsNaN(y)) || BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(y);
+
+    [Fact]
+    public void TwoComponentLanesEqualTheGeneralLanesBitForBit()
+    {
+        // The K = 2 path skips the larger term's e^0; it must give the general lanes' bits, special values included.
+        int rows = 4001;
+        var a = SpecialRows(rows, 2, 17);
+        double[] logW = [Math.Log(0.8), Math.Log(0.2)];
+        double[] r1 = new double[2 * rows], y1 = new double[rows], r2 = new double[2 * rows], y2 = new double[rows];
+        MixtureMath.WeightedLogSumExpBlocks(a, logW, 2, rows, r1, y1);
+        MixtureMath.WeightedLogSumExpBlocks(a, logW, 2, rows, r2, y2, general: true);
+        for (int i = 0; i < rows; i++)
+        {
+            SameBits(y1[i], y2[i]).Should().BeTrue($"row {i} ({a[2 * i]}, {a[(2 * i) + 1]}): {y1[i]} vs {y2[i]}");
+            SameBits(r1[2 * i], r2[2 * i]).Should().BeTrue($"row {i}, r0");
+            SameBits(r1[(2 * i) + 1], r2[(2 * i) + 1]).Should().BeTrue($"row {i} ({a[2 * i]}, {a[(2 * i) + 1]}), r1: {r1[(2 * i) + 1]} vs {r2[(2 * i) + 1]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void ARowsBitsDoNotDependOnHowManyRowsThereAre(int k)
+    {
+        // Fewer than four rows go through a padded block, a last partial block overlaps the one before: the same bits.
+        var a = SpecialRows(11, k, 23 + k);
+        var logW = GradCheck.RandomValues(k, 29, -3, 0);
+        var all = MixtureMath.WeightedLogSumExp(Tensor.FromArray(a, [11, k]), Tensor.FromArray(logW, [k])).Values.ToArray();
+        for (int rows = 1; rows <= 11; rows++)
+        {
+            for (int start = 0; start + rows <= 11; start += 3)
+            {
+                var part = MixtureMath.WeightedLogSumExp(Tensor.FromArray(a.AsSpan(start * k, rows * k).ToArray(), [rows, k]), Tensor.FromArray(logW, [k]));
+                for (int i = 0; i < rows; i++)
+                {
+                    SameBits(part.Values[i], all[start + i]).Should().BeTrue($"row {start + i} of {rows} from {start}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ValuesAndGradientsAreTheSameForAnyWorkerCount()
+    {
+        var a = GradCheck.RandomValues(2 * 5000, 31, -30, 5);
+        var runs = Workers.Each(() =>
+        {
+            var at = Tensor.FromArray(a, [5000, 2], requiresGrad: true);
+            var lw = Tensor.FromArray([Math.Log(0.3), Math.Log(0.7)], [2], requiresGrad: true);
+            var y = MixtureMath.WeightedLogSumExp(at, lw);
+            y.Sum().Backward();
+            return (Y: y.Values.ToArray(), Ga: at.Grad!.Values.ToArray(), Gw: lw.Grad!.Values.ToArray());
+        });
+        foreach (var run in runs[1..])
+        {
+            run.Y.Should().Equal(runs[0].Y);
+            run.Ga.Should().Equal(runs[0].Ga);
+            run.Gw.Should().Equal(runs[0].Gw);
+        }
     }
 
     [Fact]
