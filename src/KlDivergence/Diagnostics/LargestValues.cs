@@ -57,6 +57,17 @@ internal sealed class LargestValues
         return sorted;
     }
 
+    /// <summary>
+    /// Offers the values <paramref name="share"/> holds (as it stores them: negated when it keeps the smallest), a
+    /// collection of the same kind that took another part of the stream: its held values include its largest capacity
+    /// values, so afterwards this one keeps the largest capacity values of both parts.
+    /// </summary>
+    public void Take(LargestValues share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        Offer(share.buffer.AsSpan(0, share.count), 1.0);
+    }
+
     private void Offer(ReadOnlySpan<double> values, double sign)
     {
         int i = 0;

@@ -93,6 +93,22 @@ internal struct RunningMoments
         count = total;
     }
 
+    /// <summary>
+    /// Merges the moments of <paramref name="block"/>, a summary that took only one block of values: for a block of
+    /// finite values exactly what <see cref="Add(ReadOnlySpan{double})"/> of the block would do. A block with a value
+    /// that is not finite makes the mean ±∞ or NaN either way, so its finite part merged at once changes nothing seen.
+    /// </summary>
+    public void Merge(in RunningMoments block)
+    {
+        if (block.count > 0)
+        {
+            Merge(block.count, block.mean, block.squaredDeviations);
+        }
+
+        nonFinite += block.nonFinite;
+        nonFiniteCount += block.nonFiniteCount;
+    }
+
     private void AddWithNonFinite(ReadOnlySpan<double> values)
     {
         foreach (double v in values)

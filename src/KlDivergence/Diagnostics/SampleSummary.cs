@@ -49,32 +49,40 @@ internal sealed class SampleSummary
         : ParetoSmoothing.DeviationShapeFromExtremes(upper.ToSortedArray(), lower.ToSortedArray(), moments.Mean);
 
     /// <summary>
-    /// The upper tail's bar (<see cref="LargestValues.Bar"/>) for blocks summarised apart from now on: null while
-    /// every term must be offered, +∞ when no tail is kept.
+    /// Offers <paramref name="terms"/> to the tails only, leaving the moments alone: for a summary kept by one worker
+    /// for its share of the terms, whose tails another summary takes (<see cref="TakeTails"/>) while the moments are
+    /// merged block by block in order (<see cref="MergeMoments"/>).
     /// </summary>
-    public double? UpperBar => upper is null ? double.PositiveInfinity : upper.Bar;
-
-    /// <summary>The lower tail's bar, on negated terms (as <see cref="UpperBar"/>).</summary>
-    public double? LowerBar => lower is null ? double.PositiveInfinity : lower.Bar;
+    public void OfferToTails(ReadOnlySpan<double> terms)
+    {
+        upper?.Offer(terms);
+        lower?.OfferNegated(terms);
+    }
 
     /// <summary>
-    /// Takes a block of terms summarised apart (<see cref="SummaryBlock.Summarise"/>, with bars read from this summary
-    /// after every earlier block was taken): the same result as <see cref="Add(ReadOnlySpan{double})"/> of
-    /// <paramref name="terms"/>, which are those the block summarised.
+    /// Merges a block's moments (a <see cref="RunningMoments"/> that took only that block): merged in block order, the
+    /// same mean and standard error as <see cref="Add(ReadOnlySpan{double})"/> of the blocks in that order.
     /// </summary>
-    public void Add(SummaryBlock block, ReadOnlySpan<double> terms)
-    {
-        if (block.IsFinite)
-        {
-            moments.Merge(block.Count, block.Mean, block.SquaredDeviations);
-        }
-        else
-        {
-            moments.Add(terms);
-        }
+    public void MergeMoments(in RunningMoments block) => moments.Merge(block);
 
-        upper?.Offer(block.UpperFiltered ? block.Upper : terms);
-        lower?.OfferNegated(block.LowerFiltered ? block.Lower : terms);
+    /// <summary>
+    /// Takes the tails <paramref name="share"/> kept of its share of the terms (a summary for the same total count):
+    /// the largest and smallest values of a stream are those of its shares' largest and smallest values, so shares
+    /// taken in any order keep exactly the values offering every term would keep.
+    /// </summary>
+    public void TakeTails(SampleSummary share)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        if (upper is not null && lower is not null)
+        {
+            if (share.upper is null || share.lower is null)
+            {
+                throw new ArgumentException("The share keeps no tails: it must be a summary for the same total count.", nameof(share));
+            }
+
+            upper.Take(share.upper);
+            lower.Take(share.lower);
+        }
     }
 
     /// <summary>Takes a block of terms.</summary>

@@ -362,8 +362,78 @@ internal static class MonteCarloKl
     {
         var edges = EdgesOf(p);
         var root = random.Split();
-        int chunks = TensorParallelism.ChunkCount(n, ChunkSize);
         bool spans = Shapes.Equal(p.BatchShapeArray, q.BatchShapeArray) && Shapes.Equal(p.EventShapeArray, q.EventShapeArray);
+        return spans && Shapes.Size(p.BatchShapeArray) == 1
+            ? EstimateOneInShares(p, q, n, root, edges)
+            : EstimateInRounds(p, q, n, root, edges, spans);
+    }
+
+    /// <summary>
+    /// One summary (a univariate or single pair through the span paths), in one parallel loop: each worker draws its
+    /// chunks' terms into its own buffer, takes each chunk's moments apart, and offers the terms to a summary of its own
+    /// that keeps only the tails. The chunks' moments are merged in chunk order and the workers' tails in any order
+    /// (the extremes of the whole are those of the parts' extremes), so the estimate, its standard error and k-hat are
+    /// the same for any number of workers, and the calling thread merges a few thousand values, not every term.
+    /// </summary>
+    private static Draft EstimateOneInShares(Distribution p, Distribution q, int n, RandomStream root, SupportEdgeCounter edges)
+    {
+        int chunks = TensorParallelism.ChunkCount(n, ChunkSize);
+        var moments = new RunningMoments[chunks];
+        var shares = new List<Share>();
+        TensorParallelism.For(
+            chunks,
+            () => new Share(new SampleSummary(n), TensorPool.Rent(ChunkSize)),
+            (c, share) =>
+            {
+                int m = Math.Min(ChunkSize, n - (c * ChunkSize));
+                (var terms, long edgeDraws) = ChunkBySpans(p, q, m, root.Substream((ulong)c), edges, share.Terms);
+                var chunk = terms.AsSpan(0, m);
+                moments[c].Add(chunk);
+                share.Tails.OfferToTails(chunk);
+                share.EdgeDraws += edgeDraws;
+            },
+            share =>
+            {
+                lock (shares)
+                {
+                    shares.Add(share);
+                }
+            });
+
+        var summary = new SampleSummary(n);
+        foreach (var chunk in moments)
+        {
+            summary.MergeMoments(chunk);
+        }
+
+        long edgeDrawsInAll = 0;
+        foreach (var share in shares)
+        {
+            summary.TakeTails(share.Tails);
+            edgeDrawsInAll += share.EdgeDraws;
+            TensorPool.Return(share.Terms);
+        }
+
+        return Collect([summary], p.BatchShapeArray, KlGradientEstimator.None) with { EdgeDraws = edgeDrawsInAll };
+    }
+
+    /// <summary>One worker's part of <see cref="EstimateOneInShares"/>: its tails, its terms buffer and its clamped draws.</summary>
+    private sealed class Share(SampleSummary tails, double[] terms)
+    {
+        public SampleSummary Tails { get; } = tails;
+
+        public double[] Terms { get; } = terms;
+
+        public long EdgeDraws { get; set; }
+    }
+
+    /// <summary>
+    /// Batched pairs (or pairs the span paths cannot take): rounds of <see cref="ChunksPerRound"/> chunks computed in
+    /// parallel, then each chunk's terms added to the batch elements' summaries in chunk order.
+    /// </summary>
+    private static Draft EstimateInRounds(Distribution p, Distribution q, int n, RandomStream root, SupportEdgeCounter edges, bool spans)
+    {
+        int chunks = TensorParallelism.ChunkCount(n, ChunkSize);
         SampleSummary[]? summaries = null;
         double[]? column = null;
         int[]? batchShape = spans ? p.BatchShapeArray : null;
@@ -380,44 +450,21 @@ internal static class MonteCarloKl
             }
         }
 
-        // One summary (a univariate or single pair through the span path): each chunk's moments and tail candidates
-        // are computed with its terms, on its worker, against the tails' bars as they stood before the round, and
-        // merged in chunk order, which leaves the calling thread a few hundred candidates per round, not every term.
-        SummaryBlock[]? blocks = null;
-        if (spans && Shapes.Size(batchShape!) == 1)
-        {
-            summaries = NewSummaries(1, n);
-            blocks = new SummaryBlock[terms.Length];
-            for (int r = 0; r < blocks.Length; r++)
-            {
-                blocks[r] = new SummaryBlock();
-            }
-        }
-
         for (int first = 0; first < chunks; first += ChunksPerRound)
         {
             int round = Math.Min(ChunksPerRound, chunks - first);
-            double? upperBar = blocks is null ? null : summaries![0].UpperBar;
-            double? lowerBar = blocks is null ? null : summaries![0].LowerBar;
             TensorParallelism.For(round, r =>
             {
                 int c = first + r;
                 int m = Math.Min(ChunkSize, n - (c * ChunkSize));
                 var stream = root.Substream((ulong)c);
                 (terms[r], counts[r]) = spans ? ChunkBySpans(p, q, m, stream, edges, terms[r]) : ChunkByTensors(p, q, m, stream, edges);
-                blocks?[r].Summarise(terms[r].AsSpan(0, m), upperBar, lowerBar);
             });
 
             for (int r = 0; r < round; r++)
             {
                 int m = Math.Min(ChunkSize, n - ((first + r) * ChunkSize));
                 edgeDraws += counts[r];
-                if (blocks is not null)
-                {
-                    summaries![0].Add(blocks[r], terms[r].AsSpan(0, m));
-                    continue;
-                }
-
                 if (batchShape is null)
                 {
                     using var scope = Tensor.NoGrad();

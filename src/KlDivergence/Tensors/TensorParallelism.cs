@@ -46,6 +46,42 @@ public static class TensorParallelism
         Parallel.For(0, chunkCount, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> for chunk indices 0 .. <paramref name="chunkCount"/> - 1 as
+    /// <see cref="For(int, Action{int})"/> does, each worker with a state of its own: made by
+    /// <paramref name="newState"/> before its first chunk and handed to <paramref name="finish"/> after its last (on
+    /// the worker's thread, so <paramref name="finish"/> must synchronise what it shares). Which chunks a state sees
+    /// depends on the scheduling, so only what does not depend on that (the chunks' results, or a combination whose
+    /// outcome is order-free) may reach a result.
+    /// </summary>
+    internal static void For<TState>(int chunkCount, Func<TState> newState, Action<int, TState> body, Action<TState> finish)
+    {
+        int workers = Math.Min(MaxDegreeOfParallelism, chunkCount);
+        if (workers <= 1)
+        {
+            var state = newState();
+            for (int c = 0; c < chunkCount; c++)
+            {
+                body(c, state);
+            }
+
+            finish(state);
+            return;
+        }
+
+        Parallel.For(
+            0,
+            chunkCount,
+            new ParallelOptions { MaxDegreeOfParallelism = workers },
+            newState,
+            (c, _, state) =>
+            {
+                body(c, state);
+                return state;
+            },
+            finish);
+    }
+
     /// <summary>The number of chunks of at most <paramref name="chunkSize"/> elements that cover <paramref name="length"/>.</summary>
     internal static int ChunkCount(int length, int chunkSize) => length == 0 ? 0 : ((length - 1) / chunkSize) + 1;
 }

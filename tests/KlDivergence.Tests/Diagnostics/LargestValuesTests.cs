@@ -10,7 +10,7 @@ public class LargestValuesTests
 {
     public static TheoryData<string> Inputs => new() { "uniform", "normal", "ties", "infinities", "all-equal", "ascending", "descending", "nan", "cauchy", "organ-pipe" };
 
-    /// <summary>Test streams of each kind (also used by <see cref="SummaryBlockTests"/>).</summary>
+    /// <summary>Test streams of each kind (also used by <see cref="SampleSummaryTests"/>).</summary>
     internal static double[] Make(string kind, int n, int seed)
     {
         var rng = new System.Random(seed);
