@@ -11,7 +11,6 @@ namespace KlDivergence.Distributions;
 /// </summary>
 internal readonly struct TwoNormalTerms
 {
-    private static readonly Vector256<double> Floor = Vector256.Create(-700.0);
     private readonly Vector256<double> loc0, loc1, inverse0, inverse1, constant0, constant1;
 
     /// <summary>From the two components' means, inverse scales 1/σₖ and constant parts cₖ.</summary>
@@ -40,6 +39,8 @@ internal readonly struct TwoNormalTerms
         var a0 = Normal.LogDensityOfScore(z0, constant0);
         var a1 = Normal.LogDensityOfScore(z1, constant1);
         var max = Vector256.MaxNative(a0, a1);
-        return (z0, z1, a0, a1, max, Vector256.MaxNative(Vector256.MinNative(a0, a1) - max, Floor));
+        // A constant, not a static field: a static's class-initialisation check inside a caller's loop kept that loop's
+        // values on the stack.
+        return (z0, z1, a0, a1, max, Vector256.MaxNative(Vector256.MinNative(a0, a1) - max, Vector256.Create(-700.0)));
     }
 }
