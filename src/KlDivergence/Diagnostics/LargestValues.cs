@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -96,21 +97,15 @@ internal sealed class LargestValues
         // The buffer's spare slots take the writes of lanes that do not count.
         if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
-            var signs8 = Vector512.Create(sign);
-            var bar8 = Vector512.Create(threshold);
-            ref double start = ref MemoryMarshal.GetArrayDataReference(buffer);
-            for (; i <= values.Length - 8; i += 8)
+            while (true)
             {
-                if (count > buffer.Length - Spare)
+                i = OfferWhileRoom(values, i, sign);
+                if (i > values.Length - 8)
                 {
-                    Compact();
-                    bar8 = Vector512.Create(threshold);
+                    break;
                 }
 
-                var v8 = Vector512.Create(values.Slice(i, 8)) * signs8;
-                var above = Vector512.GreaterThan(v8, bar8);
-                Avx512F.Compress(Vector512<double>.Zero, above, v8).StoreUnsafe(ref start, (nuint)count);
-                count += BitOperations.PopCount(above.ExtractMostSignificantBits());
+                Compact();
             }
         }
 
@@ -150,6 +145,31 @@ internal sealed class LargestValues
                 Append(v);
             }
         }
+    }
+
+    /// <summary>
+    /// The 512-bit filter of <see cref="Offer(ReadOnlySpan{double}, double)"/> from <paramref name="i"/> on, while the
+    /// buffer has room for a whole vector's writes; returns where it stopped. No call inside, and the count in a local,
+    /// so the loop runs in registers (with the compaction inside it, the count went through memory every vector).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int OfferWhileRoom(ReadOnlySpan<double> values, int i, double sign)
+    {
+        var signs = Vector512.Create(sign);
+        var bar = Vector512.Create(threshold);
+        ref double start = ref MemoryMarshal.GetArrayDataReference(buffer);
+        ref double source = ref MemoryMarshal.GetReference(values);
+        int n = count, room = buffer.Length - Spare, end = values.Length - 8;
+        for (; i <= end && n <= room; i += 8)
+        {
+            var v = Vector512.LoadUnsafe(ref source, (nuint)i) * signs;
+            var above = Vector512.GreaterThan(v, bar);
+            Avx512F.Compress(Vector512<double>.Zero, above, v).StoreUnsafe(ref start, (nuint)n);
+            n += BitOperations.PopCount(above.ExtractMostSignificantBits());
+        }
+
+        count = n;
+        return i;
     }
 
     private void Append(double v)
