@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -221,6 +222,39 @@ internal sealed class LargestValues
             return;
         }
 
+        // With 512-bit vectors each round partitions through a scratch buffer (see Partition).
+        double[]? scratch = Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? ArrayPool<double>.Shared.Rent(values.Length + 8) : null;
+        try
+        {
+            SelectLargest(values, k, scratch);
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<double>.Shared.Return(scratch);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SelectLargest(Span{double}, int)"/> with the partition's scratch buffer (at least 8 longer than
+    /// <paramref name="values"/>, used only where the processor has 512-bit vectors), or null for the scalar partition.
+    /// </summary>
+    internal static void SelectLargest(Span<double> values, int k, double[]? scratch)
+    {
+        if (scratch is not null && scratch.Length < values.Length + 8)
+        {
+            // The partition's whole-vector stores need the room; a shorter buffer would be written past its end.
+            throw new ArgumentException($"The scratch buffer holds {scratch.Length} values; {values.Length + 8} are needed.", nameof(scratch));
+        }
+
+        if (k <= 0 || k >= values.Length)
+        {
+            return;
+        }
+
+
         int lo = 0, hi = values.Length - 1;
         int budget = (2 * (int)Math.Log2(values.Length)) + 8;
         while (hi > lo)
@@ -240,7 +274,7 @@ internal sealed class LargestValues
 
             // [lo, above) > pivot ≥ [above, hi]: each value is swapped into place and the boundary moves past it when
             // it is above the pivot.
-            int above = MoveToFront(values, lo, hi, pivot, equal: false);
+            int above = Partition(values, lo, hi, pivot, equal: false, scratch);
 
             // The boundary k - 1 among the values above the pivot: narrow to them (the pivot itself is not among
             // them, so the range shrinks).
@@ -251,7 +285,7 @@ internal sealed class LargestValues
             }
 
             // Then [above, equal) = pivot, which holds at least the pivot itself.
-            int equal = MoveToFront(values, above, hi, pivot, equal: true);
+            int equal = Partition(values, above, hi, pivot, equal: true, scratch);
 
             if (k - 1 < equal)
             {
@@ -260,6 +294,53 @@ internal sealed class LargestValues
 
             lo = equal;
         }
+    }
+
+    /// <summary>
+    /// <see cref="MoveToFront"/>'s split of [from, hi], eight values at a time where there are 512-bit vectors and a
+    /// scratch buffer: each vector's values above the pivot (or equal to it) are packed (vcompresspd) and stored at the
+    /// front of the range, at or behind the vector just read, and the others packed into the scratch buffer, which is
+    /// copied back after them. The order within each group differs from <see cref="MoveToFront"/>'s, which the
+    /// selection does not depend on. Without a scratch buffer it is <see cref="MoveToFront"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Partition(Span<double> values, int from, int hi, double pivot, bool equal, double[]? scratch)
+    {
+        if (scratch is null || !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported)
+        {
+            return MoveToFront(values, from, hi, pivot, equal);
+        }
+
+        ref double source = ref MemoryMarshal.GetReference(values);
+        ref double rest = ref MemoryMarshal.GetArrayDataReference(scratch);
+        var pivots = Vector512.Create(pivot);
+        int front = from, back = 0, i = from;
+        for (; i <= hi - 7; i += 8)
+        {
+            var v = Vector512.LoadUnsafe(ref source, (nuint)i);
+            var moved = equal ? Vector512.Equals(v, pivots) : Vector512.GreaterThan(v, pivots);
+            int count = BitOperations.PopCount(moved.ExtractMostSignificantBits());
+            Avx512F.Compress(Vector512<double>.Zero, moved, v).StoreUnsafe(ref source, (nuint)front);
+            Avx512F.Compress(Vector512<double>.Zero, ~moved, v).StoreUnsafe(ref rest, (nuint)back);
+            front += count;
+            back += 8 - count;
+        }
+
+        for (; i <= hi; i++)
+        {
+            double v = values[i];
+            if (equal ? v == pivot : v > pivot)
+            {
+                values[front++] = v;
+            }
+            else
+            {
+                scratch[back++] = v;
+            }
+        }
+
+        scratch.AsSpan(0, back).CopyTo(values[front..]);
+        return front;
     }
 
     /// <summary>
