@@ -3,7 +3,10 @@ namespace KlDivergence.Diagnostics;
 /// <summary>
 /// One pass over a stream of Monte Carlo terms whose total count is known in advance: their mean and its standard
 /// error (<see cref="RunningMoments"/>) and the M + 1 largest and smallest values (M from
-/// <see cref="ParetoSmoothing.TailLength"/>) for the Pareto k-hat of both tails, without keeping the terms.
+/// <see cref="ParetoSmoothing.TailLength"/>) for the Pareto k-hat of both tails, without keeping the terms. The stream
+/// may also be taken in shares on several threads: each share's tails by a summary of its own
+/// (<see cref="OfferToTails"/>, then <see cref="TakeTails"/>), and each block's moments apart, merged in block order
+/// (<see cref="MergeMoments"/>); the result is the one taking every block in order gives.
 /// </summary>
 internal sealed class SampleSummary
 {
