@@ -63,7 +63,8 @@ internal static class MultivariateNormalKl
     /// <summary>
     /// The KL of one pair, the one statement of the formula: A = L₂⁻¹ tril(L₁) into <paramref name="a"/> (d x d,
     /// lower-triangular) and z = L₂⁻¹(μ₂/2 - μ₁/2) into <paramref name="z"/>, by the engine's triangular-solve kernel;
-    /// KL = ½(‖A‖²_F + 4‖z‖² - d) + Σᵢ (log L₂ᵢᵢ - log L₁ᵢᵢ).
+    /// KL = ½(‖A‖²_F + 4‖z‖² - d) + Σᵢ (log L₂ᵢᵢ - log L₁ᵢᵢ), summed as ½Σ_{i&gt;j} Aᵢⱼ² + Σᵢ ((rᵢ² - 1)/2 - log rᵢ) + 2‖z‖²
+    /// with rᵢ = L₁ᵢᵢ/L₂ᵢᵢ = Aᵢᵢ: non-negative pieces, so nearly equal distributions get a KL accurate to its own size.
     /// </summary>
     private static double Value(ReadOnlySpan<double> m1, ReadOnlySpan<double> l1, ReadOnlySpan<double> m2, ReadOnlySpan<double> l2, int d, Span<double> a, Span<double> z)
     {
@@ -80,19 +81,23 @@ internal static class MultivariateNormalKl
 
         LinearAlgebraOps.SolveKernel(l2, a, a, d, d, lower: true, transpose: false);
         LinearAlgebraOps.SolveKernel(l2, z, z, d, 1, lower: true, transpose: false);
-        double trace = 0, mahalanobis = 0, logDetRatio = 0;
+        // ½(Σᵢ Aᵢᵢ² - d) + Σᵢ log(L₂ᵢᵢ/L₁ᵢᵢ) regrouped per dimension: Aᵢᵢ = L₁ᵢᵢ/L₂ᵢᵢ (A is triangular), so dimension
+        // i adds (r² - 1)/2 - log r with r = L₁ᵢᵢ/L₂ᵢᵢ, which ScaleRatio.Term takes without cancellation. Every piece is
+        // then non-negative: summed apart, the trace and log-determinant terms cancelled to first order, and for
+        // nearly equal distributions the true KL (second order) drowned in their rounding.
+        double offDiagonal = 0, diagonal = 0, mahalanobis = 0;
         for (int i = 0; i < d; i++)
         {
-            for (int j = 0; j <= i; j++)
+            for (int j = 0; j < i; j++)
             {
-                trace += a[(i * d) + j] * a[(i * d) + j];
+                offDiagonal += a[(i * d) + j] * a[(i * d) + j];
             }
 
             mahalanobis += z[i] * z[i];
-            logDetRatio += Math.Log(l2[(i * d) + i]) - Math.Log(l1[(i * d) + i]);
+            diagonal += ScaleRatio.Term(l1[(i * d) + i], l2[(i * d) + i], 2);
         }
 
-        return (0.5 * (trace + (4 * mahalanobis) - d)) + logDetRatio;
+        return (0.5 * offDiagonal) + diagonal + (2 * mahalanobis);
     }
 
     /// <summary>

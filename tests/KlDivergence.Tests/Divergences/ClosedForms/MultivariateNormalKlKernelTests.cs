@@ -48,6 +48,37 @@ public class MultivariateNormalKlKernelTests
     private static double[] Slice(double[] x, int at, int length) => x.AsSpan(at * length, length).ToArray();
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void NearlyEqualDistributionsGetTheirKlToItsOwnSize(int d)
+    {
+        // L₁ = c L₂ with c = 1 + δ, δ = 2⁻³⁰, and equal means: A = L₂⁻¹L₁ = cI, so KL = d((c² - 1)/2 - log c)
+        // = d(δ + δ²/2 - log(1 + δ)) = d(δ²/2 + Σ_{k≥2} (-1)^k δ^k/k) = d(δ² - δ³/3 + δ⁴/4 - …), worked here as a series.
+        // L₂'s diagonal holds powers of two, so c L₂ᵢᵢ is exact. Summed apart, the trace and log-determinant terms
+        // cancel to first order (δ ≈ 9.3e-10) and leave rounding of about 1e-16 against a KL of about 8.7e-19 · d.
+        double delta = Math.ScaleB(1, -30), c = 1 + delta;
+        var l2 = Factor(d, 5);
+        for (int i = 0; i < d; i++)
+        {
+            l2[(i * d) + i] = Math.ScaleB(1, (i % 3) - 1);
+        }
+
+        var l1 = l2.Select(v => c * v).ToArray();
+        var m = GradCheck.RandomValues(d, 6, -2, 2);
+        // Σ_{k=2..6} (-1)^k δ^k/k = δ²(1/2 - δ/3 + δ²/4 - δ³/5 + δ⁴/6) by Horner (δ⁷/7 ≈ 1e-64 is far below the tolerance).
+        double h = 1.0 / 6;
+        for (int k = 5; k >= 2; k--)
+        {
+            h = ((k % 2 == 0 ? 1.0 : -1.0) / k) + (delta * h);
+        }
+
+        double expected = d * ((0.5 * delta * delta) + (delta * delta * h));
+        double kl = MultivariateNormalKl.FromFactors(Tensor.Vector(m), Tensor.FromArray(l1, [d, d]), Tensor.Vector(m), Tensor.FromArray(l2, [d, d])).ToScalar();
+        kl.Should().BeApproximately(expected, 1e-9 * expected);
+    }
+
+    [Theory]
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(5)]
