@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace KlDivergence.Divergences.ClosedForms;
+namespace KlDivergence.Tensors;
 
 /// <summary>
 /// One double as an <see cref="IWideLane{TSelf}"/>: the same operations as the vector lanes, one element at a time,

@@ -1,6 +1,4 @@
-using KlDivergence.Tensors;
-
-namespace KlDivergence.Divergences.ClosedForms;
+namespace KlDivergence.Tensors;
 
 /// <summary>
 /// One, four or eight doubles (a scalar or a vector) with what a closed-form kernel needs beyond arithmetic: loads and

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace KlDivergence.Divergences.ClosedForms;
+namespace KlDivergence.Tensors;
 
 /// <summary>4 doubles as an <see cref="IWideLane{TSelf}"/> (IEEE operations lane by lane, no fused multiply-add).</summary>
 internal readonly struct WideLane256(Vector256<double> value) : IWideLane<WideLane256>
