@@ -286,26 +286,8 @@ public sealed class Normal : Distribution
                 var vc = Vector256.Create(c);
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    // Eight lanes first where the machine has them (the same operations lane by lane: the same bits);
-                    // the four-lane loop below takes what is left.
-                    var wInv = WideLane512.Create(inv);
-                    var wc = WideLane512.Create(c);
-                    if (ls == 0)
-                    {
-                        var wLoc = WideLane512.Create(loc[0]);
-                        for (; i <= n - WideLane512.Count; i += WideLane512.Count)
-                        {
-                            LogDensityOfScore(StandardScore(new WideLane512(Vector512.LoadUnsafe(ref xr, (nuint)i)), wLoc, wInv), wc).Value.StoreUnsafe(ref rr, (nuint)i);
-                        }
-                    }
-                    else
-                    {
-                        for (; i <= n - WideLane512.Count; i += WideLane512.Count)
-                        {
-                            var z = StandardScore(new WideLane512(Vector512.LoadUnsafe(ref xr, (nuint)i)), new WideLane512(Vector512.LoadUnsafe(ref lr, (nuint)i)), wInv);
-                            LogDensityOfScore(z, wc).Value.StoreUnsafe(ref rr, (nuint)i);
-                        }
-                    }
+                    // Eight lanes first where the machine has them; the four-lane loop below takes what is left.
+                    i = LogDensityEightLanes(ref xr, ref lr, ref rr, n, ls == 0, inv, c);
                 }
 
                 if (ls == 0)
@@ -385,28 +367,8 @@ public sealed class Normal : Distribution
             var sharedLoc = new VectorLane(Vector256.Create(loc[0]));
             if (Vector512.IsHardwareAccelerated)
             {
-                // Eight lanes first where the machine has them (the same operations lane by lane: the same bits).
-                var wInv = WideLane512.Create(1 / scale[0]);
-                var wSharedLoc = WideLane512.Create(loc[0]);
-                for (; i <= n - WideLane512.Count; i += WideLane512.Count)
-                {
-                    var m = ls == 0 ? wSharedLoc : new WideLane512(Vector512.LoadUnsafe(ref lr, (nuint)i));
-                    var (locTerm, scaleTerm) = ScoreGradient(new WideLane512(Vector512.LoadUnsafe(ref xr, (nuint)i)), m, wInv, new WideLane512(Vector512.LoadUnsafe(ref gr, (nuint)i)));
-                    if (wantX)
-                    {
-                        Vector512.Negate(locTerm.Value).StoreUnsafe(ref gxr, (nuint)i);
-                    }
-
-                    if (wantLoc)
-                    {
-                        locTerm.Value.StoreUnsafe(ref glr, (nuint)i);
-                    }
-
-                    if (wantScale)
-                    {
-                        scaleTerm.Value.StoreUnsafe(ref gsr, (nuint)i);
-                    }
-                }
+                // Eight lanes first where the machine has them; the four-lane loop below takes what is left.
+                i = LogDensityGradientEightLanes(ref xr, ref lr, ref gr, ref gxr, ref glr, ref gsr, n, ls == 0, wantX, wantLoc, wantScale, 1 / scale[0]);
             }
 
             for (; i <= n - width; i += width)
@@ -448,6 +410,71 @@ public sealed class Normal : Distribution
                 gScale[i] = scaleTerm.Value;
             }
         }
+    }
+
+    /// <summary>
+    /// The shared-σ forward loop of <see cref="LogDensity"/> eight lanes at a time (the same operations lane by lane as
+    /// the four-lane and scalar loops, so the same bits) over whole vectors of the first <paramref name="n"/> elements;
+    /// returns the index it reached. Its own method, so the caller's inlining budget still covers its scalar tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int LogDensityEightLanes(ref double xr, ref double lr, ref double rr, int n, bool sharedLoc, double inv, double c)
+    {
+        var wInv = WideLane512.Create(inv);
+        var wc = WideLane512.Create(c);
+        int i = 0;
+        if (sharedLoc)
+        {
+            var wLoc = WideLane512.Create(lr);
+            for (; i <= n - WideLane512.Count; i += WideLane512.Count)
+            {
+                LogDensityOfScore(StandardScore(new WideLane512(Vector512.LoadUnsafe(ref xr, (nuint)i)), wLoc, wInv), wc).Value.StoreUnsafe(ref rr, (nuint)i);
+            }
+
+            return i;
+        }
+
+        for (; i <= n - WideLane512.Count; i += WideLane512.Count)
+        {
+            var z = StandardScore(new WideLane512(Vector512.LoadUnsafe(ref xr, (nuint)i)), new WideLane512(Vector512.LoadUnsafe(ref lr, (nuint)i)), wInv);
+            LogDensityOfScore(z, wc).Value.StoreUnsafe(ref rr, (nuint)i);
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// The shared-σ loop of <see cref="LogDensityGradient"/> eight lanes at a time (the same operations lane by lane, so
+    /// the same bits); returns the index it reached. Its own method, like <see cref="LogDensityEightLanes"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int LogDensityGradientEightLanes(
+        ref double xr, ref double lr, ref double gr, ref double gxr, ref double glr, ref double gsr, int n, bool sharedLoc, bool wantX, bool wantLoc, bool wantScale, double inverseScale)
+    {
+        var inv = WideLane512.Create(inverseScale);
+        var shared = WideLane512.Create(lr);
+        int i = 0;
+        for (; i <= n - WideLane512.Count; i += WideLane512.Count)
+        {
+            var m = sharedLoc ? shared : new WideLane512(Vector512.LoadUnsafe(ref lr, (nuint)i));
+            var (locTerm, scaleTerm) = ScoreGradient(new WideLane512(Vector512.LoadUnsafe(ref xr, (nuint)i)), m, inv, new WideLane512(Vector512.LoadUnsafe(ref gr, (nuint)i)));
+            if (wantX)
+            {
+                Vector512.Negate(locTerm.Value).StoreUnsafe(ref gxr, (nuint)i);
+            }
+
+            if (wantLoc)
+            {
+                locTerm.Value.StoreUnsafe(ref glr, (nuint)i);
+            }
+
+            if (wantScale)
+            {
+                scaleTerm.Value.StoreUnsafe(ref gsr, (nuint)i);
+            }
+        }
+
+        return i;
     }
 
     /// <summary>The shortest of the gradient spans that will be written (empty ones are skipped), or n when none is.</summary>
