@@ -13,11 +13,11 @@ internal sealed class BackwardWorkspace
 
     public List<Tensor> Order { get; } = [];
 
-    public HashSet<Tensor> Visited { get; } = new(ReferenceEqualityComparer.Instance);
+    public HashSet<Tensor> Visited { get; } = new(IdentityComparer.Instance);
 
     public Stack<(Tensor Tensor, bool Expanded)> Stack { get; } = new();
 
-    public Dictionary<Tensor, Tensor> Gradients { get; } = new(ReferenceEqualityComparer.Instance);
+    public Dictionary<Tensor, Tensor> Gradients { get; } = new(IdentityComparer.Instance);
 
     /// <summary>This thread's spare workspace (empty), or a new one when it is in use.</summary>
     public static BackwardWorkspace Take()

@@ -72,13 +72,20 @@ internal readonly struct BroadcastIterator
     {
         if (period > 0)
         {
-            // The operand repeated whole: copy it block by block (the same values the runs below would copy).
-            for (int at = 0; at < destination.Length;)
+            // The operand repeated whole (the same values the runs below would copy): the partial period up to the
+            // first boundary and one whole period from the operand, then the destination doubles itself, since from
+            // that boundary on it repeats with the period (a short operand, a row broadcast over many rows, costs a
+            // few copies instead of one per repeat).
+            int head = Math.Min((period - (start % period)) % period, destination.Length);
+            data.AsSpan(start % period, head).CopyTo(destination);
+            var periodic = destination[head..];
+            int filled = Math.Min(period, periodic.Length);
+            data.AsSpan(0, filled).CopyTo(periodic);
+            while (filled < periodic.Length)
             {
-                int from = (start + at) % period;
-                int run = Math.Min(period - from, destination.Length - at);
-                data.AsSpan(from, run).CopyTo(destination.Slice(at, run));
-                at += run;
+                int run = Math.Min(filled, periodic.Length - filled);
+                periodic[..run].CopyTo(periodic[filled..]);
+                filled += run;
             }
 
             return;

@@ -54,6 +54,14 @@ public abstract class CustomOp
         Arity = arity;
     }
 
+    /// <summary>
+    /// True when the kernels read input <paramref name="k"/>, where it is a single value for the whole tensor
+    /// (<see cref="CustomOpBlock.IsUniform"/>), from its first element only: the block then holds that one value instead
+    /// of a span of <see cref="CustomOpBlock.Length"/> copies, so nothing is filled per call. For the library's own
+    /// kernels (a closed form's N(0, 1) prior, a log-density's fixed scale); a user's op always gets the full span.
+    /// </summary>
+    internal virtual bool ReadsUniformInputOnce(int k) => false;
+
     /// <summary>The op's name, as used in messages.</summary>
     public string Name { get; }
 
@@ -151,7 +159,7 @@ public abstract class CustomOp
             {
                 for (int k = 0; k < Arity; k++)
                 {
-                    if (!layout.Direct[k] && layout.Operands[k].Length == 1)
+                    if (!layout.Direct[k] && layout.Operands[k].Length == 1 && !ReadsUniformInputOnce(k))
                     {
                         int length = Math.Min(BlockSize, y.Length);
                         filled[k] = ArrayPool<double>.Shared.Rent(length);
@@ -199,6 +207,14 @@ public abstract class CustomOp
                 if (layout.Direct[k])
                 {
                     spans.Set(k, layout.Operands[k].Data.AsSpan(start, length));
+                    continue;
+                }
+
+                if (layout.Operands[k].Length == 1 && ReadsUniformInputOnce(k))
+                {
+                    // The kernel reads the one value: no copies of it.
+                    uniform |= 1 << k;
+                    spans.Set(k, layout.Operands[k].Data.AsSpan(0, 1));
                     continue;
                 }
 

@@ -17,11 +17,22 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     internal readonly int[] ShapeArray;
     internal GradNode? Node;
 
+    /// <summary>
+    /// A number for hashing this tensor by identity (<see cref="IdentityComparer"/>), so a backward pass's sets and
+    /// maps do not ask the runtime for an object hash code, which costs a call into the runtime the first time for
+    /// every new object, and a pass meets mostly new ones. Numbers may repeat (threads racing on the counter,
+    /// wrap-around): equality stays by reference.
+    /// </summary>
+    internal readonly int HashId;
+
+    private static int nextHashId;
+
     internal Tensor(double[] data, int[] shape, bool requiresGrad = false)
     {
         Data = data;
         ShapeArray = shape;
         RequiresGrad = requiresGrad;
+        HashId = unchecked(++nextHashId);
     }
 
     /// <summary>The length of each dimension; empty for a scalar.</summary>

@@ -18,6 +18,8 @@ public class BroadcastIteratorTests
         { [1, 4, 1], [3, 4, 6] },    // stretched in front and behind: the strided walk
         { [3, 1, 5], [3, 4, 5] },    // stretched in the middle: the strided walk
         { [2], [100, 2] },           // tiled
+        { [1, 100], [100, 100] },    // one row over many rows: the gather doubles what it has copied
+        { [7], [50, 7] },            // a period that neither divides nor is divided by the copies
     };
 
     [Theory]
@@ -35,6 +37,19 @@ public class BroadcastIteratorTests
             {
                 gathered[k].Should().Be(data[index[start + k]], $"output element {start + k} of [{string.Join(", ", outputShape)}]");
             }
+        }
+    }
+
+    [Fact]
+    public void GatherRepeatsASingleValueOverAnyRange()
+    {
+        // A one-element operand is a period of 1: the gather copies it once and doubles it over the range.
+        var iterator = new BroadcastIterator([2.5], [1], [300]);
+        foreach (var (start, length) in Ranges(300))
+        {
+            var gathered = new double[length];
+            iterator.Gather(start, gathered);
+            gathered.Should().AllSatisfy(v => v.Should().Be(2.5));
         }
     }
 

@@ -49,6 +49,9 @@ internal static class NormalKl
         public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient) =>
             Gradient(Narrow(block, 0), Narrow(block, 1), Narrow(block, 2), Narrow(block, 3), outputGradient, block.Gradient(0), block.Gradient(1), block.Gradient(2), block.Gradient(3));
 
+        /// <summary>Every input goes through <see cref="Narrow"/>: a uniform one is read from its first element only.</summary>
+        internal override bool ReadsUniformInputOnce(int k) => true;
+
         /// <summary>A uniform input (the N(0, 1) prior of a VAE) as its one value: the kernels broadcast it in registers and divide by it once.</summary>
         private static ReadOnlySpan<double> Narrow(in CustomOpBlock block, int k) => block.IsUniform(k) ? block.Input(k)[..1] : block.Input(k);
     }
@@ -85,6 +88,19 @@ internal static class NormalKl
     {
         var sharedInverse = scale2.Length == 1 ? T.Create(1) / T.Create(scale2[0]) : default;
         int i = 0;
+        if (gLoc2.IsEmpty && gScale2.IsEmpty)
+        {
+            // The second distribution fixed (a prior): its partials are never computed. The inlined Partials' unused
+            // third term is dead code the JIT drops; the two stored are the same operations, so the same bits.
+            for (; i <= g.Length - T.Count; i += T.Count)
+            {
+                var s2 = Read<T>(scale2, i);
+                var (loc, sc1, _) = Partials(Read<T>(loc1, i), Read<T>(scale1, i), Read<T>(loc2, i), s2, scale2.Length == 1 ? sharedInverse : T.Create(1) / s2, T.Load(g[i..]));
+                Store(loc, gLoc1, i);
+                Store(sc1, gScale1, i);
+            }
+        }
+
         for (; i <= g.Length - T.Count; i += T.Count)
         {
             var s2 = Read<T>(scale2, i);

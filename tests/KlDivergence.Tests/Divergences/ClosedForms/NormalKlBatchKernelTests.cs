@@ -176,4 +176,31 @@ public class NormalKlBatchKernelTests
 
         Kl.Exact(new Normal(Array.Empty<double>(), Array.Empty<double>()), new Normal(0.0, 1.0)).Shape.Should().Equal([0]);
     }
+
+    [Fact]
+    public void TheFirstDistributionsGradientsAreTheSameBitsWhetherOrNotTheSecondIsTracked()
+    {
+        // With q fixed the backward kernel skips q's partials (a loop of its own); with q tracked it computes all four.
+        // p's two partials are the same operations either way, at every length around the vector widths.
+        foreach (int n in new[] { 1, 3, 4, 7, 8, 9, 16, 17, 43 })
+        {
+            var l1 = GradCheck.RandomValues(n, 20 + n, -3, 3);
+            var s1 = GradCheck.RandomValues(n, 30 + n, 0.1, 4);
+            var l2 = GradCheck.RandomValues(n, 40 + n, -1, 1);
+            var s2 = GradCheck.RandomValues(n, 50 + n, 0.5, 2);
+            (double[] Loc, double[] Scale) Gradients(bool trackQ)
+            {
+                var loc = Tensor.Vector(l1).Detach().RequireGrad();
+                var scale = Tensor.Vector(s1).Detach().RequireGrad();
+                var q = trackQ ? new Normal(Tensor.Vector(l2).Detach().RequireGrad(), Tensor.Vector(s2).Detach().RequireGrad()) : new Normal(l2, s2);
+                Kl.Exact(new Normal(loc, scale), q).Sum().Backward();
+                return (loc.Grad!.ToArray(), scale.Grad!.ToArray());
+            }
+
+            var fixedQ = Gradients(trackQ: false);
+            var trackedQ = Gradients(trackQ: true);
+            fixedQ.Loc.Should().Equal(trackedQ.Loc, $"∂/∂μ₁, n = {n}");
+            fixedQ.Scale.Should().Equal(trackedQ.Scale, $"∂/∂σ₁, n = {n}");
+        }
+    }
 }
