@@ -294,9 +294,8 @@ public sealed class Normal : Distribution
 
     /// <summary>
     /// The vector part of <see cref="LogDensity"/> for a shared σ (lengths already checked): eight lanes first where the
-    /// machine has them, then four; unchecked loads and
-    /// stores, with the shared-μ case in its own loop; the same operations as the scalar loop, so the same bits. Returns
-    /// how many values it wrote. A method of its own with no call in it: inside <see cref="LogDensity"/>, whose
+    /// machine has them, then four, with unchecked loads and stores and the shared-μ case in its own loop; the same
+    /// operations as the scalar loop, so the same bits. Returns how many values it wrote. A method of its own with no call in it: inside <see cref="LogDensity"/>, whose
     /// per-element loop calls the logarithm, the loop index lived on the stack and the loop ran at half speed.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
