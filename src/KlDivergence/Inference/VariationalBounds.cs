@@ -95,7 +95,7 @@ public static class VariationalBounds
     /// </summary>
     private static bool ReadsTrainableBesides(Tensor output, Tensor draws)
     {
-        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var seen = new HashSet<Tensor>(IdentityComparer.Instance);
         var pending = new Stack<Tensor>();
         pending.Push(output);
         while (pending.Count > 0)
