@@ -68,15 +68,58 @@ public sealed class Binomial : Distribution
     /// <summary>np(1 - p).</summary>
     public override Tensor Variance => (TotalCount * Binary.One * Binary.Zero).BroadcastTo(BatchShapeArray);
 
-    /// <summary>log C(n, k) + k log p + (n - k) log(1 - p) for whole 0 ≤ k ≤ n (0 log 0 = 0), else -∞.</summary>
+    /// <summary>
+    /// log C(n, k) + k log p + (n - k) log(1 - p) for whole 0 ≤ k ≤ n (0 log 0 = 0), else -∞. The value comes from
+    /// Loader's saddle-point form (<see cref="SaddlePointPmf.LogBinomial"/>), the gradient from that sum: at large n its
+    /// terms are of order n and cancel to a result of order 1 (at n = 10¹⁵, p = 10⁻¹⁵ the sum gave log P(1) = +0.46, a
+    /// probability above 1, where the value is -1).
+    /// </summary>
     public override Tensor LogProb(Tensor value)
     {
         var inside = FamilyHelpers.WholeNumberMask(value, TotalCount);
         var k = TensorOps.Where(inside, value, 0.0);
         var logChoose = (TotalCount + 1.0).LogGamma() - (k + 1.0).LogGamma() - (TotalCount - k + 1.0).LogGamma();
         var logP = logChoose + FamilyHelpers.XTimesY(k, Binary.LogOne) + FamilyHelpers.XTimesY(TotalCount - k, Binary.LogZero);
+        logP = StraightThrough.Of(logP, SaddlePointLogProb(k, logP));
         return TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
+
+    /// <summary>
+    /// log P(k) by <see cref="SaddlePointPmf.LogBinomial"/> element by element over <paramref name="sum"/>'s shape,
+    /// reflected (k → n - k, p → 1 - p from the exact complement this family keeps) where p &gt; ½, as that form asks.
+    /// Where p or 1 - p is below 1e-280 (at extreme logits it underflows to 0, while its logarithm, kept from the
+    /// logits, is exact) the saddle-point form cannot represent it, and the sum, which does not cancel there (np is
+    /// then below 1e-264), is kept.
+    /// </summary>
+    private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
+    {
+        var shape = sum.ShapeArray;
+        Tensor counts, ks, ps, qs;
+        using (Tensor.NoGrad())
+        {
+            counts = TotalCount.BroadcastTo(shape);
+            ks = k.BroadcastTo(shape);
+            ps = Binary.One.BroadcastTo(shape);
+            qs = Binary.Zero.BroadcastTo(shape);
+        }
+
+        var n = counts.Values;
+        var kv = ks.Values;
+        var p = ps.Values;
+        var q = qs.Values;
+        var direct = sum.Values;
+        var result = new double[n.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = !(Math.Min(p[i], q[i]) >= SmallestSaddlePointProbability) ? direct[i]
+                : p[i] <= 0.5 ? SaddlePointPmf.LogBinomial(kv[i], n[i], p[i]) : SaddlePointPmf.LogBinomial(n[i] - kv[i], n[i], q[i]);
+        }
+
+        return new Tensor(result, shape);
+    }
+
+    /// <summary>Below this p or 1 - p, <see cref="LogProb"/> keeps the plain sum (see <see cref="SaddlePointLogProb"/>).</summary>
+    private const double SmallestSaddlePointProbability = 1e-280;
 
     /// <summary>From this variance np(1 - p) on the entropy comes from its asymptotic series (see <see cref="Entropy"/>).</summary>
     private const double AsymptoticVariance = 5e4;

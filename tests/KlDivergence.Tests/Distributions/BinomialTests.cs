@@ -30,6 +30,40 @@ public class BinomialTests
     public void LogProbIsMinusInfinityOutsideTheSupportWithFiniteGradients() =>
         FamilyChecks.OutsideSupportIsMinusInfinity(Make, [0.3], [-1.0, 0.5, 13.0]);
 
+    [Theory]
+    [InlineData(1e15, 1e-15)]
+    [InlineData(1e12, 3e-12)]
+    [InlineData(1e9, 1e-9)]
+    public void LogProbKeepsItsPrecisionAtHugeCountsAndTinyProbabilities(double n, double p)
+    {
+        // log P(k) = Σ_{i<k} log((n - i)/(i + 1)) + k log p + (n - k) log(1 - p), with log(1 - p) = -p - p²/2 - p³/3 (p is
+        // tiny, so the next term is below 1e-45): every term is of order 1, so the reference has no cancellation. The
+        // lgamma sum's terms are of order n log n here and cancelled to nothing (+0.46 for log P(1) at n = 1e15).
+        var binomial = new Binomial(n, p);
+        for (int k = 0; k <= 5; k++)
+        {
+            double reference = (k * Math.Log(p)) + ((n - k) * (-p - (p * p / 2) - (p * p * p / 3)));
+            for (int i = 0; i < k; i++)
+            {
+                reference += Math.Log((n - i) / (i + 1));
+            }
+
+            binomial.LogProb(Tensor.Scalar(k)).ToScalar().Should().BeApproximately(reference, 1e-13 * Math.Max(1, Math.Abs(reference)), $"k = {k}");
+        }
+    }
+
+    [Fact]
+    public void LogProbAboveOneHalfMatchesMathNet()
+    {
+        // The saddle-point form is evaluated on the reflected count (n - k, 1 - p) where p > ½.
+        var binomial = new Binomial(1000, 0.85);
+        foreach (int k in new[] { 0, 1, 700, 850, 999, 1000 })
+        {
+            double expected = MathNet.Numerics.Distributions.Binomial.PMFLn(0.85, 1000, k);
+            binomial.LogProb(Tensor.Scalar(k)).ToScalar().Should().BeApproximately(expected, 1e-11 * Math.Max(1, Math.Abs(expected)), $"k = {k}");
+        }
+    }
+
     [Fact]
     public void InvalidParametersAreRejectedWithFamilyParameterAndValue() =>
         FamilyChecks.Rejects(() => _ = new Binomial(2.5, 0.5), "Binomial: totalCount must be a non-negative whole number, got 2.5");
