@@ -36,4 +36,28 @@ public class PoissonTests
     [Fact]
     public void InvalidParametersAreRejectedWithFamilyParameterAndValue() =>
         FamilyChecks.Rejects(() => _ = new Poisson(0.0), "Poisson: rate must be positive and finite, got 0");
+
+    [Theory]
+    [InlineData(1e15)]
+    [InlineData(1e12)]
+    [InlineData(1e9)]
+    public void LogProbKeepsItsPrecisionAtHugeRates(double rate)
+    {
+        // From Stirling's series, log P(λ) = λ log λ - λ - log Γ(λ + 1) = -½ log(2πλ) - 1/(12λ) + O(λ⁻³), and
+        // log P(λ + m) = log P(λ) - Σᵢ₌₁..ₘ log(1 + i/λ), the logarithm by its series (i/λ ≤ 1e-6 here). The lgamma sum's
+        // terms are of order λ log λ and cancelled: at λ = 1e15 it gave -24 for log P(λ), where the value is -18.19.
+        var poisson = new Poisson(rate);
+        double atMode = (-0.5 * Math.Log(2 * Math.PI * rate)) - (1 / (12 * rate));
+        foreach (int m in new[] { 0, 1, 1000 })
+        {
+            double reference = atMode;
+            for (int i = 1; i <= m; i++)
+            {
+                double t = i / rate;
+                reference -= t - (t * t / 2) + (t * t * t / 3);
+            }
+
+            poisson.LogProb(Tensor.Scalar(rate + m)).ToScalar().Should().BeApproximately(reference, 1e-13 * Math.Abs(reference), $"k = λ + {m}");
+        }
+    }
 }
