@@ -42,13 +42,54 @@ public sealed class NegativeBinomial : Distribution
     /// <summary>rp/(1 - p)².</summary>
     public override Tensor Variance => (TotalCount * Probs / (1.0 - Probs).Square()).BroadcastTo(BatchShapeArray);
 
-    /// <summary>log Γ(k + r) - log Γ(r) - log Γ(k + 1) + r log1p(-p) + k log p for whole k ≥ 0, else -∞.</summary>
+    /// <summary>
+    /// log Γ(k + r) - log Γ(r) - log Γ(k + 1) + r log1p(-p) + k log p for whole k ≥ 0, else -∞. The value comes from
+    /// P(k) = r/(k + r) · Binomial(k; k + r, p) by Loader's saddle-point form (<see cref="SaddlePointPmf.LogBinomial"/>),
+    /// the gradient from that sum, whose terms are of order r log r at large r and cancel to a result of order 1.
+    /// </summary>
     public override Tensor LogProb(Tensor value)
     {
         var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
         var k = TensorOps.Where(inside, value, 0.0);
         var logP = (k + TotalCount).LogGamma() - TotalCount.LogGamma() - (k + 1.0).LogGamma() + (TotalCount * (-Probs).Log1p()) + (k * Probs.Log());
-        return TensorOps.Where(inside, logP, double.NegativeInfinity);
+        return TensorOps.Where(inside, StraightThrough.Of(logP, SaddlePointLogProb(k, logP)), double.NegativeInfinity);
+    }
+
+    /// <summary>
+    /// log(r/(k + r)) + log Binomial(k; k + r, p) element by element over <paramref name="sum"/>'s shape, reflected
+    /// (r of k + r at 1 - p, exact for p ≥ ½) where p &gt; ½, as <see cref="SaddlePointPmf.LogBinomial"/> asks. Where p
+    /// is below 1e-280 or k + r rounds (past 2⁵³) the sum is kept: it does not cancel at such p, and the form needs n.
+    /// </summary>
+    private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
+    {
+        var shape = sum.ShapeArray;
+        Tensor ks, rs, ps;
+        using (Tensor.NoGrad())
+        {
+            ks = k.BroadcastTo(shape);
+            rs = TotalCount.BroadcastTo(shape);
+            ps = Probs.BroadcastTo(shape);
+        }
+
+        var kv = ks.Values;
+        var r = rs.Values;
+        var p = ps.Values;
+        var direct = sum.Values;
+        var result = new double[kv.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            double n = kv[i] + r[i];
+            if (!(p[i] >= 1e-280) || n - r[i] != kv[i] || n > RandomStream.MaxExactCount)
+            {
+                result[i] = direct[i];
+                continue;
+            }
+
+            double binomial = p[i] <= 0.5 ? SaddlePointPmf.LogBinomial(kv[i], n, p[i]) : SaddlePointPmf.LogBinomial(r[i], n, 1 - p[i]);
+            result[i] = Math.Log(r[i] / n) + binomial;
+        }
+
+        return new Tensor(result, shape);
     }
 
     /// <summary>

@@ -91,4 +91,28 @@ public class NegativeBinomialTests
         FamilyChecks.Rejects(() => _ = new NegativeBinomial(0.0, 0.5), "NegativeBinomial: totalCount must be positive and finite, got 0");
         FamilyChecks.Rejects(() => _ = new NegativeBinomial(2.0, 1.0), "NegativeBinomial: probs must be in (0, 1), got 1");
     }
+
+    [Theory]
+    [InlineData(1e15, 1e-15)]
+    [InlineData(1e12, 2e-12)]
+    [InlineData(1e9, 1e-9)]
+    [InlineData(2.5, 0.7)]
+    public void LogProbKeepsItsPrecisionAtHugeCounts(double r, double p)
+    {
+        // log P(k) = Σ_{i<k} log((r + i)/(i + 1)) + r log(1 - p) + k log p, with log(1 - p) by its series where p is tiny:
+        // every term is of order 1 at these r, so the reference has no cancellation; the lgamma sum's terms are of
+        // order r log r. For r = 2.5, p = 0.7 (the reflected branch) the reference is the lgamma sum itself.
+        var nb = new NegativeBinomial(r, p);
+        double logQ = p < 1e-6 ? -p - (p * p / 2) - (p * p * p / 3) : Math.Log(1 - p);
+        for (int k = 0; k <= 6; k++)
+        {
+            double reference = (r * logQ) + (k * Math.Log(p));
+            for (int i = 0; i < k; i++)
+            {
+                reference += Math.Log((r + i) / (i + 1));
+            }
+
+            nb.LogProb(Tensor.Scalar(k)).ToScalar().Should().BeApproximately(reference, 1e-12 * Math.Max(1, Math.Abs(reference)), $"k = {k}");
+        }
+    }
 }
