@@ -87,9 +87,10 @@ public sealed class Binomial : Distribution
     /// <summary>
     /// log P(k) by <see cref="SaddlePointPmf.LogBinomial"/> element by element over <paramref name="sum"/>'s shape,
     /// reflected (k → n - k, p → 1 - p from the exact complement this family keeps) where p &gt; ½, as that form asks.
-    /// Where p or 1 - p is below 1e-280 (at extreme logits it underflows to 0, while its logarithm, kept from the
-    /// logits, is exact) the saddle-point form cannot represent it, and the sum, which does not cancel there (np is
-    /// then below 1e-264), is kept.
+    /// Below n = <see cref="SaddlePointPmf.UsedFrom"/> the sum is kept (it is accurate there, and cheaper). Where p or
+    /// 1 - p is below 1e-280 (at extreme logits it underflows to 0, while its logarithm, kept from the logits, is exact)
+    /// the saddle-point form cannot represent it, and the sum, which does not cancel there (np is then below 1e-264),
+    /// is kept too.
     /// </summary>
     private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
     {
@@ -111,7 +112,7 @@ public sealed class Binomial : Distribution
         var result = new double[n.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = !(Math.Min(p[i], q[i]) >= SmallestSaddlePointProbability) ? direct[i]
+            result[i] = !(Math.Min(p[i], q[i]) >= SmallestSaddlePointProbability) || !(n[i] >= SaddlePointPmf.UsedFrom) ? direct[i]
                 : p[i] <= 0.5 ? SaddlePointPmf.LogBinomial(kv[i], n[i], p[i]) : SaddlePointPmf.LogBinomial(n[i] - kv[i], n[i], q[i]);
         }
 

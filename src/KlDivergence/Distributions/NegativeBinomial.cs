@@ -57,8 +57,9 @@ public sealed class NegativeBinomial : Distribution
 
     /// <summary>
     /// log(r/(k + r)) + log Binomial(k; k + r, p) element by element over <paramref name="sum"/>'s shape, reflected
-    /// (r of k + r at 1 - p, exact for p ≥ ½) where p &gt; ½, as <see cref="SaddlePointPmf.LogBinomial"/> asks. Where p
-    /// is below 1e-280 or k + r rounds (past 2⁵³) the sum is kept: it does not cancel at such p, and the form needs n.
+    /// (r of k + r at 1 - p, exact for p ≥ ½) where p &gt; ½, as <see cref="SaddlePointPmf.LogBinomial"/> asks. Below
+    /// k + r = <see cref="SaddlePointPmf.UsedFrom"/> the sum is kept (accurate there, and cheaper), and where p is below
+    /// 1e-280 or k + r rounds (past 2⁵³): it does not cancel at such p, and the form needs n.
     /// </summary>
     private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
     {
@@ -79,7 +80,7 @@ public sealed class NegativeBinomial : Distribution
         for (int i = 0; i < result.Length; i++)
         {
             double n = kv[i] + r[i];
-            if (!(p[i] >= 1e-280) || n - r[i] != kv[i] || n > RandomStream.MaxExactCount)
+            if (!(n >= SaddlePointPmf.UsedFrom) || !(p[i] >= 1e-280) || n - r[i] != kv[i] || n > RandomStream.MaxExactCount)
             {
                 result[i] = direct[i];
                 continue;

@@ -36,16 +36,19 @@ public sealed class Poisson : Distribution
         var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
         var k = TensorOps.Where(inside, value, 0.0);
         var sum = (k * Rate.Log()) - Rate - (k + 1.0).LogGamma();
-        return TensorOps.Where(inside, StraightThrough.Of(sum, SaddlePointLogProb(k, sum.ShapeArray)), double.NegativeInfinity);
+        return TensorOps.Where(inside, StraightThrough.Of(sum, SaddlePointLogProb(k, sum)), double.NegativeInfinity);
     }
 
     /// <summary>
-    /// log P(k) by Loader's saddle-point form (<see cref="SaddlePointPmf.LogPoisson"/>) over <paramref name="shape"/>:
-    /// the value <see cref="LogProb"/> reports (its gradient is the sum's). At large rates the sum's terms are of order
-    /// λ log λ and cancel to a result of order log λ (at λ = k = 10¹⁵ it gave -24, where the value is -18.19).
+    /// log P(k) by Loader's saddle-point form (<see cref="SaddlePointPmf.LogPoisson"/>) over <paramref name="sum"/>'s
+    /// shape where k or λ reaches <see cref="SaddlePointPmf.UsedFrom"/>, else the sum: the value <see cref="LogProb"/>
+    /// reports (its gradient is the sum's). At large rates the sum's terms are of order λ log λ and cancel to a result
+    /// of order log λ (at λ = k = 10¹⁵ it gave -24, where the value is -18.19).
     /// </summary>
-    private Tensor SaddlePointLogProb(Tensor k, int[] shape)
+    private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
     {
+        var shape = sum.ShapeArray;
+        var direct = sum.Values;
         Tensor ks, rates;
         using (Tensor.NoGrad())
         {
@@ -58,7 +61,7 @@ public sealed class Poisson : Distribution
         var result = new double[kv.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = SaddlePointPmf.LogPoisson(kv[i], lambda[i]);
+            result[i] = Math.Max(kv[i], lambda[i]) >= SaddlePointPmf.UsedFrom ? SaddlePointPmf.LogPoisson(kv[i], lambda[i]) : direct[i];
         }
 
         return new Tensor(result, shape);
