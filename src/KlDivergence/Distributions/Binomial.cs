@@ -80,7 +80,11 @@ public sealed class Binomial : Distribution
         var k = TensorOps.Where(inside, value, 0.0);
         var logChoose = (TotalCount + 1.0).LogGamma() - (k + 1.0).LogGamma() - (TotalCount - k + 1.0).LogGamma();
         var logP = logChoose + FamilyHelpers.XTimesY(k, Binary.LogOne) + FamilyHelpers.XTimesY(TotalCount - k, Binary.LogZero);
-        logP = StraightThrough.Of(logP, SaddlePointLogProb(k, logP));
+        if (!(System.Numerics.Tensors.TensorPrimitives.Max(TotalCount.Values) < SaddlePointPmf.UsedFrom))
+        {
+            // Only where some count reaches the saddle-point range: below it the sum is the value, with no extra pass.
+            logP = StraightThrough.Of(logP, SaddlePointLogProb(k, logP));
+        }
         return TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
 
@@ -92,32 +96,13 @@ public sealed class Binomial : Distribution
     /// the saddle-point form cannot represent it, and the sum, which does not cancel there (np is then below 1e-264),
     /// is kept too.
     /// </summary>
-    private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
-    {
-        var shape = sum.ShapeArray;
-        Tensor counts, ks, ps, qs;
-        using (Tensor.NoGrad())
+    private Tensor SaddlePointLogProb(Tensor k, Tensor sum) =>
+        FamilyHelpers.ByElement(sum, [k, TotalCount, Binary.One, Binary.Zero], static (c, i, direct) =>
         {
-            counts = TotalCount.BroadcastTo(shape);
-            ks = k.BroadcastTo(shape);
-            ps = Binary.One.BroadcastTo(shape);
-            qs = Binary.Zero.BroadcastTo(shape);
-        }
-
-        var n = counts.Values;
-        var kv = ks.Values;
-        var p = ps.Values;
-        var q = qs.Values;
-        var direct = sum.Values;
-        var result = new double[n.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = !(Math.Min(p[i], q[i]) >= SmallestSaddlePointProbability) || !(n[i] >= SaddlePointPmf.UsedFrom) ? direct[i]
-                : p[i] <= 0.5 ? SaddlePointPmf.LogBinomial(kv[i], n[i], p[i]) : SaddlePointPmf.LogBinomial(n[i] - kv[i], n[i], q[i]);
-        }
-
-        return new Tensor(result, shape);
-    }
+            double kv = c[0][i], n = c[1][i], p = c[2][i], q = c[3][i];
+            return !(Math.Min(p, q) >= SmallestSaddlePointProbability) || !(n >= SaddlePointPmf.UsedFrom) ? direct
+                : p <= 0.5 ? SaddlePointPmf.LogBinomial(kv, n, p) : SaddlePointPmf.LogBinomial(n - kv, n, q);
+        });
 
     /// <summary>Below this p or 1 - p, <see cref="LogProb"/> keeps the plain sum (see <see cref="SaddlePointLogProb"/>).</summary>
     private const double SmallestSaddlePointProbability = 1e-280;

@@ -82,6 +82,34 @@ internal static class FamilyHelpers
     public static Tensor Between(Tensor value, Tensor lower, Tensor upper) =>
         TensorOps.GreaterOrEqual(value, lower) * TensorOps.GreaterOrEqual(upper, value);
 
+    /// <summary>
+    /// A value computed element by element over <paramref name="sum"/>'s shape, with no graph: the operands broadcast to
+    /// that shape, and <paramref name="value"/> given their columns, the element's index and the sum's value there (to
+    /// keep it where the element-wise form does not apply). For a family's log-probability reported by an accurate
+    /// scalar form while its gradient comes from the tensor sum (through <see cref="StraightThrough"/>).
+    /// </summary>
+    public static Tensor ByElement(Tensor sum, Tensor[] operands, Func<double[][], int, double, double> value)
+    {
+        var shape = sum.ShapeArray;
+        var columns = new double[operands.Length][];
+        using (Tensor.NoGrad())
+        {
+            for (int j = 0; j < operands.Length; j++)
+            {
+                columns[j] = operands[j].BroadcastTo(shape).Values.ToArray();
+            }
+        }
+
+        var direct = sum.Values;
+        var result = new double[direct.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = value(columns, i, direct[i]);
+        }
+
+        return new Tensor(result, shape);
+    }
+
     /// <summary>1 where the value is a whole number in [0, upper] (upper broadcastable; +∞ for no bound), else 0.</summary>
     public static Tensor WholeNumberMask(Tensor value, Tensor upper)
     {

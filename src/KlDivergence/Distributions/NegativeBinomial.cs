@@ -52,7 +52,13 @@ public sealed class NegativeBinomial : Distribution
         var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
         var k = TensorOps.Where(inside, value, 0.0);
         var logP = (k + TotalCount).LogGamma() - TotalCount.LogGamma() - (k + 1.0).LogGamma() + (TotalCount * (-Probs).Log1p()) + (k * Probs.Log());
-        return TensorOps.Where(inside, StraightThrough.Of(logP, SaddlePointLogProb(k, logP)), double.NegativeInfinity);
+        if (!(System.Numerics.Tensors.TensorPrimitives.Max(k.Values) + System.Numerics.Tensors.TensorPrimitives.Max(TotalCount.Values) < SaddlePointPmf.UsedFrom))
+        {
+            // Only where some k + r reaches the saddle-point range: below it the sum is the value, with no extra pass.
+            logP = StraightThrough.Of(logP, SaddlePointLogProb(k, logP));
+        }
+
+        return TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
 
     /// <summary>
@@ -61,37 +67,18 @@ public sealed class NegativeBinomial : Distribution
     /// k + r = <see cref="SaddlePointPmf.UsedFrom"/> the sum is kept (accurate there, and cheaper), and where p is below
     /// 1e-280 or k + r rounds (past 2⁵³): it does not cancel at such p, and the form needs n.
     /// </summary>
-    private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
-    {
-        var shape = sum.ShapeArray;
-        Tensor ks, rs, ps;
-        using (Tensor.NoGrad())
+    private Tensor SaddlePointLogProb(Tensor k, Tensor sum) =>
+        FamilyHelpers.ByElement(sum, [k, TotalCount, Probs], static (c, i, direct) =>
         {
-            ks = k.BroadcastTo(shape);
-            rs = TotalCount.BroadcastTo(shape);
-            ps = Probs.BroadcastTo(shape);
-        }
-
-        var kv = ks.Values;
-        var r = rs.Values;
-        var p = ps.Values;
-        var direct = sum.Values;
-        var result = new double[kv.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            double n = kv[i] + r[i];
-            if (!(n >= SaddlePointPmf.UsedFrom) || !(p[i] >= 1e-280) || n - r[i] != kv[i] || n > RandomStream.MaxExactCount)
+            double kv = c[0][i], r = c[1][i], p = c[2][i], n = kv + r;
+            if (!(n >= SaddlePointPmf.UsedFrom) || !(p >= 1e-280) || n - r != kv || n > RandomStream.MaxExactCount)
             {
-                result[i] = direct[i];
-                continue;
+                return direct;
             }
 
-            double binomial = p[i] <= 0.5 ? SaddlePointPmf.LogBinomial(kv[i], n, p[i]) : SaddlePointPmf.LogBinomial(r[i], n, 1 - p[i]);
-            result[i] = Math.Log(r[i] / n) + binomial;
-        }
-
-        return new Tensor(result, shape);
-    }
+            double binomial = p <= 0.5 ? SaddlePointPmf.LogBinomial(kv, n, p) : SaddlePointPmf.LogBinomial(r, n, 1 - p);
+            return Math.Log(r / n) + binomial;
+        });
 
     /// <summary>
     /// P(X ≤ x) = I_{1-p}(r, ⌊x⌋ + 1) for x ≥ 0 (I the regularised incomplete beta function; e.g. Johnson, Kemp &amp;

@@ -36,7 +36,13 @@ public sealed class Poisson : Distribution
         var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
         var k = TensorOps.Where(inside, value, 0.0);
         var sum = (k * Rate.Log()) - Rate - (k + 1.0).LogGamma();
-        return TensorOps.Where(inside, StraightThrough.Of(sum, SaddlePointLogProb(k, sum)), double.NegativeInfinity);
+        if (!(System.Numerics.Tensors.TensorPrimitives.Max(k.Values) < SaddlePointPmf.UsedFrom && System.Numerics.Tensors.TensorPrimitives.Max(Rate.Values) < SaddlePointPmf.UsedFrom))
+        {
+            // Only where some count or rate reaches the saddle-point range: below it the sum is the value, with no extra pass.
+            sum = StraightThrough.Of(sum, SaddlePointLogProb(k, sum));
+        }
+
+        return TensorOps.Where(inside, sum, double.NegativeInfinity);
     }
 
     /// <summary>
@@ -45,27 +51,9 @@ public sealed class Poisson : Distribution
     /// reports (its gradient is the sum's). At large rates the sum's terms are of order λ log λ and cancel to a result
     /// of order log λ (at λ = k = 10¹⁵ it gave -24, where the value is -18.19).
     /// </summary>
-    private Tensor SaddlePointLogProb(Tensor k, Tensor sum)
-    {
-        var shape = sum.ShapeArray;
-        var direct = sum.Values;
-        Tensor ks, rates;
-        using (Tensor.NoGrad())
-        {
-            ks = k.BroadcastTo(shape);
-            rates = Rate.BroadcastTo(shape);
-        }
-
-        var kv = ks.Values;
-        var lambda = rates.Values;
-        var result = new double[kv.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = Math.Max(kv[i], lambda[i]) >= SaddlePointPmf.UsedFrom ? SaddlePointPmf.LogPoisson(kv[i], lambda[i]) : direct[i];
-        }
-
-        return new Tensor(result, shape);
-    }
+    private Tensor SaddlePointLogProb(Tensor k, Tensor sum) =>
+        FamilyHelpers.ByElement(sum, [k, Rate], static (c, i, direct) =>
+            Math.Max(c[0][i], c[1][i]) >= SaddlePointPmf.UsedFrom ? SaddlePointPmf.LogPoisson(c[0][i], c[1][i]) : direct);
 
     /// <summary>From this rate on the entropy comes from its asymptotic series (see <see cref="Entropy"/>).</summary>
     private const double AsymptoticRate = 1000;

@@ -60,4 +60,18 @@ public class PoissonTests
             poisson.LogProb(Tensor.Scalar(rate + m)).ToScalar().Should().BeApproximately(reference, 1e-13 * Math.Abs(reference), $"k = λ + {m}");
         }
     }
+
+    [Fact]
+    public void ABatchMixingSmallAndHugeRatesGetsEachRight()
+    {
+        // Element by element: the small rate by the lgamma sum (against MathNet), the huge one by the saddle-point form
+        // (against Stirling's series, as above), and the gradient in the small rate is (k - λ)/λ.
+        var rates = Tensor.FromArray([5.0, 1e12], [2], requiresGrad: true);
+        var lp = new Poisson(rates).LogProb(Tensor.Vector(3.0, 1e12));
+        lp.Values[0].Should().BeApproximately(MathNet.Numerics.Distributions.Poisson.PMFLn(5, 3), 1e-13);
+        double stirling = (-0.5 * Math.Log(2 * Math.PI * 1e12)) - (1 / (12 * 1e12));
+        lp.Values[1].Should().BeApproximately(stirling, 1e-13 * Math.Abs(stirling));
+        lp.Sum().Backward();
+        rates.Grad!.Values[0].Should().BeApproximately((3 - 5) / 5.0, 1e-14);
+    }
 }
