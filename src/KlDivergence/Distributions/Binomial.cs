@@ -69,10 +69,10 @@ public sealed class Binomial : Distribution
     public override Tensor Variance => (TotalCount * Binary.One * Binary.Zero).BroadcastTo(BatchShapeArray);
 
     /// <summary>
-    /// log C(n, k) + k log p + (n - k) log(1 - p) for whole 0 ≤ k ≤ n (0 log 0 = 0), else -∞. The value comes from
-    /// Loader's saddle-point form (<see cref="SaddlePointPmf.LogBinomial"/>), the gradient from that sum: at large n its
-    /// terms are of order n and cancel to a result of order 1 (at n = 10¹⁵, p = 10⁻¹⁵ the sum gave log P(1) = +0.46, a
-    /// probability above 1, where the value is -1).
+    /// log C(n, k) + k log p + (n - k) log(1 - p) for whole 0 ≤ k ≤ n (0 log 0 = 0), else -∞. From n = 1000 on the
+    /// value comes from Loader's saddle-point form (<see cref="SaddlePointPmf.LogBinomial"/>) and the gradient from the
+    /// sum: at large n the sum's terms are of order n and cancel to a result of order 1 (at n = 10¹⁵, p = 10⁻¹⁵ it gave
+    /// log P(1) = +0.46, a probability above 1, where the value is -1).
     /// </summary>
     public override Tensor LogProb(Tensor value)
     {

@@ -43,9 +43,10 @@ public sealed class NegativeBinomial : Distribution
     public override Tensor Variance => (TotalCount * Probs / (1.0 - Probs).Square()).BroadcastTo(BatchShapeArray);
 
     /// <summary>
-    /// log Γ(k + r) - log Γ(r) - log Γ(k + 1) + r log1p(-p) + k log p for whole k ≥ 0, else -∞. The value comes from
-    /// P(k) = r/(k + r) · Binomial(k; k + r, p) by Loader's saddle-point form (<see cref="SaddlePointPmf.LogBinomial"/>),
-    /// the gradient from that sum, whose terms are of order r log r at large r and cancel to a result of order 1.
+    /// log Γ(k + r) - log Γ(r) - log Γ(k + 1) + r log1p(-p) + k log p for whole k ≥ 0, else -∞. From k + r = 1000 on
+    /// the value comes from P(k) = r/(k + r) · Binomial(k; k + r, p) by Loader's saddle-point form
+    /// (<see cref="SaddlePointPmf.LogBinomial"/>) and the gradient from the sum, whose terms are of order r log r at
+    /// large r and cancel to a result of order 1.
     /// </summary>
     public override Tensor LogProb(Tensor value)
     {

@@ -30,7 +30,10 @@ public sealed class Poisson : Distribution
     /// <summary>λ.</summary>
     public override Tensor Variance => Rate;
 
-    /// <summary>k log λ - λ - log Γ(k + 1) for whole k ≥ 0, else -∞.</summary>
+    /// <summary>
+    /// k log λ - λ - log Γ(k + 1) for whole k ≥ 0, else -∞; from k or λ = 1000 on the value comes from Loader's
+    /// saddle-point form and the gradient from this sum (see <see cref="SaddlePointLogProb"/>).
+    /// </summary>
     public override Tensor LogProb(Tensor value)
     {
         var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
