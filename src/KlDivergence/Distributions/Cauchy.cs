@@ -62,6 +62,6 @@ public sealed class Cauchy : Distribution
             eps[i] = Math.Tan(Math.PI * (random.NextOpenDouble() - 0.5));
         }
 
-        return Loc + (Scale * new Tensor(eps, shape));
+        return LocationScale.Apply(new Tensor(eps, shape), Loc, Scale);
     }
 }

@@ -60,6 +60,6 @@ public sealed class Laplace : Distribution
             eps[i] = -Math.CopySign(ScalarMath.Log1p(-2 * Math.Abs(u)), u);
         }
 
-        return Loc + (Scale * new Tensor(eps, shape));
+        return LocationScale.Apply(new Tensor(eps, shape), Loc, Scale);
     }
 }

@@ -73,7 +73,7 @@ public sealed class MultivariateNormalDiag : Distribution, IHasCovariance
 
     /// <summary>Reparameterised: μ + σ ⊙ ε with ε ~ N(0, I_d).</summary>
     protected override Tensor SampleCore(int count, RandomStream random) =>
-        Loc + (ScaleDiag * StandardNoise.Normal(random, SampleShape(count)));
+        LocationScale.Apply(StandardNoise.Normal(random, SampleShape(count)), Loc, ScaleDiag);
 
     private static int[] Checked(Tensor loc, Tensor scaleDiag)
     {

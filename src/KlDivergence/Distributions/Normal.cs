@@ -75,13 +75,13 @@ public sealed class Normal : Distribution
     public override Tensor Variance => Scale.Square().BroadcastTo(BatchShapeArray);
 
     /// <inheritdoc/>
-    public override Tensor LogProb(Tensor value) => LogDensityOp.Instance.Apply(value, Loc, Scale);
+    public override Tensor LogProb(Tensor value) => LogDensityOf(value, Loc, Scale);
 
     /// <summary>
     /// log N(x; μ, σ²) element by element with the three broadcast together, as one node of the graph: the kernel
     /// behind <see cref="LogProb"/>, for a family built of independent normals (no checks of μ and σ here).
     /// </summary>
-    internal static Tensor LogDensityOf(Tensor value, Tensor loc, Tensor scale) => LogDensityOp.Instance.Apply(value, loc, scale);
+    internal static Tensor LogDensityOf(Tensor value, Tensor loc, Tensor scale) => LogDensityOp.Instance.Apply(value, loc, scale, LogNormalizers(scale));
 
     /// <summary>Differential entropy ½ + ½ log 2π + log σ.</summary>
     public override Tensor Entropy() => (Scale.Log() + (0.5 + ScalarMath.LogSqrtTwoPi)).BroadcastTo(BatchShapeArray);
@@ -105,7 +105,7 @@ public sealed class Normal : Distribution
             return TrackedSample(count, random);
         }
 
-        return Loc + (Scale * StandardNoise.Normal(random, SampleShape(count)));
+        return LocationScale.Apply(StandardNoise.Normal(random, SampleShape(count)), Loc, Scale);
     }
 
     /// <summary>
@@ -188,37 +188,8 @@ public sealed class Normal : Distribution
     }
 
     /// <summary>destination = μ + σ·noise element by element (unbatched; the spans may be the same).</summary>
-    private void ShiftInto(ReadOnlySpan<double> noise, Span<double> destination)
-    {
-        double loc = Loc.Data[0], scale = Scale.Data[0];
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var l = Vector256.Create(loc);
-            var s = Vector256.Create(scale);
-            for (; i <= noise.Length - 4; i += 4)
-            {
-                var v = Vector256.Create(noise.Slice(i, 4));
-                Shift(l, s, v).CopyTo(destination.Slice(i, 4));
-            }
-        }
-
-        for (; i < noise.Length; i++)
-        {
-            destination[i] = Shift(loc, scale, noise[i]);
-        }
-    }
-
-    /// <summary>μ + σ ε: the one sampler formula, for a scalar and for four lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Shift<T>(T loc, T scale, T noise)
-        where T : ILane<T> => loc + (scale * noise);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double Shift(double loc, double scale, double noise) => Shift<ScalarLane>(new(loc), new(scale), new(noise)).Value;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Shift(Vector256<double> loc, Vector256<double> scale, Vector256<double> noise) => Shift<VectorLane>(new(loc), new(scale), new(noise)).Value;
+    private void ShiftInto(ReadOnlySpan<double> noise, Span<double> destination) =>
+        LocationScale.ShiftInto(noise, Loc.Data.AsSpan(0, 1), Scale.Data.AsSpan(0, 1), destination);
 
     /// <summary>The standardised value z = (x - μ)·(1/σ), for a scalar and for four lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -259,7 +230,7 @@ public sealed class Normal : Distribution
     /// or a single value: the normal log-density kernel behind <see cref="LogProb"/>, the span paths and the mixtures.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void LogDensity(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, Span<double> result)
+    internal static void LogDensity(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, Span<double> result, ReadOnlySpan<double> logNormalizer = default)
     {
         int n = x.Length;
         if (n == 0)
@@ -286,11 +257,73 @@ public sealed class Normal : Distribution
             return;
         }
 
+        if (logNormalizer.Length == n)
+        {
+            LogDensityPerScale(x, loc, scale, logNormalizer, result);
+            return;
+        }
+
         for (; i < n; i++)
         {
             result[i] = LogDensityOfScore(StandardScore(x[i], loc[i * ls], 1 / scale[i]), LogNormalizer(scale[i]));
         }
     }
+
+    /// <summary>
+    /// <see cref="LogDensity"/> with a σ per element whose log-normalisers are given (each <see cref="LogNormalizer"/> of
+    /// its σ, worked once per distinct σ by the caller): 1/σ is a vector division, which rounds as the scalar one does,
+    /// so the same bits as the scalar loop, without a logarithm per element. Lengths already checked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void LogDensityPerScale(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, ReadOnlySpan<double> logNormalizer, Span<double> result)
+    {
+        const int width = 4;
+        int n = x.Length, i = 0, ls = loc.Length == 1 ? 0 : 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double xr = ref MemoryMarshal.GetReference(x);
+            ref double lr = ref MemoryMarshal.GetReference(loc);
+            ref double sr = ref MemoryMarshal.GetReference(scale);
+            ref double cr = ref MemoryMarshal.GetReference(logNormalizer);
+            ref double rr = ref MemoryMarshal.GetReference(result);
+            var sharedLoc = Vector256.Create(lr);
+            for (; i <= n - width; i += width)
+            {
+                var m = ls == 0 ? sharedLoc : Vector256.LoadUnsafe(ref lr, (nuint)i);
+                var inv = Vector256<double>.One / Vector256.LoadUnsafe(ref sr, (nuint)i);
+                LogDensityOfScore(StandardScore(Vector256.LoadUnsafe(ref xr, (nuint)i), m, inv), Vector256.LoadUnsafe(ref cr, (nuint)i)).StoreUnsafe(ref rr, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            result[i] = LogDensityOfScore(StandardScore(x[i], loc[i * ls], 1 / scale[i]), logNormalizer[i]);
+        }
+    }
+
+    /// <summary>
+    /// The log-normalisers of a σ that varies (one <see cref="LogNormalizer"/> per element of σ's own shape, so once per
+    /// distinct σ however far it is broadcast), as an untracked input of the log-density op; a single σ needs none
+    /// and gets a placeholder the kernel does not read.
+    /// </summary>
+    private static Tensor LogNormalizers(Tensor scale)
+    {
+        if (scale.Length == 1)
+        {
+            return UnusedLogNormalizer;
+        }
+
+        var c = GC.AllocateUninitializedArray<double>(scale.Length);
+        var sigma = scale.Data;
+        for (int k = 0; k < c.Length; k++)
+        {
+            c[k] = LogNormalizer(sigma[k]);
+        }
+
+        return new Tensor(c, scale.ShapeArray);
+    }
+
+    private static readonly Tensor UnusedLogNormalizer = Tensor.Scalar(0);
 
     /// <summary>
     /// The vector part of <see cref="LogDensity"/> for a shared σ (lengths already checked): eight lanes first where the
@@ -404,6 +437,11 @@ public sealed class Normal : Distribution
             }
         }
 
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            i = LogDensityGradientPerScale(x, loc, scale, g, gx, gLoc, gScale);
+        }
+
         for (; i < n; i++)
         {
             var (locTerm, scaleTerm) = ScoreGradient(new ScalarLane(x[i]), new ScalarLane(loc[i * ls]), new ScalarLane(1 / scale[i * ss]), new ScalarLane(g[i]));
@@ -422,6 +460,50 @@ public sealed class Normal : Distribution
                 gScale[i] = scaleTerm.Value;
             }
         }
+    }
+
+    /// <summary>
+    /// The vector part of <see cref="LogDensityGradient"/> for a σ per element: 1/σ by vector division (rounded as the
+    /// scalar division is), then the same <see cref="ScoreGradient{T}"/> as every other loop, so the same bits. Lengths
+    /// already checked; returns the index it reached.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static int LogDensityGradientPerScale(
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, ReadOnlySpan<double> g, Span<double> gx, Span<double> gLoc, Span<double> gScale)
+    {
+        const int width = 4;
+        int n = x.Length, i = 0;
+        bool sharedLoc = loc.Length == 1, wantX = !gx.IsEmpty, wantLoc = !gLoc.IsEmpty, wantScale = !gScale.IsEmpty;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double lr = ref MemoryMarshal.GetReference(loc);
+        ref double sr = ref MemoryMarshal.GetReference(scale);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        ref double gxr = ref MemoryMarshal.GetReference(gx);
+        ref double glr = ref MemoryMarshal.GetReference(gLoc);
+        ref double gsr = ref MemoryMarshal.GetReference(gScale);
+        var shared = new VectorLane(Vector256.Create(lr));
+        for (; i <= n - width; i += width)
+        {
+            var m = sharedLoc ? shared : new VectorLane(Vector256.LoadUnsafe(ref lr, (nuint)i));
+            var inv = new VectorLane(Vector256<double>.One / Vector256.LoadUnsafe(ref sr, (nuint)i));
+            var (locTerm, scaleTerm) = ScoreGradient(new VectorLane(Vector256.LoadUnsafe(ref xr, (nuint)i)), m, inv, new VectorLane(Vector256.LoadUnsafe(ref gr, (nuint)i)));
+            if (wantX)
+            {
+                Vector256.Negate(locTerm.Value).StoreUnsafe(ref gxr, (nuint)i);
+            }
+
+            if (wantLoc)
+            {
+                locTerm.Value.StoreUnsafe(ref glr, (nuint)i);
+            }
+
+            if (wantScale)
+            {
+                scaleTerm.Value.StoreUnsafe(ref gsr, (nuint)i);
+            }
+        }
+
+        return i;
     }
 
     /// <summary>
@@ -506,18 +588,19 @@ public sealed class Normal : Distribution
     }
 
     /// <summary>log N(x; μ, σ²) as an op of the autodiff engine: <see cref="LogDensity"/> forward, <see cref="LogDensityGradient"/> backward.</summary>
-    private sealed class LogDensityOp() : CustomOp("normal log-density", 3)
+    /// <summary>Inputs (x, μ, σ, log-normalisers of σ); the last is a cache of <see cref="LogNormalizers"/>, never differentiated.</summary>
+    private sealed class LogDensityOp() : CustomOp("normal log-density", 4)
     {
         public static readonly LogDensityOp Instance = new();
 
         public override void Forward(in CustomOpBlock block, Span<double> output) =>
-            LogDensity(block.Input(0), Narrow(block, 1), Narrow(block, 2), output);
+            LogDensity(block.Input(0), Narrow(block, 1), Narrow(block, 2), output, block.IsUniform(2) ? default : block.Input(3));
 
         public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient) =>
             LogDensityGradient(block.Input(0), Narrow(block, 1), Narrow(block, 2), outputGradient, block.Gradient(0), block.Gradient(1), block.Gradient(2));
 
         /// <summary>The location and scale go through <see cref="Narrow"/>: a uniform one is read from its first element only.</summary>
-        internal override bool ReadsUniformInputOnce(int k) => k is 1 or 2;
+        internal override bool ReadsUniformInputOnce(int k) => k is 1 or 2 or 3;
 
         /// <summary>A uniform input as its one value, so the kernel computes 1/σ and log σ once.</summary>
         private static ReadOnlySpan<double> Narrow(in CustomOpBlock block, int k) => block.IsUniform(k) ? block.Input(k)[..1] : block.Input(k);

@@ -127,6 +127,39 @@ public class NormalKernelTests
     }
 
     [Fact]
+    public void AScalePerElementGivesEachElementsBitsAloneInValueAndGradient()
+    {
+        // A σ per element (given, or broadcast from a mean-field surrogate's [3]) takes the vector loops with 1/σ by vector
+        // division and log-normalisers worked once per σ; one element alone takes the scalar loop. Same bits, at every
+        // length around the lane blocks, for log N and for its gradients in x, μ and σ.
+        foreach (int rows in new[] { 1, 2, 3, 5, 7 })
+        {
+            double[] xs = GradCheck.RandomValues(rows * 3, 110 + rows, -2, 2), sigmas = [0.7, 1.3, 2.1];
+            var loc = Tensor.FromArray([0.2, -0.4, 1.1], [3], requiresGrad: true);
+            var scale = Tensor.FromArray(sigmas, [3], requiresGrad: true);
+            var x = Tensor.FromArray(xs, [rows, 3], requiresGrad: true);
+            var all = new Normal(loc, scale).LogProb(x);
+            var weights = Tensor.FromArray([.. Enumerable.Range(0, rows * 3).Select(i => 0.5 + (0.25 * i))], [rows, 3]);
+            (all * weights).Sum().Backward();
+            var scaleGradients = new double[3];
+            for (int i = 0; i < rows * 3; i++)
+            {
+                var xi = Tensor.FromArray([xs[i]], [1], requiresGrad: true);
+                var li = Tensor.FromArray([loc.Values[i % 3]], [1], requiresGrad: true);
+                var si = Tensor.FromArray([sigmas[i % 3]], [1], requiresGrad: true);
+                var one = new Normal(li, si).LogProb(xi);
+                one.Values[0].Should().Be(all.Values[i], "log N at element {0} of {1}", i, rows * 3);
+                (one * weights.Values[i]).Sum().Backward();
+                xi.Grad!.Values[0].Should().Be(x.Grad!.Values[i], "∂/∂x at element {0}", i);
+                scaleGradients[i % 3] += si.Grad!.Values[0];
+            }
+
+            // σ's gradient is the sum of the per-element terms, in the same order.
+            scale.Grad!.ToArray().Should().Equal(scaleGradients);
+        }
+    }
+
+    [Fact]
     public void AOneComponentNormalMixtureIsTheNormalBitForBit()
     {
         // log(1 · N) through the mixture kernel: its component term is Normal's kernel, so the bits agree.
