@@ -153,8 +153,9 @@ public abstract class CustomOp
         int blocks = TensorParallelism.ChunkCount(y.Length, BlockSize);
         if (y.Length < ParallelThreshold)
         {
-            // One thread runs every block in turn: a single-valued input is filled once for all of them.
-            var filled = new double[]?[Arity];
+            // One thread runs every block in turn: a single-valued input is filled once for all of them (the array of
+            // filled inputs only made when one needs it: most ops read their single values once).
+            double[]?[]? filled = null;
             try
             {
                 for (int k = 0; k < Arity; k++)
@@ -162,6 +163,7 @@ public abstract class CustomOp
                     if (!layout.Direct[k] && layout.Operands[k].Length == 1 && !ReadsUniformInputOnce(k))
                     {
                         int length = Math.Min(BlockSize, y.Length);
+                        filled ??= new double[]?[Arity];
                         filled[k] = ArrayPool<double>.Shared.Rent(length);
                         filled[k].AsSpan(0, length).Fill(layout.Operands[k].Data[0]);
                     }
@@ -174,7 +176,7 @@ public abstract class CustomOp
             }
             finally
             {
-                foreach (var buffer in filled)
+                foreach (var buffer in filled ?? [])
                 {
                     if (buffer is not null)
                     {
@@ -197,7 +199,7 @@ public abstract class CustomOp
     {
         int start = c * BlockSize;
         int length = Math.Min(BlockSize, y.Length - start);
-        var rented = new double[]?[Arity];
+        var rented = default(RentedBuffers);
         try
         {
             var spans = default(BlockSpans);
@@ -264,14 +266,21 @@ public abstract class CustomOp
         }
         finally
         {
-            foreach (var buffer in rented)
+            for (int k = 0; k < Arity; k++)
             {
-                if (buffer is not null)
+                if (rented[k] is { } buffer)
                 {
                     ArrayPool<double>.Shared.Return(buffer);
                 }
             }
         }
+    }
+
+    /// <summary>A block's gathered inputs, one slot per input, on the stack (a block needs no array of its own for them).</summary>
+    [System.Runtime.CompilerServices.InlineArray(MaxArity)]
+    private struct RentedBuffers
+    {
+        private double[]? first;
     }
 
     /// <summary>How each operand is read: in place (its shape is the output's) or through a broadcast iterator.</summary>

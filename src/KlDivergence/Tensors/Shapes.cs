@@ -97,9 +97,15 @@ internal static class Shapes
     /// <summary>NumPy broadcasting: align from the right; each pair of dimensions must be equal or one of them 1.</summary>
     public static int[] Broadcast(int[] a, int[] b)
     {
-        if (Equal(a, b))
+        // Most broadcasts stretch one operand to the other's shape: that shape is the result, with nothing allocated.
+        if (Equal(a, b) || StretchesTo(b, a))
         {
             return a;
+        }
+
+        if (StretchesTo(a, b))
+        {
+            return b;
         }
 
         int rank = Math.Max(a.Length, b.Length);
@@ -117,6 +123,26 @@ internal static class Shapes
         }
 
         return result;
+    }
+
+    /// <summary>True when <paramref name="small"/> broadcasts to <paramref name="big"/> unchanged (no longer, each dimension 1 or equal).</summary>
+    private static bool StretchesTo(int[] small, int[] big)
+    {
+        if (small.Length > big.Length)
+        {
+            return false;
+        }
+
+        int offset = big.Length - small.Length;
+        for (int i = 0; i < small.Length; i++)
+        {
+            if (small[i] != 1 && small[i] != big[offset + i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static int[] Strides(ReadOnlySpan<int> shape)
