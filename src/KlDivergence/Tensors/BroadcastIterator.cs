@@ -127,12 +127,32 @@ internal readonly struct BroadcastIterator
         }
     }
 
+    /// <summary>Below this period a repeated operand's scatter is one scalar pass: a vector call per period costs more than it adds.</summary>
+    private const int ShortPeriod = 16;
+
     /// <summary>
     /// Adds the output-shaped <paramref name="values"/> (output elements start ..) into <paramref name="target"/>,
     /// laid out in the operand's shape: the reduction that undoes broadcasting in a backward pass.
     /// </summary>
     public void ScatterAdd(int start, ReadOnlySpan<double> values, double[] target)
     {
+        if (period > 0 && period < ShortPeriod)
+        {
+            // A short operand repeated whole (a mean-field surrogate's [d] over its draws): one pass, each element's
+            // additions in output order, so the same bits as the blocks below without a vector call per few values.
+            int j = start % period;
+            foreach (double v in values)
+            {
+                target[j] += v;
+                if (++j == period)
+                {
+                    j = 0;
+                }
+            }
+
+            return;
+        }
+
         if (period > 0)
         {
             // The operand repeated whole: add the values block by block, each element's additions in output order

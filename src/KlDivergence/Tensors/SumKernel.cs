@@ -15,13 +15,15 @@ internal static class SumKernel
     public static double Run(double[] values, int start, int length) => Blocked(values, start, length, parallel: true);
 
     /// <summary>The one definition of a run's sum; <paramref name="parallel"/> chooses only where its blocks are summed.</summary>
-    private static double Blocked(double[] values, int start, int length, bool parallel)
-    {
-        if (!ElementwiseSplit.Splits(length))
-        {
-            return TensorPrimitives.Sum<double>(values.AsSpan(start, length));
-        }
+    private static double Blocked(double[] values, int start, int length, bool parallel) =>
+        ElementwiseSplit.Splits(length) ? SplitSum(values, start, length, parallel) : TensorPrimitives.Sum<double>(values.AsSpan(start, length));
 
+    /// <summary>
+    /// <see cref="Blocked"/> for a run long enough to split. Its own method: the block function captures the arguments,
+    /// and a method with a capture allocates its closure on entry, which every short row's sum would pay.
+    /// </summary>
+    private static double SplitSum(double[] values, int start, int length, bool parallel)
+    {
         int blocks = TensorParallelism.ChunkCount(length, ElementwiseSplit.BlockSize);
         var partial = new double[blocks];
         void Block(int c)
