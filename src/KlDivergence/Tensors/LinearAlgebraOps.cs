@@ -264,7 +264,70 @@ public static class LinearAlgebraOps
     /// product kernel), then factored column by column (Golub and Van Loan, Matrix Computations, 4th ed., sec. 4.2.9).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void CholeskyKernel(ReadOnlySpan<double> a, Span<double> l, int n, int batchIndex)
+    internal static void CholeskyKernel(ReadOnlySpan<double> a, Span<double> l, int n, int batchIndex)
+    {
+        if (n <= SmallCholesky)
+        {
+            CholeskySmall(a, l, n, batchIndex);
+            return;
+        }
+
+        CholeskyBlocked(a, l, n, batchIndex);
+    }
+
+    /// <summary>Up to this order a factorisation is one plain loop nest: the blocked kernel's slicing and pinning cost more than its arithmetic.</summary>
+    internal const int SmallCholesky = 4;
+
+    /// <summary>
+    /// <see cref="CholeskyBlocked"/> for n ≤ <see cref="SmallCholesky"/>, where it is one block: the same operations in
+    /// the same order (each dot product summed from zero in index order, as <see cref="Gemm.Dot"/> sums fewer than eight
+    /// terms, then subtracted), so the same bits, without spans, pins or calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void CholeskySmall(ReadOnlySpan<double> a, Span<double> l, int n, int batchIndex)
+    {
+        if (a.Length < n * n || l.Length < n * n || n > SmallCholesky)
+        {
+            throw new ArgumentException($"A small Cholesky factorisation needs n ≤ {SmallCholesky} and spans of n² = {n * n}; got n = {n}, {a.Length} and {l.Length}.");
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            double dot = 0;
+            for (int k = 0; k < j; k++)
+            {
+                dot += l[(j * n) + k] * l[(j * n) + k];
+            }
+
+            double s = a[(j * n) + j] - dot;
+            if (!(s > 0) || double.IsInfinity(s))
+            {
+                throw new NotPositiveDefiniteException(j, s, batchIndex, nameof(a));
+            }
+
+            double d = Math.Sqrt(s);
+            l[(j * n) + j] = d;
+            for (int i = j + 1; i < n; i++)
+            {
+                double cross = 0;
+                for (int k = 0; k < j; k++)
+                {
+                    cross += l[(i * n) + k] * l[(j * n) + k];
+                }
+
+                l[(i * n) + j] = (a[(i * n) + j] - cross) / d;
+            }
+
+            for (int k = j + 1; k < n; k++)
+            {
+                l[(j * n) + k] = 0;
+            }
+        }
+    }
+
+    /// <summary>The blocked factorisation behind <see cref="CholeskyKernel"/> for any order (the small path's reference).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void CholeskyBlocked(ReadOnlySpan<double> a, Span<double> l, int n, int batchIndex)
     {
         for (int i = 0; i < n; i++)
         {

@@ -27,6 +27,39 @@ public class BlockedFactorizationTests
         return a;
     }
 
+    [Fact]
+    public void SmallOrdersGiveTheBlockedKernelsBitsAndItsPivotErrors()
+    {
+        // Up to order 4 the factorisation takes a plain loop nest; the blocked kernel is its reference, bit for bit,
+        // on well-conditioned, badly scaled and nearly singular matrices, and in what it reports for a bad pivot.
+        for (int n = 1; n <= LinearAlgebraOps.SmallCholesky; n++)
+        {
+            var cases = new List<double[]> { Spd(n, 200 + n), Spd(n, 300 + n).Select(v => v * 1e-150).ToArray() };
+            var nearlySingular = Spd(n, 400 + n);
+            nearlySingular[0] += 1e6;
+            cases.Add(nearlySingular);
+            foreach (var a in cases)
+            {
+                var small = Enumerable.Repeat(double.NaN, n * n).ToArray();
+                var blocked = new double[n * n];
+                LinearAlgebraOps.CholeskySmall(a, small, n, 0);
+                LinearAlgebraOps.CholeskyBlocked(a, blocked, n, 0);
+                small.Should().Equal(blocked, "order {0}", n);
+            }
+
+            var indefinite = Spd(n, 500 + n);
+            indefinite[((n - 1) * n) + n - 1] = -1;
+            int order = n;
+            Action smallCall = () => LinearAlgebraOps.CholeskySmall(indefinite, new double[order * order], order, 3);
+            Action blockedCall = () => LinearAlgebraOps.CholeskyBlocked(indefinite, new double[order * order], order, 3);
+            var smallError = smallCall.Should().Throw<NotPositiveDefiniteException>().Which;
+            var blockedError = blockedCall.Should().Throw<NotPositiveDefiniteException>().Which;
+            smallError.Pivot.Should().Be(blockedError.Pivot);
+            smallError.PivotValue.Should().Be(blockedError.PivotValue);
+            smallError.BatchIndex.Should().Be(3);
+        }
+    }
+
     /// <summary>The Cholesky–Banachiewicz recurrence, element by element.</summary>
     private static double[] Unblocked(double[] a, int n)
     {
