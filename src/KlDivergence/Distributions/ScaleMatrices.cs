@@ -108,6 +108,12 @@ internal static class ScaleMatrices
                 for (int j = i + 1; j < d; j++)
                 {
                     double aij = v[o + (i * d) + j], aji = v[o + (j * d) + i];
+                    if (aij == aji)
+                    {
+                        // Exactly symmetric, the usual case: no scale (and no square root) to work out.
+                        continue;
+                    }
+
                     double scale = Math.Max(Math.Max(Math.Abs(aij), Math.Abs(aji)), Math.Sqrt(Math.Abs(v[o + (i * d) + i] * v[o + (j * d) + j])));
                     if (Math.Abs(aij - aji) > SymmetryTolerance * scale)
                     {

@@ -377,7 +377,64 @@ public static class LinearAlgebraOps
     /// substitutes within its diagonal block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void SolveKernel(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> x, int n, int m, bool lower, bool transpose)
+    internal static void SolveKernel(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> x, int n, int m, bool lower, bool transpose)
+    {
+        if (n <= SmallCholesky && m <= SmallCholesky)
+        {
+            SolveSmall(a, b, x, n, m, lower, transpose);
+            return;
+        }
+
+        SolveBlocked(a, b, x, n, m, lower, transpose);
+    }
+
+    /// <summary>
+    /// <see cref="SolveBlocked"/> for n and m up to <see cref="SmallCholesky"/>, where it is one block: the same
+    /// substitutions in the same order (each x_j a_ij subtracted as a product then a sum, then one division), so the
+    /// same bits, without pins, slices or vector calls on rows of a few values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SolveSmall(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> x, int n, int m, bool lower, bool transpose)
+    {
+        if (a.Length < n * n || b.Length < n * m || x.Length < n * m || n > SmallCholesky || m > SmallCholesky)
+        {
+            throw new ArgumentException($"A small triangular solve needs n, m ≤ {SmallCholesky} and spans of n² and n m; got n = {n}, m = {m}, {a.Length}, {b.Length} and {x.Length}.");
+        }
+
+        bool forward = lower != transpose;
+        b[..(n * m)].CopyTo(x);
+        for (int step = 0; step < n; step++)
+        {
+            int i = forward ? step : n - 1 - step;
+            double diag = a[(i * n) + i];
+            if (diag == 0 || double.IsNaN(diag))
+            {
+                throw new ArgumentException($"Triangular matrix has {diag} on its diagonal at entry {i}; it is singular.", nameof(a));
+            }
+
+            for (int step2 = 0; step2 < step; step2++)
+            {
+                int j = forward ? step2 : n - 1 - step2;
+                double aij = transpose ? a[(j * n) + i] : a[(i * n) + j];
+                if (aij != 0)
+                {
+                    for (int k = 0; k < m; k++)
+                    {
+                        x[(i * m) + k] = (x[(j * m) + k] * -aij) + x[(i * m) + k];
+                    }
+                }
+            }
+
+            for (int k = 0; k < m; k++)
+            {
+                x[(i * m) + k] /= diag;
+            }
+        }
+    }
+
+    /// <summary>The blocked solve behind <see cref="SolveKernel"/> for any size (the small path's reference).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void SolveBlocked(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> x, int n, int m, bool lower, bool transpose)
     {
         // op(A) is lower-triangular when exactly one of (lower, transpose) holds: solve top-down, else bottom-up.
         bool forward = lower != transpose;

@@ -60,6 +60,44 @@ public class BlockedFactorizationTests
         }
     }
 
+    [Fact]
+    public void SmallSolvesGiveTheBlockedKernelsBitsInEveryOrientation()
+    {
+        // Up to order 4 (and 4 right-hand sides) a triangular solve takes a plain loop nest; the blocked kernel is its
+        // reference, bit for bit, for lower and upper factors read as they are and transposed, with zeros below the
+        // diagonal skipped alike, in place and not.
+        for (int n = 1; n <= LinearAlgebraOps.SmallCholesky; n++)
+        {
+            for (int m = 1; m <= LinearAlgebraOps.SmallCholesky; m++)
+            {
+                var factor = GradCheck.RandomValues(n * n, 600 + (10 * n) + m, -2, 2);
+                factor[0] = 0.3;
+                if (n > 2)
+                {
+                    factor[(2 * n) + 1] = 0;
+                    factor[n + 2] = 0;
+                }
+
+                var rhs = GradCheck.RandomValues(n * m, 700 + (10 * n) + m, -3, 3);
+                foreach (bool lower in new[] { true, false })
+                {
+                    foreach (bool transpose in new[] { true, false })
+                    {
+                        var small = new double[n * m];
+                        var blocked = new double[n * m];
+                        LinearAlgebraOps.SolveSmall(factor, rhs, small, n, m, lower, transpose);
+                        LinearAlgebraOps.SolveBlocked(factor, rhs, blocked, n, m, lower, transpose);
+                        small.Should().Equal(blocked, "n = {0}, m = {1}, lower {2}, transposed {3}", n, m, lower, transpose);
+
+                        var inPlace = (double[])rhs.Clone();
+                        LinearAlgebraOps.SolveSmall(factor, inPlace, inPlace, n, m, lower, transpose);
+                        inPlace.Should().Equal(blocked);
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>The Cholesky–Banachiewicz recurrence, element by element.</summary>
     private static double[] Unblocked(double[] a, int n)
     {
