@@ -396,50 +396,18 @@ public sealed class Normal : Distribution
         CheckKernelLengths(n, loc.Length, scale.Length, g.Length, MinLengthOfNonEmpty(n, gx.Length, gLoc.Length, gScale.Length));
         int i = 0;
         int ls = loc.Length == 1 ? 0 : 1, ss = scale.Length == 1 ? 0 : 1;
-        if (ss == 0 && Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
-            // One σ for all: 1/σ once and four lanes at a time with unchecked loads and stores (lengths checked above;
-            // the same operations as the scalar loop, so the same bits).
-            const int width = 4;
-            ref double xr = ref MemoryMarshal.GetReference(x);
-            ref double lr = ref MemoryMarshal.GetReference(loc);
-            ref double gr = ref MemoryMarshal.GetReference(g);
-            ref double gxr = ref MemoryMarshal.GetReference(gx);
-            ref double glr = ref MemoryMarshal.GetReference(gLoc);
-            ref double gsr = ref MemoryMarshal.GetReference(gScale);
-            bool wantX = !gx.IsEmpty, wantLoc = !gLoc.IsEmpty, wantScale = !gScale.IsEmpty;
-            var inv = new VectorLane(Vector256.Create(1 / scale[0]));
-            var sharedLoc = new VectorLane(Vector256.Create(loc[0]));
-            if (Vector512.IsHardwareAccelerated)
+            if (ss == 0 && Vector512.IsHardwareAccelerated)
             {
-                // Eight lanes first where the machine has them; the four-lane loop below takes what is left.
-                i = LogDensityGradientEightLanes(ref xr, ref lr, ref gr, ref gxr, ref glr, ref gsr, n, ls == 0, wantX, wantLoc, wantScale, 1 / scale[0]);
+                // One σ for all: 1/σ once and eight lanes first where the machine has them; four lanes take what is left.
+                bool wantX = !gx.IsEmpty, wantLoc = !gLoc.IsEmpty, wantScale = !gScale.IsEmpty;
+                i = LogDensityGradientEightLanes(
+                    ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(loc), ref MemoryMarshal.GetReference(g), ref MemoryMarshal.GetReference(gx),
+                    ref MemoryMarshal.GetReference(gLoc), ref MemoryMarshal.GetReference(gScale), n, ls == 0, wantX, wantLoc, wantScale, 1 / scale[0]);
             }
 
-            for (; i <= n - width; i += width)
-            {
-                var m = ls == 0 ? sharedLoc : new VectorLane(Vector256.LoadUnsafe(ref lr, (nuint)i));
-                var (locTerm, scaleTerm) = ScoreGradient(new VectorLane(Vector256.LoadUnsafe(ref xr, (nuint)i)), m, inv, new VectorLane(Vector256.LoadUnsafe(ref gr, (nuint)i)));
-                if (wantX)
-                {
-                    Vector256.Negate(locTerm.Value).StoreUnsafe(ref gxr, (nuint)i);
-                }
-
-                if (wantLoc)
-                {
-                    locTerm.Value.StoreUnsafe(ref glr, (nuint)i);
-                }
-
-                if (wantScale)
-                {
-                    scaleTerm.Value.StoreUnsafe(ref gsr, (nuint)i);
-                }
-            }
-        }
-
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            i = LogDensityGradientPerScale(x, loc, scale, g, gx, gLoc, gScale);
+            i = LogDensityGradientFourLanes(x, loc, scale, g, gx, gLoc, gScale, i);
         }
 
         for (; i < n; i++)
@@ -463,17 +431,17 @@ public sealed class Normal : Distribution
     }
 
     /// <summary>
-    /// The vector part of <see cref="LogDensityGradient"/> for a σ per element: 1/σ by vector division (rounded as the
-    /// scalar division is), then the same <see cref="ScoreGradient{T}"/> as every other loop, so the same bits. Lengths
-    /// already checked; returns the index it reached.
+    /// The four-lane part of <see cref="LogDensityGradient"/> from <paramref name="start"/> (lengths already checked): 1/σ
+    /// once for a shared σ, else by vector division per element (rounded as the scalar division is), then the same
+    /// <see cref="ScoreGradient{T}"/> as every other loop, so the same bits; returns the index it reached.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int LogDensityGradientPerScale(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, ReadOnlySpan<double> g, Span<double> gx, Span<double> gLoc, Span<double> gScale)
+    private static int LogDensityGradientFourLanes(
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, ReadOnlySpan<double> g, Span<double> gx, Span<double> gLoc, Span<double> gScale, int start)
     {
         const int width = 4;
-        int n = x.Length, i = 0;
-        bool sharedLoc = loc.Length == 1, wantX = !gx.IsEmpty, wantLoc = !gLoc.IsEmpty, wantScale = !gScale.IsEmpty;
+        int n = x.Length, i = start;
+        bool sharedLoc = loc.Length == 1, sharedScale = scale.Length == 1, wantX = !gx.IsEmpty, wantLoc = !gLoc.IsEmpty, wantScale = !gScale.IsEmpty;
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double lr = ref MemoryMarshal.GetReference(loc);
         ref double sr = ref MemoryMarshal.GetReference(scale);
@@ -482,10 +450,11 @@ public sealed class Normal : Distribution
         ref double glr = ref MemoryMarshal.GetReference(gLoc);
         ref double gsr = ref MemoryMarshal.GetReference(gScale);
         var shared = new VectorLane(Vector256.Create(lr));
+        var sharedInverse = new VectorLane(Vector256.Create(1 / sr));
         for (; i <= n - width; i += width)
         {
             var m = sharedLoc ? shared : new VectorLane(Vector256.LoadUnsafe(ref lr, (nuint)i));
-            var inv = new VectorLane(Vector256<double>.One / Vector256.LoadUnsafe(ref sr, (nuint)i));
+            var inv = sharedScale ? sharedInverse : new VectorLane(Vector256<double>.One / Vector256.LoadUnsafe(ref sr, (nuint)i));
             var (locTerm, scaleTerm) = ScoreGradient(new VectorLane(Vector256.LoadUnsafe(ref xr, (nuint)i)), m, inv, new VectorLane(Vector256.LoadUnsafe(ref gr, (nuint)i)));
             if (wantX)
             {

@@ -293,13 +293,7 @@ public static class LinearAlgebraOps
 
         for (int j = 0; j < n; j++)
         {
-            double dot = 0;
-            for (int k = 0; k < j; k++)
-            {
-                dot += l[(j * n) + k] * l[(j * n) + k];
-            }
-
-            double s = a[(j * n) + j] - dot;
+            double s = a[(j * n) + j] - PrefixDot(l, j * n, j * n, j);
             if (!(s > 0) || double.IsInfinity(s))
             {
                 throw new NotPositiveDefiniteException(j, s, batchIndex, nameof(a));
@@ -309,13 +303,7 @@ public static class LinearAlgebraOps
             l[(j * n) + j] = d;
             for (int i = j + 1; i < n; i++)
             {
-                double cross = 0;
-                for (int k = 0; k < j; k++)
-                {
-                    cross += l[(i * n) + k] * l[(j * n) + k];
-                }
-
-                l[(i * n) + j] = (a[(i * n) + j] - cross) / d;
+                l[(i * n) + j] = (a[(i * n) + j] - PrefixDot(l, i * n, j * n, j)) / d;
             }
 
             for (int k = j + 1; k < n; k++)
@@ -323,6 +311,18 @@ public static class LinearAlgebraOps
                 l[(j * n) + k] = 0;
             }
         }
+    }
+
+    /// <summary>Σₖ l[a + k] l[b + k] for k &lt; <paramref name="count"/>, summed from zero in index order as <see cref="Gemm.Dot"/> sums a few terms.</summary>
+    private static double PrefixDot(ReadOnlySpan<double> l, int a, int b, int count)
+    {
+        double sum = 0;
+        for (int k = 0; k < count; k++)
+        {
+            sum += l[a + k] * l[b + k];
+        }
+
+        return sum;
     }
 
     /// <summary>The blocked factorisation behind <see cref="CholeskyKernel"/> for any order (the small path's reference).</summary>
