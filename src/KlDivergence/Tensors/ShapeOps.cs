@@ -176,8 +176,13 @@ public static class ShapeOps
         return result;
     }
 
-    /// <summary>Gathers of at least this many elements split their rows across workers (a copy: any split gives the same result).</summary>
-    private const int ParallelGather = 1 << 15;
+    /// <summary>
+    /// Gathers of at least this many elements split their rows across workers (a copy: any split gives the same result).
+    /// Measured on the 2-core development VM with random rows of 50 from a 40 MB source: 1000 rows (50 000 elements)
+    /// took 53-63 µs on one worker and 70-82 µs on two (waking the second costs more than it copies), 2000 rows 104-126
+    /// µs against 72-78 µs.
+    /// </summary>
+    private const int ParallelGather = 1 << 16;
 
     /// <summary>Rows per worker chunk of a large gather.</summary>
     private const int GatherChunkRows = 256;
