@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace KlDivergence.Tensors;
 
 /// <summary>
@@ -140,16 +143,7 @@ internal readonly struct BroadcastIterator
         {
             // A short operand repeated whole (a mean-field surrogate's [d] over its draws): one pass, each element's
             // additions in output order, so the same bits as the blocks below without a vector call per few values.
-            int j = start % period;
-            foreach (double v in values)
-            {
-                target[j] += v;
-                if (++j == period)
-                {
-                    j = 0;
-                }
-            }
-
+            ScatterAddShortPeriod(start, values, target);
             return;
         }
 
@@ -198,6 +192,72 @@ internal readonly struct BroadcastIterator
                     target[offset + (i * stride)] += segment[i];
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ScatterAdd"/> for a period under <see cref="ShortPeriod"/>. A period of 2, 4 or 8 whole rows is added
+    /// one row per vector into the target's elements held in one register: lane j adds its column's values in row
+    /// order, the order of the scalar loop, so the same bits; the partial rows at either end, and other periods, go
+    /// element by element.
+    /// </summary>
+    private void ScatterAddShortPeriod(int start, ReadOnlySpan<double> values, double[] target)
+    {
+        int j = start % period, at = 0;
+        if (j != 0 || period is not (2 or 4 or 8) || !Vector512.IsHardwareAccelerated)
+        {
+            // Up to the first row boundary (or everything, for a period the vectors do not fit).
+            int head = period is 2 or 4 or 8 && Vector512.IsHardwareAccelerated ? Math.Min(values.Length, (period - j) % period) : values.Length;
+            for (; at < head; at++)
+            {
+                target[j] += values[at];
+                if (++j == period)
+                {
+                    j = 0;
+                }
+            }
+        }
+
+        int rows = (values.Length - at) / period;
+        if (rows > 0)
+        {
+            ref double v = ref MemoryMarshal.GetReference(values);
+            if (period == 2)
+            {
+                var sum = Vector128.Create(target[0], target[1]);
+                for (int r = 0; r < rows; r++, at += 2)
+                {
+                    sum += Vector128.LoadUnsafe(ref v, (nuint)at);
+                }
+
+                sum.CopyTo(target);
+            }
+            else if (period == 4)
+            {
+                var sum = Vector256.Create(target.AsSpan(0, 4));
+                for (int r = 0; r < rows; r++, at += 4)
+                {
+                    sum += Vector256.LoadUnsafe(ref v, (nuint)at);
+                }
+
+                sum.CopyTo(target);
+            }
+            else
+            {
+                var sum = Vector512.Create(target.AsSpan(0, 8));
+                for (int r = 0; r < rows; r++, at += 8)
+                {
+                    sum += Vector512.LoadUnsafe(ref v, (nuint)at);
+                }
+
+                sum.CopyTo(target);
+            }
+        }
+
+        // The partial row at the end, from column 0.
+        for (j = 0; at < values.Length; at++, j++)
+        {
+            target[j] += values[at];
         }
     }
 

@@ -20,6 +20,9 @@ public class BroadcastIteratorTests
         { [2], [100, 2] },           // tiled
         { [1, 100], [100, 100] },    // one row over many rows: the gather doubles what it has copied
         { [7], [50, 7] },            // a period that neither divides nor is divided by the copies
+        { [4], [30, 4] },            // a period of one 256-bit vector: rows added a vector at a time
+        { [8], [20, 8] },            // a period of one 512-bit vector
+        { [2, 4], [9, 2, 4] },       // a whole [2, 4] block repeated: a period of 8
     };
 
     [Theory]
@@ -64,12 +67,13 @@ public class BroadcastIteratorTests
         bool stretchedLast = operandShape[^1] == 1 && last > 1;
         foreach (var (start, length) in Ranges(size))
         {
-            var target = new double[index.Max() + 1];
+            // The target already holds values (a gradient scattered block by block adds to what earlier blocks left).
+            var target = GradCheck.RandomValues(index.Max() + 1, 5 + start, -1, 1);
+            var expected = (double[])target.Clone();
             new BroadcastIterator(target.Select(_ => 0.0).ToArray(), operandShape, outputShape).ScatterAdd(start, values.AsSpan(start, length), target);
 
             // Expected: along a stretched last dimension one sum per run (cut at row ends and at the range's ends), as
             // TensorPrimitives.Sum adds it; else element by element in output order.
-            var expected = new double[target.Length];
             for (int k = start; k < start + length;)
             {
                 int run = stretchedLast ? Math.Min(last - (k % last), start + length - k) : 1;
