@@ -27,6 +27,12 @@ internal readonly struct BroadcastIterator
     /// </summary>
     private readonly int repeat;
 
+    /// <summary>
+    /// The operand's length when the output repeats it whole (it is stretched only along leading dimensions), else 0:
+    /// every range of the output that starts at a multiple of it gathers the same values.
+    /// </summary>
+    public int Period => period;
+
     /// <summary>Views <paramref name="data"/> of shape <paramref name="operandShape"/> broadcast to <paramref name="outputShape"/>.</summary>
     public BroadcastIterator(double[] data, int[] operandShape, int[] outputShape)
     {

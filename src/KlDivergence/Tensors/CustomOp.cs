@@ -34,7 +34,11 @@ namespace KlDivergence.Tensors;
 /// </remarks>
 public abstract class CustomOp
 {
-    /// <summary>Output elements per block: a fixed size (not tied to the number of workers), so splits never change a result.</summary>
+    /// <summary>
+    /// The most output elements per block. A block holds fewer when an input is repeated whole by the output (a [d] row
+    /// over [n, d]): then it is the most whole repeats that fit, so every block reads the same stretch of that input.
+    /// Either way it depends on the shapes only, never on the number of workers, so splits never change a result.
+    /// </summary>
     public const int BlockSize = 4096;
 
     /// <summary>The most inputs an op can take.</summary>
@@ -150,22 +154,29 @@ public abstract class CustomOp
     /// <summary>Every block, on the calling thread for small outputs, else on up to the worker cap.</summary>
     private void RunAll(Layout layout, double[] y, double[]? g, double[]?[]? grads)
     {
-        int blocks = TensorParallelism.ChunkCount(y.Length, BlockSize);
+        int blocks = TensorParallelism.ChunkCount(y.Length, layout.BlockLength);
         if (y.Length < ParallelThreshold)
         {
-            // One thread runs every block in turn: a single-valued input is filled once for all of them (the array of
+            // One thread runs every block in turn: a single-valued input is filled once for all of them, and so is an
+            // input the output repeats whole, since every block starts at a multiple of its period (the array of
             // filled inputs only made when one needs it: most ops read their single values once).
             double[]?[]? filled = null;
             try
             {
                 for (int k = 0; k < Arity; k++)
                 {
+                    int length = Math.Min(layout.BlockLength, y.Length);
                     if (!layout.Direct[k] && layout.Operands[k].Length == 1 && !ReadsUniformInputOnce(k))
                     {
-                        int length = Math.Min(BlockSize, y.Length);
                         filled ??= new double[]?[Arity];
                         filled[k] = ArrayPool<double>.Shared.Rent(length);
                         filled[k].AsSpan(0, length).Fill(layout.Operands[k].Data[0]);
+                    }
+                    else if (layout.Repeated(k) && blocks > 1)
+                    {
+                        filled ??= new double[]?[Arity];
+                        filled[k] = ArrayPool<double>.Shared.Rent(length);
+                        layout.Iterators[k].Gather(0, filled[k].AsSpan(0, length));
                     }
                 }
 
@@ -197,8 +208,8 @@ public abstract class CustomOp
     /// </summary>
     private void RunBlock(Layout layout, int c, double[] y, double[]? g, double[]?[]? grads, double[]?[]? filled)
     {
-        int start = c * BlockSize;
-        int length = Math.Min(BlockSize, y.Length - start);
+        int start = c * layout.BlockLength;
+        int length = Math.Min(layout.BlockLength, y.Length - start);
         var rented = default(RentedBuffers);
         try
         {
@@ -222,7 +233,11 @@ public abstract class CustomOp
 
                 if (filled?[k] is { } shared)
                 {
-                    uniform |= 1 << k;
+                    if (layout.Operands[k].Length == 1)
+                    {
+                        uniform |= 1 << k;
+                    }
+
                     spans.Set(k, shared.AsSpan(0, length));
                     continue;
                 }
@@ -299,9 +314,27 @@ public abstract class CustomOp
                 if (!Direct[k] && t.Length != 1)
                 {
                     Iterators[k] = new BroadcastIterator(t.Data, t.ShapeArray, shape);
+                    int p = Iterators[k].Period;
+                    mixed |= p == 0 || (period != 0 && p != period);
+                    period = period == 0 ? p : period;
                 }
             }
+
+            // Blocks are a whole number of periods of the repeated inputs (one period for all of them, and at most a
+            // block), so each block reads the same stretch of them and it is gathered once per op, not per block.
+            aligned = period > 1 && period <= BlockSize && !mixed;
+            BlockLength = aligned ? BlockSize / period * period : BlockSize;
         }
+
+        private readonly int period;
+        private readonly bool mixed;
+        private readonly bool aligned;
+
+        /// <summary>Output elements per block: <see cref="BlockSize"/>, or the most whole periods of the repeated inputs that fit in it.</summary>
+        public int BlockLength { get; }
+
+        /// <summary>True when input <paramref name="k"/> is repeated whole by the output and every block starts at a multiple of its period.</summary>
+        public bool Repeated(int k) => aligned && !Direct[k] && Operands[k].Length != 1;
 
         public Tensor[] Operands { get; }
 

@@ -92,6 +92,42 @@ public class CustomOpTests
         tz.Grad!.ToScalar().Should().BeApproximately(n * Math.Cos(zv), 1e-12 * n);
     }
 
+    [Theory]
+    [InlineData(60, 100, false)]   // a [100] row over 60 rows: blocks of 40 whole rows, the row gathered once
+    [InlineData(700, 100, false)]  // over 700 rows: past the parallel size, each worker's blocks gather their own
+    [InlineData(30, 4097, false)]  // a row longer than a block: ordinary blocks
+    [InlineData(60, 100, true)]    // the row and a column stretched the other way: ordinary blocks
+    public void ARowRepeatedOverManyBlocksIsReadAtEveryElementForwardAndBackward(int rows, int cols, bool withColumn)
+    {
+        // x·y + sin(z) with z a row repeated over the rows (blocks then hold whole rows) and y a full matrix or a column;
+        // each value, and the gradients, against the formula worked element by element.
+        var x = GradCheck.RandomValues(rows * cols, 11, -2, 2);
+        var y = GradCheck.RandomValues(withColumn ? rows : rows * cols, 12, -2, 2);
+        var z = GradCheck.RandomValues(cols, 13, -2, 2);
+        var tx = Tensor.FromArray(x, [rows, cols], requiresGrad: true);
+        var ty = Tensor.FromArray(y, withColumn ? [rows, 1] : [rows, cols], requiresGrad: true);
+        var tz = Tensor.FromArray(z, [cols], requiresGrad: true);
+        var result = Op.Apply(tx, ty, tz);
+        result.Sum().Backward();
+        var gz = new double[cols];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                int i = (r * cols) + c;
+                double yi = withColumn ? y[r] : y[i];
+                result.Values[i].Should().Be((x[i] * yi) + Math.Sin(z[c]), "element [{0}, {1}]", r, c);
+                tx.Grad!.Values[i].Should().Be(yi);
+                gz[c] += Math.Cos(z[c]);
+            }
+        }
+
+        for (int c = 0; c < cols; c++)
+        {
+            tz.Grad!.Values[c].Should().BeApproximately(gz[c], 1e-12 * rows);
+        }
+    }
+
     [Fact]
     public void ValuesAndGradientsAreBitIdenticalForOneTwoAndEightWorkers()
     {
