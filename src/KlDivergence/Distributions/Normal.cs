@@ -81,7 +81,7 @@ public sealed class Normal : Distribution
     /// log N(x; μ, σ²) element by element with the three broadcast together, as one node of the graph: the kernel
     /// behind <see cref="LogProb"/>, for a family built of independent normals (no checks of μ and σ here).
     /// </summary>
-    internal static Tensor LogDensityOf(Tensor value, Tensor loc, Tensor scale) => LogDensityOp.Instance.Apply(value, loc, scale, LogNormalizers(scale));
+    internal static Tensor LogDensityOf(Tensor value, Tensor loc, Tensor scale) => LogDensityOp.Instance.Apply(value, loc, scale, LogNormalizers(scale, value, loc));
 
     /// <summary>Differential entropy ½ + ½ log 2π + log σ.</summary>
     public override Tensor Entropy() => (Scale.Log() + (0.5 + ScalarMath.LogSqrtTwoPi)).BroadcastTo(BatchShapeArray);
@@ -302,13 +302,14 @@ public sealed class Normal : Distribution
     }
 
     /// <summary>
-    /// The log-normalisers of a σ that varies (one <see cref="LogNormalizer"/> per element of σ's own shape, so once per
-    /// distinct σ however far it is broadcast), as an untracked input of the log-density op; a single σ needs none
-    /// and gets a placeholder the kernel does not read.
+    /// The log-normalisers of a σ that is broadcast over more values than it has (one <see cref="LogNormalizer"/> per
+    /// element of σ's own shape, so once per distinct σ however far it is stretched), as an untracked input of the
+    /// log-density op. A single σ, or one as long as the output, gets a placeholder the kernel does not read: there
+    /// the kernel takes the logarithm itself, once or once per element, with no array to fill.
     /// </summary>
-    private static Tensor LogNormalizers(Tensor scale)
+    private static Tensor LogNormalizers(Tensor scale, Tensor value, Tensor loc)
     {
-        if (scale.Length == 1)
+        if (scale.Length == 1 || scale.Length >= Math.Max(value.Length, loc.Length))
         {
             return UnusedLogNormalizer;
         }
