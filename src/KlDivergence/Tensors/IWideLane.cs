@@ -18,6 +18,15 @@ internal interface IWideLane<TSelf> : ILane<TSelf>
     /// <summary>Writes the lanes to the first <see cref="Count"/> places of the span.</summary>
     void Store(Span<double> target);
 
+    /// <summary>The <see cref="Count"/> values from <paramref name="source"/> + <paramref name="index"/>, unchecked: the caller has checked the length.</summary>
+    static abstract TSelf LoadUnsafe(ref double source, nuint index);
+
+    /// <summary>Writes the lanes from <paramref name="target"/> + <paramref name="index"/>, unchecked: the caller has checked the length.</summary>
+    void StoreUnsafe(ref double target, nuint index);
+
+    /// <summary>Each lane with its sign flipped (zeros and NaNs included), as unary minus does.</summary>
+    static abstract TSelf Negate(TSelf value);
+
     /// <summary>Lane by lane, <paramref name="ifTrue"/> where <paramref name="mask"/> is all ones, else <paramref name="ifFalse"/>.</summary>
     static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
 

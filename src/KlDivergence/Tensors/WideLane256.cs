@@ -22,6 +22,15 @@ internal readonly struct WideLane256(Vector256<double> value) : IWideLane<WideLa
     public void Store(Span<double> target) => Value.CopyTo(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane256 LoadUnsafe(ref double source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StoreUnsafe(ref double target, nuint index) => Value.StoreUnsafe(ref target, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane256 Negate(WideLane256 value) => new(Vector256.Negate(value.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane256 Select(WideLane256 mask, WideLane256 ifTrue, WideLane256 ifFalse) => new(Vector256.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -22,6 +22,15 @@ internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLa
     public void Store(Span<double> target) => Value.CopyTo(target);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 LoadUnsafe(ref double source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StoreUnsafe(ref double target, nuint index) => Value.StoreUnsafe(ref target, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 Negate(WideLane512 value) => new(Vector512.Negate(value.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane512 Select(WideLane512 mask, WideLane512 ifTrue, WideLane512 ifFalse) => new(Vector512.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

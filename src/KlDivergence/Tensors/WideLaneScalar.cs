@@ -23,6 +23,15 @@ internal readonly struct WideLaneScalar(double value) : IWideLane<WideLaneScalar
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(Span<double> target) => target[0] = Value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLaneScalar LoadUnsafe(ref double source, nuint index) => new(Unsafe.Add(ref source, index));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StoreUnsafe(ref double target, nuint index) => Unsafe.Add(ref target, index) = Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLaneScalar Negate(WideLaneScalar value) => new(-value.Value);
+
     /// <summary>A mask lane is all ones (a NaN bit pattern) or zero: compared by its bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLaneScalar Select(WideLaneScalar mask, WideLaneScalar ifTrue, WideLaneScalar ifFalse) =>
