@@ -1,3 +1,5 @@
+using KlDivergence.Tensors;
+
 namespace KlDivergence.Optimization;
 
 /// <summary>Options of <see cref="Minimizer.Minimize"/>.</summary>
@@ -36,6 +38,14 @@ public sealed record MinimizeOptions
 
     /// <summary>Called after every step (synchronously, unlike <see cref="IProgress{T}"/>).</summary>
     public Action<MinimizeProgress>? Callback { get; init; }
+
+    /// <summary>
+    /// Whether each step's intermediates (the tensors computed inside the loss, other than the loss itself) give their
+    /// memory to the next step; true by default, so a fit's steady state allocates almost nothing. An intermediate
+    /// kept past its step then throws an <see cref="InvalidOperationException"/> when read: keep a value with
+    /// <see cref="Tensor.Clone"/> inside the loss, or set this to false. Results are the same either way.
+    /// </summary>
+    public bool ReuseIntermediates { get; init; } = true;
 
     /// <summary>Cancels the loop between steps (the parameters keep their last values).</summary>
     public CancellationToken CancellationToken { get; init; }

@@ -60,38 +60,61 @@ public static class Minimizer
                 leaves[i].ZeroGrad();
             }
 
-            var l = loss();
-            if (l.Length != 1)
+            // The step's intermediates give their memory to the next step once its gradients are read (see StepArena).
+            var arena = options.ReuseIntermediates ? StepArena.Begin(step) : null;
+            Tensor l;
+            try
             {
-                throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");
+                l = loss();
+            }
+            catch
+            {
+                arena?.End(null);
+                throw;
             }
 
-            if (!gradientSeen && !l.RequiresGrad)
+            double value;
+            string? failure;
+            try
             {
-                throw NoGradient(names);
-            }
+                if (l.Length != 1)
+                {
+                    throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");
+                }
 
-            double value = l.ToScalar();
-            string? failure = double.IsFinite(value) ? null : "the loss";
-            if (failure is null && l.RequiresGrad)
-            {
-                l.Backward();
-                if (!gradientSeen && leaves.All(leaf => leaf.Grad is null))
+                if (!gradientSeen && !l.RequiresGrad)
                 {
                     throw NoGradient(names);
                 }
 
-                gradientSeen = true;
-                failure = GatherGradients(leaves, names, updates);
-                gradientNorm = failure is null ? ClipByGlobalNorm.GlobalNorm(updates) : double.NaN;
+                value = l.ToScalar();
+                failure = double.IsFinite(value) ? null : "the loss";
+                if (failure is null && l.RequiresGrad)
+                {
+                    l.Backward();
+                    if (!gradientSeen && leaves.All(leaf => leaf.Grad is null))
+                    {
+                        throw NoGradient(names);
+                    }
+
+                    gradientSeen = true;
+                    failure = GatherGradients(leaves, names, updates);
+                    gradientNorm = failure is null ? ClipByGlobalNorm.GlobalNorm(updates) : double.NaN;
+                }
+                else if (failure is null)
+                {
+                    // After a first step that reached the parameters, a loss without a graph is a zero gradient.
+                    Buffers.Clear(updates);
+                    gradientNorm = 0;
+                }
             }
-            else if (failure is null)
+            catch
             {
-                // After a first step that reached the parameters, a loss without a graph is a zero gradient.
-                Buffers.Clear(updates);
-                gradientNorm = 0;
+                arena?.End(null);
+                throw;
             }
 
+            arena?.End(l);
             if (failure is null)
             {
                 saved?.CopyFrom(state);

@@ -13,8 +13,11 @@ namespace KlDivergence.Tensors;
 /// </summary>
 public sealed partial class Tensor : IRealArithmetic<Tensor>
 {
-    internal readonly double[] Data;
+    private double[]? data;
     internal readonly int[] ShapeArray;
+
+    /// <summary>Set when a fit reused this intermediate's memory after step <c>expiredStep</c> (see <see cref="StepArena"/>).</summary>
+    private int expiredStep = -1;
     internal GradNode? Node;
 
     /// <summary>
@@ -29,11 +32,29 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
 
     internal Tensor(double[] data, int[] shape, bool requiresGrad = false)
     {
-        Data = data;
+        this.data = data;
         ShapeArray = shape;
         RequiresGrad = requiresGrad;
         HashId = unchecked(++nextHashId);
+        StepArena.OnWrap(data);
     }
+
+    /// <summary>The elements (row-major); throws when a fit has reused this intermediate's memory.</summary>
+    internal double[] Data => data ?? throw Expired();
+
+    /// <summary>True when a fit reused this intermediate's memory after its step, so its values are gone.</summary>
+    internal bool IsExpired => data is null;
+
+    /// <summary>Drops this intermediate's array, which a fit reuses after step <paramref name="step"/>.</summary>
+    internal void Expire(int step)
+    {
+        data = null;
+        expiredStep = step;
+    }
+
+    private InvalidOperationException Expired() => new(
+        $"This tensor {Shapes.Format(ShapeArray)} was an intermediate of step {expiredStep} of a fit, and the fit reused its memory " +
+        "when the step ended. Keep a value with Clone() inside the loss, or set MinimizeOptions.ReuseIntermediates = false.");
 
     /// <summary>The length of each dimension; empty for a scalar.</summary>
     public ImmutableArray<int> Shape => ImmutableCollectionsMarshal.AsImmutableArray(ShapeArray);
@@ -42,7 +63,7 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     public int Rank => ShapeArray.Length;
 
     /// <summary>The number of elements (the product of the shape; 1 for a scalar).</summary>
-    public int Length => Data.Length;
+    public int Length => data?.Length ?? Shapes.Size(ShapeArray);
 
     /// <summary>The elements in row-major order.</summary>
     public ReadOnlySpan<double> Values => Data;
@@ -430,7 +451,13 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.Append("Tensor").Append(Shapes.Format(ShapeArray)).Append(" [");
+        sb.Append("Tensor").Append(Shapes.Format(ShapeArray));
+        if (IsExpired)
+        {
+            return sb.Append(" (expired: an intermediate of step ").Append(expiredStep).Append(" of a fit)").ToString();
+        }
+
+        sb.Append(" [");
         int shown = Math.Min(Data.Length, 8);
         for (int i = 0; i < shown; i++)
         {

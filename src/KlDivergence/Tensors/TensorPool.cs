@@ -119,6 +119,7 @@ internal static class TensorPool
 
         if (TryTake(length) is { } pooled)
         {
+            StepArena.OnRent(pooled);
             return pooled;
         }
 
@@ -129,6 +130,7 @@ internal static class TensorPool
             Lend(fresh);
         }
 
+        StepArena.OnRent(fresh);
         return fresh;
     }
 
@@ -147,6 +149,7 @@ internal static class TensorPool
         if (TryTake(length) is { } pooled)
         {
             pooled.AsSpan().Clear();
+            StepArena.OnRent(pooled);
             return pooled;
         }
 
@@ -156,6 +159,7 @@ internal static class TensorPool
             Lend(fresh);
         }
 
+        StepArena.OnRent(fresh);
         return fresh;
     }
 
