@@ -92,8 +92,20 @@ public class StepArenaTests
                     held.Add((product.Detach(), expected));
                     held.Add((product.Reshape(10, 10), expected));
                     var (other, otherLoss) = Objective(p);
-                    held.Add((Task.Run(other.Detach).Result, expected));
+                    Tensor? detachedElsewhere = null;
+                    var thread = new Thread(() => detachedElsewhere = other.Detach());
+                    thread.Start();
+                    thread.Join();
+                    held.Add((detachedElsewhere!, expected));
                     loss = loss + (otherLoss * 0.0);
+                }
+                else if (step > 3)
+                {
+                    // Later steps ask for more arrays of this length than the pool holds, so every array given back is reused.
+                    for (int k = 0; k < 4; k++)
+                    {
+                        loss = loss + (Objective(p).Loss * 0.0);
+                    }
                 }
 
                 return loss;
