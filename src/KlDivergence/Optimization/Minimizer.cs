@@ -11,7 +11,11 @@ namespace KlDivergence.Optimization;
 public static class Minimizer
 {
     /// <summary>Minimises <paramref name="loss"/> (re-evaluated every step) over <paramref name="parameters"/>.</summary>
-    /// <param name="loss">Builds the scalar loss from the parameters' current values.</param>
+    /// <param name="loss">
+    /// Builds the scalar loss from the parameters' current values. The tensors it computes are valid until the step
+    /// has read its gradients; then their memory serves the next step and reading one kept past it throws (see
+    /// <see cref="MinimizeOptions.ReuseIntermediates"/>).
+    /// </param>
     /// <param name="parameters">The parameters to move.</param>
     /// <param name="options">Optimizer, step budget, convergence, progress and cancellation.</param>
     /// <returns>The trace of the run.</returns>
