@@ -82,7 +82,8 @@ public static class KlFitting
                 }
 
                 estimator = KlGradientEstimator.Reparameterized;
-                samples ??= target.Sample(sampleCount, random);
+                // Drawn once and kept as data for every step (detached: a step's graph never owns it).
+                samples ??= target.Sample(sampleCount, random).Detach();
                 return -q.LogProb(samples).Mean();
             },
             parameters,
