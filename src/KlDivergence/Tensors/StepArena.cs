@@ -27,6 +27,9 @@ internal sealed class StepArena
     [ThreadStatic]
     private static StepArena? current;
 
+    [ThreadStatic]
+    private static Walk? graphWalk;
+
     private readonly StepArena? outer;
     private readonly int step;
     private readonly List<double[]> mine = [];
@@ -133,31 +136,44 @@ internal sealed class StepArena
         }
 
         mine.Clear();
+        graphWalk?.Found.Clear();
         return returned;
     }
 
-    /// <summary>The recorded (non-leaf) tensors of <paramref name="loss"/>'s graph, each once.</summary>
+    /// <summary>The recorded (non-leaf) tensors of <paramref name="loss"/>'s graph, each once (in this thread's reused list).</summary>
     private static List<Tensor> Intermediates(Tensor loss)
     {
-        var found = new List<Tensor>();
-        var seen = new HashSet<Tensor>(IdentityComparer.Instance);
-        var stack = new Stack<Tensor>();
+        var walk = graphWalk ??= new();
+        walk.Found.Clear();
+        walk.Seen.Clear();
+        var stack = walk.Stack;
         stack.Push(loss);
         while (stack.Count > 0)
         {
             var t = stack.Pop();
-            if (t.Node is null || !seen.Add(t))
+            if (t.Node is null || !walk.Seen.Add(t))
             {
                 continue;
             }
 
-            found.Add(t);
+            walk.Found.Add(t);
             foreach (var input in t.Node.Inputs)
             {
                 stack.Push(input);
             }
         }
 
-        return found;
+        walk.Seen.Clear();
+        return walk.Found;
+    }
+
+    /// <summary>The collections of a graph walk, kept per thread so a fit's steps do not allocate them afresh.</summary>
+    private sealed class Walk
+    {
+        public List<Tensor> Found { get; } = [];
+
+        public HashSet<Tensor> Seen { get; } = new(IdentityComparer.Instance);
+
+        public Stack<Tensor> Stack { get; } = new();
     }
 }
