@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace KlDivergence.Tensors;
 
 /// <summary>
@@ -62,12 +65,13 @@ internal sealed class StepArena
         lock (Rented)
         {
             // A rented array holds no tensor yet, whatever wrapped it before it was returned.
-            if (!Rented.TryGetValue(array, out var entry) || !ReferenceEquals(entry.Arena, arena))
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(Rented, array, out _);
+            if (!ReferenceEquals(entry.Arena, arena))
             {
                 arena.mine.Add(array);
             }
 
-            Rented[array] = (arena, 0);
+            entry = (arena, 0);
         }
     }
 
@@ -81,9 +85,10 @@ internal sealed class StepArena
 
         lock (Rented)
         {
-            if (Rented.TryGetValue(array, out var entry))
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(Rented, array);
+            if (!Unsafe.IsNullRef(ref entry))
             {
-                Rented[array] = (entry.Arena, entry.Wraps + 1);
+                entry.Wraps++;
             }
         }
     }
