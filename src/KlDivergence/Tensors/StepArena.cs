@@ -15,40 +15,62 @@ namespace KlDivergence.Tensors;
 /// Safety rests on three facts. Only arrays the pool handed out during the step, on the step's thread, are
 /// candidates, so a user's array, a parameter's buffer and a tensor built before the step are never taken. An array
 /// wrapped by a second tensor (a reshape, a <see cref="Tensor.Detach"/>, a rule that wraps its output again), on any
-/// thread, is never taken: wraps are counted in the tensor constructor. And the one tensor over a taken array is
-/// expired before the array is reused, so no reachable tensor can see its values change; a caller who kept one gets
-/// an exception that says how to keep it (<see cref="Tensor.Clone"/>), as JAX raises on a leaked tracer.
+/// thread, is never taken: the tensor constructor counts wraps in the step's own table on its thread, and a wrap on
+/// another thread while a step is open marks the array in a shared weak table. And the one tensor over a taken array
+/// is expired before the array is reused, so no reachable tensor can see its values change; a caller who kept one
+/// gets an exception that says how to keep it (<see cref="Tensor.Clone"/>), as JAX raises on a leaked tracer.
+/// The step's own table is touched by its thread alone, so the common path takes no lock.
 /// </remarks>
 internal sealed class StepArena
 {
-    /// <summary>Arrays rented inside an open arena: which arena rented each and how many tensors wrap it since.</summary>
-    private static readonly Dictionary<double[], (StepArena Arena, int Wraps)> Rented = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Marks a wrap in <see cref="WrappedElsewhere"/>.</summary>
+    private static readonly object Marker = new();
+
+    /// <summary>
+    /// Arrays wrapped by a tensor on a thread whose own open arenas did not rent them, while some arena was open: never
+    /// taken. Weak keys, so an array nobody holds leaves the table with its last reader.
+    /// </summary>
+    private static readonly ConditionalWeakTable<double[], object> WrappedElsewhere = [];
 
     /// <summary>Open arenas on all threads, so that a tensor built while none is open costs one read.</summary>
     private static int open;
 
+    /// <summary>How many wraps <see cref="WrappedElsewhere"/> has ever recorded (0: no lookup needed).</summary>
+    private static int wrapsElsewhere;
+
     [ThreadStatic]
     private static StepArena? current;
+
+    /// <summary>Arenas open on this thread.</summary>
+    [ThreadStatic]
+    private static int depth;
+
+    [ThreadStatic]
+    private static StepArena? spare;
 
     [ThreadStatic]
     private static Walk? graphWalk;
 
-    private readonly StepArena? outer;
-    private readonly int step;
-    private readonly List<double[]> mine = [];
-    private bool ended;
+    /// <summary>Arrays this arena rented, each with how many tensors wrap it since (its thread's alone: no lock).</summary>
+    private readonly Dictionary<double[], int> wraps = new(ReferenceEqualityComparer.Instance);
 
-    private StepArena(StepArena? outer, int step)
-    {
-        this.outer = outer;
-        this.step = step;
-    }
+    /// <summary>The count given to an array an inner arena rented again: never 1, so the outer arena never takes it.</summary>
+    private const int Foreign = int.MinValue / 2;
+
+    private StepArena? outer;
+    private int step;
+    private bool ended;
 
     /// <summary>Opens an arena for step <paramref name="step"/> of a fit on this thread (arenas nest: a loss may run a fit).</summary>
     public static StepArena Begin(int step)
     {
-        var arena = new StepArena(current, step);
+        var arena = spare ?? new StepArena();
+        spare = null;
+        arena.outer = current;
+        arena.step = step;
+        arena.ended = false;
         current = arena;
+        depth++;
         Interlocked.Increment(ref open);
         return arena;
     }
@@ -62,16 +84,16 @@ internal sealed class StepArena
             return;
         }
 
-        lock (Rented)
+        // A rented array holds no tensor yet, whatever wrapped it before it was returned.
+        CollectionsMarshal.GetValueRefOrAddDefault(arena.wraps, array, out _) = 0;
+        for (var o = arena.outer; o is not null; o = o.outer)
         {
-            // A rented array holds no tensor yet, whatever wrapped it before it was returned.
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(Rented, array, out _);
-            if (!ReferenceEquals(entry.Arena, arena))
+            // An outer step's count is stale now: that step must not take the array.
+            ref int count = ref CollectionsMarshal.GetValueRefOrNullRef(o.wraps, array);
+            if (!Unsafe.IsNullRef(ref count))
             {
-                arena.mine.Add(array);
+                count = Foreign;
             }
-
-            entry = (arena, 0);
         }
     }
 
@@ -83,13 +105,21 @@ internal sealed class StepArena
             return;
         }
 
-        lock (Rented)
+        for (var arena = current; arena is not null; arena = arena.outer)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(Rented, array);
-            if (!Unsafe.IsNullRef(ref entry))
+            ref int count = ref CollectionsMarshal.GetValueRefOrNullRef(arena.wraps, array);
+            if (!Unsafe.IsNullRef(ref count))
             {
-                entry.Wraps++;
+                count++;
+                return;
             }
+        }
+
+        // Not rented by this thread's arenas: it can only matter to an arena open on another thread.
+        if (Volatile.Read(ref open) > depth)
+        {
+            WrappedElsewhere.AddOrUpdate(array, Marker);
+            Interlocked.Increment(ref wrapsElsewhere);
         }
     }
 
@@ -107,41 +137,35 @@ internal sealed class StepArena
 
         ended = true;
         current = outer;
+        depth--;
         Interlocked.Decrement(ref open);
         int returned = 0;
-        lock (Rented)
+        if (loss is not null)
         {
-            if (loss is not null)
+            bool checkElsewhere = Volatile.Read(ref wrapsElsewhere) > 0;
+            foreach (var t in Intermediates(loss))
             {
-                foreach (var t in Intermediates(loss))
+                if (t.IsExpired)
                 {
-                    if (t.IsExpired)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var array = t.Data;
-                    if (Rented.TryGetValue(array, out var entry) && ReferenceEquals(entry.Arena, this) && entry.Wraps == 1)
-                    {
-                        Rented.Remove(array);
-                        t.Expire(step);
-                        TensorPool.Return(array);
-                        returned++;
-                    }
+                var array = t.Data;
+                if (wraps.TryGetValue(array, out int count) && count == 1 && !(checkElsewhere && WrappedElsewhere.TryGetValue(array, out _)))
+                {
+                    wraps.Remove(array);
+                    t.Expire(step);
+                    TensorPool.Return(array);
+                    returned++;
                 }
             }
 
-            foreach (var array in mine)
-            {
-                if (Rented.TryGetValue(array, out var entry) && ReferenceEquals(entry.Arena, this))
-                {
-                    Rented.Remove(array);
-                }
-            }
+            graphWalk!.Found.Clear();
         }
 
-        mine.Clear();
-        graphWalk?.Found.Clear();
+        wraps.Clear();
+        outer = null;
+        spare = this;
         return returned;
     }
 
