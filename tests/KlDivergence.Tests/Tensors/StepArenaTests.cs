@@ -179,6 +179,54 @@ public class StepArenaTests
     }
 
     [Fact]
+    public void AnArrayAnInnerFitRentsAgainIsNeverTakenByTheOuterStep()
+    {
+        // The outer step's own backward pass hands a gradient array back to the pool; the inner fit rents it again
+        // for an intermediate it leaks (with a detached twin) into the outer loss. The outer step's count for that
+        // array is stale, so it must not take it.
+        var p = new Parameter(0.5, name: "p");
+        (Tensor Tensor, double[] Expected)? held = null;
+        int step = 0;
+        Minimizer.Minimize(
+            () =>
+            {
+                var (_, loss) = Objective(p);
+                if (step++ == 1)
+                {
+                    var probe = Tensor.FromArray(Xs, [Width], requiresGrad: true);
+                    (probe * 2.0).Sum().Backward();
+                    var inner = new Parameter(0.25, name: "inner");
+                    Tensor? leaked = null;
+                    Minimizer.Minimize(
+                        () =>
+                        {
+                            var (product, innerLoss) = Objective(inner);
+                            leaked = product;
+                            double iv = inner.Value.ToScalar();
+                            held = (product.Detach(), [.. Xs.Select(x => iv * x)]);
+                            return innerLoss;
+                        },
+                        [inner],
+                        Options(1));
+                    loss = loss + (leaked! * 0.0).Sum();
+                }
+                else
+                {
+                    for (int k = 0; k < 4; k++)
+                    {
+                        loss = loss + (Objective(p).Loss * 0.0);
+                    }
+                }
+
+                return loss;
+            },
+            [p],
+            Options(20));
+
+        held!.Value.Tensor.ToArray().Should().Equal(held.Value.Expected);
+    }
+
+    [Fact]
     public void AFitsSteadyStateAllocatesLessThanOneIntermediatePerStep()
     {
         // Intermediates of 10 000 values (80 KB): each step makes five of them (a product, a sum, a square, ...).
