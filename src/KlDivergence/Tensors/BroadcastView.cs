@@ -30,8 +30,13 @@ internal readonly struct BroadcastView
         }
 
         // A tile: the operand (without leading 1s) is the output's trailing dimensions.
-        var s = t.ShapeArray.SkipWhile(d => d == 1).ToArray();
-        if (s.Length <= outShape.Length && s.AsSpan().SequenceEqual(outShape.AsSpan(outShape.Length - s.Length)) && t.Length % m == 0)
+        var s = t.ShapeArray.AsSpan();
+        while (s.Length > 0 && s[0] == 1)
+        {
+            s = s[1..];
+        }
+
+        if (s.Length <= outShape.Length && s.SequenceEqual(outShape.AsSpan(outShape.Length - s.Length)) && t.Length % m == 0)
         {
             (ColumnStride, rowsPerBlock, blockStride, blockCount) = (1, 1, m, t.Length / m);
             return;

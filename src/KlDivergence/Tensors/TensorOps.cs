@@ -857,6 +857,11 @@ public static class TensorOps
         int rows = y.Length / m;
         var av = new BroadcastView(a, shape);
         var bv = new BroadcastView(b, shape);
+        if (RowArithmetic.TryForward(op, av, bv, rows, m, y))
+        {
+            return;
+        }
+
         if (av.ColumnStride == 0 && bv.ColumnStride == 1 && op.ForwardScalarLeft is not null)
         {
             for (int r = 0; r < rows; r++)
