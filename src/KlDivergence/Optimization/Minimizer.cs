@@ -67,20 +67,11 @@ public static class Minimizer
             // The step's intermediates give their memory to the next step once its gradients are read (see StepArena).
             var arena = options.ReuseIntermediates ? StepArena.Begin(step) : null;
             Tensor l;
-            try
-            {
-                l = loss();
-            }
-            catch
-            {
-                arena?.End(null);
-                throw;
-            }
-
             double value;
             string? failure;
             try
             {
+                l = loss();
                 if (l.Length != 1)
                 {
                     throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");

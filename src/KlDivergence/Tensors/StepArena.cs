@@ -97,10 +97,17 @@ internal sealed class StepArena
         }
     }
 
-    /// <summary>Notes a tensor built over <paramref name="array"/> (on any thread).</summary>
+    /// <summary>True while an arena is open on any thread: only then does a tensor's construction need <see cref="OnWrap"/>.</summary>
+    public static bool AnyOpen
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref open) != 0;
+    }
+
+    /// <summary>Notes a tensor built over <paramref name="array"/> (on any thread) while <see cref="AnyOpen"/>.</summary>
     public static void OnWrap(double[] array)
     {
-        if (Volatile.Read(ref open) == 0 || array.Length < TensorPool.MinLength)
+        if (array.Length < TensorPool.MinLength)
         {
             return;
         }

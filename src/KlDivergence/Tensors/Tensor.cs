@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -36,11 +38,28 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
         ShapeArray = shape;
         RequiresGrad = requiresGrad;
         HashId = unchecked(++nextHashId);
-        StepArena.OnWrap(data);
+        if (StepArena.AnyOpen)
+        {
+            StepArena.OnWrap(data);
+        }
     }
 
     /// <summary>The elements (row-major); throws when a fit has reused this intermediate's memory.</summary>
-    internal double[] Data => data ?? throw Expired();
+    internal double[] Data
+    {
+        // Inlined: every kernel reads it; the throw lives in its own method so this getter stays a load and a test.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var values = data;
+            if (values is null)
+            {
+                ThrowExpired();
+            }
+
+            return values;
+        }
+    }
 
     /// <summary>True when a fit reused this intermediate's memory after its step, so its values are gone.</summary>
     internal bool IsExpired => data is null;
@@ -52,7 +71,9 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
         expiredStep = step;
     }
 
-    private InvalidOperationException Expired() => new(
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowExpired() => throw new InvalidOperationException(
         $"This tensor {Shapes.Format(ShapeArray)} was an intermediate of step {expiredStep} of a fit, and the fit reused its memory " +
         "when the step ended. Keep a value with Clone() inside the loss, or set MinimizeOptions.ReuseIntermediates = false.");
 

@@ -27,6 +27,17 @@ public class StepArenaTests
         return (product, (product - 1.0).Square().Sum());
     }
 
+    /// <summary>The loss plus four more objectives times 0: more arrays of the intermediates' length than the pool holds, so every array given back is reused.</summary>
+    private static Tensor WithPoolExhausted(Tensor loss, Parameter p)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            loss = loss + (Objective(p).Loss * 0.0);
+        }
+
+        return loss;
+    }
+
     private static MinimizeOptions Options(int steps, bool reuse = true, Action<MinimizeProgress>? callback = null) =>
         new(Optimizers.Adam(0.05)) { MaxSteps = steps, TraceEvery = 0, ReuseIntermediates = reuse, Callback = callback };
 
@@ -101,11 +112,7 @@ public class StepArenaTests
                 }
                 else if (step > 3)
                 {
-                    // Later steps ask for more arrays of this length than the pool holds, so every array given back is reused.
-                    for (int k = 0; k < 4; k++)
-                    {
-                        loss = loss + (Objective(p).Loss * 0.0);
-                    }
+                    loss = WithPoolExhausted(loss, p);
                 }
 
                 return loss;
@@ -212,10 +219,7 @@ public class StepArenaTests
                 }
                 else
                 {
-                    for (int k = 0; k < 4; k++)
-                    {
-                        loss = loss + (Objective(p).Loss * 0.0);
-                    }
+                    loss = WithPoolExhausted(loss, p);
                 }
 
                 return loss;
