@@ -19,7 +19,10 @@ namespace KlDivergence.Tensors;
 /// another thread while a step is open marks the array in a shared weak table. And the one tensor over a taken array
 /// is expired before the array is reused, so no reachable tensor can see its values change; a caller who kept one
 /// gets an exception that says how to keep it (<see cref="Tensor.Clone"/>), as JAX raises on a leaked tracer.
-/// The step's own table is touched by its thread alone, so the common path takes no lock.
+/// The step's own table is touched by its thread alone, so the common path takes no lock. The one case not seen is a
+/// race in the caller's own threads: a thread that reads an intermediate before its step ends and wraps it after (a
+/// detach on a background task still running when the step returns). The library's own parallel work never does
+/// this: it ends inside the op that started it.
 /// </remarks>
 internal sealed class StepArena
 {
