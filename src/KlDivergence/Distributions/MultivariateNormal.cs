@@ -166,6 +166,12 @@ public sealed class MultivariateNormal : Distribution, IHasCovariance
                 $"{nameof(MultivariateNormal)}: {matrixName} must have shape [..., {d}, {d}] to match loc {Shapes.Format(loc.ShapeArray)}, got {Shapes.Format(matrix.ShapeArray)}.", matrixName);
         }
 
+        if (loc.Rank == 1 && matrix.Rank == 2)
+        {
+            // One distribution (the common case): no batch shapes to slice and broadcast.
+            return [];
+        }
+
         try
         {
             return Shapes.Broadcast(loc.ShapeArray[..^1], matrix.ShapeArray[..^2]);
