@@ -45,11 +45,9 @@ internal static class TensorPool
     /// <summary>The most bytes handed out between two induced collections (128 MiB, half of what the pool holds by default); beyond it none is induced.</summary>
     private const long MaxReclaimBudget = 128L << 20;
 
-    private static readonly Dictionary<int, Stack<double[]>> Buckets = [];
+    private static readonly Dictionary<int, Bucket> Buckets = [];
     private static readonly ConditionalWeakTable<double[], Lease> Leases = [];
 
-    /// <summary>When each length was last taken or given back (a logical clock), to evict the stalest over the cap.</summary>
-    private static readonly Dictionary<int, long> LastUse = [];
     private static long clock;
     private static long held;
 
@@ -175,7 +173,7 @@ internal static class TensorPool
         {
             if (!Buckets.TryGetValue(array.Length, out var bucket))
             {
-                bucket = new Stack<double[]>();
+                bucket = new Bucket();
                 Buckets[array.Length] = bucket;
             }
 
@@ -189,12 +187,11 @@ internal static class TensorPool
             {
                 held -= stale.Length * (long)Buckets[stale.Length].Count;
                 Buckets.Remove(stale.Length);
-                LastUse.Remove(stale.Length);
             }
 
             bucket.Push(array);
             held += array.Length;
-            LastUse[array.Length] = ++clock;
+            bucket.LastUse = ++clock;
         }
     }
 
@@ -205,7 +202,7 @@ internal static class TensorPool
         long oldestUse = long.MaxValue;
         foreach (var (length, bucket) in Buckets)
         {
-            long use = LastUse.GetValueOrDefault(length);
+            long use = bucket.LastUse;
             if (length != keep && bucket.Count > 0 && use < oldestUse)
             {
                 oldestUse = use;
@@ -254,7 +251,7 @@ internal static class TensorPool
             if (Buckets.TryGetValue(length, out var bucket) && bucket.Count > 0)
             {
                 held -= length;
-                LastUse[length] = ++clock;
+                bucket.LastUse = ++clock;
                 return bucket.Pop();
             }
         }
@@ -370,5 +367,11 @@ internal static class TensorPool
                 Return(array);
             }
         }
+    }
+
+    /// <summary>The arrays kept for one length, and when the length was last taken or given back (a logical clock, to evict the stalest over the cap).</summary>
+    private sealed class Bucket : Stack<double[]>
+    {
+        public long LastUse { get; set; }
     }
 }
