@@ -107,7 +107,10 @@ public static class Lbfgs
     /// Minimises a scalar loss over <see cref="Parameter"/>s (their unconstrained values, concatenated), leaving the
     /// parameters at the minimiser found. The trace's points are the concatenated unconstrained values.
     /// </summary>
-    /// <param name="loss">Builds the scalar loss from the parameters' current values.</param>
+    /// <param name="loss">
+    /// Builds the scalar loss from the parameters' current values. The tensors it computes are valid until the
+    /// evaluation has read its gradient (see <see cref="LbfgsOptions.ReuseIntermediates"/>).
+    /// </param>
     /// <param name="parameters">The parameters to move.</param>
     /// <param name="options">Options; the defaults when null.</param>
     /// <exception cref="InvalidOperationException">The loss is not a scalar.</exception>
@@ -137,29 +140,48 @@ public static class Lbfgs
             }
         }
 
+        bool reuse = options?.ReuseIntermediates ?? true;
+        int evaluation = 0;
         double Evaluate(double[] x, double[] gradient)
         {
             Scatter(x);
-            var l = loss();
-            if (l.Length != 1)
+
+            // Each evaluation's intermediates give their memory to the next once its gradient is read (see StepArena).
+            var arena = reuse ? StepArena.Begin(evaluation) : null;
+            evaluation++;
+            Tensor l;
+            double value;
+            try
             {
-                throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");
+                l = loss();
+                if (l.Length != 1)
+                {
+                    throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");
+                }
+
+                Array.Clear(gradient);
+                if (l.RequiresGrad)
+                {
+                    l.Backward();
+                }
+
+                int offset = 0;
+                foreach (var p in parameters)
+                {
+                    p.Unconstrained.Grad?.Values.CopyTo(gradient.AsSpan(offset));
+                    offset += p.Buffer.Length;
+                }
+
+                value = l.ToScalar();
+            }
+            catch
+            {
+                arena?.End(null);
+                throw;
             }
 
-            Array.Clear(gradient);
-            if (l.RequiresGrad)
-            {
-                l.Backward();
-            }
-
-            int offset = 0;
-            foreach (var p in parameters)
-            {
-                p.Unconstrained.Grad?.Values.CopyTo(gradient.AsSpan(offset));
-                offset += p.Buffer.Length;
-            }
-
-            return l.ToScalar();
+            arena?.End(l);
+            return value;
         }
 
         var start = Gather();

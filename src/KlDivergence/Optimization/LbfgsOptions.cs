@@ -27,6 +27,15 @@ public sealed record LbfgsOptions
     /// <summary>The most function-and-gradient evaluations one line search may spend; 30 by default.</summary>
     public int MaxLineSearchEvaluations { get; init; } = 30;
 
+    /// <summary>
+    /// Whether each evaluation's intermediates (the tensors computed inside the loss of
+    /// <see cref="Lbfgs.Minimize(System.Func{Tensors.Tensor}, IReadOnlyList{Parameter}, LbfgsOptions?)"/>) give their memory to the
+    /// next evaluation; true by default, as <see cref="MinimizeOptions.ReuseIntermediates"/>. An intermediate kept past
+    /// its evaluation then throws when read: keep a value with <see cref="Tensors.Tensor.Clone"/> inside the loss, or
+    /// set this to false. Results are the same either way.
+    /// </summary>
+    public bool ReuseIntermediates { get; init; } = true;
+
     /// <summary>Cancels between iterations.</summary>
     public CancellationToken CancellationToken { get; init; }
 

@@ -155,6 +155,39 @@ public class LbfgsTests
     }
 
     [Fact]
+    public void EvaluationsReuseTheirIntermediatesWithoutChangingTheRunAndAKeptOneThrows()
+    {
+        // (w·x - y)² summed over 200 points: its intermediates are long enough to be pooled.
+        var xs = Enumerable.Range(0, 200).Select(i => i / 100.0).ToArray();
+        var xt = Tensor.FromArray(xs, [200]);
+        var yt = Tensor.FromArray([.. xs.Select(x => (3 * x) - 1)], [200]);
+        (LbfgsTrace Trace, Tensor Kept) Run(bool reuse)
+        {
+            var w = new Parameter(Tensor.Vector(0.0, 0.0), name: "w");
+            Tensor? kept = null;
+            var trace = Lbfgs.Minimize(
+                () =>
+                {
+                    var residual = ((w.Value.Narrow(0, 0, 1) * xt) + w.Value.Narrow(0, 1, 1)) - yt;
+                    kept = residual;
+                    return residual.Square().Sum();
+                },
+                [w],
+                new LbfgsOptions { ReuseIntermediates = reuse });
+            return (trace, kept!);
+        }
+
+        var (reused, expired) = Run(reuse: true);
+        var (fresh, kept) = Run(reuse: false);
+        reused.Iterates.Select(i => i.Value).Should().Equal(fresh.Iterates.Select(i => i.Value));
+        reused.Minimizer.Should().Equal(fresh.Minimizer);
+        reused.Minimizer[0].Should().BeApproximately(3, 1e-6);
+        var read = () => expired.ToArray();
+        read.Should().Throw<InvalidOperationException>().WithMessage("*Clone()*");
+        kept.ToArray().Should().HaveCount(200);
+    }
+
+    [Fact]
     public void BadOptionsAndStartsAreRefusedByName()
     {
         var nan = () => Lbfgs.Minimize((x, g) => double.NaN, [0.0]);
