@@ -137,19 +137,17 @@ internal sealed class StepArena
     /// Closes the arena: expires the intermediates of <paramref name="loss"/>'s graph that alone hold an array rented
     /// in this step and returns those arrays to the pool (none when <paramref name="loss"/> is null: the step failed).
     /// </summary>
-    /// <returns>The number of arrays returned.</returns>
-    public int End(Tensor? loss)
+    public void End(Tensor? loss)
     {
         if (ended)
         {
-            return 0;
+            return;
         }
 
         ended = true;
         current = outer;
         depth--;
         Interlocked.Decrement(ref open);
-        int returned = 0;
         if (loss is not null)
         {
             bool checkElsewhere = Volatile.Read(ref wrapsElsewhere) > 0;
@@ -166,7 +164,6 @@ internal sealed class StepArena
                     wraps.Remove(array);
                     t.Expire(step);
                     TensorPool.Return(array);
-                    returned++;
                 }
             }
 
@@ -176,7 +173,6 @@ internal sealed class StepArena
         wraps.Clear();
         outer = null;
         spare = this;
-        return returned;
     }
 
     /// <summary>The recorded (non-leaf) tensors of <paramref name="loss"/>'s graph, each once (in this thread's reused list).</summary>
