@@ -141,7 +141,7 @@ public static class AutomaticFit
                 scale0.MatMul(fitted.Loc.Unsqueeze(1)).Squeeze(1) + loc0, scale0.MatMul(fitted.ScaleTril));
         }
 
-        var target = new FlatTarget(logDensity, dimension);
+        var target = new FlatTarget(logDensity, dimension, options.Pathfinder.Lbfgs.ReuseIntermediates);
         var (draws, diagnostics) = LaplaceApproximation.Diagnose(
             target, q, options.DrawCount, Pathfinder.PathStream(options.Seed, -1), gradients + refinementGradients, densities + checkDensities);
         return new PosteriorFit(q, draws, diagnostics, initialization, steps, converged, windows);

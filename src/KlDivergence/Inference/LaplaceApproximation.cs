@@ -28,7 +28,7 @@ public static class LaplaceApproximation
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(drawCount, 2);
-        var target = new FlatTarget(logDensity, initial.Count);
+        var target = new FlatTarget(logDensity, initial.Count, options?.ReuseIntermediates ?? true);
         var map = MaximumAPosteriori.EstimateFlat(target, initial, options);
         var negativeHessian = NegativeHessian(target, map.Mode);
         MultivariateNormal q;

@@ -15,7 +15,7 @@ public static class MaximumAPosteriori
     public static MapEstimate Estimate(Func<Tensor, Tensor> logDensity, IReadOnlyList<double> initial, LbfgsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(initial);
-        var target = new FlatTarget(logDensity, initial.Count);
+        var target = new FlatTarget(logDensity, initial.Count, options?.ReuseIntermediates ?? true);
         return EstimateFlat(target, initial, options);
     }
 

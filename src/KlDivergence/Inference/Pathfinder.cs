@@ -30,7 +30,7 @@ public static class Pathfinder
         ArgumentNullException.ThrowIfNull(initial);
         options ??= new PathfinderOptions();
         options.Validate();
-        var target = new FlatTarget(logDensity, initial.Count);
+        var target = new FlatTarget(logDensity, initial.Count, options.Lbfgs.ReuseIntermediates);
         var run = RunPath(target, 0, [.. initial], options, PathStream(options.Seed, 0))
             ?? throw new InvalidOperationException("Pathfinder found no normal approximation with a finite ELBO along the path (log p was -∞ or not finite at every draw).");
         var diagnostics = FitDiagnostics.FromDraws(run.Draws, initial.Count, run.LogP, run.LogQ, run.Path.GradientEvaluations, run.Path.DensityEvaluations);
@@ -57,7 +57,7 @@ public static class Pathfinder
         Parallel.For(0, options.PathCount, parallel, i =>
         {
             var random = PathStream(options.Seed, i);
-            var target = new FlatTarget(logDensity, dimension);
+            var target = new FlatTarget(logDensity, dimension, options.Lbfgs.ReuseIntermediates);
             var start = RandomStart(target, random, options.InitialRadius);
             runs[i] = start is null ? null : RunPath(target, i, start, options, random);
         });
