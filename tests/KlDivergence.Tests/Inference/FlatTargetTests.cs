@@ -44,7 +44,7 @@ public class FlatTargetTests
     [InlineData(false)]
     public void RowsGoInBlocksAndEachRowHasTheValueAndGradientItHasAlone(bool reuse)
     {
-        const int n = (2 * FlatTarget.BlockRows) + 22;
+        const int n = 150;
         var sizes = new List<int>();
         var target = new FlatTarget(z => { sizes.Add(z.Shape[0]); return Regression(z); }, 2, reuse);
         var rows = Rows(n);
@@ -53,7 +53,7 @@ public class FlatTargetTests
         var withGradients = target.LogDensitiesWithGradients(rows, n, gradients);
         var values = target.LogDensities(rows, n);
 
-        sizes.Should().Equal(FlatTarget.BlockRows, FlatTarget.BlockRows, 22, FlatTarget.BlockRows, FlatTarget.BlockRows, 22);
+        sizes.Should().Equal(64, 64, 22, 64, 64, 22);
         target.GradientEvaluations.Should().Be(n);
         target.DensityEvaluations.Should().Be(n);
         var alone = new FlatTarget(Regression, 2, reuse);
