@@ -22,6 +22,9 @@ internal sealed class FlatTarget
     private readonly Func<Tensor, Tensor> logDensity;
     private readonly bool reuseIntermediates;
 
+    /// <summary>Gradient blocks evaluated so far: the step an expired intermediate names.</summary>
+    private int gradientBlocks;
+
     /// <summary>Creates the target; <paramref name="reuseIntermediates"/> as <see cref="Optimization.LbfgsOptions.ReuseIntermediates"/>.</summary>
     public FlatTarget(Func<Tensor, Tensor> logDensity, int dimension, bool reuseIntermediates = true)
     {
@@ -60,7 +63,8 @@ internal sealed class FlatTarget
         for (int start = 0; start < n; start += BlockRows)
         {
             int count = Math.Min(BlockRows, n - start);
-            var arena = reuseIntermediates ? StepArena.Begin(start / BlockRows) : null;
+            var arena = reuseIntermediates ? StepArena.Begin(gradientBlocks) : null;
+            gradientBlocks++;
             Tensor loss;
             try
             {

@@ -147,37 +147,33 @@ public static class TensorOps
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Shapes.Broadcast(Shapes.Broadcast(condition.ShapeArray, a.ShapeArray), b.ShapeArray);
-        double[] c = Expand(condition, shape), av = Expand(a, shape), bv = Expand(b, shape);
-        var y = TensorPool.Rent(c.Length);
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = c[i] != 0 ? av[i] : bv[i];
-        }
-
+        double[] c = Operand(condition, shape), av = Operand(a, shape), bv = Operand(b, shape);
+        var y = TensorPool.Rent(Shapes.Size(shape));
+        Selection.Select(c, av, bv, y);
         var result = new Tensor(y, shape);
-        if (!Tensor.Tracks(a) && !Tensor.Tracks(b))
+        bool tracksA = Tensor.Tracks(a), tracksB = Tensor.Tracks(b);
+        if (!tracksA && !tracksB)
         {
             return result;
         }
 
+        // Only a side that needs a gradient gets one (the other is often a constant such as -∞ of the result's shape).
         return Tensor.Record(result, [a, b], g =>
-        {
-            var ga = TensorPool.RentZeroed(y.Length);
-            var gb = TensorPool.RentZeroed(y.Length);
-            for (int i = 0; i < y.Length; i++)
-            {
-                if (c[i] != 0)
-                {
-                    ga[i] = g.Data[i];
-                }
-                else
-                {
-                    gb[i] = g.Data[i];
-                }
-            }
+        [
+            tracksA ? Routed(c, g, true, shape, a) : null,
+            tracksB ? Routed(c, g, false, shape, b) : null,
+        ]);
+    }
 
-            return [SumTo(new Tensor(ga, shape), a.ShapeArray), SumTo(new Tensor(gb, shape), b.ShapeArray)];
-        });
+    /// <summary>An operand of <see cref="Where(Tensor, Tensor, Tensor)"/>: its own array when it has the result's shape or one value, else broadcast to the shape.</summary>
+    private static double[] Operand(Tensor x, int[] shape) => x.Length == 1 ? x.Data : Expand(x, shape);
+
+    /// <summary>The gradient <paramref name="g"/> where the condition picked <paramref name="side"/>, summed to its shape.</summary>
+    private static Tensor Routed(double[] c, Tensor g, bool whereNonZero, int[] shape, Tensor side)
+    {
+        var routed = TensorPool.Rent(g.Length);
+        Selection.Route(c, g.Data, whereNonZero, routed);
+        return SumTo(new Tensor(routed, shape), side.ShapeArray);
     }
 
     /// <summary>1 where a &gt; b, else 0 (broadcast; no gradient).</summary>
