@@ -12,25 +12,30 @@ internal sealed class BinaryProbabilities
 {
     private BinaryProbabilities(Tensor one, Tensor zero, Tensor logOne, Tensor logZero, Tensor? logits, Tensor supportProbs)
     {
-        One = one;
-        Zero = zero;
-        LogOne = logOne;
-        LogZero = logZero;
+        cachedOne = one;
+        cachedZero = zero;
+        cachedLogOne = logOne;
+        cachedLogZero = logZero;
         GivenLogits = logits;
-        SupportProbs = supportProbs;
+        cachedSupportProbs = supportProbs;
     }
 
+    /// <summary>From finite logits: every other tensor is worked out when first read (see <see cref="Derived"/>).</summary>
+    private BinaryProbabilities(Tensor logits) => GivenLogits = logits;
+
+    private Tensor? cachedOne, cachedZero, cachedLogOne, cachedLogZero, cachedSupportProbs;
+
     /// <summary>P(1) = p.</summary>
-    public Tensor One { get; }
+    public Tensor One => cachedOne ?? Derived(ref cachedOne, static l => l.Sigmoid());
 
     /// <summary>P(0) = 1 - p (σ(-l) from a logit, so it does not round to 0 for large l before p rounds to 1).</summary>
-    public Tensor Zero { get; }
+    public Tensor Zero => cachedZero ?? Derived(ref cachedZero, static l => (-l).Sigmoid());
 
     /// <summary>log p.</summary>
-    public Tensor LogOne { get; }
+    public Tensor LogOne => cachedLogOne ?? Derived(ref cachedLogOne, static l => LogProbability(l, Tensor.Scalar(-1.0)));
 
     /// <summary>log(1 - p).</summary>
-    public Tensor LogZero { get; }
+    public Tensor LogZero => cachedLogZero ?? Derived(ref cachedLogZero, static l => LogProbability(l, Tensor.Scalar(1.0)));
 
     /// <summary>The logits when the distribution was built from them, else null.</summary>
     public Tensor? GivenLogits { get; }
@@ -42,7 +47,31 @@ internal sealed class BinaryProbabilities
     /// p for deciding where the mass lies: p itself from probabilities (0 or 1 remove an outcome); 1/2 from finite
     /// logits, where both outcomes have positive mass however p rounds.
     /// </summary>
-    public Tensor SupportProbs { get; }
+    public Tensor SupportProbs => cachedSupportProbs ?? Derived(ref cachedSupportProbs, static l => Tensor.Full(0.5, l.ShapeArray));
+
+    /// <summary>
+    /// log P(outcome) = -softplus(s·l) from logits l, with s = -1 for the outcome 1 and +1 for 0 (element-wise, broadcast):
+    /// the one statement of the logit form of log p and log(1 - p). s·l is exact (s = ±1), so it rounds as -softplus(∓l).
+    /// </summary>
+    public static Tensor LogProbability(Tensor logits, Tensor sign) => -(logits * sign).Softplus();
+
+    /// <summary>
+    /// A tensor of the logit form, computed from <see cref="GivenLogits"/> on first read: a Bernoulli likelihood reads
+    /// only what its log-probability needs (building all five cost more than the log-probability of a [16, 20 000] batch).
+    /// It is kept unless it was computed without a graph from logits that need one (inside <see cref="Tensor.NoGrad"/>):
+    /// a later read with gradients on must record its own.
+    /// </summary>
+    private Tensor Derived(ref Tensor? slot, Func<Tensor, Tensor> compute)
+    {
+        var l = GivenLogits!;
+        var value = compute(l);
+        if (!l.RequiresGrad || Tensor.IsGradEnabled)
+        {
+            slot = value;
+        }
+
+        return value;
+    }
 
     /// <summary>From probabilities in [0, 1] (validated, the message naming the family and the parameter).</summary>
     public static BinaryProbabilities FromProbs(Tensor? probs, string family, string paramName)
@@ -55,15 +84,13 @@ internal sealed class BinaryProbabilities
     /// <summary>From finite logits (validated, the message naming the family and the parameter).</summary>
     public static BinaryProbabilities FromLogits(Tensor? logits, string family, string paramName)
     {
-        var l = ParameterChecks.Finite(logits, family, paramName);
-        var logOne = -(-l).Softplus();
-        var logZero = -l.Softplus();
-        return new(l.Sigmoid(), (-l).Sigmoid(), logOne, logZero, l, Tensor.Full(0.5, l.ShapeArray));
+        return new(ParameterChecks.Finite(logits, family, paramName));
     }
 
     /// <summary>The same probabilities broadcast to <paramref name="shape"/>.</summary>
-    public BinaryProbabilities BroadcastTo(int[] shape) =>
-        new(One.BroadcastTo(shape), Zero.BroadcastTo(shape), LogOne.BroadcastTo(shape), LogZero.BroadcastTo(shape), GivenLogits?.BroadcastTo(shape), SupportProbs.BroadcastTo(shape));
+    public BinaryProbabilities BroadcastTo(int[] shape) => GivenLogits is { } logits
+        ? new(logits.BroadcastTo(shape))
+        : new(One.BroadcastTo(shape), Zero.BroadcastTo(shape), LogOne.BroadcastTo(shape), LogZero.BroadcastTo(shape), GivenLogits?.BroadcastTo(shape), SupportProbs.BroadcastTo(shape));
 
     /// <summary>Entropy -p log p - (1 - p) log(1 - p), 0 log 0 = 0; every term is non-negative, so nothing cancels.</summary>
     public Tensor Entropy() => -(FamilyHelpers.XTimesY(One, LogOne) + FamilyHelpers.XTimesY(Zero, LogZero));

@@ -34,6 +34,69 @@ public class BinaryLogitsTests
     public void BernoulliLogProbAndEntropyGradientsInTheLogitsMatchFiniteDifferences() =>
         FamilyChecks.GradientsMatch(t => Bernoulli.FromLogits(t[0]), [0.7], [0.0, 1.0, 1.0], differentiableValue: false);
 
+    [Fact]
+    public void BernoulliLogProbFromBatchedLogitsIsLogPOrLogOneMinusPAndMinusInfinityOutside()
+    {
+        // Logits [3, 6] against values [6] (a likelihood's layout): log σ(l) at 1, log σ(-l) at 0, -∞ off {0, 1}, and
+        // d/dl = y - σ(l) on {0, 1}, 0 (finite) off it.
+        double[] ls = [.. Enumerable.Range(0, 18).Select(i => (3.1 * Math.Sin(i)) + (i == 17 ? 700 : 0))];
+        double[] ys = [1, 0, 0.5, double.NaN, double.PositiveInfinity, 1];
+        var logits = Tensor.FromArray(ls, [3, 6], requiresGrad: true);
+        var logP = Bernoulli.FromLogits(logits).LogProb(Tensor.FromArray(ys, [6]));
+        logP.Shape.Should().Equal(3, 6);
+        logP.Sum(0).Sum().Backward();
+        for (int k = 0; k < 18; k++)
+        {
+            double l = ls[k], y = ys[k % 6];
+            bool inside = y is 0 or 1;
+
+            // log σ(±l) = -softplus(∓l), softplus(x) = max(x, 0) + log(1 + e^-|x|).
+            double x = y == 1 ? -l : l;
+            double expected = inside ? -(Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)))) : double.NegativeInfinity;
+            if (inside)
+            {
+                logP.Values[k].Should().BeApproximately(expected, 1e-15 * Math.Max(1, Math.Abs(expected)), $"element {k}");
+            }
+            else
+            {
+                logP.Values[k].Should().Be(double.NegativeInfinity, $"element {k}");
+            }
+
+            logits.Grad!.Values[k].Should().BeApproximately(inside ? y - Sigmoid(l) : 0, 1e-15, $"gradient {k}");
+        }
+    }
+
+    [Fact]
+    public void BernoulliFromLogitsGivesTheBitsOfItsOwnLogPAndLogOneMinusP()
+    {
+        // Parity: the batched log-probability with the per-outcome tensors it no longer builds.
+        double[] ls = [.. Enumerable.Range(0, 40).Select(i => 6 * Math.Cos(0.7 * i))];
+        double[] ys = [.. Enumerable.Range(0, 40).Select(i => (double)((i * 7) % 3 == 0 ? 1 : 0))];
+        var d = Bernoulli.FromLogits(Tensor.FromArray(ls, [40]));
+        var logP = d.LogProb(Tensor.FromArray(ys, [40])).ToArray();
+        var logOne = d.Binary.LogOne.ToArray();
+        var logZero = d.Binary.LogZero.ToArray();
+        logP.Should().Equal(ys.Select((y, i) => y == 1 ? logOne[i] : logZero[i]));
+    }
+
+    [Fact]
+    public void ATensorReadWithoutGradientsIsNotKeptForALaterReadWithThem()
+    {
+        // Probabilities are worked out when first read; one read inside NoGrad must not leave a graph-less value behind.
+        var logits = Tensor.Scalar(0.8, requiresGrad: true);
+        var d = Bernoulli.FromLogits(logits);
+        using (Tensor.NoGrad())
+        {
+            d.Entropy().ToScalar().Should().BeGreaterThan(0);
+        }
+
+        d.Entropy().Backward();
+
+        // dH/dl = -l σ(l)(1 - σ(l)).
+        double s = Sigmoid(0.8);
+        logits.Grad!.ToScalar().Should().BeApproximately(-0.8 * s * (1 - s), 1e-15);
+    }
+
     [Theory]
     [InlineData(40.0)]
     [InlineData(1000.0)]
