@@ -45,11 +45,13 @@ public static class LinearAlgebraOps
         int batch = Shapes.Size(batchShape);
         int[] aSlot = BatchSlots(a.ShapeArray[..^2], batchShape), bSlot = BatchSlots(b.ShapeArray[..^2], batchShape);
         var y = TensorPool.Rent(batch * m * n);
+        var (aData, aLd, aTransposed) = Stored(a, m, k);
+        var (bData, bLd, bTransposed) = Stored(b, k, n);
         for (int t = 0; t < batch; t++)
         {
             Gemm.Multiply(
-                a.Data.AsSpan(aSlot[t] * m * k, m * k), k, false,
-                b.Data.AsSpan(bSlot[t] * k * n, k * n), n, false,
+                aData.AsSpan(aSlot[t] * m * k, m * k), aLd, aTransposed,
+                bData.AsSpan(bSlot[t] * k * n, k * n), bLd, bTransposed,
                 y.AsSpan(t * m * n, m * n), n, m, n, k);
         }
 
@@ -71,18 +73,27 @@ public static class LinearAlgebraOps
                 var gt = g.Data.AsSpan(t * m * n, m * n);
                 if (ga is not null)
                 {
-                    Gemm.Multiply(gt, n, false, b.Data.AsSpan(bSlot[t] * k * n, k * n), n, true, ga.AsSpan(aSlot[t] * m * k, m * k), k, m, k, n, accumulate: aShared);
+                    Gemm.Multiply(gt, n, false, bData.AsSpan(bSlot[t] * k * n, k * n), bLd, !bTransposed, ga.AsSpan(aSlot[t] * m * k, m * k), k, m, k, n, accumulate: aShared);
                 }
 
                 if (gb is not null)
                 {
-                    Gemm.Multiply(a.Data.AsSpan(aSlot[t] * m * k, m * k), k, true, gt, n, false, gb.AsSpan(bSlot[t] * k * n, k * n), n, k, n, m, accumulate: bShared);
+                    Gemm.Multiply(aData.AsSpan(aSlot[t] * m * k, m * k), aLd, !aTransposed, gt, n, false, gb.AsSpan(bSlot[t] * k * n, k * n), n, k, n, m, accumulate: bShared);
                 }
             }
 
             return [ga is null ? null : new Tensor(ga, a.ShapeArray), gb is null ? null : new Tensor(gb, b.ShapeArray)];
         });
     }
+
+    /// <summary>
+    /// How an operand of logical shape [..., rows, cols] is stored for <see cref="Gemm"/>: its own array (leading dimension
+    /// cols), or, for a lazy transpose (<see cref="Tensor.TransposeOf"/>), the source's array read transposed (leading
+    /// dimension rows), so the product never lays the transpose out. The kernel packs either into the same panels: the
+    /// same bits.
+    /// </summary>
+    private static (double[] Data, int Ld, bool Transposed) Stored(Tensor x, int rows, int cols) =>
+        x.TransposeOf is { } source ? (source.Data, rows, true) : (x.Data, cols, false);
 
     /// <summary>For each index of the broadcast batch, the index of the operand's own matrix (its batch broadcast NumPy-style).</summary>
     private static int[] BatchSlots(int[] operandBatch, int[] batchShape)

@@ -93,7 +93,9 @@ public static class ShapeOps
             throw new ArgumentException($"Transpose needs rank 2 or more, got shape {Shapes.Format(x.ShapeArray)}.", nameof(x));
         }
 
-        var result = new Tensor(TransposeData(x.Data, x.ShapeArray, out int[] shape), shape);
+        // Lazy: laid out only if something other than a matrix product reads it (see Tensor.TransposeOf).
+        int[] shape = [.. x.ShapeArray[..^2], x.ShapeArray[^1], x.ShapeArray[^2]];
+        var result = Tensor.LazyTranspose(x, shape);
         if (!Tensor.Tracks(x))
         {
             return result;
@@ -359,7 +361,7 @@ public static class ShapeOps
         return Tensor.Record(result, [x], g => [new Tensor(g.Data, x.ShapeArray)]);
     }
 
-    private static double[] TransposeData(double[] data, int[] shape, out int[] newShape)
+    internal static double[] TransposeData(double[] data, int[] shape, out int[] newShape)
     {
         int rank = shape.Length;
         int rows = shape[rank - 2], cols = shape[rank - 1];

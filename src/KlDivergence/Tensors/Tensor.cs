@@ -46,17 +46,34 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
         }
     }
 
+    /// <summary>
+    /// A matrix transpose whose values are laid out when first read (<see cref="ShapeOps.Transpose"/>): a matrix product
+    /// reads <paramref name="source"/> transposed in place instead, so x.MatMul(w.Transpose()) copies nothing.
+    /// </summary>
+    private Tensor(Tensor source, int[] shape)
+    {
+        TransposeOf = source;
+        ShapeArray = shape;
+        HashId = unchecked(++nextHashId);
+    }
+
+    /// <summary>The tensor whose last two dimensions this one swaps, when it was built as a lazy transpose (else null).</summary>
+    internal Tensor? TransposeOf { get; }
+
+    /// <summary>A lazy transpose of <paramref name="source"/> (rank 2 or more), of shape <paramref name="shape"/>.</summary>
+    internal static Tensor LazyTranspose(Tensor source, int[] shape) => new(source, shape);
+
     /// <summary>The elements (row-major); throws when a fit has reused this intermediate's memory.</summary>
     internal double[] Data
     {
-        // Inlined: every kernel reads it; the throw lives in its own method so this getter stays a load and a test.
+        // Inlined: every kernel reads it; the rare paths live in their own method so this getter stays a load and a test.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             var values = data;
             if (values is null)
             {
-                ThrowExpired();
+                values = LayOutOrThrow();
             }
 
             return values;
@@ -64,7 +81,21 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     }
 
     /// <summary>True when a fit reused this intermediate's memory after its step, so its values are gone.</summary>
-    internal bool IsExpired => data is null;
+    internal bool IsExpired => data is null && TransposeOf is null;
+
+    /// <summary>A lazy transpose's values, laid out once (racing readers agree on one array); else the expired tensor's exception.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private double[] LayOutOrThrow()
+    {
+        if (TransposeOf is { } source)
+        {
+            var laidOut = ShapeOps.TransposeData(source.Data, source.ShapeArray, out _);
+            return Interlocked.CompareExchange(ref data, laidOut, null) ?? laidOut;
+        }
+
+        ThrowExpired();
+        return null;
+    }
 
     /// <summary>Drops this intermediate's array, which a fit reuses after step <paramref name="step"/>.</summary>
     internal void Expire(int step)
