@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace KlDivergence.Tensors;
 
@@ -381,6 +382,27 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Writes the 4 x 4 block whose rows are four values from each of r0 .. r3 transposed: dst[q Nr + i] = rᵢ[q] for
+    /// q, i in 0..3 (two unpacks and a lane swap per pair of rows).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4(double* r0, double* r1, double* r2, double* r3, double* dst)
+    {
+        var a = Avx.LoadVector256(r0);
+        var b = Avx.LoadVector256(r1);
+        var c = Avx.LoadVector256(r2);
+        var d = Avx.LoadVector256(r3);
+        var ab0 = Avx.UnpackLow(a, b);   // a0 b0 a2 b2
+        var ab1 = Avx.UnpackHigh(a, b);  // a1 b1 a3 b3
+        var cd0 = Avx.UnpackLow(c, d);   // c0 d0 c2 d2
+        var cd1 = Avx.UnpackHigh(c, d);  // c1 d1 c3 d3
+        Avx.Store(dst, Avx.Permute2x128(ab0, cd0, 0x20));            // a0 b0 c0 d0
+        Avx.Store(dst + Nr, Avx.Permute2x128(ab1, cd1, 0x20));       // a1 b1 c1 d1
+        Avx.Store(dst + (2 * Nr), Avx.Permute2x128(ab0, cd0, 0x31)); // a2 b2 c2 d2
+        Avx.Store(dst + (3 * Nr), Avx.Permute2x128(ab1, cd1, 0x31)); // a3 b3 c3 d3
+    }
+
     /// <summary>Packs op(B)[pc .. pc+kc, jc .. jc+nc] into panels of <see cref="Nr"/> columns, p-major inside a panel, zero-padded.</summary>
     private static void PackB(double* b, int ldb, bool transB, int pc, int jc, int kc, int nc, double* bp)
     {
@@ -402,10 +424,22 @@ internal static unsafe class Gemm
 
             if (nr == Nr)
             {
-                // op(B)[p, j] = B[j, pc + p]: eight rows of B read side by side, the panel written in order.
+                // op(B)[p, j] = B[j, pc + p]: eight rows of B read side by side, the panel written in order; four p at a
+                // time as two 4 x 4 transposes in registers, the rest one p at a time.
                 double* s0 = b + ((long)(jc + jr) * ldb) + pc;
                 double* s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;
-                for (int p = 0; p < kc; p++)
+                int p = 0;
+                if (Avx.IsSupported)
+                {
+                    for (; p <= kc - 4; p += 4)
+                    {
+                        double* dst = panel + ((long)p * Nr);
+                        Transpose4(s0 + p, s1 + p, s2 + p, s3 + p, dst);
+                        Transpose4(s4 + p, s5 + p, s6 + p, s7 + p, dst + 4);
+                    }
+                }
+
+                for (; p < kc; p++)
                 {
                     double* dst = panel + ((long)p * Nr);
                     dst[0] = s0[p];
