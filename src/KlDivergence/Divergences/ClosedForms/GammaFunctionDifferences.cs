@@ -43,7 +43,7 @@ internal static class GammaFunctionDifferences
         double big = a + n, bigB = b + n;
         double t = delta / big;
         double logRatio = ScaleRatio.Log(bigB, big);
-        double value = (big * ScaleRatio.OnePlusTLogOnePlusTMinusT(t, logRatio)) - (0.5 * LogRatioMinusRelativeDifference(bigB, big));
+        double value = (big * ScaleRatio.OnePlusTLogOnePlusTMinusT(t, logRatio)) - (0.5 * LogRatioMinusRelativeDifference(bigB, big, delta));
         double power = big;
         for (int k = 0; k < LogGammaCoefficients.Length; k++)
         {
@@ -100,32 +100,32 @@ internal static class GammaFunctionDifferences
 
     /// <summary>
     /// Σ_{i&lt;n} [log((b + i)/(a + i)) - (b - a)/(a + i)], in order of i: shifting log Γ(b) - log Γ(a) up by one picks
-    /// up log((b + i)/(a + i)) and ψ(a) picks up 1/(a + i), times b - a. Terms with |s| &gt; ½ (s = (b - a)/(a + i)) go
-    /// one at a time; the rest, whose |s| shrinks with i, four at a time through the same series
-    /// (<see cref="LogRatioMinusRelativeDifference"/>) in vector lanes, each group with the terms its largest |s| needs:
-    /// one chain of multiply-adds instead of four waiting on each other.
+    /// up log((b + i)/(a + i)) and ψ(a) picks up 1/(a + i), times b - a. Each term is a function of s = δ/(a + i) with
+    /// δ = b - a as given (exact when a and b are close, by Sterbenz's lemma), not of (b + i) - (a + i): b + i rounds,
+    /// and for δ = 1e-6 at a = 7 that cost 8e-10 of the answer. Terms with |s| &gt; ½ go one at a time; the rest, whose
+    /// |s| shrinks with i, four at a time through the same series (<see cref="LogRatioMinusRelativeDifference"/>) in
+    /// vector lanes, each group with the terms its largest |s| needs: one chain of multiply-adds instead of four.
     /// </summary>
     private static double ShiftedTerms(double a, double b, int n)
     {
-        double shifted = 0;
+        double delta = b - a, shifted = 0;
         int i = 0;
-        for (; i < n && Math.Abs(((b + i) - (a + i)) / (a + i)) > 0.5; i++)
+        for (; i < n && Math.Abs(delta / (a + i)) > 0.5; i++)
         {
-            shifted += LogRatioMinusRelativeDifference(b + i, a + i);
+            shifted += LogRatioMinusRelativeDifference(b + i, a + i, delta);
         }
 
         if (Vector256.IsHardwareAccelerated)
         {
+            var d = Vector256.Create(delta);
             for (; i <= n - 4; i += 4)
             {
-                var y = Vector256.Create(a + i, a + (i + 1), a + (i + 2), a + (i + 3));
-                var x = Vector256.Create(b + i, b + (i + 1), b + (i + 2), b + (i + 3));
-                var s = (x - y) / y;
-                int terms = Math.Max(Math.Max(SeriesTerms(s[0]), SeriesTerms(s[1])), Math.Max(SeriesTerms(s[2]), SeriesTerms(s[3])));
+                var s = d / Vector256.Create(a + i, a + (i + 1), a + (i + 2), a + (i + 3));
+                int terms = Math.Max(Math.Max(ScaleRatio.SeriesTerms(s[0]), ScaleRatio.SeriesTerms(s[1])), Math.Max(ScaleRatio.SeriesTerms(s[2]), ScaleRatio.SeriesTerms(s[3])));
                 var sum = Vector256<double>.Zero;
                 for (int j = terms; j >= 2; j--)
                 {
-                    sum = Vector256.Create(SeriesCoefficients[j]) + (s * sum);
+                    sum = Vector256.Create(LogSeriesCoefficients[j]) + (s * sum);
                 }
 
                 var lanes = sum * s * s;
@@ -138,54 +138,32 @@ internal static class GammaFunctionDifferences
 
         for (; i < n; i++)
         {
-            shifted += LogRatioMinusRelativeDifference(b + i, a + i);
+            shifted += LogRatioMinusRelativeDifference(b + i, a + i, delta);
         }
 
         return shifted;
     }
 
-    /// <summary>The most terms of the log(1 + s) - s series: at |s| = ½, 0.5^60/60 is below 1e-19 of s²/2.</summary>
-    private const int MaxSeriesTerms = 60;
-
-    /// <summary>(-1)^{j+1}/j at index j (j = 2..<see cref="MaxSeriesTerms"/>): the series' coefficients, divided once.</summary>
-    private static readonly double[] SeriesCoefficients = [.. Enumerable.Range(0, MaxSeriesTerms + 1).Select(j => j < 2 ? 0.0 : ((j % 2 == 0) ? -1.0 : 1.0) / j)];
+    /// <summary>(-1)^{j+1}/j at index j (j = 2..<see cref="ScaleRatio.MaxSeriesTerms"/>): the log(1 + s) - s series' coefficients, divided once.</summary>
+    private static readonly double[] LogSeriesCoefficients = [.. Enumerable.Range(0, ScaleRatio.MaxSeriesTerms + 1).Select(j => j < 2 ? 0.0 : ((j % 2 == 0) ? -1.0 : 1.0) / j)];
 
     /// <summary>
-    /// How many terms of Σ_{j≥2} (-1)^{j+1} s^j/j decide its value (|s| ≤ ½): with |s| &lt; 2^-k (k ≥ 2), the terms past
-    /// J = 1 + ⌈63/k⌉ sum to at most |s|^(J+1)/((J+1)(1 - |s|)), below 2^-63 of s²/2, so they cannot reach the last bit;
-    /// for k ≤ 1 (and NaN) all sixty are kept, for s = 0 one. (The shifted sums of LogGammaExcess take about fifty series per
-    /// element with |s| shrinking like 1/i: sixty terms each cost over a microsecond per element.)
+    /// log(x/y) - δ/y (≤ 0) with x = y + δ: by its series in s = δ/y for |s| ≤ ½, else directly (no cancellation there).
+    /// δ is passed as well as x because x may have rounded (see <see cref="ShiftedTerms"/>).
     /// </summary>
-    private static int SeriesTerms(double s)
+    private static double LogRatioMinusRelativeDifference(double x, double y, double delta)
     {
-        if (s == 0)
-        {
-            return 2;
-        }
-
-        if (double.IsNaN(s))
-        {
-            return MaxSeriesTerms;
-        }
-
-        int below = -Math.ILogB(s) - 1;
-        return below <= 1 ? MaxSeriesTerms : Math.Min(MaxSeriesTerms, 1 + ((63 + below - 1) / below));
-    }
-
-    /// <summary>log(x/y) - (x - y)/y (≤ 0): by its series in s = (x - y)/y for |s| ≤ ½, else directly (no cancellation there).</summary>
-    private static double LogRatioMinusRelativeDifference(double x, double y)
-    {
-        double s = (x - y) / y;
+        double s = delta / y;
         if (Math.Abs(s) > 0.5)
         {
             return ScaleRatio.Log(x, y) - s;
         }
 
-        // Σ_{j≥2} (-1)^{j+1} s^j/j by Horner from the last term that matters (see SeriesTerms).
+        // Σ_{j≥2} (-1)^{j+1} s^j/j by Horner from the last term that matters (ScaleRatio.SeriesTerms).
         double sum = 0;
-        for (int j = SeriesTerms(s); j >= 2; j--)
+        for (int j = ScaleRatio.SeriesTerms(s); j >= 2; j--)
         {
-            sum = SeriesCoefficients[j] + (s * sum);
+            sum = LogSeriesCoefficients[j] + (s * sum);
         }
 
         return sum * s * s;

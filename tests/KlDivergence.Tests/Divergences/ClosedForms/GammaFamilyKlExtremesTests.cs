@@ -47,6 +47,33 @@ public class GammaFamilyKlExtremesTests
         return sum;
     }
 
+    /// <summary>
+    /// E(a, a + δ) at any a &gt; 0: shifted up by m to a + m ≥ 100 (log Γ(x + 1) = log Γ(x) + log x, ψ(x + 1) = ψ(x) + 1/x),
+    /// each shift's log(1 + s) - s, s = δ/(a + i), summed by its series to convergence, then the Taylor reference.
+    /// </summary>
+    private static double ExcessByShiftedTaylor(double a, double delta)
+    {
+        int m = (int)Math.Ceiling(100 - a);
+        double shifts = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double s = delta / (a + i), term = 0, power = s;
+            for (int j = 2; j < 400; j++)
+            {
+                power *= -s;
+                term += power / j; // (-1)^{j+1} s^j / j
+                if (Math.Abs(power / j) < 1e-22 * Math.Abs(term))
+                {
+                    break;
+                }
+            }
+
+            shifts += term;
+        }
+
+        return ExcessByTaylor(a + m, delta) - shifts;
+    }
+
     private static double ExcessDirect(double a, double b) => SpecialFunctions.GammaLn(b) - SpecialFunctions.GammaLn(a) - ((b - a) * SpecialFunctions.DiGamma(a));
 
     [Fact]
@@ -69,6 +96,24 @@ public class GammaFamilyKlExtremesTests
         // Equal rates: KL(Gamma(a, β) ‖ Gamma(a + δ, β)) = E(a, a + δ).
         double expected = ExcessByTaylor(alpha, delta);
         Kl.Exact(new Gamma(alpha, 2.5), new Gamma(alpha + delta, 2.5)).ToScalar().Should().BeApproximately(expected, 1e-13 * expected);
+    }
+
+    [Theory]
+    [InlineData(0.3, 1e-3)]
+    [InlineData(0.3, 0.1)]
+    [InlineData(1.0, 1e-3)]
+    [InlineData(1.0, 0.3)]
+    [InlineData(1.0, -0.4)]
+    [InlineData(2.5, 0.05)]
+    [InlineData(7.0, 1e-6)]
+    [InlineData(7.0, -2.0)]
+    [InlineData(30.0, 0.5)]
+    public void GammaKlAtSmallConcentrationsMatchesTheShiftedTaylorReference(double alpha, double delta)
+    {
+        // Where the library shifts a and b up and sums log(1 + s) - s by a series cut at the terms that reach the last bit.
+        // The reference takes the δ the two stored concentrations differ by (exact, Sterbenz), not the decimal one.
+        double expected = ExcessByShiftedTaylor(alpha, (alpha + delta) - alpha);
+        Kl.Exact(new Gamma(alpha, 0.7), new Gamma(alpha + delta, 0.7)).ToScalar().Should().BeApproximately(expected, 1e-14 * expected);
     }
 
     [Fact]
