@@ -108,7 +108,7 @@ internal static class GammaFunctionDifferences
     /// Σ_{i&lt;n} [log((b + i)/(a + i)) - (b - a)/(a + i)], in order of i: shifting log Γ(b) - log Γ(a) up by one picks
     /// up log((b + i)/(a + i)) and ψ(a) picks up 1/(a + i), times b - a. Each term is a function of s = δ/(a + i) with
     /// δ = b - a as given (exact when a and b are close, by Sterbenz's lemma), not of (b + i) - (a + i): b + i rounds,
-    /// and for δ = 1e-6 at a = 7 that cost 8e-10 of the answer. Terms with |s| &gt; ½ go one at a time; the rest, whose
+    /// and for δ = 1e-6 at a = 7 that cost 8e-10 of the answer. Terms with |s| ≥ ⅛ go one at a time; the rest, whose
     /// |s| shrinks with i, four at a time through the same series (<see cref="LogRatioMinusRelativeDifference"/>) in
     /// vector lanes, each group with the terms its largest |s| needs: one chain of multiply-adds instead of four.
     /// </summary>
@@ -116,7 +116,7 @@ internal static class GammaFunctionDifferences
     {
         double delta = b - a, shifted = 0;
         int i = 0;
-        for (; i < n && Math.Abs(delta / (a + i)) > 0.5; i++)
+        for (; i < n && Math.Abs(delta / (a + i)) >= AtanhFrom; i++)
         {
             shifted += LogRatioMinusRelativeDifference(b + i, a + i, delta);
         }
@@ -153,9 +153,20 @@ internal static class GammaFunctionDifferences
     /// <summary>(-1)^{j+1}/j at index j (j = 2..<see cref="ScaleRatio.MaxSeriesTerms"/>): the log(1 + s) - s series' coefficients, divided once.</summary>
     private static readonly double[] LogSeriesCoefficients = [.. Enumerable.Range(0, ScaleRatio.MaxSeriesTerms + 1).Select(j => j < 2 ? 0.0 : ((j % 2 == 0) ? -1.0 : 1.0) / j)];
 
+    /// <summary>From this |s| up to ½, log(1 + s) - s goes through atanh's series (see <see cref="LogRatioMinusRelativeDifference"/>).</summary>
+    private const double AtanhFrom = 0.125;
+
+    /// <summary>(2j + 3)⁻¹ at index j: atanh's series coefficients after its first term, divided once.</summary>
+    private static readonly double[] AtanhSeriesCoefficients = [.. Enumerable.Range(0, 24).Select(j => 1.0 / ((2 * j) + 3))];
+
     /// <summary>
-    /// log(x/y) - δ/y (≤ 0) with x = y + δ: by its series in s = δ/y for |s| ≤ ½, else directly (no cancellation there).
-    /// δ is passed as well as x because x may have rounded (see <see cref="ShiftedTerms"/>).
+    /// log(x/y) - δ/y (≤ 0) with x = y + δ, as a function of s = δ/y (δ is passed as well as x because x may have
+    /// rounded, see <see cref="ShiftedTerms"/>): directly for |s| &gt; ½ (no cancellation there); for ⅛ ≤ |s| ≤ ½ by
+    /// log(1 + s) = 2 atanh u, u = s/(2 + s) (Abramowitz &amp; Stegun 4.1.27), and s - 2u = us, so
+    /// log(1 + s) - s = -us + 2u³(1/3 + u²/5 + u⁴/7 + …) with u² ≤ 1/9, whose terms past the (1 + ⌈63/k⌉)-th
+    /// (u² &lt; 2^-k, k ≥ 3) are below 2^-63 of the sum (two signs that cancel by at most a twentieth); below ⅛ by the
+    /// series in s itself (<see cref="ScaleRatio.SeriesTerms"/>), which there needs at most 22 terms where this one
+    /// needed sixty at |s| near ½.
     /// </summary>
     private static double LogRatioMinusRelativeDifference(double x, double y, double delta)
     {
@@ -163,6 +174,19 @@ internal static class GammaFunctionDifferences
         if (Math.Abs(s) > 0.5)
         {
             return ScaleRatio.Log(x, y) - s;
+        }
+
+        if (Math.Abs(s) >= AtanhFrom)
+        {
+            double u = s / (2 + s), t = u * u;
+            int k = -Math.ILogB(t) - 1;
+            double q = 0;
+            for (int j = Math.Min(AtanhSeriesCoefficients.Length, (63 + k - 1) / k) - 1; j >= 0; j--)
+            {
+                q = AtanhSeriesCoefficients[j] + (t * q);
+            }
+
+            return (2 * u * t * q) - (u * s);
         }
 
         // Σ_{j≥2} (-1)^{j+1} s^j/j by Horner from the last term that matters (ScaleRatio.SeriesTerms).
