@@ -24,6 +24,10 @@ public static class Workloads
         yield return EngineWorkloads.W8();
         yield return EngineWorkloads.W9();
         yield return FlowWorkloads.WF();
+        foreach (var w in UserWorkloads.All())
+        {
+            yield return w;
+        }
         foreach (var w in ModelWorkloads.All())
         {
             yield return w;

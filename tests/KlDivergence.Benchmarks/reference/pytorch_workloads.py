@@ -256,6 +256,42 @@ def wf():
 
 WORKLOADS.append(("WF", wf, 1))  # RealNVP on the banana (FlowWorkloads.cs)
 
+
+# U1-U4 (UserWorkloads.cs): work written as a user writes it, found by a sweep of common calls.
+U_DRAWS, U_ROWS, U_FEATURES, U_BATCH, U_WIDTH = 16, 20_000, 20, 1000, 10
+U1_X = torch.sin(torch.arange(U_ROWS * U_FEATURES, dtype=torch.float64) * 0.37).reshape(U_ROWS, U_FEATURES)
+U1_Y = (torch.cos(torch.arange(U_ROWS, dtype=torch.float64) * 0.91) > 0).double()
+U1_Z = (0.3 * torch.cos(torch.arange(U_DRAWS * U_FEATURES, dtype=torch.float64) * 1.3)).reshape(U_DRAWS, U_FEATURES).requires_grad_()
+
+
+def u1():
+    U1_Z.grad = None
+    log_lik = D.Bernoulli(logits=U1_Z @ U1_X.T).log_prob(U1_Y).sum()
+    log_lik.backward()
+    return log_lik.item() + U1_Z.grad[0, 0].item()
+
+
+def positive(seed):
+    i = torch.arange(U_BATCH * U_WIDTH, dtype=torch.float64)
+    return torch.exp(0.6 * torch.sin((i + 1) * (seed + 0.31))).reshape(U_BATCH, U_WIDTH)
+
+
+def closed_form(make_kl, grads):
+    def body():
+        for g in grads:
+            g.grad = None
+        total = make_kl().sum()
+        total.backward()
+        return total.item() + grads[0].grad[0, 0].item()
+    return body
+
+
+U_A, U_B, U_C, U_D = (positive(k).requires_grad_() if k < 3 else positive(k) for k in (1, 2, 3, 4))
+WORKLOADS += [("U1", u1, 1),
+              ("U2", closed_form(lambda: D.kl_divergence(D.Gamma(U_A, U_B), D.Gamma(U_C, U_D)), [U_A, U_B]), 1),
+              ("U3", closed_form(lambda: D.kl_divergence(D.Beta(U_A, U_B), D.Beta(U_C, U_D)), [U_A, U_B]), 1),
+              ("U4", closed_form(lambda: D.kl_divergence(D.Dirichlet(U_A), D.Dirichlet(U_C)), [U_A]), 1)]
+
 if __name__ == "__main__":
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     for name, body, units in WORKLOADS:

@@ -1,0 +1,91 @@
+using KlDivergence.Distributions;
+using KlDivergence.Divergences;
+using KlDivergence.Tensors;
+
+namespace KlDivergence.Benchmarks;
+
+/// <summary>
+/// U1-U4: work written the way a user writes it, outside shared/BENCHMARKS.md, each with a PyTorch twin in
+/// reference/pytorch_workloads.py. They come from a sweep of common calls against PyTorch (issue 14: "the team also
+/// measures workloads you do not see"): a logistic-regression likelihood through <see cref="Bernoulli.FromLogits"/>
+/// and a matrix product with a transposed data matrix, and the Gamma, Beta and Dirichlet closed forms with gradients.
+/// </summary>
+internal static class UserWorkloads
+{
+    private const int Draws = 16, Rows = 20_000, Features = 20, Batch = 1000, Width = 10;
+
+    public static IEnumerable<Workload> All()
+    {
+        yield return U1();
+        yield return U2();
+        yield return U3();
+        yield return U4();
+    }
+
+    /// <summary>Deterministic values in (0.5, 2): concentrations and rates.</summary>
+    private static Tensor Positive(int seed, params int[] shape) =>
+        Tensor.FromArray([.. Enumerable.Range(0, shape.Aggregate(1, (p, d) => p * d)).Select(i => Math.Exp(0.6 * Math.Sin((i + 1) * (seed + 0.31))))], shape);
+
+    /// <summary>
+    /// U1: Σ log Bernoulli(y | σ(z Xᵀ)) over 16 draws z [16, 20] against 20 000 rows of X [20 000, 20] (a posterior's
+    /// likelihood at a batch of draws), value and gradient in z.
+    /// </summary>
+    private static Workload U1()
+    {
+        var x = Tensor.FromArray([.. Enumerable.Range(0, Rows * Features).Select(i => Math.Sin(i * 0.37))], [Rows, Features]);
+        var y = Tensor.FromArray([.. Enumerable.Range(0, Rows).Select(i => Math.Cos(i * 0.91) > 0 ? 1.0 : 0.0)], [Rows]);
+        var z = Tensor.FromArray([.. Enumerable.Range(0, Draws * Features).Select(i => 0.3 * Math.Cos(i * 1.3))], [Draws, Features], requiresGrad: true);
+        return new Workload(
+            "U1",
+            () =>
+            {
+                z.ZeroGrad();
+                var logLikelihood = Bernoulli.FromLogits(z.MatMul(x.Transpose())).LogProb(y).Sum();
+                logLikelihood.Backward();
+                return logLikelihood.ToScalar() + z.Grad!.Values[0];
+            },
+            null,
+            1,
+            double.NaN);
+    }
+
+    /// <summary>U2: Σ KL(Gamma(α, β) ‖ Gamma(α', β')) over [1000, 10], gradients in α and β.</summary>
+    private static Workload U2()
+    {
+        var (a, b, c, d) = (Positive(1, Batch, Width), Positive(2, Batch, Width), Positive(3, Batch, Width), Positive(4, Batch, Width));
+        a.RequireGrad();
+        b.RequireGrad();
+        return ClosedForm("U2", a, b, () => Kl.Exact(new Gamma(a, b), new Gamma(c, d)));
+    }
+
+    /// <summary>U3: Σ KL(Beta(α, β) ‖ Beta(α', β')) over [1000, 10], gradients in α and β.</summary>
+    private static Workload U3()
+    {
+        var (a, b, c, d) = (Positive(1, Batch, Width), Positive(2, Batch, Width), Positive(3, Batch, Width), Positive(4, Batch, Width));
+        a.RequireGrad();
+        b.RequireGrad();
+        return ClosedForm("U3", a, b, () => Kl.Exact(new Beta(a, b), new Beta(c, d)));
+    }
+
+    /// <summary>U4: Σ KL(Dirichlet(α) ‖ Dirichlet(α')) over 1000 pairs of 10 concentrations, gradient in α.</summary>
+    private static Workload U4()
+    {
+        var (a, c) = (Positive(1, Batch, Width), Positive(3, Batch, Width));
+        a.RequireGrad();
+        return ClosedForm("U4", a, a, () => Kl.Exact(new Dirichlet(a), new Dirichlet(c)));
+    }
+
+    private static Workload ClosedForm(string id, Tensor first, Tensor second, Func<Tensor> kl) => new(
+        id,
+        () =>
+        {
+            first.ZeroGrad();
+            second.ZeroGrad();
+            var total = kl().Sum();
+            total.Backward();
+            return total.ToScalar() + first.Grad!.Values[0];
+        },
+        null,
+        1,
+        double.NaN);
+}
