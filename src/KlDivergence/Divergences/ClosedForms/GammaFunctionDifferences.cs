@@ -99,7 +99,8 @@ internal static class GammaFunctionDifferences
             a,
             b,
             static (x, y) => LogGammaExcess(x, y),
-            static (x, y) => (x == y ? 0 : -(y - x) * ScalarMath.Trigamma(x), DigammaDifference(x, y)));
+            static (x, y) => x == y ? 0 : -(y - x) * ScalarMath.Trigamma(x),
+            static (x, y) => DigammaDifference(x, y));
 
     /// <summary>How far to shift so that the smaller argument reaches <see cref="AsymptoticFrom"/>.</summary>
     private static int ShiftFor(double smaller) => smaller >= AsymptoticFrom ? 0 : (int)Math.Ceiling(AsymptoticFrom - smaller);

@@ -83,7 +83,7 @@ internal static class ScaleRatio
     /// as the fused one), differentiable with ∂/∂a = 1/a, ∂/∂b = -1/b.
     /// </summary>
     public static Tensor Log(Tensor a, Tensor b) =>
-        Binary(a, b, static (x, y) => Log(x, y), static (x, y) => (1 / x, -1 / y));
+        Binary(a, b, static (x, y) => Log(x, y), static (x, _) => 1 / x, static (_, y) => -1 / y);
 
     /// <summary>
     /// (r^k - 1)/k - log r over broadcast tensors: the scalar kernel element by element, differentiable with
@@ -94,11 +94,8 @@ internal static class ScaleRatio
             a,
             b,
             (x, y) => Term(x, y, power),
-            (x, y) =>
-            {
-                double excess = PowerMinusOne(x, y, power);
-                return (excess / x, -excess / y);
-            });
+            (x, y) => PowerMinusOne(x, y, power) / x,
+            (x, y) => -PowerMinusOne(x, y, power) / y);
 
     /// <summary>
     /// r^k - 1 for r = a/b in the same three regimes: expm1(k log1p((a - b)/b)) near r = 1, r^k - 1 where r is a double
@@ -130,7 +127,7 @@ internal static class ScaleRatio
     /// a log(a/b) - a + b over broadcast tensors, differentiable: ∂/∂a = log(a/b), ∂/∂b = 1 - a/b.
     /// </summary>
     public static Tensor RelativeEntropyTerm(Tensor a, Tensor b) =>
-        Binary(a, b, static (x, y) => RelativeEntropyTerm(x, y), static (x, y) => (Log(x, y), -((x - y) / y)));
+        Binary(a, b, static (x, y) => RelativeEntropyTerm(x, y), static (x, y) => Log(x, y), static (x, y) => -((x - y) / y));
 
     /// <summary>
     /// g(t) = (1 + t) log(1 + t) - t = Σ_{j≥2} (-1)^j t^j/(j(j - 1)) for |t| ≤ ½ (Horner from the last term that matters,
@@ -188,7 +185,7 @@ internal static class ScaleRatio
     /// An element-wise op over broadcast tensors from a scalar kernel and its two partial derivatives (the
     /// vector-Jacobian product multiplies them by the incoming gradient and sums over broadcast axes).
     /// </summary>
-    internal static Tensor Binary(Tensor a, Tensor b, Func<double, double, double> value, Func<double, double, (double A, double B)> partials)
+    internal static Tensor Binary(Tensor a, Tensor b, Func<double, double, double> value, Func<double, double, double> partialA, Func<double, double, double> partialB)
     {
         int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
         double[] av = Expand(a, shape), bv = Expand(b, shape);
@@ -198,19 +195,21 @@ internal static class ScaleRatio
             y[i] = value(av[i], bv[i]);
         }
 
+        // Each partial only for an input that needs it: ψ(b) - ψ(a) for a prior's fixed concentration cost as much as E.
         return Tensor.Record(new Tensor(y, shape), [a, b], g =>
-        {
-            var ga = new double[y.Length];
-            var gb = new double[y.Length];
-            for (int i = 0; i < y.Length; i++)
-            {
-                var (da, db) = partials(av[i], bv[i]);
-                ga[i] = g.Data[i] * da;
-                gb[i] = g.Data[i] * db;
-            }
+            [a.RequiresGrad ? Partial(partialA, av, bv, g, shape, a.ShapeArray) : null, b.RequiresGrad ? Partial(partialB, av, bv, g, shape, b.ShapeArray) : null]);
+    }
 
-            return [TensorOps.SumTo(new Tensor(ga, shape), a.ShapeArray), TensorOps.SumTo(new Tensor(gb, shape), b.ShapeArray)];
-        });
+    /// <summary>g times one partial derivative element by element, summed to the input's shape.</summary>
+    private static Tensor Partial(Func<double, double, double> partial, double[] av, double[] bv, Tensor g, int[] shape, int[] inputShape)
+    {
+        var gradient = new double[av.Length];
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] = g.Data[i] * partial(av[i], bv[i]);
+        }
+
+        return TensorOps.SumTo(new Tensor(gradient, shape), inputShape);
     }
 
     private static Tensor AsTensor<T>(T value) =>
