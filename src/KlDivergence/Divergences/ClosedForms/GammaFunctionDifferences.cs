@@ -50,11 +50,14 @@ internal static class GammaFunctionDifferences
         double t = delta / big;
         double logRatio = ScaleRatio.Log(bigB, big);
         double value = (big * ScaleRatio.OnePlusTLogOnePlusTMinusT(t, logRatio)) - (0.5 * LogRatioMinusRelativeDifference(bigB, big, delta));
-        double power = big;
+        // (1 + t)^m for m = 1, 3, 5, … by repeated multiplication (m ≤ 15: at most 8 ulps, on terms below 1e-3 of E)
+        // instead of a power function per term, which cost a third of E.
+        double power = big, onePlusT = 1 + t, square = onePlusT * onePlusT, onePlusTPower = onePlusT;
         for (int k = 0; k < LogGammaCoefficients.Length; k++)
         {
-            value += LogGammaCoefficients[k] * F(k, t, bigB / big) / power;
+            value += LogGammaCoefficients[k] * F(k, t, bigB / big, onePlusTPower) / power;
             power *= big * big;
+            onePlusTPower *= square;
         }
 
         return value - shifted;
@@ -202,9 +205,10 @@ internal static class GammaFunctionDifferences
 
     /// <summary>
     /// f_m(t) = (1 + t)^{-m} - 1 + mt ≥ 0 for m = 2k + 1 (<paramref name="k"/> from 0): for |t| ≤ ½ as t²P_m(t)/(1 + t)^m with P_m's coefficients
-    /// m·C(m, j + 1) - C(m, j + 2) (from 1 - (1 - mt)(1 + t)^m), else directly (<paramref name="onePlusT"/> = B/A).
+    /// m·C(m, j + 1) - C(m, j + 2) (from 1 - (1 - mt)(1 + t)^m, with <paramref name="onePlusTPower"/> = (1 + t)^m), else directly
+    /// (<paramref name="onePlusT"/> = B/A).
     /// </summary>
-    private static double F(int k, double t, double onePlusT)
+    private static double F(int k, double t, double onePlusT, double onePlusTPower)
     {
         int m = (2 * k) + 1;
         if (Math.Abs(t) > 0.5)
@@ -219,7 +223,7 @@ internal static class GammaFunctionDifferences
             p = (p * t) + coefficients[j];
         }
 
-        return t * t * p / Math.Pow(1 + t, m);
+        return t * t * p / onePlusTPower;
     }
 
     private static double Binomial(int n, int k)
