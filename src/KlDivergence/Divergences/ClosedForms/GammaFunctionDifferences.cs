@@ -112,15 +112,15 @@ internal static class GammaFunctionDifferences
     /// Σ_{i&lt;n} [log((b + i)/(a + i)) - (b - a)/(a + i)], in order of i: shifting log Γ(b) - log Γ(a) up by one picks
     /// up log((b + i)/(a + i)) and ψ(a) picks up 1/(a + i), times b - a. Each term is a function of s = δ/(a + i) with
     /// δ = b - a as given (exact when a and b are close, by Sterbenz's lemma), not of (b + i) - (a + i): b + i rounds,
-    /// and for δ = 1e-6 at a = 7 that cost 8e-10 of the answer. Terms with |s| ≥ ⅛ go one at a time; the rest, whose
-    /// |s| shrinks with i, four at a time through the same series (<see cref="LogRatioMinusRelativeDifference"/>) in
-    /// vector lanes, each group with the terms its largest |s| needs: one chain of multiply-adds instead of four.
+    /// and for δ = 1e-6 at a = 7 that cost 8e-10 of the answer. Terms with |s| &gt; ½ go one at a time; the rest four at
+    /// a time through the same series (<see cref="LogRatioMinusRelativeDifference"/>) in vector lanes, each group with
+    /// the terms its largest u² needs: one chain of multiply-adds instead of four.
     /// </summary>
     private static double ShiftedTerms(double a, double b, int n)
     {
         double delta = b - a, shifted = 0;
         int i = 0;
-        for (; i < n && Math.Abs(delta / (a + i)) >= AtanhFrom; i++)
+        for (; i < n && Math.Abs(delta / (a + i)) > 0.5; i++)
         {
             shifted += LogRatioMinusRelativeDifference(b + i, a + i, delta);
         }
@@ -128,17 +128,20 @@ internal static class GammaFunctionDifferences
         if (Vector256.IsHardwareAccelerated)
         {
             var d = Vector256.Create(delta);
+            var two = Vector256.Create(2.0);
             for (; i <= n - 4; i += 4)
             {
                 var s = d / Vector256.Create(a + i, a + (i + 1), a + (i + 2), a + (i + 3));
-                int terms = Math.Max(Math.Max(ScaleRatio.SeriesTerms(s[0]), ScaleRatio.SeriesTerms(s[1])), Math.Max(ScaleRatio.SeriesTerms(s[2]), ScaleRatio.SeriesTerms(s[3])));
-                var sum = Vector256<double>.Zero;
-                for (int j = terms; j >= 2; j--)
+                var u = s / (two + s);
+                var t = u * u;
+                int terms = Math.Max(Math.Max(AtanhTerms(t[0]), AtanhTerms(t[1])), Math.Max(AtanhTerms(t[2]), AtanhTerms(t[3])));
+                var q = Vector256<double>.Zero;
+                for (int j = terms - 1; j >= 0; j--)
                 {
-                    sum = Vector256.Create(LogSeriesCoefficients[j]) + (s * sum);
+                    q = Vector256.Create(AtanhSeriesCoefficients[j]) + (t * q);
                 }
 
-                var lanes = sum * s * s;
+                var lanes = (two * u * t * q) - (u * s);
                 shifted += lanes[0];
                 shifted += lanes[1];
                 shifted += lanes[2];
@@ -154,23 +157,16 @@ internal static class GammaFunctionDifferences
         return shifted;
     }
 
-    /// <summary>(-1)^{j+1}/j at index j (j = 2..<see cref="ScaleRatio.MaxSeriesTerms"/>): the log(1 + s) - s series' coefficients, divided once.</summary>
-    private static readonly double[] LogSeriesCoefficients = [.. Enumerable.Range(0, ScaleRatio.MaxSeriesTerms + 1).Select(j => j < 2 ? 0.0 : ((j % 2 == 0) ? -1.0 : 1.0) / j)];
-
-    /// <summary>From this |s| up to ½, log(1 + s) - s goes through atanh's series (see <see cref="LogRatioMinusRelativeDifference"/>).</summary>
-    private const double AtanhFrom = 0.125;
-
     /// <summary>(2j + 3)⁻¹ at index j: atanh's series coefficients after its first term, divided once.</summary>
     private static readonly double[] AtanhSeriesCoefficients = [.. Enumerable.Range(0, 24).Select(j => 1.0 / ((2 * j) + 3))];
 
     /// <summary>
     /// log(x/y) - δ/y (≤ 0) with x = y + δ, as a function of s = δ/y (δ is passed as well as x because x may have
-    /// rounded, see <see cref="ShiftedTerms"/>): directly for |s| &gt; ½ (no cancellation there); for ⅛ ≤ |s| ≤ ½ by
+    /// rounded, see <see cref="ShiftedTerms"/>): directly for |s| &gt; ½ (no cancellation there); else by
     /// log(1 + s) = 2 atanh u, u = s/(2 + s) (Abramowitz &amp; Stegun 4.1.27), and s - 2u = us, so
-    /// log(1 + s) - s = -us + 2u³(1/3 + u²/5 + u⁴/7 + …) with u² ≤ 1/9, whose terms past the (1 + ⌈63/k⌉)-th
-    /// (u² &lt; 2^-k, k ≥ 3) are below 2^-63 of the sum (two signs that cancel by at most a twentieth); below ⅛ by the
-    /// series in s itself (<see cref="ScaleRatio.SeriesTerms"/>), which there needs at most 22 terms where this one
-    /// needed sixty at |s| near ½.
+    /// log(1 + s) - s = -us + 2u³(1/3 + u²/5 + u⁴/7 + …), two terms that cancel by at most a twentieth (u² ≤ 1/9), the
+    /// series cut where the rest cannot reach the last bit (<see cref="AtanhTerms"/>). The series in s itself needed
+    /// sixty terms near |s| = ½ and twenty at ⅛, where this needs twenty-one and eight.
     /// </summary>
     private static double LogRatioMinusRelativeDifference(double x, double y, double delta)
     {
@@ -180,27 +176,28 @@ internal static class GammaFunctionDifferences
             return ScaleRatio.Log(x, y) - s;
         }
 
-        if (Math.Abs(s) >= AtanhFrom)
+        double u = s / (2 + s), t = u * u, q = 0;
+        for (int j = AtanhTerms(t) - 1; j >= 0; j--)
         {
-            double u = s / (2 + s), t = u * u;
-            int k = -Math.ILogB(t) - 1;
-            double q = 0;
-            for (int j = Math.Min(AtanhSeriesCoefficients.Length, (63 + k - 1) / k) - 1; j >= 0; j--)
-            {
-                q = AtanhSeriesCoefficients[j] + (t * q);
-            }
-
-            return (2 * u * t * q) - (u * s);
+            q = AtanhSeriesCoefficients[j] + (t * q);
         }
 
-        // Σ_{j≥2} (-1)^{j+1} s^j/j by Horner from the last term that matters (ScaleRatio.SeriesTerms).
-        double sum = 0;
-        for (int j = ScaleRatio.SeriesTerms(s); j >= 2; j--)
+        return (2 * u * t * q) - (u * s);
+    }
+
+    /// <summary>
+    /// Terms of Q(t) = Σ_{j≥0} t^j/(2j + 3) to keep for t = u² ≤ 1/9: with t &lt; 2^-k, those past ⌈63/k⌉ sum to at most
+    /// t^J/((2J + 3)(1 - t)), and 2|u|³ times that is below 2^-63 of |us|; one for t = 0, all for NaN.
+    /// </summary>
+    private static int AtanhTerms(double t)
+    {
+        if (t == 0)
         {
-            sum = LogSeriesCoefficients[j] + (s * sum);
+            return 1;
         }
 
-        return sum * s * s;
+        int k = -Math.ILogB(t) - 1;
+        return k < 3 ? AtanhSeriesCoefficients.Length : Math.Min(AtanhSeriesCoefficients.Length, (63 + k - 1) / k);
     }
 
     /// <summary>
