@@ -60,13 +60,8 @@ internal sealed class FlatTarget
     {
         var values = new double[n];
         int d = Dimension;
-        for (int start = 0; start < n; start += BlockRows)
-        {
-            int count = Math.Min(BlockRows, n - start);
-            var arena = reuseIntermediates ? StepArena.Begin(gradientBlocks) : null;
-            gradientBlocks++;
-            Tensor loss;
-            try
+        InBlocks(n, (start, count) =>
+            StepArena.Run(reuseIntermediates, gradientBlocks++, () =>
             {
                 var input = Tensor.FromArray(rows.AsSpan(start * d, count * d), [count, d], requiresGrad: true);
                 var output = Check(logDensity(input), count);
@@ -78,7 +73,7 @@ internal sealed class FlatTarget
                         "on the points it is given (not through ToArray, ToScalar or Detach).");
                 }
 
-                loss = output.Sum();
+                var loss = output.Sum();
                 loss.Backward();
                 var block = gradients.AsSpan(start * d, count * d);
                 if (input.Grad is null)
@@ -91,16 +86,8 @@ internal sealed class FlatTarget
                 }
 
                 output.Values.CopyTo(values.AsSpan(start));
-            }
-            catch
-            {
-                // A failed block gives nothing back: its tensors may be in the exception's hands.
-                arena?.End(null);
-                throw;
-            }
-
-            arena?.End(loss);
-        }
+                return loss;
+            }));
 
         return values;
     }
@@ -111,11 +98,8 @@ internal sealed class FlatTarget
         using var scope = Tensor.NoGrad();
         var values = new double[n];
         int d = Dimension;
-        for (int start = 0; start < n; start += BlockRows)
-        {
-            int count = Math.Min(BlockRows, n - start);
-            Check(logDensity(Tensor.FromArray(rows.AsSpan(start * d, count * d), [count, d])), count).Values.CopyTo(values.AsSpan(start));
-        }
+        InBlocks(n, (start, count) =>
+            Check(logDensity(Tensor.FromArray(rows.AsSpan(start * d, count * d), [count, d])), count).Values.CopyTo(values.AsSpan(start)));
 
         DensityEvaluations += n;
         for (int i = 0; i < values.Length; i++)
@@ -127,6 +111,15 @@ internal sealed class FlatTarget
         }
 
         return values;
+    }
+
+    /// <summary>Calls <paramref name="block"/> with the first row and the row count of each block of n rows, in order.</summary>
+    private static void InBlocks(int n, Action<int, int> block)
+    {
+        for (int start = 0; start < n; start += BlockRows)
+        {
+            block(start, Math.Min(BlockRows, n - start));
+        }
     }
 
     private static Tensor Check(Tensor output, int n)

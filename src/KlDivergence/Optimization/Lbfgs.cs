@@ -147,13 +147,10 @@ public static class Lbfgs
             Scatter(x);
 
             // Each evaluation's intermediates give their memory to the next once its gradient is read (see StepArena).
-            var arena = reuse ? StepArena.Begin(evaluation) : null;
-            evaluation++;
-            Tensor l;
-            double value;
-            try
+            double value = 0;
+            StepArena.Run(reuse, evaluation++, () =>
             {
-                l = loss();
+                var l = loss();
                 if (l.Length != 1)
                 {
                     throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");
@@ -173,14 +170,9 @@ public static class Lbfgs
                 }
 
                 value = l.ToScalar();
-            }
-            catch
-            {
-                arena?.End(null);
-                throw;
-            }
+                return l;
+            });
 
-            arena?.End(l);
             return value;
         }
 

@@ -65,13 +65,11 @@ public static class Minimizer
             }
 
             // The step's intermediates give their memory to the next step once its gradients are read (see StepArena).
-            var arena = options.ReuseIntermediates ? StepArena.Begin(step) : null;
-            Tensor l;
-            double value;
-            string? failure;
-            try
+            double value = double.NaN;
+            string? failure = null;
+            StepArena.Run(options.ReuseIntermediates, step, () =>
             {
-                l = loss();
+                var l = loss();
                 if (l.Length != 1)
                 {
                     throw new InvalidOperationException($"The loss must be a scalar; it has shape [{string.Join(", ", l.Shape)}].");
@@ -102,14 +100,10 @@ public static class Minimizer
                     Buffers.Clear(updates);
                     gradientNorm = 0;
                 }
-            }
-            catch
-            {
-                arena?.End(null);
-                throw;
-            }
 
-            arena?.End(l);
+                return l;
+            });
+
             if (failure is null)
             {
                 saved?.CopyFrom(state);

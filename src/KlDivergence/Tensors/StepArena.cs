@@ -64,6 +64,28 @@ internal sealed class StepArena
     private int step;
     private bool ended;
 
+    /// <summary>
+    /// Runs one step of a fit: <paramref name="body"/> computes the step's loss and reads everything it needs from it
+    /// (value, gradients); with <paramref name="reuse"/> the step runs in an arena, which takes the loss's intermediates
+    /// back when the body returns and none when it throws (its tensors may be in the exception's hands).
+    /// </summary>
+    public static void Run(bool reuse, int step, Func<Tensor> body)
+    {
+        var arena = reuse ? Begin(step) : null;
+        Tensor loss;
+        try
+        {
+            loss = body();
+        }
+        catch
+        {
+            arena?.End(null);
+            throw;
+        }
+
+        arena?.End(loss);
+    }
+
     /// <summary>Opens an arena for step <paramref name="step"/> of a fit on this thread (arenas nest: a loss may run a fit).</summary>
     public static StepArena Begin(int step)
     {
