@@ -175,12 +175,12 @@ internal sealed class StepArena
             bool checkElsewhere = Volatile.Read(ref wrapsElsewhere) > 0;
             foreach (var t in Intermediates(loss))
             {
-                if (t.IsExpired)
+                // Expired, or a lazy transpose never read (reading it here would lay it out for nothing).
+                if (t.DataIfLaidOut is not { } array)
                 {
                     continue;
                 }
 
-                var array = t.Data;
                 if (wraps.TryGetValue(array, out int count) && count == 1 && !(checkElsewhere && WrappedElsewhere.TryGetValue(array, out _)))
                 {
                     wraps.Remove(array);

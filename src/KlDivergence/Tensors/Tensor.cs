@@ -80,6 +80,9 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
         }
     }
 
+    /// <summary>The elements if they are laid out: null for an expired tensor and for a lazy transpose not yet read.</summary>
+    internal double[]? DataIfLaidOut => data;
+
     /// <summary>True when a fit reused this intermediate's memory after its step, so its values are gone.</summary>
     internal bool IsExpired => data is null && TransposeOf is null;
 

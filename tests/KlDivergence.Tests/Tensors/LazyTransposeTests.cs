@@ -125,6 +125,36 @@ public class LazyTransposeTests
         read.Should().Throw<InvalidOperationException>().WithMessage("*Clone()*ReuseIntermediates*");
     }
 
+    [Fact]
+    public void AFitStepNeverLaysOutATransposeOnlyAProductRead()
+    {
+        // The step's end walks its graph for memory to take back; reading the transpose there would lay it out for nothing.
+        var w = new Parameter(Tensor.FromArray(GradCheck.RandomValues(12, 51), [3, 4]), name: "w");
+        var x = Tensor.FromArray(GradCheck.RandomValues(20, 52), [5, 4]);
+        Tensor? kept = null;
+        double[]? keptSource = null;
+        Minimizer.Minimize(
+            () =>
+            {
+                var value = w.Value;
+                keptSource = value.ToArray();
+                kept = value.Transpose();
+                return x.MatMul(kept).Square().Sum();
+            },
+            [w],
+            new MinimizeOptions(Optimizers.Sgd(0.01)) { MaxSteps = 3, TraceEvery = 0 });
+
+        kept!.DataIfLaidOut.Should().BeNull();
+        var values = kept.ToArray();
+        for (int i = 0; i < 4; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                values[(i * 3) + j].Should().Be(keptSource![(j * 4) + i]);
+            }
+        }
+    }
+
     /// <summary>The transpose as a product reads it (lazy), or laid out first (times 1, exact, which reads its values and keeps the graph).</summary>
     private static Tensor Transposed(Tensor x, bool layOut) => layOut ? x.Transpose() * 1.0 : x.Transpose();
 }
