@@ -11,8 +11,9 @@ namespace KlDivergence.Tensors;
 /// A dense, row-major array of doubles with a shape (rank 0 for a scalar), optionally recording the
 /// operations applied to it so that <see cref="Backward()"/> can compute gradients by reverse-mode
 /// automatic differentiation. Tensors are immutable once built: every operation returns a new tensor
-/// (reshapes share storage, and a transpose reads its source until its values are first read), so a recorded graph can never see its inputs change. A fit may expire the intermediates
-/// of a step once the step is over, to reuse their memory: reading one then throws instead of showing other values
+/// (reshapes share storage, and a transpose reads its source until its values are first read), so a recorded graph
+/// can never see its inputs change. A fit may expire the intermediates of a step once the step is over, to reuse
+/// their memory: reading one then throws instead of showing other values
 /// (see <see cref="Optimization.MinimizeOptions.ReuseIntermediates"/>).
 /// </summary>
 public sealed partial class Tensor : IRealArithmetic<Tensor>
