@@ -62,6 +62,42 @@ public class ReductionAndShapeGradientTests
         GradCheck.Check(t => GradCheck.Project(t[0].LogSumExp(1)), [GradCheck.RandomValues(140, 18, -3, 3)], [[70, 2]]);
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(100)]
+    [InlineData(700)]
+    public void LogSumExpOverLongRowsMatchesTheDefinitionAndKeepsATinyRemainder(int n)
+    {
+        // Long contiguous rows (the vector path): random rows with -∞ entries and a NaN row, against m + log Σ e^(x - m)
+        // summed here in order; and a row whose largest entry is 0 and the rest -46, where the answer, log(1 + (n - 1)e^-46)
+        // ≈ (n - 1)e^-46, would be lost by summing e^0 = 1 with the rest.
+        var v = GradCheck.RandomValues(4 * n, 23, -30, 30);
+        v[3] = double.NegativeInfinity;
+        v[n + 5] = double.NaN;
+        for (int k = 0; k < n; k++)
+        {
+            v[(3 * n) + k] = k == n / 2 ? 0 : -46;
+        }
+
+        var y = Tensor.FromArray(v, [4, n]).LogSumExp(1);
+        for (int r = 0; r < 3; r++)
+        {
+            var row = v.AsSpan(r * n, n).ToArray();
+            if (row.Any(double.IsNaN))
+            {
+                double.IsNaN(y[r]).Should().BeTrue();
+                continue;
+            }
+
+            double m = row.Max(), sum = row.Sum(x => Math.Exp(x - m));
+            y[r].Should().BeApproximately(m + Math.Log(sum), 4e-16 * (Math.Abs(m) + 1) * 4, $"row {r}");
+        }
+
+        double tiny = (n - 1) * Math.Exp(-46);
+        y[3].Should().BeApproximately(tiny, 1e-15 * tiny);
+        GradCheck.Check(t => GradCheck.Project(t[0].LogSumExp(1)), [GradCheck.RandomValues(2 * n, 24, -3, 3)], [[2, n]]);
+    }
+
     [Fact]
     public void ShapeOperationsRearrangeValuesAndRouteGradients()
     {
