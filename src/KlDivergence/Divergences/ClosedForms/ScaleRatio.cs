@@ -149,20 +149,19 @@ internal static class ScaleRatio
         return sum * t * t;
     }
 
-    /// <summary>The most terms the series in t (|t| ≤ ½) of this file and of the gamma-function differences take.</summary>
-    internal const int MaxSeriesTerms = 60;
+    /// <summary>The most terms g's series takes (at |t| near ½).</summary>
+    private const int MaxSeriesTerms = 60;
 
     /// <summary>(-1)^j/(j(j - 1)) at index j (j = 2..<see cref="MaxSeriesTerms"/>): g's series coefficients, divided once.</summary>
     private static readonly double[] EntropySeriesCoefficients = [.. Enumerable.Range(0, MaxSeriesTerms + 1).Select(j => j < 2 ? 0.0 : ((j % 2 == 0) ? 1.0 : -1.0) / (j * (j - 1.0)))];
 
     /// <summary>
-    /// How many terms of a series Σ_{j≥2} c_j t^j with |c_j| ≤ 1/j (that of log(1 + t) - t, or of g) decide its value for
-    /// |t| ≤ ½: with |t| &lt; 2^-k (k ≥ 2), the terms past J = 1 + ⌈63/k⌉ sum to at most |t|^(J+1)/((J+1)(1 - |t|)), below
-    /// 2^-63 of t²/2, so they cannot reach the last bit; for k ≤ 1 (and NaN) all sixty are kept (0.5^60/60 is below 1e-19
-    /// of t²/2), for t = 0 one. Sixty terms for every t cost over a microsecond per element of a Dirichlet KL, whose
-    /// shifted sums take about fifty series with t shrinking like 1/i.
+    /// How many terms of g's series Σ_{j≥2} c_j t^j (|c_j| ≤ 1/j, c₂ = ½) decide its value for |t| ≤ ½: with
+    /// |t| &lt; 2^-k (k ≥ 2), the terms past J = 1 + ⌈63/k⌉ sum to at most |t|^(J+1)/((J+1)(1 - |t|)), below 2^-63 of
+    /// t²/2, so they cannot reach the last bit; for k ≤ 1 (and NaN) all sixty are kept (0.5^60/60 is below 1e-19 of
+    /// t²/2), for t = 0 one.
     /// </summary>
-    internal static int SeriesTerms(double t)
+    private static int SeriesTerms(double t)
     {
         if (t == 0)
         {
