@@ -123,6 +123,7 @@ public static class AutomaticFit
             TraceEvery = 0,
             Callback = AfterStep,
             CancellationToken = stop.Token,
+            ReuseIntermediates = options.ReuseIntermediates,
         };
         try
         {
@@ -141,7 +142,7 @@ public static class AutomaticFit
                 scale0.MatMul(fitted.Loc.Unsqueeze(1)).Squeeze(1) + loc0, scale0.MatMul(fitted.ScaleTril));
         }
 
-        var target = new FlatTarget(logDensity, dimension, options.Pathfinder.Lbfgs.ReuseIntermediates);
+        var target = new FlatTarget(logDensity, dimension, options.ReuseIntermediates && options.Pathfinder.Lbfgs.ReuseIntermediates);
         var (draws, diagnostics) = LaplaceApproximation.Diagnose(
             target, q, options.DrawCount, Pathfinder.PathStream(options.Seed, -1), gradients + refinementGradients, densities + checkDensities);
         return new PosteriorFit(q, draws, diagnostics, initialization, steps, converged, windows);
@@ -161,11 +162,12 @@ public static class AutomaticFit
         PathfinderResult pathfinder;
         try
         {
-            pathfinder = Pathfinder.MultiPath(logDensity, dimension, options.Pathfinder with { Seed = options.Seed });
+            var lbfgs = options.Pathfinder.Lbfgs with { ReuseIntermediates = options.ReuseIntermediates && options.Pathfinder.Lbfgs.ReuseIntermediates };
+            pathfinder = Pathfinder.MultiPath(logDensity, dimension, options.Pathfinder with { Seed = options.Seed, Lbfgs = lbfgs });
         }
         catch (InvalidOperationException)
         {
-            var laplace = LaplaceApproximation.Fit(logDensity, new double[dimension], drawCount: 2, seed: options.Seed);
+            var laplace = LaplaceApproximation.Fit(logDensity, new double[dimension], new LbfgsOptions { ReuseIntermediates = options.ReuseIntermediates }, drawCount: 2, seed: options.Seed);
             return (laplace.Approximation, AutomaticFitInitialization.Laplace, laplace.Diagnostics.GradientEvaluations, laplace.Diagnostics.DensityEvaluations);
         }
 

@@ -42,6 +42,16 @@ public sealed record AutomaticFitOptions
     /// <summary>The seed of Pathfinder, the refinement and the final draws; 0 by default.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// Whether each evaluation's intermediates (the tensors computed inside the log-density) give their memory to the
+    /// next, in Pathfinder, the refinement and the final draws' diagnostics, as
+    /// <see cref="Optimization.MinimizeOptions.ReuseIntermediates"/>; true by default (false here turns it off in
+    /// <see cref="Pathfinder"/>'s L-BFGS too). An intermediate the log-density keeps then throws when read after its
+    /// evaluation: keep a value with <see cref="Tensors.Tensor.Clone"/>, or set this to false. Results are the same
+    /// either way.
+    /// </summary>
+    public bool ReuseIntermediates { get; init; } = true;
+
     /// <summary>Checks the options, naming the first bad one.</summary>
     internal void Validate()
     {

@@ -1,3 +1,4 @@
+using KlDivergence.Tensors;
 using KlDivergence.Inference;
 
 namespace KlDivergence.Tests.Inference;
@@ -18,6 +19,35 @@ public class AutomaticFitTests
         one.Diagnostics.GradientEvaluations.Should().Be(many.Diagnostics.GradientEvaluations);
         one.Draws.ToArray().Should().NotEqual(other.Draws.ToArray());
         one.Diagnostics.GradientEvaluations.Should().BeGreaterThan(one.RefinementSteps * 16, "the refinement's 16 draws per step and Pathfinder's evaluations are all counted");
+    }
+
+    [Fact]
+    public void ReuseIntermediatesOffKeepsWhatTheLogDensityKeptAndChangesNoResult()
+    {
+        // An intermediate kept by the log-density (20 values: pooled) expires with its evaluation by default; with
+        // ReuseIntermediates off (Pathfinder, refinement, diagnostics alike) it keeps its values, and the fit is the same.
+        var weights = KlDivergence.Tensors.Tensor.FromArray([.. Enumerable.Range(0, 70).Select(i => 0.01 * i)], [70]);
+        KlDivergence.Tensors.Tensor? kept = null;
+        KlDivergence.Tensors.Tensor Keeping(KlDivergence.Tensors.Tensor z)
+        {
+            var value = Target(z);
+            var product = value.Unsqueeze(1) * weights;
+            if (product.RequiresGrad)
+            {
+                // Kept from evaluations with a gradient only: those are the ones whose memory is reused.
+                kept = product;
+            }
+
+            return value + (product.Sum(1) * 0.0);
+        }
+
+        var on = AutomaticFit.Fit(Keeping, 2, new AutomaticFitOptions { Seed = 3, MaxSteps = 300 });
+        var read = () => kept!.ToArray();
+        read.Should().Throw<InvalidOperationException>().WithMessage("*Clone()*ReuseIntermediates*");
+
+        var off = AutomaticFit.Fit(Keeping, 2, new AutomaticFitOptions { Seed = 3, MaxSteps = 300, ReuseIntermediates = false });
+        kept!.ToArray().Should().HaveCount(kept.Length);
+        off.Draws.ToArray().Should().Equal(on.Draws.ToArray());
     }
 
     [Fact]
