@@ -196,6 +196,7 @@ public sealed class Model
             MaxSteps = options.Steps,
             TraceEvery = 0,
             Callback = options.Callback,
+            ReuseIntermediates = options.ReuseIntermediates,
         };
         int samples = options.Surrogate == SurrogateFamily.PointMass ? 1 : options.SampleCount;
         var fit = VariationalInference.Fit(

@@ -1,4 +1,5 @@
 using KlDivergence.Inference;
+using KlDivergence.Optimization;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Models;
@@ -14,13 +15,13 @@ internal static class ModelFitAlgorithms
         switch (options.Surrogate)
         {
             case SurrogateFamily.Automatic:
-                var automatic = AutomaticFit.Fit(LogDensity, model.Dimension, new AutomaticFitOptions { Seed = options.Seed });
+                var automatic = AutomaticFit.Fit(LogDensity, model.Dimension, new AutomaticFitOptions { Seed = options.Seed, ReuseIntermediates = options.ReuseIntermediates });
                 return new ModelFit(model, automatic.Approximation, automatic.Diagnostics);
             case SurrogateFamily.Pathfinder:
-                var pathfinder = Pathfinder.MultiPath(LogDensity, model.Dimension, new PathfinderOptions { Seed = options.Seed });
+                var pathfinder = Pathfinder.MultiPath(LogDensity, model.Dimension, new PathfinderOptions { Seed = options.Seed, Lbfgs = new LbfgsOptions { ReuseIntermediates = options.ReuseIntermediates } });
                 return new ModelFit(model, pathfinder.Approximation, pathfinder.Diagnostics);
             case SurrogateFamily.Laplace:
-                var laplace = LaplaceApproximation.Fit(LogDensity, initialPoint.ToArray(), seed: options.Seed);
+                var laplace = LaplaceApproximation.Fit(LogDensity, initialPoint.ToArray(), new LbfgsOptions { ReuseIntermediates = options.ReuseIntermediates }, seed: options.Seed);
                 return new ModelFit(model, laplace.Approximation, laplace.Diagnostics);
             default:
                 return null;

@@ -46,6 +46,14 @@ public sealed record ModelFitOptions
     /// <summary>Called after every step with the progress.</summary>
     public Action<MinimizeProgress>? Callback { get; init; }
 
+    /// <summary>
+    /// Whether each step's (or evaluation's) intermediates give their memory to the next, whichever fit runs, as
+    /// <see cref="MinimizeOptions.ReuseIntermediates"/>; true by default. A tensor the model body keeps past its
+    /// evaluation then throws when read: keep a value with <see cref="Tensor.Clone"/>, or set this to false. Results
+    /// are the same either way.
+    /// </summary>
+    public bool ReuseIntermediates { get; init; } = true;
+
     internal void Validate(string paramName)
     {
         if (!Enum.IsDefined(Surrogate))

@@ -280,4 +280,40 @@ public class ModelFitTests
         var t = VariableSummary.Of("y", [0.0, 10.0]);
         t.Q05.Should().BeApproximately(0.5, 1e-12);
     }
+
+    [Theory]
+    [InlineData(SurrogateFamily.MeanField)]
+    [InlineData(SurrogateFamily.Automatic)]
+    [InlineData(SurrogateFamily.Pathfinder)]
+    [InlineData(SurrogateFamily.Laplace)]
+    public void ReuseIntermediatesOffKeepsWhatTheBodyKeptAndChangesNoResult(SurrogateFamily family)
+    {
+        // A tensor the model body keeps expires with its evaluation when the fit reuses memory, and keeps its values with
+        // ReuseIntermediates off; the fit is the same bits either way. The kept tensor is the regression's mean twice
+        // over ([n, 40, 2]: 80 values even for one point, so pooled), and (mean + mean)/2 is the mean exactly.
+        var (x, y) = Data();
+        var xT = Tensor.Vector(x);
+        var yT = Tensor.Vector(y);
+        var twice = Tensor.Vector(1.0, 1.0);
+        Tensor? kept = null;
+        var model = Model.Define(m =>
+        {
+            var theta = m.Latent("theta", new Normal(0, PriorScale), shape: [2]);
+            var wide = (theta.Narrow(1, 0, 1) + (theta.Narrow(1, 1, 1) * xT)).Unsqueeze(-1) * twice;
+            if (wide.RequiresGrad)
+            {
+                kept = wide;
+            }
+
+            m.Observe("y", new Normal(wide.Sum(-1) * 0.5, Noise), yT);
+        });
+
+        var on = model.Fit(new ModelFitOptions { Surrogate = family, Steps = 50, Seed = 2 });
+        var read = () => kept!.ToArray();
+        read.Should().Throw<InvalidOperationException>().WithMessage("*Clone()*ReuseIntermediates*");
+
+        var off = model.Fit(new ModelFitOptions { Surrogate = family, Steps = 50, Seed = 2, ReuseIntermediates = false });
+        kept!.ToArray().Should().HaveCount(kept.Length);
+        off.Sample(20, new RandomStream(4)).ToCsv().Should().Be(on.Sample(20, new RandomStream(4)).ToCsv());
+    }
 }
