@@ -112,7 +112,7 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowExpired() => throw new InvalidOperationException(
         $"This tensor {Shapes.Format(ShapeArray)} was an intermediate of step {expiredStep} of a fit, and the fit reused its memory " +
-        "when the step ended. Keep a value with Clone() inside the loss, or set MinimizeOptions.ReuseIntermediates = false.");
+        "when the step ended. Keep a value with Clone() inside the loss, or set ReuseIntermediates = false on the fit's options (MinimizeOptions, LbfgsOptions, AutomaticFitOptions or ModelFitOptions).");
 
     /// <summary>The length of each dimension; empty for a scalar.</summary>
     public ImmutableArray<int> Shape => ImmutableCollectionsMarshal.AsImmutableArray(ShapeArray);
