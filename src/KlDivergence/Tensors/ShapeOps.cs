@@ -366,7 +366,7 @@ public static class ShapeOps
         int rank = shape.Length;
         int rows = shape[rank - 2], cols = shape[rank - 1];
         int batch = data.Length / Math.Max(rows * cols, 1);
-        var y = TensorPool.RentZeroed(data.Length);
+        var y = TensorPool.Rent(data.Length); // every element is written below
         for (int b = 0; b < batch; b++)
         {
             int off = b * rows * cols;

@@ -48,7 +48,8 @@ internal static class GammaFunctionDifferences
         double shifted = ShiftedTerms(a, b, n);
         double big = a + n, bigB = b + n;
         double t = delta / big;
-        double logRatio = ScaleRatio.Log(bigB, big);
+        // log(B/A) is read only beyond |t| = ½, where g is taken directly: a logarithm per call saved elsewhere.
+        double logRatio = Math.Abs(t) > 0.5 ? ScaleRatio.Log(bigB, big) : 0;
         double value = (big * ScaleRatio.OnePlusTLogOnePlusTMinusT(t, logRatio)) - (0.5 * LogRatioMinusRelativeDifference(bigB, big, delta));
         // (1 + t)^m for m = 1, 3, 5, … by repeated multiplication (m ≤ 15: at most 8 ulps, on terms below 1e-3 of E)
         // instead of a power function per term, which cost a third of E.
