@@ -63,8 +63,9 @@ public sealed class LKJCholesky : Distribution
         {
             var (a, b) = RowBetaParameters();
 
-            // E√(1 - y) = Γ(b + ½)Γ(a + b) / (Γ(b)Γ(a + b + ½)); a = 0 on the first row gives 1.
-            var diagonal = ((b + 0.5).LogGamma() + (a + b).LogGamma() - b.LogGamma() - (a + b + 0.5).LogGamma()).Exp();
+            // E√(1 - y) = Γ(b + ½)Γ(a + b) / (Γ(b)Γ(a + b + ½)), as the difference of two log-ratios so that a = 0 on
+            // the first row gives exactly 1 (summed in another order, rounding gave 1 + 4e-16 and a negative variance).
+            var diagonal = (((b + 0.5).LogGamma() - b.LogGamma()) - ((a + b + 0.5).LogGamma() - (a + b).LogGamma())).Exp();
             return diagonal.DiagEmbed();
         }
     }

@@ -70,7 +70,7 @@ public sealed class Multinomial : Distribution
         var x = TensorOps.Where(whole, value, 0.0);
         var zero = TensorOps.EqualTo(x, 0.0);
         var logPowers = TensorOps.Where(zero, 0.0, x * TensorOps.Where(zero, 0.0, Categorical.Logits)).Sum(-1);
-        var logP = MathNet.Numerics.SpecialFunctions.GammaLn(TotalCount + 1.0) - (x + 1.0).LogGamma().Sum(-1) + logPowers;
+        var logP = GammaFunctions.LogGamma(TotalCount + 1.0) - (x + 1.0).LogGamma().Sum(-1) + logPowers;
         return TensorOps.Where(valid, logP, double.NegativeInfinity);
     }
 

@@ -100,7 +100,7 @@ public sealed class RelaxedOneHotCategorical : Distribution
         var logY = TensorOps.Where(inside.Unsqueeze(-1), value, 1.0 / k).Log();
         var tau = Temperature.Unsqueeze(-1);
         var scores = Logits - (tau * logY);
-        var logP = MathNet.Numerics.SpecialFunctions.GammaLn(k) + ((k - 1.0) * Temperature.Log()) + (scores - logY).Sum(-1) - (scores.LogSumExp(-1) * (double)k);
+        var logP = GammaFunctions.LogGamma(k) + ((k - 1.0) * Temperature.Log()) + (scores - logY).Sum(-1) - (scores.LogSumExp(-1) * (double)k);
         return TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
 

@@ -165,7 +165,7 @@ internal static class SpecialFunctionOps
                 double ha = RelativeStep * Math.Max(1, ai);
                 ga[i] = g.Data[i] * (IncompleteGamma(ai + ha, xi) - IncompleteGamma(ai - ha, xi)) / (2 * ha);
                 gx[i] = xi <= 0 || double.IsPositiveInfinity(xi) ? 0
-                    : g.Data[i] * Math.Exp(((ai - 1) * Math.Log(xi)) - xi - SpecialFunctions.GammaLn(ai));
+                    : g.Data[i] * Math.Exp(((ai - 1) * Math.Log(xi)) - xi - GammaFunctions.LogGamma(ai));
             }
 
             return [new Tensor(ga, shape), new Tensor(gx, shape)];

@@ -27,7 +27,7 @@ internal static class SaddlePointPmf
         if (n <= 15)
         {
             // Small whole n: the direct difference loses at most ~1e-14 (its terms are below 42).
-            return MathNet.Numerics.SpecialFunctions.GammaLn(n + 1) - ((n + 0.5) * Math.Log(n)) + n - LogSqrtTwoPi;
+            return GammaFunctions.LogGamma(n + 1) - ((n + 0.5) * Math.Log(n)) + n - LogSqrtTwoPi;
         }
 
         // The asymptotic series 1/(12n) − 1/(360n³) + 1/(1260n⁵) − 1/(1680n⁷) + 1/(1188n⁹), truncated where the next

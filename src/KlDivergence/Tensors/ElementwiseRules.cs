@@ -162,38 +162,22 @@ internal static class ElementwiseRules
 
     public static readonly UnaryOp LogGamma = new(
         "lgamma",
-        static (x, y) =>
-        {
-            for (int i = 0; i < y.Length; i++)
-            {
-                y[i] = SpecialFunctions.GammaLn(x[i]);
-            }
-        },
+        static (x, y) => GammaFunctions.LogGamma(x, y),
         static (x, y, gy, gx) =>
         {
             // d/dx log Γ(x) = ψ(x)
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = gy[i] * SpecialFunctions.DiGamma(x[i]);
-            }
+            GammaFunctions.Digamma(x, gx);
+            TensorPrimitives.Multiply(gx, gy, gx);
         });
 
     public static readonly UnaryOp Digamma = new(
         "digamma",
-        static (x, y) =>
-        {
-            for (int i = 0; i < y.Length; i++)
-            {
-                y[i] = SpecialFunctions.DiGamma(x[i]);
-            }
-        },
+        static (x, y) => GammaFunctions.Digamma(x, y),
         static (x, y, gy, gx) =>
         {
             // d/dx ψ(x) = ψ₁(x)
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = gy[i] * ScalarMath.Trigamma(x[i]);
-            }
+            GammaFunctions.Trigamma(x, gx);
+            TensorPrimitives.Multiply(gx, gy, gx);
         });
 
     public static readonly UnaryOp NormalCdf = new(

@@ -30,6 +30,12 @@ internal interface IWideLane<TSelf> : ILane<TSelf>
     /// <summary>Lane by lane, <paramref name="ifTrue"/> where <paramref name="mask"/> is all ones, else <paramref name="ifFalse"/>.</summary>
     static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
 
+    /// <summary>The all-ones mask in each lane where <paramref name="left"/> &lt; <paramref name="right"/>, else zero (false for NaN).</summary>
+    static abstract TSelf LessThan(TSelf left, TSelf right);
+
+    /// <summary>Each lane rounded down to a whole number (exact).</summary>
+    static abstract TSelf Floor(TSelf x);
+
     /// <summary>
     /// For a positive normal double x: x = 2^e·m with m in [√½, √2), e exactly, and the all-ones mask where e = 0
     /// (fdlibm's log: x's bits shifted so that the exponent field steps at √½). Other lanes give meaningless values.

@@ -55,10 +55,10 @@ internal readonly record struct Real(double Value) : IRealArithmetic<Real>
     public static Real Abs(Real x) => Math.Abs(x.Value);
 
     /// <inheritdoc/>
-    public static Real LogGamma(Real x) => SpecialFunctions.GammaLn(x.Value);
+    public static Real LogGamma(Real x) => GammaFunctions.LogGamma(x.Value);
 
     /// <inheritdoc/>
-    public static Real Digamma(Real x) => SpecialFunctions.DiGamma(x.Value);
+    public static Real Digamma(Real x) => GammaFunctions.Digamma(x.Value);
 
     /// <summary>Named alternative for the implicit conversion from double.</summary>
     public static Real FromDouble(double value) => new(value);

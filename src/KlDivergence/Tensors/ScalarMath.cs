@@ -191,39 +191,4 @@ internal static class ScalarMath
         double series = 1 - (z * (1 - (3 * z * (1 - (5 * z)))));
         return (-0.5 * x * x) - Math.Log(-x) - LogSqrtTwoPi + Math.Log(series);
     }
-
-    /// <summary>
-    /// Trigamma ψ₁(x) = d²/dx² log Γ(x): reflection for x &lt; 0 (ψ₁(1-x) + ψ₁(x) = π²/sin²(πx)), upward
-    /// recurrence ψ₁(x) = ψ₁(x+1) + 1/x² to x ≥ 12, then the asymptotic series in Bernoulli numbers
-    /// (Abramowitz &amp; Stegun 6.4.12).
-    /// </summary>
-    public static double Trigamma(double x)
-    {
-        if (double.IsNaN(x) || double.IsNegativeInfinity(x))
-        {
-            return double.NaN;
-        }
-
-        if (x <= 0 && Math.Floor(x) == x)
-        {
-            return double.PositiveInfinity;
-        }
-
-        if (x < 0)
-        {
-            double s = Math.Sin(Math.PI * x);
-            return (Math.PI * Math.PI / (s * s)) - Trigamma(1 - x);
-        }
-
-        double acc = 0;
-        while (x < 12)
-        {
-            acc += 1 / (x * x);
-            x += 1;
-        }
-
-        double z = 1 / (x * x);
-        double tail = (1 / x) + (z / 2) + ((z / x) * ((1.0 / 6) - (z * ((1.0 / 30) - (z * ((1.0 / 42) - (z * ((1.0 / 30) - (z * 5.0 / 66)))))))));
-        return acc + tail;
-    }
 }

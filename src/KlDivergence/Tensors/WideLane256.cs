@@ -34,6 +34,12 @@ internal readonly struct WideLane256(Vector256<double> value) : IWideLane<WideLa
     public static WideLane256 Select(WideLane256 mask, WideLane256 ifTrue, WideLane256 ifFalse) => new(Vector256.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane256 LessThan(WideLane256 left, WideLane256 right) => new(Vector256.LessThan(left.Value, right.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane256 Floor(WideLane256 x) => new(Vector256.Floor(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLane256 Mantissa, WideLane256 Exponent, WideLane256 UnitExponent) SplitAtSqrtHalf(WideLane256 x)
     {
         var shifted = x.Value.AsUInt64() + Vector256.Create(0x3FF0000000000000UL - SqrtHalfBits);

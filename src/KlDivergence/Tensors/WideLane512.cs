@@ -34,6 +34,12 @@ internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLa
     public static WideLane512 Select(WideLane512 mask, WideLane512 ifTrue, WideLane512 ifFalse) => new(Vector512.ConditionalSelect(mask.Value, ifTrue.Value, ifFalse.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 LessThan(WideLane512 left, WideLane512 right) => new(Vector512.LessThan(left.Value, right.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 Floor(WideLane512 x) => new(Vector512.Floor(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLane512 Mantissa, WideLane512 Exponent, WideLane512 UnitExponent) SplitAtSqrtHalf(WideLane512 x)
     {
         var shifted = x.Value.AsUInt64() + Vector512.Create(0x3FF0000000000000UL - SqrtHalfBits);

@@ -38,6 +38,13 @@ internal readonly struct WideLaneScalar(double value) : IWideLane<WideLaneScalar
         BitConverter.DoubleToUInt64Bits(mask.Value) != 0 ? ifTrue : ifFalse;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLaneScalar LessThan(WideLaneScalar left, WideLaneScalar right) =>
+        new(BitConverter.UInt64BitsToDouble(left.Value < right.Value ? ulong.MaxValue : 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLaneScalar Floor(WideLaneScalar x) => new(Math.Floor(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLaneScalar Mantissa, WideLaneScalar Exponent, WideLaneScalar UnitExponent) SplitAtSqrtHalf(WideLaneScalar x)
     {
         ulong shifted = BitConverter.DoubleToUInt64Bits(x.Value) + (0x3FF0000000000000UL - SqrtHalfBits);

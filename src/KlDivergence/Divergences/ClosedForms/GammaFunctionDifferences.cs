@@ -104,7 +104,7 @@ internal static class GammaFunctionDifferences
             a,
             b,
             static (x, y) => LogGammaExcess(x, y),
-            static (x, y) => x == y ? 0 : -(y - x) * ScalarMath.Trigamma(x),
+            static (x, y) => x == y ? 0 : -(y - x) * GammaFunctions.Trigamma(x),
             static (x, y) => DigammaDifference(x, y));
 
     /// <summary>How far to shift so that the smaller argument reaches <see cref="AsymptoticFrom"/>.</summary>

@@ -233,35 +233,20 @@ internal static class NormalKl
         where T : struct, IWideLane<T>
     {
         var one = T.Create(1);
-        var two = T.Create(2);
         var delta = (s1 - s2) * inv;
         var ratio = s1 * inv;
         var d = (loc1 - loc2) * inv;
         var (m, e, near) = T.SplitAtSqrtHalf(ratio);
 
-        // u = x/(2 + x) with x = δ (e = 0) or m - 1, and 2u³ times the series 1/3 + t/5 + … + t¹⁰/23 in t = u²
-        // (t ≤ 0.0295: the next term is below 2e-18 of the sum), by Estrin's scheme: pairs, then pairs of pairs, so
-        // the lanes wait on a chain of 5 products instead of 10.
+        // log r = e·log 2 + log(1 + x) with x = δ where e = 0 (r near 1: δ keeps its digits), else m - 1.
         var x = T.Select(near, delta, m - one);
-        var u = x / (two + x);
-        var u2 = u * u;
-        var u4 = u2 * u2;
-        var u8 = u4 * u4;
-        var q0 = ((T.Create(1.0 / 5) * u2) + T.Create(1.0 / 3)) + (((T.Create(1.0 / 9) * u2) + T.Create(1.0 / 7)) * u4);
-        var q1 = ((T.Create(1.0 / 13) * u2) + T.Create(1.0 / 11)) + (((T.Create(1.0 / 17) * u2) + T.Create(1.0 / 15)) * u4);
-        var q2 = ((T.Create(1.0 / 21) * u2) + T.Create(1.0 / 19)) + (T.Create(1.0 / 23) * u4);
-        var tail = two * u * u2 * (q0 + (u8 * (q1 + (u8 * q2))));
-
-        // log r = e·log 2 + 2u + tail, log 2 split so that e·Ln2Hi is exact (fdlibm's constants).
-        var logRatio = (e * T.Create(Ln2Hi)) + (((two * u) + tail) + (e * T.Create(Ln2Lo)));
+        var (u, tail) = LaneMath.Log1pParts(x);
+        var logRatio = LaneMath.Assemble(e, u, tail);
         var h = T.Select(near, (u * delta) - tail, delta - logRatio);
         var value = (T.Create(0.5) * ((d * d) + (delta * delta))) + h;
         value.Store(result);
         return T.NormalAndFinite(ratio, value);
     }
-
-    /// <summary>log 2 = Ln2Hi + Ln2Lo, Ln2Hi with 32 trailing zero bits so that e·Ln2Hi is exact for |e| &lt; 2^20 (fdlibm e_log.c).</summary>
-    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
 
     /// <summary>
     /// KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) = ½((μ₁ - μ₂)/σ₂)² + ½(r² - 1) - log r with r = σ₁/σ₂

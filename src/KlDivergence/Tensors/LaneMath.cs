@@ -1,0 +1,49 @@
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// The logarithm written once over <see cref="IWideLane{TSelf}"/>, so kernels that need it (the Normal KL, the gamma
+/// functions) run at any vector width with the same bits: IEEE arithmetic only, no fused multiply-add, no library call
+/// whose vector and scalar forms may round differently.
+/// </summary>
+internal static class LaneMath
+{
+    /// <summary>log 2 = Ln2Hi + Ln2Lo, Ln2Hi with 32 trailing zero bits so that e·Ln2Hi is exact for |e| &lt; 2^20 (fdlibm e_log.c).</summary>
+    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
+
+    /// <summary>
+    /// log(1 + f) = 2u + tail with u = f/(2 + f), for |f| ≤ √2 - 1 (fdlibm's reduction): returns u and the tail
+    /// 2u³(1/3 + t/5 + … + t¹⁰/23) in t = u² (t ≤ 0.0295: the next term is below 2e-18 of the sum), summed by Estrin's
+    /// scheme (pairs, then pairs of pairs) so the lanes wait on a chain of 5 products instead of 10. Kept apart so a
+    /// caller can form f - log(1 + f) = u·f - tail without cancellation (A&amp;S 4.1.27, the series of atanh u).
+    /// </summary>
+    public static (T U, T Tail) Log1pParts<T>(T f)
+        where T : struct, IWideLane<T>
+    {
+        var two = T.Create(2);
+        var u = f / (two + f);
+        var u2 = u * u;
+        var u4 = u2 * u2;
+        var u8 = u4 * u4;
+        var q0 = ((T.Create(1.0 / 5) * u2) + T.Create(1.0 / 3)) + (((T.Create(1.0 / 9) * u2) + T.Create(1.0 / 7)) * u4);
+        var q1 = ((T.Create(1.0 / 13) * u2) + T.Create(1.0 / 11)) + (((T.Create(1.0 / 17) * u2) + T.Create(1.0 / 15)) * u4);
+        var q2 = ((T.Create(1.0 / 21) * u2) + T.Create(1.0 / 19)) + (T.Create(1.0 / 23) * u4);
+        return (u, two * u * u2 * (q0 + (u8 * (q1 + (u8 * q2)))));
+    }
+
+    /// <summary>
+    /// log(2^e · (1 + f)) from the parts of <see cref="Log1pParts"/>: e·log 2 + 2u + tail, with log 2 split so that
+    /// e·Ln2Hi is exact (fdlibm's e_log.c).
+    /// </summary>
+    public static T Assemble<T>(T e, T u, T tail)
+        where T : struct, IWideLane<T> =>
+        (e * T.Create(Ln2Hi)) + (((T.Create(2) * u) + tail) + (e * T.Create(Ln2Lo)));
+
+    /// <summary>log x for positive normal finite lanes (within about one ulp); other lanes give meaningless values.</summary>
+    public static T Log<T>(T x)
+        where T : struct, IWideLane<T>
+    {
+        var (m, e, _) = T.SplitAtSqrtHalf(x);
+        var (u, tail) = Log1pParts(m - T.Create(1));
+        return Assemble(e, u, tail);
+    }
+}
