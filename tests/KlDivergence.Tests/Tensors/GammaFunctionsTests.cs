@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluentAssertions;
 using KlDivergence.Tensors;
 
@@ -78,6 +79,63 @@ public class GammaFunctionsTests
 
         // The reference is itself rounded to a double: half an ulp more.
         Math.Abs(actual - expected).Should().BeLessThanOrEqualTo((ulps + 0.5) * Epsilon * scale, $"the reference is {expected:R}");
+    }
+
+    /// <summary>GammaFunctionsReference.csv (written by GammaFunctionsReference.py): region, x, log Γ, ψ, ψ₁.</summary>
+    private static (string Region, double X, double[] Values)[] Reference() =>
+        [.. File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Tensors", "GammaFunctionsReference.csv")).Skip(1).Select(line =>
+        {
+            var cells = line.Split(',');
+            double Parse(string cell) => cell == "inf" ? double.PositiveInfinity : double.Parse(cell, CultureInfo.InvariantCulture);
+            return (cells[0], Parse(cells[1]), new[] { Parse(cells[2]), Parse(cells[3]), Parse(cells[4]) });
+        })];
+
+    /// <summary>
+    /// 950 seeded arguments per function, through the vector kernels: the largest error in ulps of the scale used in
+    /// <see cref="MatchesMpmath"/> stays within what was measured (4.1, 4.0 and 2.1 ulps), and in each region the
+    /// mean signed error stays within a third of an ulp. A truncated series or a dropped shift biases every value
+    /// of its region the same way, which the mean shows long before the largest error does.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 4.6)]
+    [InlineData(1, 4.5)]
+    [InlineData(2, 2.6)]
+    public void ErrorsAgainstMpmathAreSmallAndUnbiased(int function, double maxUlps)
+    {
+        var rows = Reference();
+        var x = rows.Select(r => r.X).ToArray();
+        var actual = new double[x.Length];
+        switch (function)
+        {
+            case 0: GammaFunctions.LogGamma(x, actual); break;
+            case 1: GammaFunctions.Digamma(x, actual); break;
+            default: GammaFunctions.Trigamma(x, actual); break;
+        }
+
+        var errors = new List<(string Region, double Ulps)>();
+        for (int i = 0; i < rows.Length; i++)
+        {
+            double expected = rows[i].Values[function];
+            if (double.IsInfinity(expected))
+            {
+                actual[i].Should().Be(expected, $"x = {x[i]:R}");
+                continue;
+            }
+
+            double scale = function switch
+            {
+                0 => x[i] > 0 ? Math.Abs(expected) : Math.Max(1, Math.Abs(expected)),
+                1 => Math.Max(1, Math.Abs(expected)),
+                _ => Math.Abs(expected),
+            };
+            errors.Add((rows[i].Region, (actual[i] - expected) / (Epsilon * scale)));
+        }
+
+        errors.Max(e => Math.Abs(e.Ulps)).Should().BeLessThanOrEqualTo(maxUlps);
+        foreach (var region in errors.GroupBy(e => e.Region))
+        {
+            region.Average(e => e.Ulps).Should().BeInRange(-1.0 / 3, 1.0 / 3, $"the mean error in region {region.Key}");
+        }
     }
 
     [Fact]
