@@ -57,41 +57,27 @@ internal static class SpecialFunctionOps
         });
     }
 
-    /// <summary>
-    /// log I₀(κ) for κ ≥ 0 (I₀ the modified Bessel function of the first kind), computed as log(e^{-κ}I₀(κ)) + κ so it
-    /// does not overflow; d/dκ = I₁(κ)/I₀(κ).
-    /// </summary>
+    /// <summary>log I₀(κ) (I₀ the modified Bessel function of the first kind), with d/dκ = I₁(κ)/I₀(κ).</summary>
     public static Tensor LogBesselI0(Tensor kappa)
     {
         var y = new double[kappa.Length];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = Math.Log(SpecialFunctions.BesselIScaled(0, kappa.Data[i])) + kappa.Data[i];
-        }
-
+        BesselFunctions.LogI0(kappa.Data, y);
         return Tensor.Record(new Tensor(y, kappa.ShapeArray), [kappa], g =>
         {
             var gk = new double[kappa.Length];
-            for (int i = 0; i < gk.Length; i++)
-            {
-                gk[i] = g.Data[i] * BesselRatio(kappa.Data[i]);
-            }
-
+            BesselFunctions.Ratio(kappa.Data, gk);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(gk, g.Data, gk);
             return [new Tensor(gk, kappa.ShapeArray)];
         });
     }
 
     /// <summary>
-    /// A(κ) = I₁(κ)/I₀(κ) for κ ≥ 0, with A'(κ) = 1 - A/κ - A² (from I₀' = I₁ and I₁' = I₀ - I₁/κ; A'(0) = ½).
+    /// A(κ) = I₁(κ)/I₀(κ), with A'(κ) = 1 - A/κ - A² (from I₀' = I₁ and I₁' = I₀ - I₁/κ; A'(0) = ½).
     /// </summary>
     public static Tensor BesselRatio(Tensor kappa)
     {
         var y = new double[kappa.Length];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = BesselRatio(kappa.Data[i]);
-        }
-
+        BesselFunctions.Ratio(kappa.Data, y);
         return Tensor.Record(new Tensor(y, kappa.ShapeArray), [kappa], g =>
         {
             var gk = new double[kappa.Length];
@@ -171,9 +157,6 @@ internal static class SpecialFunctionOps
             return [new Tensor(ga, shape), new Tensor(gx, shape)];
         });
     }
-
-    private static double BesselRatio(double kappa) =>
-        kappa == 0 ? 0 : SpecialFunctions.BesselIScaled(1, kappa) / SpecialFunctions.BesselIScaled(0, kappa);
 
     private static double IncompleteBeta(double a, double b, double x) =>
         x <= 0 ? 0 : x >= 1 ? 1 : SpecialFunctions.BetaRegularized(a, b, x);

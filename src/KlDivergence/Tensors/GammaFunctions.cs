@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace KlDivergence.Tensors;
 
@@ -36,112 +34,22 @@ internal static class GammaFunctions
     private const double AsymptoticFrom = 10;
 
     /// <summary>log |Γ(x)|: +∞ at the poles (0, -1, -2, …) and at ±∞, NaN for NaN.</summary>
-    public static double LogGamma(double x) => Scalar<LogGammaKernel>(x);
+    public static double LogGamma(double x) => LaneMap.Scalar<LogGammaKernel>(x);
 
     /// <summary>ψ(x) = d/dx log Γ(x): -∞ at +0, +∞ at -0 and +∞, NaN at the negative whole numbers, -∞ and NaN.</summary>
-    public static double Digamma(double x) => Scalar<DigammaKernel>(x);
+    public static double Digamma(double x) => LaneMap.Scalar<DigammaKernel>(x);
 
     /// <summary>ψ₁(x) = d²/dx² log Γ(x): +∞ at the poles, 0 at +∞, NaN at -∞ and NaN.</summary>
-    public static double Trigamma(double x) => Scalar<TrigammaKernel>(x);
+    public static double Trigamma(double x) => LaneMap.Scalar<TrigammaKernel>(x);
 
     /// <summary>Writes log |Γ(x)| element by element (the spans may be the same).</summary>
-    public static void LogGamma(ReadOnlySpan<double> x, Span<double> y) => Map<LogGammaKernel>(x, y);
+    public static void LogGamma(ReadOnlySpan<double> x, Span<double> y) => LaneMap.Map<LogGammaKernel>(x, y);
 
     /// <summary>Writes ψ(x) element by element (the spans may be the same).</summary>
-    public static void Digamma(ReadOnlySpan<double> x, Span<double> y) => Map<DigammaKernel>(x, y);
+    public static void Digamma(ReadOnlySpan<double> x, Span<double> y) => LaneMap.Map<DigammaKernel>(x, y);
 
     /// <summary>Writes ψ₁(x) element by element (the spans may be the same).</summary>
-    public static void Trigamma(ReadOnlySpan<double> x, Span<double> y) => Map<TrigammaKernel>(x, y);
-
-    /// <summary>One function: its lane code, the scalar code for arguments outside the lanes' domain, and that domain.</summary>
-    private interface IKernel
-    {
-        /// <summary>
-        /// The lanes' arguments times this must be normal and positive (with a finite result) for the lane code's
-        /// value to stand: a power of two, so the test is exact.
-        /// </summary>
-        static abstract double DomainScale { get; }
-
-        static abstract T Lanes<T>(T x)
-            where T : struct, IWideLane<T>;
-
-        static abstract double Outside(double x);
-    }
-
-    private static double Scalar<TKernel>(double x)
-        where TKernel : IKernel
-    {
-        var lane = new WideLaneScalar(x);
-        var value = TKernel.Lanes(lane);
-        return InDomain(new WideLaneScalar(x * TKernel.DomainScale), lane, value) != 0 ? value.Value : TKernel.Outside(x);
-    }
-
-    private static void Map<TKernel>(ReadOnlySpan<double> x, Span<double> y)
-        where TKernel : IKernel
-    {
-        if (x.Length != y.Length)
-        {
-            throw new ArgumentException($"The output has {y.Length} elements where the input has {x.Length}.", nameof(y));
-        }
-
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Run<TKernel, WideLane512>(x, y);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Run<TKernel, WideLane256>(x, y);
-        }
-        else
-        {
-            Run<TKernel, WideLaneScalar>(x, y);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TKernel, T>(ReadOnlySpan<double> x, Span<double> y)
-        where TKernel : IKernel
-        where T : struct, IWideLane<T>
-    {
-        ref double xs = ref MemoryMarshal.GetReference(x);
-        ref double ys = ref MemoryMarshal.GetReference(y);
-        uint all = (1u << T.Count) - 1;
-        var scale = T.Create(TKernel.DomainScale);
-        Span<double> arguments = stackalloc double[T.Count];
-        int i = 0;
-        for (; i <= x.Length - T.Count; i += T.Count)
-        {
-            var lanes = T.LoadUnsafe(ref xs, (nuint)i);
-            var value = TKernel.Lanes(lanes);
-            uint good = InDomain(lanes * scale, lanes, value);
-            if (good == all)
-            {
-                value.StoreUnsafe(ref ys, (nuint)i);
-                continue;
-            }
-
-            // The arguments are kept before the store: the output may be the input.
-            lanes.Store(arguments);
-            value.StoreUnsafe(ref ys, (nuint)i);
-            for (int k = 0; k < T.Count; k++)
-            {
-                if ((good & (1u << k)) == 0)
-                {
-                    Unsafe.Add(ref ys, i + k) = TKernel.Outside(arguments[k]);
-                }
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            Unsafe.Add(ref ys, i) = Scalar<TKernel>(Unsafe.Add(ref xs, i));
-        }
-    }
-
-    /// <summary>The lanes whose scaled argument is normal and positive, and whose argument and value are finite.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint InDomain<T>(T scaled, T x, T value)
-        where T : struct, IWideLane<T> => T.NormalAndFinite(scaled, value) & T.NormalAndFinite(scaled, x);
+    public static void Trigamma(ReadOnlySpan<double> x, Span<double> y) => LaneMap.Map<TrigammaKernel>(x, y);
 
     /// <summary>sin πx for finite x, reduced exactly: x - round(x) is exact, and sin π(n + r) = (-1)ⁿ sin πr.</summary>
     private static double SinPi(double x)
@@ -154,7 +62,7 @@ internal static class GammaFunctions
     /// <summary>tan πx for finite x, reduced exactly (tan has period π).</summary>
     private static double TanPi(double x) => Math.Tan(Math.PI * (x - Math.Round(x)));
 
-    private readonly struct LogGammaKernel : IKernel
+    private readonly struct LogGammaKernel : ILaneKernel
     {
         public static double DomainScale => 1;
 
@@ -293,7 +201,7 @@ internal static class GammaFunctions
         return (sum, x + count);
     }
 
-    private readonly struct DigammaKernel : IKernel
+    private readonly struct DigammaKernel : ILaneKernel
     {
         public static double DomainScale => 1;
 
@@ -341,7 +249,7 @@ internal static class GammaFunctions
         }
     }
 
-    private readonly struct TrigammaKernel : IKernel
+    private readonly struct TrigammaKernel : ILaneKernel
     {
         /// <summary>2⁻⁵⁶⁰: below x = 2⁻⁴⁶², x² in the shifts would lose bits to underflow.</summary>
         public static double DomainScale => 2.6355494858076308E-169;

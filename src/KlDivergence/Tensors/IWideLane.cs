@@ -33,6 +33,9 @@ internal interface IWideLane<TSelf> : ILane<TSelf>
     /// <summary>The all-ones mask in each lane where <paramref name="left"/> &lt; <paramref name="right"/>, else zero (false for NaN).</summary>
     static abstract TSelf LessThan(TSelf left, TSelf right);
 
+    /// <summary>One bit per lane (lane k at bit k), set where the lane's sign bit is: for a mask, where it is all ones.</summary>
+    static abstract uint MaskBits(TSelf mask);
+
     /// <summary>Each lane rounded down to a whole number (exact).</summary>
     static abstract TSelf Floor(TSelf x);
 

@@ -37,6 +37,9 @@ internal readonly struct WideLane256(Vector256<double> value) : IWideLane<WideLa
     public static WideLane256 LessThan(WideLane256 left, WideLane256 right) => new(Vector256.LessThan(left.Value, right.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint MaskBits(WideLane256 mask) => (uint)Vector256.ExtractMostSignificantBits(mask.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane256 Floor(WideLane256 x) => new(Vector256.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -37,6 +37,9 @@ internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLa
     public static WideLane512 LessThan(WideLane512 left, WideLane512 right) => new(Vector512.LessThan(left.Value, right.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint MaskBits(WideLane512 mask) => (uint)Vector512.ExtractMostSignificantBits(mask.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane512 Floor(WideLane512 x) => new(Vector512.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -42,6 +42,9 @@ internal readonly struct WideLaneScalar(double value) : IWideLane<WideLaneScalar
         new(BitConverter.UInt64BitsToDouble(left.Value < right.Value ? ulong.MaxValue : 0));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint MaskBits(WideLaneScalar mask) => (uint)(BitConverter.DoubleToUInt64Bits(mask.Value) >> 63);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLaneScalar Floor(WideLaneScalar x) => new(Math.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

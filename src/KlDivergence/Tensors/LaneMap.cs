@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace KlDivergence.Tensors;
+
+/// <summary>
+/// Runs an <see cref="ILaneKernel"/> over a span at the machine's widest vector width, or on one value in a scalar
+/// lane; lanes outside the kernel's domain are redone by its scalar code, so both entries give the same bits.
+/// </summary>
+internal static class LaneMap
+{
+    /// <summary>The kernel's value at <paramref name="x"/>.</summary>
+    public static double Scalar<TKernel>(double x)
+        where TKernel : ILaneKernel
+    {
+        var lane = new WideLaneScalar(x);
+        var value = TKernel.Lanes(lane);
+        return InDomain(new WideLaneScalar(x * TKernel.DomainScale), lane, value) != 0 ? value.Value : TKernel.Outside(x);
+    }
+
+    /// <summary>Writes the kernel's value at each element of <paramref name="x"/> (the spans may be the same).</summary>
+    public static void Map<TKernel>(ReadOnlySpan<double> x, Span<double> y)
+        where TKernel : ILaneKernel
+    {
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException($"The output has {y.Length} elements where the input has {x.Length}.", nameof(y));
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Run<TKernel, WideLane512>(x, y);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Run<TKernel, WideLane256>(x, y);
+        }
+        else
+        {
+            Run<TKernel, WideLaneScalar>(x, y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TKernel, T>(ReadOnlySpan<double> x, Span<double> y)
+        where TKernel : ILaneKernel
+        where T : struct, IWideLane<T>
+    {
+        ref double xs = ref MemoryMarshal.GetReference(x);
+        ref double ys = ref MemoryMarshal.GetReference(y);
+        uint all = (1u << T.Count) - 1;
+        var scale = T.Create(TKernel.DomainScale);
+        Span<double> arguments = stackalloc double[T.Count];
+        int i = 0;
+        for (; i <= x.Length - T.Count; i += T.Count)
+        {
+            var lanes = T.LoadUnsafe(ref xs, (nuint)i);
+            var value = TKernel.Lanes(lanes);
+            uint good = InDomain(lanes * scale, lanes, value);
+            if (good == all)
+            {
+                value.StoreUnsafe(ref ys, (nuint)i);
+                continue;
+            }
+
+            // The arguments are kept before the store: the output may be the input.
+            lanes.Store(arguments);
+            value.StoreUnsafe(ref ys, (nuint)i);
+            for (int k = 0; k < T.Count; k++)
+            {
+                if ((good & (1u << k)) == 0)
+                {
+                    Unsafe.Add(ref ys, i + k) = TKernel.Outside(arguments[k]);
+                }
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref ys, i) = Scalar<TKernel>(Unsafe.Add(ref xs, i));
+        }
+    }
+
+    /// <summary>The lanes whose scaled argument is normal and positive, and whose argument and value are finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint InDomain<T>(T scaled, T x, T value)
+        where T : struct, IWideLane<T> => T.NormalAndFinite(scaled, value) & T.NormalAndFinite(scaled, x);
+}
