@@ -108,11 +108,19 @@ public class TransformedDistribution : Distribution
             interior = Bijector.Forward(Tensor.Scalar(0.0));
         }
 
-        var safe = TensorOps.Where(inside, value, interior);
+        // Every value inside the range (the usual case): the values themselves, with no select and its backward pass.
+        bool allInside = FamilyHelpers.AllSet(inside) && inside.ShapeArray.AsSpan().SequenceEqual(value.ShapeArray);
+        var safe = allInside ? value : TensorOps.Where(inside, value, interior);
         var jacobian = Bijector.InverseLogDetJacobian(safe);
         var baseLogProb = BaseDistribution.LogProb(Bijector.Inverse(safe));
         int eventRank = EventShapeArray.Length;
         var logProb = eventRank == 0 ? baseLogProb + jacobian : baseLogProb + jacobian.Sum([.. Enumerable.Range(jacobian.Rank - eventRank, eventRank)]);
+        int[] validShape = inside.ShapeArray[..^eventRank];
+        if (allInside && logProb.ShapeArray.AsSpan().SequenceEqual(Shapes.Broadcast(validShape, logProb.ShapeArray)))
+        {
+            return logProb;
+        }
+
         var valid = eventRank == 0 ? inside : TensorOps.EqualTo(inside.Sum([.. Enumerable.Range(inside.Rank - eventRank, eventRank)]), Shapes.Size(EventShapeArray));
         return TensorOps.Where(valid, logProb, double.NegativeInfinity);
     }
