@@ -86,4 +86,77 @@ internal static class LaneMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint InDomain<T>(T scaled, T x, T value)
         where T : struct, IWideLane<T> => T.NormalAndFinite(scaled, value) & T.NormalAndFinite(scaled, x);
+
+    /// <summary>The two-argument kernel's value at (<paramref name="a"/>, <paramref name="b"/>).</summary>
+    public static double Scalar<TKernel>(double a, double b)
+        where TKernel : IBinaryLaneKernel
+    {
+        var value = TKernel.Lanes(new WideLaneScalar(a), new WideLaneScalar(b), out uint good);
+        return good != 0 ? value.Value : TKernel.Outside(a, b);
+    }
+
+    /// <summary>Writes the two-argument kernel's value at each pair (the output may be either input).</summary>
+    public static void Map<TKernel>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y)
+        where TKernel : IBinaryLaneKernel
+    {
+        if (a.Length != y.Length || b.Length != y.Length)
+        {
+            throw new ArgumentException($"The output has {y.Length} elements where the inputs have {a.Length} and {b.Length}.", nameof(y));
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Run<TKernel, WideLane512>(a, b, y);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Run<TKernel, WideLane256>(a, b, y);
+        }
+        else
+        {
+            Run<TKernel, WideLaneScalar>(a, b, y);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TKernel, T>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y)
+        where TKernel : IBinaryLaneKernel
+        where T : struct, IWideLane<T>
+    {
+        ref double aStart = ref MemoryMarshal.GetReference(a);
+        ref double bStart = ref MemoryMarshal.GetReference(b);
+        ref double ys = ref MemoryMarshal.GetReference(y);
+        uint all = (1u << T.Count) - 1;
+        Span<double> first = stackalloc double[T.Count];
+        Span<double> second = stackalloc double[T.Count];
+        int i = 0;
+        for (; i <= y.Length - T.Count; i += T.Count)
+        {
+            var left = T.LoadUnsafe(ref aStart, (nuint)i);
+            var right = T.LoadUnsafe(ref bStart, (nuint)i);
+            var value = TKernel.Lanes(left, right, out uint good);
+            if (good == all)
+            {
+                value.StoreUnsafe(ref ys, (nuint)i);
+                continue;
+            }
+
+            // The arguments are kept before the store: the output may be an input.
+            left.Store(first);
+            right.Store(second);
+            value.StoreUnsafe(ref ys, (nuint)i);
+            for (int k = 0; k < T.Count; k++)
+            {
+                if ((good & (1u << k)) == 0)
+                {
+                    Unsafe.Add(ref ys, i + k) = TKernel.Outside(first[k], second[k]);
+                }
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            Unsafe.Add(ref ys, i) = Scalar<TKernel>(Unsafe.Add(ref aStart, i), Unsafe.Add(ref bStart, i));
+        }
+    }
 }

@@ -232,28 +232,18 @@ internal static class NormalKl
     private static uint Lanes<T>(T loc1, T s1, T loc2, T s2, T inv, Span<double> result)
         where T : struct, IWideLane<T>
     {
-        var one = T.Create(1);
-        var delta = (s1 - s2) * inv;
-        var ratio = s1 * inv;
         var d = (loc1 - loc2) * inv;
-        var (m, e, near) = T.SplitAtSqrtHalf(ratio);
-
-        // log r = e·log 2 + log(1 + x) with x = δ where e = 0 (r near 1: δ keeps its digits), else m - 1.
-        var x = T.Select(near, delta, m - one);
-        var (u, tail) = LaneMath.Log1pParts(x);
-        var logRatio = LaneMath.Assemble(e, u, tail);
-        var h = T.Select(near, (u * delta) - tail, delta - logRatio);
-        var value = (T.Create(0.5) * ((d * d) + (delta * delta))) + h;
+        var value = (T.Create(0.5) * (d * d)) + ScaleRatio.TermLanes<T, ScaleRatio.Two>(s1, s2, inv, out uint good);
         value.Store(result);
-        return T.NormalAndFinite(ratio, value);
+        return good & T.NormalAndFinite(T.Create(1), value);
     }
 
     /// <summary>
     /// KL(N(μ₁, σ₁²) ‖ N(μ₂, σ₂²)) = ½((μ₁ - μ₂)/σ₂)² + ½(r² - 1) - log r with r = σ₁/σ₂
-    /// (e.g. Bishop, PRML, exercise 1.30). The scale terms come from <see cref="ScaleRatio.Term{T}"/>: e^{2ℓ} - 1 - 2ℓ
-    /// with ℓ = log1p((σ₁ - σ₂)/σ₂) for nearly equal scales (no cancellation), r itself where it is a double, and
-    /// ℓ = log σ₁ - log σ₂ where the ratio underflows or overflows (finite down to r = 1e-600, +∞ only where ½r²
-    /// truly overflows). The location term halves both locations before subtracting, so μ₁ - μ₂ cannot overflow
+    /// (e.g. Bishop, PRML, exercise 1.30). The scale terms come from <see cref="ScaleRatio.Term{T}"/>: δ²/2 + (δ - log r)
+    /// with δ = (σ₁ - σ₂)/σ₂ and δ - log r from the series of atanh for ½ ≤ r ≤ 2 (no cancellation), r itself where it
+    /// is a double, and e^{2ℓ} - 1 - 2ℓ with ℓ = log σ₁ - log σ₂ where the ratio underflows or overflows (finite down
+    /// to r = 1e-600, +∞ only where ½r² truly overflows). The location term halves both locations before subtracting, so μ₁ - μ₂ cannot overflow
     /// where the scaled difference is finite: ½d² = 2(((μ₁/2) - (μ₂/2))/σ₂)², equal to the direct form for normal doubles.
     /// </summary>
     internal static T NormalNormal<T>(T loc1, T scale1, T loc2, T scale2)

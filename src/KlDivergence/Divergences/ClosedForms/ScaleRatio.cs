@@ -8,15 +8,20 @@ namespace KlDivergence.Divergences.ClosedForms;
 /// the primitives the scale terms of the location-scale closed forms are written with: ratios from 1e-300 to 1e300
 /// neither overflow nor lose the nearly-equal case. Three regimes:
 /// <list type="bullet">
-/// <item>½ ≤ r ≤ 2: log r = log1p((a - b)/b), where a - b is exact (Sterbenz's lemma), so nearly equal scales keep
-/// full relative accuracy;</item>
-/// <item>r a normal, finite double: r itself (one rounding) and log r (about 1e-16 absolute error);</item>
+/// <item>½ ≤ r ≤ 2: log r = log1p(δ) with δ = (a - b)/b, where a - b is exact (Sterbenz's lemma), so nearly equal
+/// scales keep full relative accuracy; log1p(δ) = 2u + tail and δ - log1p(δ) = u·δ - tail from the series of atanh u,
+/// u = δ/(2 + δ) (<see cref="LaneMath.Log1pPartsWide"/>), so the scale term has no cancellation either;</item>
+/// <item>r a normal, finite double: r itself (one rounding) and log r = e·log 2 + log m (about 1e-16 absolute
+/// error);</item>
 /// <item>otherwise (the ratio underflows or overflows): log r = log a - log b, whose absolute error (a few ulps of
 /// |log a| + |log b| ≤ 1500) is tiny next to |log r| &gt; 708; then r^k is 0 or +∞.</item>
 /// </list>
+/// The first two are written once over <see cref="IWideLane{TSelf}"/> (<see cref="LogKernel"/>,
+/// <see cref="TermKernel{TPower}"/>, <see cref="PowerMinusOneKernel{TPower}"/>) and run eight pairs at a time over
+/// tensors and in one lane for doubles, so both give the same bits; the third is their scalar fallback.
 /// <see cref="IRealArithmetic{TSelf}"/> has no branch, so the generic entries dispatch on the type: scalar code for
-/// <see cref="Real"/> (the type test disappears when the JIT specialises it), and for tensors the same scalar code
-/// element by element as one recorded op with its analytic partial derivatives.
+/// <see cref="Real"/> (the type test disappears when the JIT specialises it), and for tensors one recorded op with its
+/// analytic partial derivatives.
 /// </summary>
 internal static class ScaleRatio
 {
@@ -50,66 +55,175 @@ internal static class ScaleRatio
     }
 
     /// <summary>log(a/b) for positive doubles.</summary>
-    public static double Log(double a, double b)
-    {
-        double ratio = a / b;
-        if (ratio >= 0.5 && ratio <= 2)
-        {
-            return ScalarMath.Log1p((a - b) / b);
-        }
+    public static double Log(double a, double b) => LaneMap.Scalar<LogKernel>(a, b);
 
-        return IsNormalFinite(ratio) ? Math.Log(ratio) : Math.Log(a) - Math.Log(b);
+    /// <summary>(r^k - 1)/k - log r for positive doubles, k = <paramref name="power"/> (1 or 2).</summary>
+    public static double Term(double a, double b, int power) =>
+        power == 2 ? LaneMap.Scalar<TermKernel<Two>>(a, b) : LaneMap.Scalar<TermKernel<One>>(a, b);
+
+    /// <summary>r^k - 1 for r = a/b, k = <paramref name="power"/> (1 or 2).</summary>
+    public static double PowerMinusOne(double a, double b, int power) =>
+        power == 2 ? LaneMap.Scalar<PowerMinusOneKernel<Two>>(a, b) : LaneMap.Scalar<PowerMinusOneKernel<One>>(a, b);
+
+    /// <summary>
+    /// log(a/b) over broadcast tensors (<see cref="LogKernel"/>, the scalar entry's bits), differentiable with
+    /// ∂/∂a = 1/a, ∂/∂b = -1/b.
+    /// </summary>
+    public static Tensor Log(Tensor a, Tensor b) => LaneOp<LogKernel>(a, b, null);
+
+    /// <summary>
+    /// (r^k - 1)/k - log r over broadcast tensors (<see cref="TermKernel{TPower}"/>), differentiable with
+    /// ∂/∂a = (r^k - 1)/a and ∂/∂b = -(r^k - 1)/b.
+    /// </summary>
+    public static Tensor Term(Tensor a, Tensor b, int power) => power == 2
+        ? LaneOp<TermKernel<Two>>(a, b, static (x, y, d) => LaneMap.Map<PowerMinusOneKernel<Two>>(x, y, d))
+        : LaneOp<TermKernel<One>>(a, b, static (x, y, d) => LaneMap.Map<PowerMinusOneKernel<One>>(x, y, d));
+
+    /// <summary>
+    /// A lane kernel of (a, b) over broadcast tensors as one recorded op whose partials are ∂/∂a = c/a and
+    /// ∂/∂b = -c/b, with c = 1 (<paramref name="numerator"/> null) or the values it writes.
+    /// </summary>
+    private static Tensor LaneOp<TKernel>(Tensor a, Tensor b, SpanFunction? numerator)
+        where TKernel : IBinaryLaneKernel
+    {
+        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
+        double[] av = Expand(a, shape), bv = Expand(b, shape);
+        var y = new double[av.Length];
+        LaneMap.Map<TKernel>(av, bv, y);
+        return Tensor.Record(new Tensor(y, shape), [a, b], g =>
+        {
+            double[]? c = null;
+            if (numerator is not null)
+            {
+                c = new double[av.Length];
+                numerator(av, bv, c);
+            }
+
+            return [a.RequiresGrad ? Quotient(g, c, av, 1, shape, a.ShapeArray) : null, b.RequiresGrad ? Quotient(g, c, bv, -1, shape, b.ShapeArray) : null];
+        });
     }
 
-    /// <summary>(r^k - 1)/k - log r for positive doubles: e^{kℓ} - 1 - kℓ (no cancellation) near r = 1, r^k itself in range.</summary>
-    public static double Term(double a, double b, int power)
+    /// <summary>A kernel over spans (inputs, then output).</summary>
+    private delegate void SpanFunction(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y);
+
+    /// <summary>sign · g · c / x element by element (c = 1 when null), summed to the input's shape.</summary>
+    private static Tensor Quotient(Tensor g, double[]? c, double[] x, double sign, int[] shape, int[] inputShape)
     {
-        double ratio = a / b;
-        if (ratio >= 0.5 && ratio <= 2)
+        var gradient = new double[x.Length];
+        System.Numerics.Tensors.TensorPrimitives.Divide(g.Data, x, gradient);
+        if (c is not null)
         {
-            return ScalarMath.Expm1MinusX(power * ScalarMath.Log1p((a - b) / b)) / power;
+            System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, c, gradient);
         }
 
-        if (IsNormalFinite(ratio))
+        if (sign < 0)
         {
-            return (((power == 2 ? ratio * ratio : ratio) - 1) / power) - Math.Log(ratio);
+            System.Numerics.Tensors.TensorPrimitives.Negate(gradient, gradient);
         }
 
-        return ScalarMath.Expm1MinusX(power * (Math.Log(a) - Math.Log(b))) / power;
+        return TensorOps.SumTo(new Tensor(gradient, shape), inputShape);
+    }
+
+    /// <summary>The power k of a term, as a type so each kernel is compiled for its own k.</summary>
+    internal interface IPower
+    {
+        static abstract bool Squared { get; }
+    }
+
+    internal readonly struct One : IPower
+    {
+        public static bool Squared => false;
+    }
+
+    internal readonly struct Two : IPower
+    {
+        public static bool Squared => true;
     }
 
     /// <summary>
-    /// log(a/b) over broadcast tensors: the scalar kernel element by element (so the gradient path gives the same bits
-    /// as the fused one), differentiable with ∂/∂a = 1/a, ∂/∂b = -1/b.
+    /// What the kernels share, given 1/b (so a caller with one b for many a divides once): r = a/b, δ = (a - b)/b, and log r's parts: from δ for ½ ≤ r ≤ 2 (e = 0), else from
+    /// r = 2^e·m with m in [√½, √2); and the lanes whose r is a normal finite double (the first two regimes).
     /// </summary>
-    public static Tensor Log(Tensor a, Tensor b) =>
-        Binary(a, b, static (x, y) => Log(x, y), static (x, _) => 1 / x, static (_, y) => -1 / y);
-
-    /// <summary>
-    /// (r^k - 1)/k - log r over broadcast tensors: the scalar kernel element by element, differentiable with
-    /// ∂/∂a = (r^k - 1)/a and ∂/∂b = -(r^k - 1)/b (<see cref="PowerMinusOne"/>).
-    /// </summary>
-    public static Tensor Term(Tensor a, Tensor b, int power) =>
-        Binary(
-            a,
-            b,
-            (x, y) => Term(x, y, power),
-            (x, y) => PowerMinusOne(x, y, power) / x,
-            (x, y) => -PowerMinusOne(x, y, power) / y);
-
-    /// <summary>
-    /// r^k - 1 for r = a/b in the same three regimes: expm1(k log1p((a - b)/b)) near r = 1, r^k - 1 where r is a double
-    /// (expm1(k log r) would amplify the rounding of log r by k|log r|), expm1(k(log a - log b)) beyond (-1 or +∞).
-    /// </summary>
-    public static double PowerMinusOne(double a, double b, int power)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T Delta, T Far, T U, T Tail, T Log, uint Good) Parts<T>(T a, T b, T inverse)
+        where T : struct, IWideLane<T>
     {
-        double ratio = a / b;
-        if (ratio >= 0.5 && ratio <= 2)
+        var one = T.Create(1);
+        var zero = T.Create(0);
+        var ratio = a * inverse;
+        var delta = (a - b) * inverse;
+        var far = T.Select(T.LessThan(ratio, T.Create(0.5)), T.LessThan(zero, one), T.LessThan(T.Create(2), ratio));
+        var (m, e, _) = T.SplitAtSqrtHalf(ratio);
+        var (u, tail) = LaneMath.Log1pPartsWide(T.Select(far, m - one, delta));
+        var log = LaneMath.Assemble(T.Select(far, e, zero), u, tail);
+        return (delta, far, u, tail, log, T.NormalAndFinite(ratio, ratio));
+    }
+
+    /// <summary>log(a/b).</summary>
+    private readonly struct LogKernel : IBinaryLaneKernel
+    {
+        public static T Lanes<T>(T a, T b, out uint good)
+            where T : struct, IWideLane<T>
         {
-            return ScalarMath.Expm1(power * ScalarMath.Log1p((a - b) / b));
+            var parts = Parts(a, b, T.Create(1) / b);
+            good = parts.Good;
+            return parts.Log;
         }
 
-        return IsNormalFinite(ratio) ? (power == 2 ? ratio * ratio : ratio) - 1 : ScalarMath.Expm1(power * (Math.Log(a) - Math.Log(b)));
+        public static double Outside(double a, double b) => Math.Log(a) - Math.Log(b);
+    }
+
+    /// <summary>(r^k - 1)/k - log r (<see cref="TermLanes"/>).</summary>
+    private readonly struct TermKernel<TPower> : IBinaryLaneKernel
+        where TPower : IPower
+    {
+        public static T Lanes<T>(T a, T b, out uint good)
+            where T : struct, IWideLane<T> => TermLanes<T, TPower>(a, b, T.Create(1) / b, out good);
+
+        public static double Outside(double a, double b)
+        {
+            int power = TPower.Squared ? 2 : 1;
+            return ScalarMath.Expm1MinusX(power * (Math.Log(a) - Math.Log(b))) / power;
+        }
+    }
+
+    /// <summary>
+    /// (r^k - 1)/k - log r = (δ - log r) + [k = 2] δ²/2, with δ - log r = u·δ - tail for ½ ≤ r ≤ 2, given 1/b; the
+    /// lanes whose value stands. The Normal KL's vector kernel takes its scale term from here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T TermLanes<T, TPower>(T a, T b, T inverse, out uint good)
+        where T : struct, IWideLane<T>
+        where TPower : IPower
+    {
+        var (delta, far, u, tail, log, normal) = Parts(a, b, inverse);
+        var value = T.Select(far, delta - log, (u * delta) - tail);
+        if (TPower.Squared)
+        {
+            value += T.Create(0.5) * delta * delta;
+        }
+
+        good = normal & T.NormalAndFinite(T.Create(1), value);
+        return value;
+    }
+
+    /// <summary>r^k - 1 = δ (k = 1) or δ(2 + δ) (k = 2).</summary>
+    private readonly struct PowerMinusOneKernel<TPower> : IBinaryLaneKernel
+        where TPower : IPower
+    {
+        public static T Lanes<T>(T a, T b, out uint good)
+            where T : struct, IWideLane<T>
+        {
+            var inverse = T.Create(1) / b;
+            var ratio = a * inverse;
+            var delta = (a - b) * inverse;
+            var value = TPower.Squared ? delta * (T.Create(2) + delta) : delta;
+            good = T.NormalAndFinite(ratio, ratio) & T.NormalAndFinite(ratio, value);
+            return value;
+        }
+
+        public static double Outside(double a, double b) =>
+            ScalarMath.Expm1((TPower.Squared ? 2 : 1) * (Math.Log(a) - Math.Log(b)));
     }
 
     /// <summary>
