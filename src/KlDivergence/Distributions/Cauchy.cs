@@ -57,9 +57,10 @@ public sealed class Cauchy : Distribution
     {
         int[] shape = SampleShape(count);
         var eps = new double[Shapes.Size(shape)];
+        random.FillOpenUniform(eps);
         for (int i = 0; i < eps.Length; i++)
         {
-            eps[i] = Math.Tan(Math.PI * (random.NextOpenDouble() - 0.5));
+            eps[i] = Math.Tan(Math.PI * (eps[i] - 0.5));
         }
 
         return LocationScale.Apply(new Tensor(eps, shape), Loc, Scale);

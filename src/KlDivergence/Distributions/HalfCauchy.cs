@@ -63,9 +63,10 @@ public sealed class HalfCauchy : Distribution
     {
         int[] shape = SampleShape(count);
         var eps = new double[Shapes.Size(shape)];
+        random.FillOpenUniform(eps);
         for (int i = 0; i < eps.Length; i++)
         {
-            eps[i] = Math.Tan(0.5 * Math.PI * random.NextOpenDouble());
+            eps[i] = Math.Tan(0.5 * Math.PI * eps[i]);
         }
 
         return Scale * new Tensor(eps, shape);

@@ -54,9 +54,10 @@ public sealed class Laplace : Distribution
     {
         int[] shape = SampleShape(count);
         var eps = new double[Shapes.Size(shape)];
+        random.FillOpenUniform(eps);
         for (int i = 0; i < eps.Length; i++)
         {
-            double u = random.NextOpenDouble() - 0.5;
+            double u = eps[i] - 0.5;
             eps[i] = -Math.CopySign(ScalarMath.Log1p(-2 * Math.Abs(u)), u);
         }
 

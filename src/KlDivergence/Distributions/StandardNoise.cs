@@ -18,11 +18,7 @@ internal static class StandardNoise
     public static Tensor Uniform(RandomStream random, int[] shape)
     {
         var data = new double[Shapes.Size(shape)];
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = random.NextOpenDouble();
-        }
-
+        random.FillOpenUniform(data);
         return new Tensor(data, shape);
     }
 }

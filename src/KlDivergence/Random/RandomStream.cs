@@ -88,20 +88,47 @@ public sealed class RandomStream
 
     /// <summary>Returns a uniform double in [0, 1) with 53 random bits (multiples of 2⁻⁵³).</summary>
     /// <returns>A value in [0, 1).</returns>
-    public double NextDouble() => (NextUInt64() >> 11) * ZigguratTables.TwoPowMinus53;
+    public double NextDouble() => HalfOpen.From(NextUInt64());
 
     /// <summary>
     /// Returns a uniform double in the open interval (0, 1): (k + ½) 2⁻⁵², never 0 or 1, so its logarithm is
     /// always finite.
     /// </summary>
     /// <returns>A value in (0, 1).</returns>
-    public double NextOpenDouble() => ((NextUInt64() >> 12) + 0.5) * (1.0 / (1UL << 52));
+    public double NextOpenDouble() => Open.From(NextUInt64());
 
     /// <summary>Fills <paramref name="destination"/> with uniform doubles in [0, 1), the same values successive
     /// <see cref="NextDouble"/> calls would give.</summary>
     /// <param name="destination">The span to fill.</param>
+    public void FillUniform(Span<double> destination) => FillFromBits<HalfOpen>(destination);
+
+    /// <summary>Fills <paramref name="destination"/> with uniform doubles in (0, 1), the same values successive
+    /// <see cref="NextOpenDouble"/> calls would give.</summary>
+    /// <param name="destination">The span to fill.</param>
+    public void FillOpenUniform(Span<double> destination) => FillFromBits<Open>(destination);
+
+    /// <summary>How a uniform double is made from 64 random bits: one type per interval, so each fill loop is compiled for its own.</summary>
+    private interface IUniformForm
+    {
+        static abstract double From(ulong bits);
+    }
+
+    /// <summary>[0, 1): the top 53 bits times 2⁻⁵³, as <see cref="NextDouble"/>.</summary>
+    private readonly struct HalfOpen : IUniformForm
+    {
+        // bits >> 11 < 2⁵³, so the signed conversion is exact and cheaper than the unsigned one.
+        public static double From(ulong bits) => (long)(bits >> 11) * ZigguratTables.TwoPowMinus53;
+    }
+
+    /// <summary>(0, 1): (k + ½) 2⁻⁵² from the top 52 bits, as <see cref="NextOpenDouble"/>.</summary>
+    private readonly struct Open : IUniformForm
+    {
+        public static double From(ulong bits) => ((long)(bits >> 12) + 0.5) * (1.0 / (1UL << 52));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void FillUniform(Span<double> destination)
+    private void FillFromBits<TForm>(Span<double> destination)
+        where TForm : IUniformForm
     {
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < destination.Length; i++)
@@ -115,7 +142,7 @@ public sealed class RandomStream
             s0 ^= s3;
             s2 ^= t;
             s3 = ulong.RotateLeft(s3, 45);
-            destination[i] = (long)(bits >> 11) * ZigguratTables.TwoPowMinus53;
+            destination[i] = TForm.From(bits);
         }
 
         _s0 = s0;

@@ -71,6 +71,35 @@ public class RandomStreamTests
     }
 
     [Fact]
+    public void UniformsAreTheStreamsBitsScaled()
+    {
+        // The definitions worked from the raw 64-bit words: k·2⁻⁵³ from the top 53 bits, (k + ½)·2⁻⁵² from the top 52;
+        // the fills give the values successive calls give and leave the stream where those calls leave it.
+        var words = new RandomStream(5UL);
+        var single = new RandomStream(5UL);
+        var filled = new RandomStream(5UL);
+        var open = new double[37];
+        var halfOpen = new double[37];
+        filled.FillOpenUniform(open);
+        filled.FillUniform(halfOpen);
+        for (int i = 0; i < 37; i++)
+        {
+            double expected = ((words.NextUInt64() >> 12) + 0.5) / 4503599627370496.0;
+            single.NextOpenDouble().Should().Be(expected);
+            open[i].Should().Be(expected);
+        }
+
+        for (int i = 0; i < 37; i++)
+        {
+            double expected = (words.NextUInt64() >> 11) / 9007199254740992.0;
+            single.NextDouble().Should().Be(expected);
+            halfOpen[i].Should().Be(expected);
+        }
+
+        filled.NextUInt64().Should().Be(words.NextUInt64());
+    }
+
+    [Fact]
     public void Uniform_MeanAndVarianceWithinFiveStandardErrors()
     {
         var rng = new RandomStream(2024UL);
