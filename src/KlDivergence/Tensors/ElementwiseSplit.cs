@@ -20,10 +20,31 @@ internal static class ElementwiseSplit
     public static bool Splits(int length) => length >= Threshold;
 
     /// <summary>Runs <paramref name="body"/>(start, length) over the blocks covering 0 .. <paramref name="length"/> - 1.</summary>
-    public static void Run(int length, Action<int, int> body) =>
-        TensorParallelism.For(TensorParallelism.ChunkCount(length, BlockSize), c =>
+    public static void Run(int length, Action<int, int> body) => Run(length, BlockSize, body);
+
+    /// <summary>
+    /// Elements per block for a kernel that costs a hundred nanoseconds or more per element (a scalar special-function
+    /// difference, such as the Gamma-family closed forms' E(a, b)): smaller blocks, so a batch of a few thousand pairs
+    /// already spreads over the cores.
+    /// </summary>
+    public const int CostlyBlockSize = 512;
+
+    /// <summary>Runs a costly kernel (see <see cref="CostlyBlockSize"/>) as <see cref="Run(int, Action{int, int})"/> does; one block runs on the caller.</summary>
+    public static void RunCostly(int length, Action<int, int> body)
+    {
+        if (length <= CostlyBlockSize)
         {
-            int start = c * BlockSize;
-            body(start, Math.Min(BlockSize, length - start));
+            body(0, length);
+            return;
+        }
+
+        Run(length, CostlyBlockSize, body);
+    }
+
+    private static void Run(int length, int blockSize, Action<int, int> body) =>
+        TensorParallelism.For(TensorParallelism.ChunkCount(length, blockSize), c =>
+        {
+            int start = c * blockSize;
+            body(start, Math.Min(blockSize, length - start));
         });
 }

@@ -41,4 +41,37 @@ public class ScaleRatioBinaryTests
             b.Grad!.ToArray().Should().Equal(14.5);
         }
     }
+
+    /// <summary>
+    /// Its kernels are costly, so it runs blocks of <see cref="ElementwiseSplit.CostlyBlockSize"/> pairs on all cores:
+    /// E(a, b) and both partials over a ragged batch are the same bits for 1, 2 and 8 workers, and each element is the
+    /// scalar function's value (no block skipped or written twice).
+    /// </summary>
+    [Fact]
+    public void CostlyKernelsSplitAcrossCoresGiveTheSameBits()
+    {
+        const int n = (5 * ElementwiseSplit.CostlyBlockSize) + 7;
+        double[] first = [.. Enumerable.Range(0, n).Select(i => Math.Exp(Math.Sin(i)))];
+        double[] second = [.. Enumerable.Range(0, n).Select(i => Math.Exp(Math.Cos(0.7 * i)))];
+        var runs = Workers.Each(() =>
+        {
+            var a = Tensor.FromArray(first, [n], requiresGrad: true);
+            var b = Tensor.FromArray(second, [n], requiresGrad: true);
+            var e = GammaFunctionDifferences.LogGammaExcess(a, b);
+            e.Sum().Backward();
+            return (Value: e.ToArray(), GradA: a.Grad!.ToArray(), GradB: b.Grad!.ToArray());
+        });
+        foreach (var run in runs)
+        {
+            run.Value.Should().Equal(runs[0].Value);
+            run.GradA.Should().Equal(runs[0].GradA);
+            run.GradB.Should().Equal(runs[0].GradB);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            runs[0].Value[i].Should().Be(GammaFunctionDifferences.LogGammaExcess(first[i], second[i]), $"element {i}");
+            runs[0].GradB[i].Should().Be(GammaFunctionDifferences.DigammaDifference(first[i], second[i]), $"∂/∂b {i}");
+        }
+    }
 }
