@@ -33,6 +33,32 @@ internal static class GammaFunctions
     /// <summary>The shifted argument from which ψ and ψ₁ take their asymptotic series.</summary>
     private const double AsymptoticFrom = 10;
 
+    /// <summary>
+    /// B₂ₖ/(2k(2k - 1)) for k = 1..8, Stirling's series for log Γ (A&amp;S 6.1.40), from the Bernoulli numbers
+    /// B₂ .. B₁₆ = 1/6, -1/30, 1/42, -1/30, 5/66, -691/2730, 7/6, -3617/510 (also read by the closed forms' differences).
+    /// </summary>
+    internal static readonly double[] LogGammaStirling = [1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156, -3617.0 / 122400];
+
+    /// <summary>B₂ₖ/(2k) for k = 1..8, the asymptotic series of ψ (A&amp;S 6.3.18).</summary>
+    internal static readonly double[] DigammaAsymptotic = [1.0 / 12, -1.0 / 120, 1.0 / 252, -1.0 / 240, 1.0 / 132, -691.0 / 32760, 1.0 / 12, -3617.0 / 8160];
+
+    /// <summary>B₂ₖ for k = 1..8, the asymptotic series of ψ₁ (A&amp;S 6.4.12).</summary>
+    internal static readonly double[] TrigammaAsymptotic = [1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730, 7.0 / 6, -3617.0 / 510];
+
+    /// <summary>Σ_{k &lt; terms} c[k]·zᵏ by Horner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Series<T>(double[] c, int terms, T z)
+        where T : struct, IWideLane<T>
+    {
+        var p = T.Create(c[terms - 1]);
+        for (int k = terms - 2; k >= 0; k--)
+        {
+            p = (p * z) + T.Create(c[k]);
+        }
+
+        return p;
+    }
+
     /// <summary>log |Γ(x)|: +∞ at the poles (0, -1, -2, …) and at ±∞, NaN for NaN.</summary>
     public static double LogGamma(double x) => LaneMap.Scalar<LogGammaKernel>(x);
 
@@ -93,12 +119,7 @@ internal static class GammaFunctions
             // Stirling: (x - ½) log x - x + ½ log 2π + Σ B₂ₖ / (2k(2k - 1) x^{2k-1}).
             var w = one / x;
             var w2 = w * w;
-            var correction = T.Create(-691.0 / 360360);
-            correction = (correction * w2) + T.Create(1.0 / 1188);
-            correction = (correction * w2) + T.Create(-1.0 / 1680);
-            correction = (correction * w2) + T.Create(1.0 / 1260);
-            correction = (correction * w2) + T.Create(-1.0 / 360);
-            correction = w * ((correction * w2) + T.Create(1.0 / 12));
+            var correction = w * Series(LogGammaStirling, 6, w2);
             var stirling = (((x - T.Create(0.5)) * log) - x) + (T.Create(HalfLogTwoPi) + correction);
             return T.Select(small, shifted, stirling);
         }
@@ -212,13 +233,7 @@ internal static class GammaFunctions
             var (sum, y) = ShiftSum(x, squares: false);
             var w = T.Create(1) / y;
             var w2 = w * w;
-            var series = T.Create(1.0 / 12);
-            series = (series * w2) + T.Create(-691.0 / 32760);
-            series = (series * w2) + T.Create(1.0 / 132);
-            series = (series * w2) + T.Create(-1.0 / 240);
-            series = (series * w2) + T.Create(1.0 / 252);
-            series = (series * w2) + T.Create(-1.0 / 120);
-            series = w2 * ((series * w2) + T.Create(1.0 / 12));
+            var series = w2 * Series(DigammaAsymptotic, 7, w2);
             return (LaneMath.Log(y) - ((T.Create(0.5) * w) + series)) - sum;
         }
 
@@ -261,14 +276,7 @@ internal static class GammaFunctions
             var (sum, y) = ShiftSum(x, squares: true);
             var w = T.Create(1) / y;
             var w2 = w * w;
-            var series = T.Create(-3617.0 / 510);
-            series = (series * w2) + T.Create(7.0 / 6);
-            series = (series * w2) + T.Create(-691.0 / 2730);
-            series = (series * w2) + T.Create(5.0 / 66);
-            series = (series * w2) + T.Create(-1.0 / 30);
-            series = (series * w2) + T.Create(1.0 / 42);
-            series = (series * w2) + T.Create(-1.0 / 30);
-            series = (series * w2) + T.Create(1.0 / 6);
+            var series = Series(TrigammaAsymptotic, 8, w2);
             return sum + (w + (w2 * (T.Create(0.5) + (w * series))));
         }
 

@@ -26,11 +26,11 @@ internal static class GammaFunctionDifferences
     /// <summary>Arguments are shifted up to at least this before the Stirling series are differenced.</summary>
     private const double AsymptoticFrom = 14;
 
-    /// <summary>B₂ₖ/(2k(2k - 1)) for k = 1..8: the log Γ Stirling coefficients (B₂ .. B₁₆ = 1/6, -1/30, 1/42, -1/30, 5/66, -691/2730, 7/6, -3617/510).</summary>
-    private static readonly double[] LogGammaCoefficients = [1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156, -3617.0 / 122400];
+    /// <summary>The log Γ Stirling coefficients B₂ₖ/(2k(2k - 1)), k = 1..8.</summary>
+    private static readonly double[] LogGammaCoefficients = GammaFunctions.LogGammaStirling;
 
-    /// <summary>B₂ₖ/(2k) for k = 1..8: the ψ asymptotic coefficients.</summary>
-    private static readonly double[] DigammaCoefficients = [1.0 / 12, -1.0 / 120, 1.0 / 252, -1.0 / 240, 1.0 / 132, -691.0 / 32760, 1.0 / 12, -3617.0 / 8160];
+    /// <summary>The ψ asymptotic coefficients B₂ₖ/(2k), k = 1..8.</summary>
+    private static readonly double[] DigammaCoefficients = GammaFunctions.DigammaAsymptotic;
 
     /// <summary>P_m's coefficients m·C(m, j + 1) - C(m, j + 2) (index j) for m = 2k - 1, k = 1..8 (index k - 1): built once.</summary>
     private static readonly double[][] ExcessPolynomials = [.. Enumerable.Range(0, 8).Select(k => Enumerable.Range(0, 2 * k + 1).Select(j => ((2 * k + 1) * Binomial(2 * k + 1, j + 1)) - Binomial(2 * k + 1, j + 2)).ToArray())];
