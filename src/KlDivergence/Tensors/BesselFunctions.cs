@@ -100,6 +100,7 @@ internal static class BesselFunctions
     {
         public static double DomainScale => 1;
 
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static T Lanes<T>(T x)
             where T : struct, IWideLane<T>
         {
@@ -146,6 +147,7 @@ internal static class BesselFunctions
     {
         public static double DomainScale => 1;
 
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static T Lanes<T>(T x)
             where T : struct, IWideLane<T>
         {

@@ -92,7 +92,7 @@ internal static class GammaFunctions
     {
         public static double DomainScale => 1;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static T Lanes<T>(T x)
             where T : struct, IWideLane<T>
         {
@@ -125,7 +125,7 @@ internal static class GammaFunctions
         }
 
         /// <summary>(log Γ(2 + z))/z for |z| ≤ ½: the coefficients (-1)^k (ζ(k) - 1)/k (2 ≤ k ≤ 26) and 1 - γ, by Horner.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static T LogGammaOfTwoPlus<T>(T z)
             where T : struct, IWideLane<T>
         {
@@ -192,6 +192,7 @@ internal static class GammaFunctions
     }
 
     /// <summary>The shifts of ψ and ψ₁ below <see cref="AsymptoticFrom"/>: x + i for i = 0, 1, … while below it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static (T Sum, T Shifted) ShiftSum<T>(T x, bool squares)
         where T : struct, IWideLane<T>
     {
@@ -226,7 +227,7 @@ internal static class GammaFunctions
     {
         public static double DomainScale => 1;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static T Lanes<T>(T x)
             where T : struct, IWideLane<T>
         {
@@ -269,7 +270,7 @@ internal static class GammaFunctions
         /// <summary>2⁻⁵⁶⁰: below x = 2⁻⁴⁶², x² in the shifts would lose bits to underflow.</summary>
         public static double DomainScale => 2.6355494858076308E-169;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static T Lanes<T>(T x)
             where T : struct, IWideLane<T>
         {

@@ -68,8 +68,12 @@ internal static class LaneMath
         where T : struct, IWideLane<T> =>
         (e * T.Create(Ln2Hi)) + (((T.Create(2) * u) + tail) + (e * T.Create(Ln2Lo)));
 
-    /// <summary>log x for positive normal finite lanes (within about one ulp); other lanes give meaningless values.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// log x for positive normal finite lanes (within about one ulp); other lanes give meaningless values. Not inlined:
+    /// the special-function kernels that call it are large, and past the JIT's inlining budget for one method even the
+    /// lane operators stop being inlined (a call per addition made log Γ three times slower).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static T Log<T>(T x)
         where T : struct, IWideLane<T>
     {
