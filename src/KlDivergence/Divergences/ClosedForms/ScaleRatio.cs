@@ -152,9 +152,22 @@ internal static class ScaleRatio
         var zero = T.Create(0);
         var ratio = a * inverse;
         var delta = (a - b) * inverse;
-        var far = T.Select(T.LessThan(ratio, T.Create(0.5)), T.LessThan(zero, one), T.LessThan(T.Create(2), ratio));
-        var (m, e, _) = T.SplitAtSqrtHalf(ratio);
-        var (u, tail) = LaneMath.Log1pPartsWide(T.Select(far, m - one, delta));
+        var yes = T.LessThan(zero, one);
+        var far = T.Select(T.LessThan(ratio, T.Create(0.5)), yes, T.LessThan(T.Create(2), ratio));
+        var (m, e, near) = T.SplitAtSqrtHalf(ratio);
+
+        // The short series serves |u| ≤ 0.1716: r in [√½, √2) from δ, and every far r from m - 1. Only the lanes between
+        // (½ ≤ r < √½ and √2 ≤ r ≤ 2) take the long one, and a vector computes it only when one of its lanes does, so
+        // each lane's bits are its own band's either way (W7's scales all sit in the short band).
+        var (u, tail) = LaneMath.Log1pParts(T.Select(far, m - one, delta));
+        var between = T.Select(far, zero, T.Select(near, zero, yes));
+        if (T.MaskBits(between) != 0)
+        {
+            var (uWide, tailWide) = LaneMath.Log1pPartsWide(delta);
+            u = T.Select(between, uWide, u);
+            tail = T.Select(between, tailWide, tail);
+        }
+
         var log = LaneMath.Assemble(T.Select(far, e, zero), u, tail);
         return (delta, far, u, tail, log, T.NormalAndFinite(ratio, ratio));
     }
