@@ -16,8 +16,8 @@ namespace KlDivergence.Tensors;
 /// of the sum).</item>
 /// <item>ψ(x) and ψ₁(x): the recurrences ψ(x) = ψ(x + 1) - 1/x and ψ₁(x) = ψ₁(x + 1) + 1/x² (A&amp;S 6.3.5,
 /// 6.4.6) up to y ≥ 10, two terms per division, then the asymptotic series (A&amp;S 6.3.18, 6.4.12) through the
-/// y⁻¹⁴ and y⁻¹⁷ terms (the first left out are below 0.1 and 0.25 ulp of the sums). ψ has absolute accuracy near its zero at
-/// 1.4616…, as every shifted evaluation does.</item>
+/// y⁻¹⁴ and y⁻¹⁷ terms (the first left out are below 0.1 and 0.25 ulp of the sums). ψ has absolute accuracy near
+/// its zero at 1.4616…, as every shifted evaluation does.</item>
 /// </list>
 /// Lanes outside that domain (x ≤ 0, subnormal, infinite, NaN, or a result that overflows) are redone by scalar
 /// code: the reflection formulas Γ(x)Γ(1 - x) = π/sin πx, ψ(1 - x) - ψ(x) = π/tan πx and

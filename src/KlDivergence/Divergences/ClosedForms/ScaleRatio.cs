@@ -141,8 +141,9 @@ internal static class ScaleRatio
     }
 
     /// <summary>
-    /// What the kernels share, given 1/b (so a caller with one b for many a divides once): r = a/b, δ = (a - b)/b, and log r's parts: from δ for ½ ≤ r ≤ 2 (e = 0), else from
-    /// r = 2^e·m with m in [√½, √2); and the lanes whose r is a normal finite double (the first two regimes).
+    /// What the kernels share, given 1/b (so a caller with one b for many a divides once): r = a/b, δ = (a - b)/b,
+    /// and log r's parts: from δ for ½ ≤ r ≤ 2 (e = 0), else from r = 2^e·m with m in [√½, √2); and the lanes whose r
+    /// is a normal finite double (the first two regimes).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (T Delta, T Far, T U, T Tail, T Log, uint Good) Parts<T>(T a, T b, T inverse)
