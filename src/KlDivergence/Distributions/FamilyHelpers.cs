@@ -62,12 +62,11 @@ internal static class FamilyHelpers
         if (AllSet(inside))
         {
             // Every value in the support (the usual case): the formula at the values themselves is what both selects
-            // would give, without their two passes and two backward passes.
+            // would give, without their two passes and two backward passes (one select remains only to broadcast).
             var direct = formula(value);
-            if (direct.ShapeArray.AsSpan().SequenceEqual(Shapes.Broadcast(inside.ShapeArray, direct.ShapeArray)))
-            {
-                return direct;
-            }
+            return direct.ShapeArray.AsSpan().SequenceEqual(Shapes.Broadcast(inside.ShapeArray, direct.ShapeArray))
+                ? direct
+                : TensorOps.Where(inside, direct, double.NegativeInfinity);
         }
 
         var safe = TensorOps.Where(inside, value, fill);

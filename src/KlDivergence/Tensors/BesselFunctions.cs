@@ -74,20 +74,6 @@ internal static class BesselFunctions
         -4011838599133.1978, -44064814178522.79, -506056850331472.6, -6065091351222699.0
     ];
 
-    /// <summary>Σ cₖ zᵏ by Horner.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Polynomial<T>(double[] coefficients, T z)
-        where T : struct, IWideLane<T>
-    {
-        var p = T.Create(coefficients[^1]);
-        for (int k = coefficients.Length - 2; k >= 0; k--)
-        {
-            p = (p * z) + T.Create(coefficients[k]);
-        }
-
-        return p;
-    }
-
     /// <summary>The lanes below <see cref="AsymptoticFrom"/>, as a mask and as bits, and the bits of every lane.</summary>
     private static (T Small, uint Bits, uint All) Branches<T>(T x)
         where T : struct, IWideLane<T>
@@ -112,14 +98,14 @@ internal static class BesselFunctions
                 // log(1 + f), f = I₀ - 1 = q Σ qᵏ/((k + 1)!)²: by the atanh series while f ≤ √2 - 1, else directly.
                 var half = x * T.Create(0.5);
                 var q = half * half;
-                var f = q * Polynomial(SeriesI0, q);
+                var f = q * LaneMath.Horner(SeriesI0, SeriesI0.Length, q);
                 var (u, tail) = LaneMath.Log1pParts(f);
                 fromSeries = T.Select(T.LessThan(f, T.Create(0.41421356237309503)), (T.Create(2) * u) + tail, LaneMath.Log(one + f));
             }
 
             if (bits != all)
             {
-                var sum = Polynomial(AsymptoticI0, one / x);
+                var sum = LaneMath.Horner(AsymptoticI0, AsymptoticI0.Length, one / x);
                 fromAsymptotic = (x - (T.Create(0.5) * LaneMath.Log(T.Create(Math.Tau) * x))) + LaneMath.Log(sum);
             }
 
@@ -158,13 +144,15 @@ internal static class BesselFunctions
             {
                 var half = x * T.Create(0.5);
                 var q = half * half;
-                fromSeries = half * Polynomial(SeriesI1, q) / (one + (q * Polynomial(SeriesI0, q)));
+                var i1 = half * LaneMath.Horner(SeriesI1, SeriesI1.Length, q);
+                fromSeries = i1 / (one + (q * LaneMath.Horner(SeriesI0, SeriesI0.Length, q)));
             }
 
             if (bits != all)
             {
                 var w = one / x;
-                fromAsymptotic = Polynomial(AsymptoticI1, w) / Polynomial(AsymptoticI0, w);
+                var i1 = LaneMath.Horner(AsymptoticI1, AsymptoticI1.Length, w);
+                fromAsymptotic = i1 / LaneMath.Horner(AsymptoticI0, AsymptoticI0.Length, w);
             }
 
             return T.Select(small, fromSeries, fromAsymptotic);

@@ -45,20 +45,6 @@ internal static class GammaFunctions
     /// <summary>B₂ₖ for k = 1..8, the asymptotic series of ψ₁ (A&amp;S 6.4.12).</summary>
     internal static readonly double[] TrigammaAsymptotic = [1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730, 7.0 / 6, -3617.0 / 510];
 
-    /// <summary>Σ_{k &lt; terms} c[k]·zᵏ by Horner.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Series<T>(double[] c, int terms, T z)
-        where T : struct, IWideLane<T>
-    {
-        var p = T.Create(c[terms - 1]);
-        for (int k = terms - 2; k >= 0; k--)
-        {
-            p = (p * z) + T.Create(c[k]);
-        }
-
-        return p;
-    }
-
     /// <summary>log |Γ(x)|: +∞ at the poles (0, -1, -2, …) and at ±∞, NaN for NaN.</summary>
     public static double LogGamma(double x) => LaneMap.Scalar<LogGammaKernel>(x);
 
@@ -119,12 +105,15 @@ internal static class GammaFunctions
             // Stirling: (x - ½) log x - x + ½ log 2π + Σ B₂ₖ / (2k(2k - 1) x^{2k-1}).
             var w = one / x;
             var w2 = w * w;
-            var correction = w * Series(LogGammaStirling, 6, w2);
+            var correction = w * LaneMath.Horner(LogGammaStirling, 6, w2);
             var stirling = (((x - T.Create(0.5)) * log) - x) + (T.Create(HalfLogTwoPi) + correction);
             return T.Select(small, shifted, stirling);
         }
 
-        /// <summary>(log Γ(2 + z))/z for |z| ≤ ½: the coefficients (-1)^k (ζ(k) - 1)/k (2 ≤ k ≤ 26) and 1 - γ, by Horner.</summary>
+        /// <summary>
+        /// (log Γ(2 + z))/z for |z| ≤ ½: the coefficients (-1)^k (ζ(k) - 1)/k (2 ≤ k ≤ 26) and 1 - γ, by Horner written
+        /// out (<see cref="LaneMath.Horner"/> over a table took 19% of a log Γ profile against 5%).
+        /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static T LogGammaOfTwoPlus<T>(T z)
             where T : struct, IWideLane<T>
@@ -234,7 +223,7 @@ internal static class GammaFunctions
             var (sum, y) = ShiftSum(x, squares: false);
             var w = T.Create(1) / y;
             var w2 = w * w;
-            var series = w2 * Series(DigammaAsymptotic, 7, w2);
+            var series = w2 * LaneMath.Horner(DigammaAsymptotic, 7, w2);
             return (LaneMath.Log(y) - ((T.Create(0.5) * w) + series)) - sum;
         }
 
@@ -277,7 +266,7 @@ internal static class GammaFunctions
             var (sum, y) = ShiftSum(x, squares: true);
             var w = T.Create(1) / y;
             var w2 = w * w;
-            var series = Series(TrigammaAsymptotic, 8, w2);
+            var series = LaneMath.Horner(TrigammaAsymptotic, 8, w2);
             return sum + (w + (w2 * (T.Create(0.5) + (w * series))));
         }
 

@@ -81,4 +81,18 @@ internal static class LaneMath
         var (u, tail) = Log1pParts(m - T.Create(1));
         return Assemble(e, u, tail);
     }
+
+    /// <summary>Σ_{k &lt; terms} c[k]·zᵏ by Horner (the special functions' tabled series).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Horner<T>(double[] c, int terms, T z)
+        where T : struct, IWideLane<T>
+    {
+        var p = T.Create(c[terms - 1]);
+        for (int k = terms - 2; k >= 0; k--)
+        {
+            p = (p * z) + T.Create(c[k]);
+        }
+
+        return p;
+    }
 }
