@@ -232,111 +232,90 @@ internal static class ScaleRatio
     }
 
     /// <summary>
-    /// a log(a/b) - a + b ≥ 0 for positive doubles (the Poisson KL; b·g(t) with t = (a - b)/b and
-    /// g(t) = (1 + t) log(1 + t) - t): b·g(t) from g's series for |t| ≤ ½ (the two first-order terms would cancel),
-    /// else a·log(a/b) - (a - b) with <see cref="Log(double, double)"/>, no cancellation and no overflow of the ratio.
+    /// a log(a/b) - a + b ≥ 0 for positive doubles (the Poisson KL): b·g(t) with t = (a - b)/b
+    /// (<see cref="RelativeEntropyParts"/>), no cancellation for nearly equal a and b and no overflow of the ratio.
     /// </summary>
-    public static double RelativeEntropyTerm(double a, double b)
-    {
-        double t = (a - b) / b;
-        return Math.Abs(t) <= 0.5 ? b * OnePlusTLogOnePlusTMinusT(t, 0) : (a * Log(a, b)) - (a - b);
-    }
+    public static double RelativeEntropyTerm(double a, double b) => LaneMap.Scalar<RelativeEntropyKernel>(a, b);
 
     /// <summary>
     /// a log(a/b) - a + b over broadcast tensors, differentiable: ∂/∂a = log(a/b), ∂/∂b = 1 - a/b.
     /// </summary>
     public static Tensor RelativeEntropyTerm(Tensor a, Tensor b) =>
-        Binary(a, b, static (x, y) => RelativeEntropyTerm(x, y), static (x, y) => Log(x, y), static (x, y) => -((x - y) / y));
+        CostlyPairOp.Record(
+            a,
+            b,
+            static (x, y, value) => LaneMap.Map<RelativeEntropyKernel>(x, y, value),
+            static (x, y, slope) => LaneMap.Map<LogKernel>(x, y, slope),
+            static (x, y, slope) =>
+            {
+                LaneMap.Map<PowerMinusOneKernel<One>>(x, y, slope);
+                System.Numerics.Tensors.TensorPrimitives.Negate(slope, slope);
+            });
 
     /// <summary>
-    /// g(t) = (1 + t) log(1 + t) - t = Σ_{j≥2} (-1)^j t^j/(j(j - 1)) for |t| ≤ ½ (Horner from the last term that matters,
-    /// <see cref="SeriesTerms"/>), else directly from <paramref name="logOnePlusT"/> = log(1 + t) (no cancellation there).
+    /// g(t) = (1 + t) log(1 + t) - t ≥ 0, h(t) = t - log(1 + t) ≥ 0 and log(1 + t) for t &gt; -1, where 1 + t is
+    /// <paramref name="numerator"/>/<paramref name="denominator"/> (positive normal doubles) and t is passed as well, taken
+    /// from an exact difference by the caller so that nearly equal values keep their relative accuracy:
+    /// <list type="bullet">
+    /// <item>-½ ≤ t ≤ 1: log(1 + t) = 2u + tail from atanh's series (<see cref="LaneMath.Log1pPartsWide"/>), and since
+    /// 2u(1 + t) - t = ut, g = ut + (1 + t)·tail and h = ut - tail: sums whose terms cancel by at most a tenth;</item>
+    /// <item>beyond: g = (1 + t)·log(1 + t) - t and h = t - log(1 + t), which cannot cancel there, with log(1 + t)
+    /// the logarithm of the quotient, or the difference of the two logarithms where the quotient leaves the normal doubles
+    /// (g is then +∞ or NaN for a quotient that overflows: the caller checks).</item>
+    /// </list>
     /// </summary>
-    public static double OnePlusTLogOnePlusTMinusT(double t, double logOnePlusT)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (T G, T H, T Log) RelativeEntropyParts<T>(T t, T numerator, T denominator)
+        where T : struct, IWideLane<T>
     {
-        if (Math.Abs(t) > 0.5)
+        var one = T.Create(1);
+        var (u, tail) = LaneMath.Log1pPartsWide(t);
+        var log = (T.Create(2) * u) + tail;
+        var g = (u * t) + ((one + t) * tail);
+        var h = (u * t) - tail;
+        var far = T.Select(T.LessThan(t, T.Create(-0.5)), T.LessThan(T.Create(0), one), T.LessThan(one, t));
+        if (T.MaskBits(far) != 0)
         {
-            return ((1 + t) * logOnePlusT) - t;
+            var ratio = numerator / denominator;
+            var farLog = FarLog(ratio, numerator, denominator);
+            log = T.Select(far, farLog, log);
+            g = T.Select(far, (ratio * farLog) - t, g);
+            h = T.Select(far, t - farLog, h);
         }
 
-        double sum = 0;
-        for (int j = SeriesTerms(t); j >= 2; j--)
-        {
-            sum = EntropySeriesCoefficients[j] + (t * sum);
-        }
-
-        return sum * t * t;
+        return (g, h, log);
     }
 
-    /// <summary>The most terms g's series takes (at |t| near ½).</summary>
-    private const int MaxSeriesTerms = 60;
-
-    /// <summary>(-1)^j/(j(j - 1)) at index j (j = 2..<see cref="MaxSeriesTerms"/>): g's series coefficients, divided once.</summary>
-    private static readonly double[] EntropySeriesCoefficients = [.. Enumerable.Range(0, MaxSeriesTerms + 1).Select(j => j < 2 ? 0.0 : ((j % 2 == 0) ? 1.0 : -1.0) / (j * (j - 1.0)))];
-
-    /// <summary>
-    /// How many terms of g's series Σ_{j≥2} c_j t^j (|c_j| ≤ 1/j, c₂ = ½) decide its value for |t| ≤ ½: with
-    /// |t| &lt; 2^-k (k ≥ 2), the terms past J = 1 + ⌈63/k⌉ sum to at most |t|^(J+1)/((J+1)(1 - |t|)), below 2^-63 of
-    /// t²/2, so they cannot reach the last bit; for k ≤ 1 (and NaN) all sixty are kept (0.5^60/60 is below 1e-19 of
-    /// t²/2), for t = 0 one.
-    /// </summary>
-    private static int SeriesTerms(double t)
+    /// <summary>log(n/d) for positive normal n and d, given r = n/d: log r where r is normal, else log n - log d.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T FarLog<T>(T ratio, T numerator, T denominator)
+        where T : struct, IWideLane<T>
     {
-        if (t == 0)
+        var log = LaneMath.Log(ratio);
+        var tiny = T.LessThan(ratio, T.Create(2.2250738585072014E-308));
+        var outside = T.Select(tiny, tiny, T.LessThan(T.Create(double.MaxValue), ratio));
+        return T.MaskBits(outside) == 0 ? log : T.Select(outside, LaneMath.Log(numerator) - LaneMath.Log(denominator), log);
+    }
+
+    /// <summary>a log(a/b) - a + b = b·g(t), t = (a - b)/b (a - b exact for nearly equal a and b, Sterbenz's lemma).</summary>
+    private readonly struct RelativeEntropyKernel : IBinaryLaneKernel
+    {
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        public static T Lanes<T>(T a, T b, out uint good)
+            where T : struct, IWideLane<T>
         {
-            return 2;
+            var (g, _, _) = RelativeEntropyParts((a - b) / b, a, b);
+            var value = b * g;
+            good = T.NormalAndFinite(a, value) & T.NormalAndFinite(b, value);
+            return value;
         }
 
-        if (double.IsNaN(t))
-        {
-            return MaxSeriesTerms;
-        }
-
-        int below = -Math.ILogB(t) - 1;
-        return below <= 1 ? MaxSeriesTerms : Math.Min(MaxSeriesTerms, 1 + ((63 + below - 1) / below));
+        /// <summary>Zero, subnormal, infinite or NaN rates, or a ratio beyond the double range (no cancellation there).</summary>
+        public static double Outside(double a, double b) => a == b ? 0 : (a * (Math.Log(a) - Math.Log(b))) - (a - b);
     }
 
     /// <summary>True for a normal (not subnormal, not zero), finite, positive double.</summary>
     public static bool IsNormalFinite(double x) => x >= 2.2250738585072014E-308 && x <= double.MaxValue;
-
-    /// <summary>
-    /// An element-wise op over broadcast tensors from a scalar kernel and its two partial derivatives (the
-    /// vector-Jacobian product multiplies them by the incoming gradient and sums over broadcast axes). The kernels are
-    /// costly (E(a, b) takes a few hundred nanoseconds), so blocks of <see cref="ElementwiseSplit.CostlyBlockSize"/>
-    /// pairs run on all cores; each element is its own call, so the bits do not depend on the number of workers.
-    /// </summary>
-    internal static Tensor Binary(Tensor a, Tensor b, Func<double, double, double> value, Func<double, double, double> partialA, Func<double, double, double> partialB)
-    {
-        int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
-        double[] av = Expand(a, shape), bv = Expand(b, shape);
-        var y = new double[av.Length];
-        ElementwiseSplit.RunCostly(y.Length, (start, count) =>
-        {
-            for (int i = start; i < start + count; i++)
-            {
-                y[i] = value(av[i], bv[i]);
-            }
-        });
-
-        // Each partial only for an input that needs it: ψ(b) - ψ(a) for a prior's fixed concentration cost as much as E.
-        return Tensor.Record(new Tensor(y, shape), [a, b], g =>
-            [a.RequiresGrad ? Partial(partialA, av, bv, g, shape, a.ShapeArray) : null, b.RequiresGrad ? Partial(partialB, av, bv, g, shape, b.ShapeArray) : null]);
-    }
-
-    /// <summary>g times one partial derivative element by element, summed to the input's shape.</summary>
-    private static Tensor Partial(Func<double, double, double> partial, double[] av, double[] bv, Tensor g, int[] shape, int[] inputShape)
-    {
-        var gradient = new double[av.Length];
-        ElementwiseSplit.RunCostly(gradient.Length, (start, count) =>
-        {
-            for (int i = start; i < start + count; i++)
-            {
-                gradient[i] = g.Data[i] * partial(av[i], bv[i]);
-            }
-        });
-
-        return TensorOps.SumTo(new Tensor(gradient, shape), inputShape);
-    }
 
     private static Tensor AsTensor<T>(T value) =>
         value as Tensor ?? throw new NotSupportedException($"No scale-ratio kernel for {typeof(T).Name}.");

@@ -4,11 +4,11 @@ using KlDivergence.Tensors;
 namespace KlDivergence.Tests.Divergences.ClosedForms;
 
 /// <summary>
-/// The element-wise op behind the closed forms' scale and gamma-function terms computes a partial derivative only for
-/// an input that needs a gradient (ψ(b) - ψ(a) for a prior's fixed concentration cost as much as the value), and each
-/// partial it computes is the one worked here.
+/// The element-wise op behind the closed forms' gamma-function and relative-entropy terms computes a partial derivative
+/// only for an input that needs a gradient (ψ(b) - ψ(a) for a prior's fixed concentration cost as much as the value),
+/// and each partial it computes is the one worked here.
 /// </summary>
-public class ScaleRatioBinaryTests
+public class CostlyPairOpTests
 {
     [Theory]
     [InlineData(true, true)]
@@ -19,12 +19,30 @@ public class ScaleRatioBinaryTests
         var a = Tensor.FromArray([1.5, 2.0, 3.0], [3], requiresGrad: tracksA);
         var b = Tensor.FromArray([0.5], [1], requiresGrad: tracksB);
         int callsA = 0, callsB = 0;
-        var y = ScaleRatio.Binary(
+        var y = CostlyPairOp.Record(
             a,
             b,
-            static (x, z) => x * z * z,
-            (_, z) => { callsA++; return z * z; },
-            (x, z) => { callsB++; return 2 * x * z; });
+            static (x, z, value) =>
+            {
+                for (int i = 0; i < value.Length; i++)
+                {
+                    value[i] = x[i] * z[i] * z[i];
+                }
+            },
+            (_, z, slope) =>
+            {
+                for (int i = 0; i < slope.Length; i++, callsA++)
+                {
+                    slope[i] = z[i] * z[i];
+                }
+            },
+            (x, z, slope) =>
+            {
+                for (int i = 0; i < slope.Length; i++, callsB++)
+                {
+                    slope[i] = 2 * x[i] * z[i];
+                }
+            });
         y.ToArray().Should().Equal(1.5 * 0.25, 2.0 * 0.25, 3.0 * 0.25);
         (y * Tensor.FromArray([1.0, 2.0, 3.0], [3])).Sum().Backward();
 
