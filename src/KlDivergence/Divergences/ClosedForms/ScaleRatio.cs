@@ -273,7 +273,7 @@ internal static class ScaleRatio
         var log = (T.Create(2) * u) + tail;
         var g = (u * t) + ((one + t) * tail);
         var h = (u * t) - tail;
-        var far = T.Select(T.LessThan(t, T.Create(-0.5)), T.LessThan(T.Create(0), one), T.LessThan(one, t));
+        var far = BeyondSeries(t);
         if (T.MaskBits(far) != 0)
         {
             var ratio = numerator / denominator;
@@ -285,6 +285,12 @@ internal static class ScaleRatio
 
         return (g, h, log);
     }
+
+    /// <summary>The lanes with t &lt; -½ or t &gt; 1, beyond the range of <see cref="RelativeEntropyParts"/>'s series.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T BeyondSeries<T>(T t)
+        where T : struct, IWideLane<T> =>
+        T.Select(T.LessThan(t, T.Create(-0.5)), T.LessThan(T.Create(0), T.Create(1)), T.LessThan(T.Create(1), t));
 
     /// <summary>log(n/d) for positive normal n and d, given r = n/d: log r where r is normal, else log n - log d.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
