@@ -24,6 +24,21 @@ internal static class ElementwiseRules
             TensorPrimitives.Multiply(gx, 2.0, gx);
         });
 
+    public static readonly UnaryOp Cube = new(
+        "cube",
+        static (x, y) =>
+        {
+            TensorPrimitives.Multiply(x, x, y);
+            TensorPrimitives.Multiply(y, x, y);
+        },
+        static (x, y, gy, gx) =>
+        {
+            // d/dx x³ = 3x²
+            TensorPrimitives.Multiply(x, x, gx);
+            TensorPrimitives.Multiply(gx, 3.0, gx);
+            TensorPrimitives.Multiply(gx, gy, gx);
+        });
+
     public static readonly UnaryOp Sqrt = new(
         "sqrt",
         static (x, y) => TensorPrimitives.Sqrt(x, y),
@@ -47,14 +62,7 @@ internal static class ElementwiseRules
     public static readonly UnaryOp Log1p = new(
         "log1p",
         static (x, y) => ScalarMath.Log1p(x, y),
-        static (x, y, gy, gx) =>
-        {
-            // d/dx log(1 + x) = 1 / (1 + x)
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = gy[i] / (1 + x[i]);
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<Log1pGradient>(gy, y, x, gx));
 
     public static readonly UnaryOp Expm1 = new(
         "expm1",
@@ -115,50 +123,22 @@ internal static class ElementwiseRules
     public static readonly UnaryOp Sigmoid = new(
         "sigmoid",
         static (x, y) => TensorPrimitives.Sigmoid(x, y),
-        static (x, y, gy, gx) =>
-        {
-            // d/dx σ(x) = σ(x)(1 - σ(x))
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = gy[i] * y[i] * (1 - y[i]);
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<SigmoidGradient>(gy, y, x, gx));
 
     public static readonly UnaryOp Tanh = new(
         "tanh",
         static (x, y) => TensorPrimitives.Tanh(x, y),
-        static (x, y, gy, gx) =>
-        {
-            // d/dx tanh(x) = 1 - tanh²(x)
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = gy[i] * (1 - (y[i] * y[i]));
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<TanhGradient>(gy, y, x, gx));
 
     public static readonly UnaryOp Abs = new(
         "abs",
         static (x, y) => TensorPrimitives.Abs(x, y),
-        static (x, y, gy, gx) =>
-        {
-            // d/dx |x| = sign(x), taken as 0 at 0 (as PyTorch does)
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = x[i] > 0 ? gy[i] : x[i] < 0 ? -gy[i] : 0;
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<AbsGradient>(gy, y, x, gx));
 
     public static readonly UnaryOp Reciprocal = new(
         "reciprocal",
         static (x, y) => TensorPrimitives.Reciprocal(x, y),
-        static (x, y, gy, gx) =>
-        {
-            // d/dx 1/x = -1/x² = -y²
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = -gy[i] * y[i] * y[i];
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<ReciprocalGradient>(gy, y, x, gx));
 
     public static readonly UnaryOp LogGamma = new(
         "lgamma",
@@ -221,14 +201,7 @@ internal static class ElementwiseRules
     public static readonly UnaryOp Relu = new(
         "relu",
         static (x, y) => TensorPrimitives.Max(x, 0.0, y),
-        static (x, y, gy, gx) =>
-        {
-            // d/dx max(x, 0) = 1 for x > 0, else 0 (0 at x = 0, as PyTorch)
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = x[i] > 0 ? gy[i] : 0;
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<ReluGradient>(gy, y, x, gx));
 
     public static readonly UnaryOp Elu = new(
         "elu",
@@ -240,14 +213,7 @@ internal static class ElementwiseRules
                 y[i] = x[i] > 0 ? x[i] : ScalarMath.Expm1(x[i]);
             }
         },
-        static (x, y, gy, gx) =>
-        {
-            // d/dx = 1 for x > 0, else e^x = y + 1
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = x[i] > 0 ? gy[i] : gy[i] * (y[i] + 1);
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<EluGradient>(gy, y, x, gx));
 
     public static readonly BinaryOp Add = new(
         "add",
@@ -277,14 +243,7 @@ internal static class ElementwiseRules
         "divide",
         static (a, b, y) => TensorPrimitives.Divide(a, b, y),
         static (a, b, y, gy, g) => TensorPrimitives.Divide(gy, b, g),
-        static (a, b, y, gy, g) =>
-        {
-            // d/db (a/b) = -a/b² = -y/b
-            for (int i = 0; i < g.Length; i++)
-            {
-                g[i] = -gy[i] * y[i] / b[i];
-            }
-        },
+        static (a, b, y, gy, g) => LaneMap.Map<DivisorGradient>(gy, y, b, g),
         static (a, b, y) => TensorPrimitives.Multiply(a, 1 / b, y),
         static (a, b, y) => TensorPrimitives.Divide(a, b, y));
 
@@ -308,5 +267,65 @@ internal static class ElementwiseRules
             bool wins = takeLess ? self[i] < other[i] : self[i] > other[i];
             g[i] = wins ? gy[i] : self[i] == other[i] ? 0.5 * gy[i] : 0;
         }
+    }
+
+    /// <summary>d/dx log(1 + x) = 1/(1 + x).</summary>
+    private readonly struct Log1pGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T> => g / (T.Create(1) + x);
+    }
+
+    /// <summary>d/dx σ(x) = σ(x)(1 - σ(x)).</summary>
+    private readonly struct SigmoidGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T> => g * y * (T.Create(1) - y);
+    }
+
+    /// <summary>d/dx tanh(x) = 1 - tanh²(x).</summary>
+    private readonly struct TanhGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T> => g * (T.Create(1) - (y * y));
+    }
+
+    /// <summary>d/dx |x| = sign(x), taken as 0 at 0 (as PyTorch does).</summary>
+    private readonly struct AbsGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T>
+        {
+            var zero = T.Create(0);
+            return T.Select(T.LessThan(zero, x), g, T.Select(T.LessThan(x, zero), T.Negate(g), zero));
+        }
+    }
+
+    /// <summary>d/dx 1/x = -1/x² = -y².</summary>
+    private readonly struct ReciprocalGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T> => T.Negate(g) * y * y;
+    }
+
+    /// <summary>d/dx max(x, 0) = 1 for x &gt; 0, else 0 (0 at x = 0, as PyTorch).</summary>
+    private readonly struct ReluGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T> => T.Select(T.LessThan(T.Create(0), x), g, T.Create(0));
+    }
+
+    /// <summary>d/dx elu(x) = 1 for x &gt; 0, else e^x = y + 1.</summary>
+    private readonly struct EluGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T> => T.Select(T.LessThan(T.Create(0), x), g, g * (y + T.Create(1)));
+    }
+
+    /// <summary>d/db (a/b) = -a/b² = -y/b, with the divisor b in the input's place.</summary>
+    private readonly struct DivisorGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T b)
+            where T : struct, IWideLane<T> => (T.Negate(g) * y) / b;
     }
 }

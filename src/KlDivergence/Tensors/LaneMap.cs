@@ -159,4 +159,51 @@ internal static class LaneMap
             Unsafe.Add(ref ys, i) = Scalar<TKernel>(Unsafe.Add(ref aStart, i), Unsafe.Add(ref bStart, i));
         }
     }
+
+    /// <summary>
+    /// Writes the derivative rule's input gradient at each element (<paramref name="gradient"/> may be any of the inputs):
+    /// whole vectors at the machine's widest width, then the rest one at a time by the same code.
+    /// </summary>
+    public static void Map<TKernel>(ReadOnlySpan<double> g, ReadOnlySpan<double> y, ReadOnlySpan<double> x, Span<double> gradient)
+        where TKernel : IGradientLaneKernel
+    {
+        if (g.Length != gradient.Length || y.Length != gradient.Length || x.Length != gradient.Length)
+        {
+            throw new ArgumentException($"The gradient has {gradient.Length} elements where the inputs have {g.Length}, {y.Length} and {x.Length}.", nameof(gradient));
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Run<TKernel, WideLane512>(g, y, x, gradient);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Run<TKernel, WideLane256>(g, y, x, gradient);
+        }
+        else
+        {
+            Run<TKernel, WideLaneScalar>(g, y, x, gradient);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TKernel, T>(ReadOnlySpan<double> g, ReadOnlySpan<double> y, ReadOnlySpan<double> x, Span<double> gradient)
+        where TKernel : IGradientLaneKernel
+        where T : struct, IWideLane<T>
+    {
+        ref double gs = ref MemoryMarshal.GetReference(g);
+        ref double ys = ref MemoryMarshal.GetReference(y);
+        ref double xs = ref MemoryMarshal.GetReference(x);
+        ref double outs = ref MemoryMarshal.GetReference(gradient);
+        int i = 0;
+        for (; i <= gradient.Length - T.Count; i += T.Count)
+        {
+            TKernel.Lanes(T.LoadUnsafe(ref gs, (nuint)i), T.LoadUnsafe(ref ys, (nuint)i), T.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref outs, (nuint)i);
+        }
+
+        for (; i < gradient.Length; i++)
+        {
+            Unsafe.Add(ref outs, i) = TKernel.Lanes(new WideLaneScalar(Unsafe.Add(ref gs, i)), new WideLaneScalar(Unsafe.Add(ref ys, i)), new WideLaneScalar(Unsafe.Add(ref xs, i))).Value;
+        }
+    }
 }

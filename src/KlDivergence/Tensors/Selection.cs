@@ -94,4 +94,29 @@ internal static class Selection
             result[i] = (c[i] != 0) == whereNonZero ? g[i] : 0;
         }
     }
+
+    /// <summary>
+    /// result = g where min ≤ x ≤ max, else 0 (NaN x included): the gradient of a clamp. x and g have the result's length.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PassWithin(ReadOnlySpan<double> x, double min, double max, ReadOnlySpan<double> g, Span<double> result)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.Create(min);
+            var high = Vector256.Create(max);
+            for (; i <= g.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var xv = Vector256.Create(x.Slice(i, Vector256<double>.Count));
+                var inside = Vector256.GreaterThanOrEqual(xv, low) & Vector256.LessThanOrEqual(xv, high);
+                (Vector256.Create(g.Slice(i, Vector256<double>.Count)) & inside).CopyTo(result.Slice(i));
+            }
+        }
+
+        for (; i < g.Length; i++)
+        {
+            result[i] = x[i] >= min && x[i] <= max ? g[i] : 0;
+        }
+    }
 }

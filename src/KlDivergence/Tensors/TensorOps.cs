@@ -85,6 +85,24 @@ public static class TensorOps
     public static Tensor Pow(this Tensor x, double exponent)
     {
         ArgumentNullException.ThrowIfNull(x);
+
+        // The common whole exponents by multiplication and division, as PyTorch does: x² and 1/x are correctly rounded
+        // (as pow is), x³ within an ulp; a general pow per element cost five times as much.
+        if (exponent == 2)
+        {
+            return x.Square();
+        }
+
+        if (exponent == -1)
+        {
+            return x.Reciprocal();
+        }
+
+        if (exponent == 3)
+        {
+            return Unary(ElementwiseRules.Cube, x);
+        }
+
         var y = TensorPool.Rent(x.Length);
         TensorPrimitives.Pow(x.Data, exponent, y);
         var result = new Tensor(y, x.ShapeArray);
@@ -127,12 +145,7 @@ public static class TensorOps
         return Tensor.Record(result, [x], g =>
         {
             var gx = TensorPool.Rent(x.Length);
-            for (int i = 0; i < gx.Length; i++)
-            {
-                double v = x.Data[i];
-                gx[i] = v >= min && v <= max ? g.Data[i] : 0;
-            }
-
+            Selection.PassWithin(x.Data, min, max, g.Data, gx);
             return [new Tensor(gx, x.ShapeArray)];
         });
     }
@@ -324,21 +337,13 @@ public static class TensorOps
                 double[] xd = x.Data, gd = g.Data;
                 for (int o = 0; o < outer; o++)
                 {
-                    double lse = double.IsNegativeInfinity(y[o]) ? 0 : y[o];
-                    for (int k = o * n; k < (o + 1) * n; k++)
-                    {
-                        gx[k] = xd[k] - lse;
-                    }
+                    TensorPrimitives.Subtract(xd.AsSpan(o * n, n), double.IsNegativeInfinity(y[o]) ? 0 : y[o], gx.AsSpan(o * n, n));
                 }
 
                 TensorPrimitives.Exp(gx, gx);
                 for (int o = 0; o < outer; o++)
                 {
-                    double scale = double.IsNegativeInfinity(y[o]) ? 0 : gd[o];
-                    for (int k = o * n; k < (o + 1) * n; k++)
-                    {
-                        gx[k] *= scale;
-                    }
+                    TensorPrimitives.Multiply(gx.AsSpan(o * n, n), double.IsNegativeInfinity(y[o]) ? 0 : gd[o], gx.AsSpan(o * n, n));
                 }
 
                 return [new Tensor(gx, x.ShapeArray)];
@@ -438,7 +443,15 @@ public static class TensorOps
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
         var y = TensorPool.RentZeroed(outer * inner);
         var arg = new int[outer * inner];
-        for (int o = 0; o < outer; o++)
+        for (int o = 0; o < outer && inner == 1 && n > 0; o++)
+        {
+            // Contiguous rows: the vector search for the first largest value (or the first NaN), as the loop below.
+            var row = x.Data.AsSpan(o * n, n);
+            arg[o] = TensorPrimitives.IndexOfMax(row);
+            y[o] = row[arg[o]];
+        }
+
+        for (int o = 0; o < outer && (inner != 1 || n == 0); o++)
         {
             for (int i = 0; i < inner; i++)
             {
@@ -495,21 +508,10 @@ public static class TensorOps
             return double.NegativeInfinity;
         }
 
-        // The largest term contributes exactly 1: m + log1p(Σ_{k≠argmax} e^{x_k - m}), one exponential fewer.
-        int arg = 0;
-        double m = values[0];
-        for (int k = 1; k < values.Length; k++)
-        {
-            if (values[k] > m || double.IsNaN(values[k]))
-            {
-                m = values[k];
-                arg = k;
-                if (double.IsNaN(m))
-                {
-                    break;
-                }
-            }
-        }
+        // The largest term contributes exactly 1: m + log1p(Σ_{k≠argmax} e^{x_k - m}), one exponential fewer. The first
+        // largest value, or the first NaN.
+        int arg = TensorPrimitives.IndexOfMax(values);
+        double m = values[arg];
 
         if (double.IsInfinity(m) || double.IsNaN(m))
         {

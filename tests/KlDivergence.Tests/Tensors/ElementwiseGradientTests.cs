@@ -8,7 +8,8 @@ public class ElementwiseGradientTests
     public static TheoryData<string> UnaryOps => new()
     {
         "negate", "expm1_minus_x", "square", "sqrt", "exp", "log", "log1p", "expm1", "softplus", "sigmoid", "tanh", "abs",
-        "reciprocal", "lgamma", "digamma", "normal_cdf", "log_normal_cdf", "pow2.5", "pow-1.5", "clamp",
+        "reciprocal", "lgamma", "digamma", "normal_cdf", "log_normal_cdf", "pow2.5", "pow-1.5", "clamp", "pow2", "pow3",
+        "pow-1", "relu", "elu",
     };
 
     [Theory]
@@ -17,12 +18,50 @@ public class ElementwiseGradientTests
     {
         // Positive inputs keep log, sqrt, lgamma and pow in their domains; abs is checked away from 0.
         var x = GradCheck.RandomValues(12, name.Length, 0.2, 3.0);
-        if (name is "negate" or "expm1_minus_x" or "square" or "exp" or "softplus" or "sigmoid" or "tanh" or "abs" or "normal_cdf" or "log_normal_cdf" or "expm1" or "clamp")
+        if (name is "negate" or "expm1_minus_x" or "square" or "exp" or "softplus" or "sigmoid" or "tanh" or "abs" or "normal_cdf" or "log_normal_cdf" or "expm1" or "clamp" or "pow2" or "pow3" or "relu" or "elu")
         {
             x = [.. x.Select((v, i) => i % 2 == 0 ? -v : v)];
         }
 
         GradCheck.Check(t => GradCheck.Project(Apply(name, t[0])), [x], [[3, 4]]);
+    }
+
+    /// <summary>
+    /// The derivative rules run as vector lane kernels: over 45 values (five vectors of eight and a scalar tail) with
+    /// zeros of both signs, infinities, NaN, tiny and huge values, each input gradient is the element formula worked
+    /// here, bit for bit; and the whole exponents 2, 3 and -1 of Pow are x·x, x·x·x and 1/x.
+    /// </summary>
+    [Fact]
+    public void VectorDerivativeRulesGiveTheElementFormulasBits()
+    {
+        double[] special = [0.0, -0.0, 1.0, -1.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, 1e-310, -1e300, 0.75, -2.5];
+        double[] values = [.. Enumerable.Range(0, 45).Select(i => i < special.Length ? special[i] : 3 * Math.Sin(1.7 * i))];
+        double[] g = [.. Enumerable.Range(0, 45).Select(i => i == 40 ? double.NaN : i == 41 ? -0.0 : Math.Cos(0.9 * i))];
+        void Check(Func<Tensor, Tensor> op, Func<double, double, double, double> rule)
+        {
+            var x = Tensor.FromArray(values, [45], requiresGrad: true);
+            var y = op(x);
+            (y * Tensor.FromArray(g, [45])).Sum().Backward();
+            for (int i = 0; i < 45; i++)
+            {
+                double expected = rule(g[i], y.Values[i], values[i]);
+                x.Grad!.Values[i].Should().Be(expected, $"at x = {values[i]:R}, g = {g[i]:R}");
+            }
+        }
+
+        Check(t => t.Sigmoid(), (gy, y, x) => gy * y * (1 - y));
+        Check(t => t.Tanh(), (gy, y, x) => gy * (1 - (y * y)));
+        Check(t => t.Abs(), (gy, y, x) => x > 0 ? gy : x < 0 ? -gy : 0);
+        Check(t => t.Reciprocal(), (gy, y, x) => -gy * y * y);
+        Check(t => t.Relu(), (gy, y, x) => x > 0 ? gy : 0);
+        Check(t => t.Elu(), (gy, y, x) => x > 0 ? gy : gy * (y + 1));
+        Check(t => t.Log1p(), (gy, y, x) => gy / (1 + x));
+        Check(t => t.Clamp(-1, 0.75), (gy, y, x) => x >= -1 && x <= 0.75 ? gy : 0);
+        Check(t => t.Pow(3), (gy, y, x) => x * x * 3 * gy);
+        Check(t => Tensor.FromArray([.. Enumerable.Repeat(1.5, 45)], [45]) / t, (gy, y, x) => -gy * y / x);
+        Tensor.FromArray(values, [45]).Pow(3).Values.ToArray().Should().Equal(values.Select(v => v * v * v));
+        Tensor.FromArray(values, [45]).Pow(2).Values.ToArray().Should().Equal(values.Select(v => v * v));
+        Tensor.FromArray(values, [45]).Pow(-1).Values.ToArray().Should().Equal(values.Select(v => 1 / v));
     }
 
     [Fact]
@@ -233,6 +272,11 @@ public class ElementwiseGradientTests
         "pow2.5" => x.Pow(2.5),
         "pow-1.5" => x.Pow(-1.5),
         "clamp" => x.Clamp(-1.0, 1.5),
+        "pow2" => x.Pow(2),
+        "pow3" => x.Pow(3),
+        "pow-1" => x.Pow(-1),
+        "relu" => x.Relu(),
+        "elu" => x.Elu(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

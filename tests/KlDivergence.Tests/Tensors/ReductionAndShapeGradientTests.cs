@@ -141,4 +141,56 @@ public class ReductionAndShapeGradientTests
         ((Action)(() => Tensor.FromArray([1, 2, 3], [2, 2]))).Should().Throw<ArgumentException>().WithMessage("*3 values*[2, 2]*");
         ((Action)(() => Tensor.Vector(1, 2).Backward())).Should().Throw<InvalidOperationException>();
     }
+
+    /// <summary>
+    /// Max over a contiguous axis takes the vector search: the value and the gradient's place are the first largest
+    /// value of each row, or its first NaN, as an element loop finds them (rows of 1, 7 and 100, ties, -∞ rows).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(100)]
+    public void MaxOverRowsIsTheFirstLargestValueOrTheFirstNaN(int n)
+    {
+        const int rows = 6;
+        var v = new double[rows * n];
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = Math.Round(4 * Math.Sin(1.3 * i));
+        }
+
+        v[(1 * n) + (n / 2)] = double.NaN;
+        v[(2 * n) + (n - 1)] = double.NaN;
+        for (int k = 0; k < n; k++)
+        {
+            v[(3 * n) + k] = double.NegativeInfinity;
+            v[(4 * n) + k] = 2.0;
+        }
+
+        var x = Tensor.FromArray(v, [rows, n], requiresGrad: true);
+        var max = x.Max(1);
+        max.Sum().Backward();
+        for (int r = 0; r < rows; r++)
+        {
+            int arg = 0;
+            for (int k = 1; k < n; k++)
+            {
+                if (double.IsNaN(v[(r * n) + arg]))
+                {
+                    break;
+                }
+
+                if (v[(r * n) + k] > v[(r * n) + arg] || double.IsNaN(v[(r * n) + k]))
+                {
+                    arg = k;
+                }
+            }
+
+            max.Values[r].Should().Be(v[(r * n) + arg], $"row {r}");
+            for (int k = 0; k < n; k++)
+            {
+                x.Grad!.Values[(r * n) + k].Should().Be(k == arg ? 1 : 0, $"row {r}, column {k}");
+            }
+        }
+    }
 }

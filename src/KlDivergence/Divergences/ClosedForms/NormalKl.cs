@@ -200,7 +200,10 @@ internal static class NormalKl
         for (; i <= result.Length - count; i += count)
         {
             var s2 = Read<T>(scale2, i);
-            uint good = Lanes(Read<T>(loc1, i), Read<T>(scale1, i), Read<T>(loc2, i), s2, scale2.Length == 1 ? sharedInverse : T.Create(1) / s2, result[i..]);
+            var value = Lanes(Read<T>(loc1, i), Read<T>(scale1, i), Read<T>(loc2, i), s2, scale2.Length == 1 ? sharedInverse : T.Create(1) / s2, out uint good);
+
+            // Stored by reference (the loop bound keeps it inside): a span store here was a call the JIT did not inline.
+            value.StoreUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(result), (nuint)i);
             if (good != all)
             {
                 Repair(loc1, scale1, loc2, scale2, result, i, count, good);
@@ -227,15 +230,15 @@ internal static class NormalKl
 
     private static double At(ReadOnlySpan<double> input, int at) => input.Length == 1 ? input[0] : input[at];
 
-    /// <summary>The vector formula of <see cref="Vectorised"/> into <paramref name="result"/>; returns the lanes whose value it vouches for.</summary>
+    /// <summary>The vector formula of <see cref="Vectorised"/>, and the lanes whose value it vouches for.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static uint Lanes<T>(T loc1, T s1, T loc2, T s2, T inv, Span<double> result)
+    private static T Lanes<T>(T loc1, T s1, T loc2, T s2, T inv, out uint good)
         where T : struct, IWideLane<T>
     {
         var d = (loc1 - loc2) * inv;
-        var value = (T.Create(0.5) * (d * d)) + ScaleRatio.TermLanes<T, ScaleRatio.Two>(s1, s2, inv, out uint good);
-        value.Store(result);
-        return good & T.NormalAndFinite(T.Create(1), value);
+        var value = (T.Create(0.5) * (d * d)) + ScaleRatio.TermLanes<T, ScaleRatio.Two>(s1, s2, inv, out uint scaleGood);
+        good = scaleGood & T.NormalAndFinite(T.Create(1), value);
+        return value;
     }
 
     /// <summary>
