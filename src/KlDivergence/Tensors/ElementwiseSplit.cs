@@ -47,4 +47,33 @@ internal static class ElementwiseSplit
             int start = c * blockSize;
             body(start, Math.Min(blockSize, length - start));
         });
+
+    /// <summary>
+    /// Runs <paramref name="row"/> for rows 0 .. <paramref name="rows"/> - 1 of <paramref name="rowLength"/> input
+    /// elements each: on the calling thread for small inputs, else in groups of rows of about a block's worth of
+    /// elements across the workers (each row's result depends only on that row).
+    /// </summary>
+    public static void ForRows(int rows, int rowLength, Action<int> row)
+    {
+        long total = (long)rows * rowLength;
+        if (total < Threshold || rows < 2)
+        {
+            for (int o = 0; o < rows; o++)
+            {
+                row(o);
+            }
+
+            return;
+        }
+
+        int perGroup = Math.Max(1, BlockSize / Math.Max(1, rowLength));
+        TensorParallelism.For(TensorParallelism.ChunkCount(rows, perGroup), c =>
+        {
+            int end = Math.Min(rows, (c + 1) * perGroup);
+            for (int o = c * perGroup; o < end; o++)
+            {
+                row(o);
+            }
+        });
+    }
 }

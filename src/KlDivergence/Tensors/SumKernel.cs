@@ -62,12 +62,12 @@ internal static class SumKernel
                 return;
             }
 
-            ForRows(outer, n, o => y[o] = Blocked(x, o * n, n, parallel: false));
+            ElementwiseSplit.ForRows(outer, n, o => y[o] = Blocked(x, o * n, n, parallel: false));
             return;
         }
 
         // Sum along a middle or first axis: each output row of `inner` values accumulates its n slices in order.
-        ForRows(outer, n * inner, o =>
+        ElementwiseSplit.ForRows(outer, n * inner, o =>
         {
             var dst = y.AsSpan(o * inner, inner);
             x.AsSpan(o * n * inner, inner).CopyTo(dst);
@@ -88,34 +88,5 @@ internal static class SumKernel
         }
 
         ElementwiseSplit.Run(target.Length, (s, m) => target.AsSpan(s, m).Fill(value));
-    }
-
-    /// <summary>
-    /// Runs <paramref name="row"/> for rows 0 .. <paramref name="rows"/> - 1 of <paramref name="rowLength"/> input
-    /// elements each: on the calling thread for small inputs, else in groups of rows of about a block's worth of
-    /// elements across the workers (each row's result depends only on that row).
-    /// </summary>
-    private static void ForRows(int rows, int rowLength, Action<int> row)
-    {
-        long total = (long)rows * rowLength;
-        if (total < ElementwiseSplit.Threshold || rows < 2)
-        {
-            for (int o = 0; o < rows; o++)
-            {
-                row(o);
-            }
-
-            return;
-        }
-
-        int perGroup = Math.Max(1, ElementwiseSplit.BlockSize / Math.Max(1, rowLength));
-        TensorParallelism.For(TensorParallelism.ChunkCount(rows, perGroup), c =>
-        {
-            int end = Math.Min(rows, (c + 1) * perGroup);
-            for (int o = c * perGroup; o < end; o++)
-            {
-                row(o);
-            }
-        });
     }
 }

@@ -308,11 +308,9 @@ public static class TensorOps
         }
         else if (inner == 1)
         {
-            // The reduced axis is contiguous: no gathering needed.
-            for (int o = 0; o < outer; o++)
-            {
-                y[o] = LogSumExpKernel(x.Data.AsSpan(o * n, n));
-            }
+            // The reduced axis is contiguous: no gathering needed, rows across the workers.
+            double[] xd = x.Data;
+            ElementwiseSplit.ForRows(outer, n, o => y[o] = LogSumExpKernel(xd.AsSpan(o * n, n)));
         }
         else
         {
@@ -335,16 +333,13 @@ public static class TensorOps
             {
                 // Contiguous rows: the differences first, then one vectorised Exp over all of them.
                 double[] xd = x.Data, gd = g.Data;
-                for (int o = 0; o < outer; o++)
+                ElementwiseSplit.ForRows(outer, n, o =>
                 {
-                    TensorPrimitives.Subtract(xd.AsSpan(o * n, n), double.IsNegativeInfinity(y[o]) ? 0 : y[o], gx.AsSpan(o * n, n));
-                }
-
-                TensorPrimitives.Exp(gx, gx);
-                for (int o = 0; o < outer; o++)
-                {
-                    TensorPrimitives.Multiply(gx.AsSpan(o * n, n), double.IsNegativeInfinity(y[o]) ? 0 : gd[o], gx.AsSpan(o * n, n));
-                }
+                    var row = gx.AsSpan(o * n, n);
+                    TensorPrimitives.Subtract(xd.AsSpan(o * n, n), double.IsNegativeInfinity(y[o]) ? 0 : y[o], row);
+                    TensorPrimitives.Exp(row, row);
+                    TensorPrimitives.Multiply(row, double.IsNegativeInfinity(y[o]) ? 0 : gd[o], row);
+                });
 
                 return [new Tensor(gx, x.ShapeArray)];
             }
@@ -443,12 +438,16 @@ public static class TensorOps
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
         var y = TensorPool.RentZeroed(outer * inner);
         var arg = new int[outer * inner];
-        for (int o = 0; o < outer && inner == 1 && n > 0; o++)
+        if (inner == 1 && n > 0)
         {
             // Contiguous rows: the vector search for the first largest value (or the first NaN), as the loop below.
-            var row = x.Data.AsSpan(o * n, n);
-            arg[o] = TensorPrimitives.IndexOfMax(row);
-            y[o] = row[arg[o]];
+            double[] xd = x.Data;
+            ElementwiseSplit.ForRows(outer, n, o =>
+            {
+                var row = xd.AsSpan(o * n, n);
+                arg[o] = TensorPrimitives.IndexOfMax(row);
+                y[o] = row[arg[o]];
+            });
         }
 
         for (int o = 0; o < outer && (inner != 1 || n == 0); o++)
