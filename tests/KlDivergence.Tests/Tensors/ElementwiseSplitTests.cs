@@ -97,4 +97,34 @@ public class ElementwiseSplitTests
             a.Grad!.Values[i].Should().BeApproximately(fd, 1e-7);
         }
     }
+
+    /// <summary>
+    /// LogSumExp and Max over the rows of a [1000, 100] matrix run their rows on the workers: the values and gradients
+    /// are the same bits for 1, 2 and 8 workers, and each row's value is the one-row kernel's (no row skipped).
+    /// </summary>
+    [Fact]
+    public void RowReductionsSplitAcrossWorkersGiveTheSameBits()
+    {
+        double[] v = [.. Enumerable.Range(0, 100_000).Select(i => 3 * Math.Sin(0.61 * i))];
+        var runs = Workers.Each(() =>
+        {
+            var x = Tensor.FromArray(v, [1000, 100], requiresGrad: true);
+            var lse = x.LogSumExp(1);
+            var max = x.Max(1);
+            (GradCheck.Project(lse) + GradCheck.Project(max)).Backward();
+            return (Lse: lse.ToArray(), Max: max.ToArray(), Grad: x.Grad!.ToArray());
+        });
+        foreach (var run in runs)
+        {
+            run.Lse.Should().Equal(runs[0].Lse);
+            run.Max.Should().Equal(runs[0].Max);
+            run.Grad.Should().Equal(runs[0].Grad);
+        }
+
+        for (int r = 0; r < 1000; r++)
+        {
+            runs[0].Lse[r].Should().Be(TensorOps.LogSumExpKernel(v.AsSpan(r * 100, 100)), $"row {r}");
+            runs[0].Max[r].Should().Be(v.AsSpan(r * 100, 100).ToArray().Max(), $"row {r}");
+        }
+    }
 }
