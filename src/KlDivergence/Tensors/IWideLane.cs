@@ -40,6 +40,12 @@ internal interface IWideLane<TSelf> : ILane<TSelf>
     static abstract TSelf Floor(TSelf x);
 
     /// <summary>
+    /// e^x in each lane by .NET's vector exponential (one algorithm for every width, so the widths agree bit for bit on
+    /// a machine; the last bit may differ between processors, unlike the IEEE operations).
+    /// </summary>
+    static abstract TSelf Exp(TSelf x);
+
+    /// <summary>
     /// For a positive normal double x: x = 2^e·m with m in [√½, √2), e exactly, and the all-ones mask where e = 0
     /// (fdlibm's log: x's bits shifted so that the exponent field steps at √½). Other lanes give meaningless values.
     /// </summary>

@@ -49,16 +49,19 @@ internal static class ScalarMath
     /// e^x - 1 - x without cancellation: for |x| &lt; ½ the Taylor series x² Σ_{k=0}^{15} x^k/(k+2)! (the first omitted
     /// term is below 1e-18 of the sum), its polynomial by Estrin's scheme (pairs, then x², x⁴ and x⁸: a dependency
     /// chain of five multiply-adds where Horner's rule has sixteen; Knuth, TAOCP vol. 2, sec. 4.6.4); beyond, e^x - 1 - x
-    /// directly, where the cancellation costs at most a factor ~11 (about 1e-15 relative).
+    /// directly, where the cancellation costs at most a factor ~11 (about 1e-15 relative). The scalar entry runs
+    /// <see cref="Expm1MinusXLanes"/> in one lane, so it gives the span entry's bits.
     /// </summary>
-    public static double Expm1MinusX(double x)
-    {
-        if (!(Math.Abs(x) < 0.5))
-        {
-            return Math.Exp(x) - 1 - x;
-        }
+    public static double Expm1MinusX(double x) => Expm1MinusXLanes(new WideLaneScalar(x)).Value;
 
-        return ExpTaylorEstrin<ScalarLane>(new(x)).Value;
+    /// <summary><see cref="Expm1MinusX(double)"/> in every lane: the series where |x| &lt; ½, else e^x - 1 - x.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static T Expm1MinusXLanes<T>(T x)
+        where T : struct, IWideLane<T>
+    {
+        var half = T.Create(0.5);
+        var inside = T.Select(T.LessThan(x, half), T.LessThan(T.Create(-0.5), x), T.LessThan(half, half));
+        return T.Select(inside, ExpTaylorEstrin(x), (T.Exp(x) - T.Create(1)) - x);
     }
 
     /// <summary>x² Σ_{k=0}^{15} x^k/(k+2)! by Estrin's scheme: the one polynomial behind the scalar and vector <see cref="Expm1MinusX(double)"/>.</summary>
@@ -77,33 +80,35 @@ internal static class ScalarMath
     }
 
     /// <summary>
-    /// Vectorised <see cref="Expm1MinusX(double)"/>: e^x - 1 - x from one vector exponential pass, then the
-    /// same Taylor polynomial (the same Estrin scheme, in vector registers) where |x| &lt; ½.
+    /// <see cref="Expm1MinusX(double)"/> over a span at the machine's widest vector width (the same bits as the scalar
+    /// entry); <paramref name="y"/> may be <paramref name="x"/> itself but no other overlapping span.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Expm1MinusX(ReadOnlySpan<double> x, Span<double> y)
     {
-        if (x.Overlaps(y))
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            for (int k = 0; k < x.Length; k++)
-            {
-                y[k] = Expm1MinusX(x[k]);
-            }
-
-            return;
+            Expm1MinusX<WideLane512>(x, y);
         }
-
-        System.Numerics.Tensors.TensorPrimitives.Exp(x, y);
-        const int w = 4;
-        var one = System.Runtime.Intrinsics.Vector256<double>.One;
-        var half = System.Runtime.Intrinsics.Vector256.Create(0.5);
-        int i = 0;
-        for (; i <= x.Length - w; i += w)
+        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            var xv = System.Runtime.Intrinsics.Vector256.Create(x.Slice(i, w));
-            var direct = System.Runtime.Intrinsics.Vector256.Create(y.Slice(i, w)) - one - xv;
-            var series = ExpTaylorEstrin<VectorLane>(new(xv)).Value;
-            System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.ConditionalSelect(System.Runtime.Intrinsics.Vector256.LessThan(System.Runtime.Intrinsics.Vector256.Abs(xv), half), series, direct), y.Slice(i, w));
+            Expm1MinusX<WideLane256>(x, y);
+        }
+        else
+        {
+            Expm1MinusX<WideLaneScalar>(x, y);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Expm1MinusX<T>(ReadOnlySpan<double> x, Span<double> y)
+        where T : struct, IWideLane<T>
+    {
+        ref double xs = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref double ys = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        int i = 0;
+        for (; i <= x.Length - T.Count; i += T.Count)
+        {
+            Expm1MinusXLanes(T.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
         }
 
         for (; i < x.Length; i++)

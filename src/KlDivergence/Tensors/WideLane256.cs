@@ -43,6 +43,9 @@ internal readonly struct WideLane256(Vector256<double> value) : IWideLane<WideLa
     public static WideLane256 Floor(WideLane256 x) => new(Vector256.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane256 Exp(WideLane256 x) => new(Vector256.Exp(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLane256 Mantissa, WideLane256 Exponent, WideLane256 UnitExponent) SplitAtSqrtHalf(WideLane256 x)
     {
         var shifted = x.Value.AsUInt64() + Vector256.Create(0x3FF0000000000000UL - SqrtHalfBits);

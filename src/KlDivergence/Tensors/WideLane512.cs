@@ -43,6 +43,9 @@ internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLa
     public static WideLane512 Floor(WideLane512 x) => new(Vector512.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 Exp(WideLane512 x) => new(Vector512.Exp(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLane512 Mantissa, WideLane512 Exponent, WideLane512 UnitExponent) SplitAtSqrtHalf(WideLane512 x)
     {
         var shifted = x.Value.AsUInt64() + Vector512.Create(0x3FF0000000000000UL - SqrtHalfBits);

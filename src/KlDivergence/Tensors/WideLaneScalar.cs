@@ -47,6 +47,10 @@ internal readonly struct WideLaneScalar(double value) : IWideLane<WideLaneScalar
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLaneScalar Floor(WideLaneScalar x) => new(Math.Floor(x.Value));
 
+    /// <summary>The vector exponential in one lane, so a scalar tail gives the vector lanes' bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLaneScalar Exp(WideLaneScalar x) => new(System.Runtime.Intrinsics.Vector128.ToScalar(System.Runtime.Intrinsics.Vector128.Exp(System.Runtime.Intrinsics.Vector128.CreateScalar(x.Value))));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLaneScalar Mantissa, WideLaneScalar Exponent, WideLaneScalar UnitExponent) SplitAtSqrtHalf(WideLaneScalar x)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using KlDivergence.Distributions;
 using KlDivergence.Tensors;
+using static KlDivergence.Divergences.ClosedForms.ParameterLanes;
 
 namespace KlDivergence.Divergences.ClosedForms;
 
@@ -131,28 +132,6 @@ internal static class NormalKl
         return (g * d * inverse, g * ((r * inverse) - (one / scale1)), g * (one - (d * d) - (r * r)) * inverse);
     }
 
-    /// <summary>The lanes of an input at element <paramref name="at"/>: its values there, or its single value in every lane.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static T Read<T>(ReadOnlySpan<double> input, int at)
-        where T : struct, IWideLane<T> => input.Length == 1 ? T.Create(input[0]) : T.Load(input[at..]);
-
-    /// <summary>An input from element <paramref name="at"/> on (a single value stays itself); an empty span stays empty.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlySpan<double> Rest(ReadOnlySpan<double> input, int at) => input.Length == 1 ? input : input[at..];
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Span<double> Rest(Span<double> output, int at) => output.IsEmpty ? output : output[at..];
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(T value, Span<double> target, int at)
-        where T : struct, IWideLane<T>
-    {
-        if (!target.IsEmpty)
-        {
-            value.Store(target[at..]);
-        }
-    }
-
     /// <summary>
     /// The same divergence for whole batches at the machine's vector width, with no call to a logarithm: a
     /// restatement of <see cref="NormalNormal{T}"/> for the common range, held equal to it by a parity test. With
@@ -227,8 +206,6 @@ internal static class NormalKl
             }
         }
     }
-
-    private static double At(ReadOnlySpan<double> input, int at) => input.Length == 1 ? input[0] : input[at];
 
     /// <summary>The vector formula of <see cref="Vectorised"/>, and the lanes whose value it vouches for.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
