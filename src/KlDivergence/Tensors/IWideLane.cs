@@ -39,11 +39,8 @@ internal interface IWideLane<TSelf> : ILane<TSelf>
     /// <summary>Each lane rounded down to a whole number (exact).</summary>
     static abstract TSelf Floor(TSelf x);
 
-    /// <summary>
-    /// e^x in each lane by .NET's vector exponential (one algorithm for every width, so the widths agree bit for bit on
-    /// a machine; the last bit may differ between processors, unlike the IEEE operations).
-    /// </summary>
-    static abstract TSelf Exp(TSelf x);
+    /// <summary>2^k for whole k from -1022 to 1023 in each lane (exact bit manipulation; other lanes give meaningless values).</summary>
+    static abstract TSelf PowerOfTwo(TSelf k);
 
     /// <summary>
     /// For a positive normal double x: x = 2^e·m with m in [√½, √2), e exactly, and the all-ones mask where e = 0

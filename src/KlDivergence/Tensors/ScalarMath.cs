@@ -61,7 +61,7 @@ internal static class ScalarMath
     {
         var half = T.Create(0.5);
         var inside = T.Select(T.LessThan(x, half), T.LessThan(T.Create(-0.5), x), T.LessThan(half, half));
-        return T.Select(inside, ExpTaylorEstrin(x), (T.Exp(x) - T.Create(1)) - x);
+        return T.Select(inside, ExpTaylorEstrin(x), (LaneMath.Exp(x) - T.Create(1)) - x);
     }
 
     /// <summary>x² Σ_{k=0}^{15} x^k/(k+2)! by Estrin's scheme: the one polynomial behind the scalar and vector <see cref="Expm1MinusX(double)"/>.</summary>

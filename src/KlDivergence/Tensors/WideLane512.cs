@@ -43,7 +43,11 @@ internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLa
     public static WideLane512 Floor(WideLane512 x) => new(Vector512.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static WideLane512 Exp(WideLane512 x) => new(Vector512.Exp(x.Value));
+    public static WideLane512 PowerOfTwo(WideLane512 k) =>
+        new(Vector512.ShiftLeft((k.Value + Vector512.Create(PowerOfTwoBias)).AsUInt64(), 52).AsDouble());
+
+    /// <summary>2⁵² + 1023: added to a whole k, its low bits hold the biased exponent k + 1023.</summary>
+    private const double PowerOfTwoBias = 4503599627371519.0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLane512 Mantissa, WideLane512 Exponent, WideLane512 UnitExponent) SplitAtSqrtHalf(WideLane512 x)

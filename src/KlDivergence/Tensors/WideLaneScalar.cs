@@ -47,9 +47,10 @@ internal readonly struct WideLaneScalar(double value) : IWideLane<WideLaneScalar
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLaneScalar Floor(WideLaneScalar x) => new(Math.Floor(x.Value));
 
-    /// <summary>The vector exponential in one lane, so a scalar tail gives the vector lanes' bits.</summary>
+    /// <summary>The bits of 2⁵² + 1023 + k shifted left by 52: the biased exponent k + 1023 lands in the exponent field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static WideLaneScalar Exp(WideLaneScalar x) => new(System.Runtime.Intrinsics.Vector128.ToScalar(System.Runtime.Intrinsics.Vector128.Exp(System.Runtime.Intrinsics.Vector128.CreateScalar(x.Value))));
+    public static WideLaneScalar PowerOfTwo(WideLaneScalar k) =>
+        new(BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(k.Value + 4503599627371519.0) << 52));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLaneScalar Mantissa, WideLaneScalar Exponent, WideLaneScalar UnitExponent) SplitAtSqrtHalf(WideLaneScalar x)

@@ -122,7 +122,7 @@ internal static class LaplaceKl
         var half = HalfDistance(loc1, loc2);
         var x = (half / scale1) * T.Create(2);
         var near = ratio * ScalarMath.Expm1MinusXLanes(T.Negate(x));
-        var far = ((half / scale2) * T.Create(2)) + (ratio * (T.Exp(T.Negate(x)) - T.Create(1)));
+        var far = ((half / scale2) * T.Create(2)) + (ratio * (LaneMath.Exp(T.Negate(x)) - T.Create(1)));
         return T.Select(T.LessThan(T.Create(1), x), far, near);
     }
 
@@ -169,7 +169,7 @@ internal static class LaplaceKl
             var inverse = one / Read<T>(scale2, i);
             var gi = T.Load(g[i..]);
             var x = (HalfDistance(l1, l2) / s1) * T.Create(2);
-            var e = T.Exp(T.Negate(x));
+            var e = LaneMath.Exp(T.Negate(x));
             var sign = T.Select(T.LessThan(l2, l1), one, T.Select(T.LessThan(l1, l2), T.Negate(one), zero));
             var loc = gi * sign * (one - e) * inverse;
             Store(loc, gLoc1, i);
