@@ -83,11 +83,7 @@ internal static class FamilyHelpers
     public static Tensor Finite(Tensor value)
     {
         var finite = new double[value.Length];
-        for (int i = 0; i < finite.Length; i++)
-        {
-            finite[i] = double.IsFinite(value.Data[i]) ? 1 : 0;
-        }
-
+        Comparisons.Finite(value.Data, finite);
         return new Tensor(finite, value.ShapeArray);
     }
 

@@ -63,7 +63,14 @@ public sealed class Uniform : Distribution
     internal Tensor LogWidth()
     {
         var width = (High - Low).BroadcastTo(BatchShapeArray);
-        var overflows = 1.0 - FamilyHelpers.Finite(width);
+        var finite = FamilyHelpers.Finite(width);
+        if (FamilyHelpers.AllSet(finite))
+        {
+            // Every width a finite double (the usual case): the direct logarithm, which the selects below would pick.
+            return width.Log();
+        }
+
+        var overflows = 1.0 - finite;
         var direct = TensorOps.Where(overflows, 1.0, width).Log();
         var halved = TensorOps.Where(overflows, HalfWidth, 1.0).Log() + FamilyHelpers.Log2;
         return TensorOps.Where(overflows, halved, direct);

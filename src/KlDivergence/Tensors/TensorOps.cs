@@ -190,16 +190,16 @@ public static class TensorOps
     }
 
     /// <summary>1 where a &gt; b, else 0 (broadcast; no gradient).</summary>
-    public static Tensor GreaterThan(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x > y);
+    public static Tensor GreaterThan(Tensor a, Tensor b) => Compare<Comparisons.Greater>(a, b);
 
     /// <summary>1 where a &lt; b, else 0 (broadcast; no gradient).</summary>
-    public static Tensor LessThan(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x < y);
+    public static Tensor LessThan(Tensor a, Tensor b) => Compare<Comparisons.Less>(a, b);
 
     /// <summary>1 where a ≥ b, else 0 (broadcast; no gradient).</summary>
-    public static Tensor GreaterOrEqual(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x >= y);
+    public static Tensor GreaterOrEqual(Tensor a, Tensor b) => Compare<Comparisons.GreaterOrEqual>(a, b);
 
     /// <summary>1 where a = b, else 0 (broadcast; no gradient).</summary>
-    public static Tensor EqualTo(Tensor a, Tensor b) => Compare(a, b, static (x, y) => x == y);
+    public static Tensor EqualTo(Tensor a, Tensor b) => Compare<Comparisons.Equal>(a, b);
 
     /// <summary>The sum of all elements, as a scalar.</summary>
     public static Tensor Sum(this Tensor x)
@@ -956,18 +956,14 @@ public static class TensorOps
         return null;
     }
 
-    private static Tensor Compare(Tensor a, Tensor b, Func<double, double, bool> predicate)
+    private static Tensor Compare<TComparison>(Tensor a, Tensor b)
+        where TComparison : Comparisons.IComparison
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         int[] shape = Shapes.Broadcast(a.ShapeArray, b.ShapeArray);
-        double[] av = Expand(a, shape), bv = Expand(b, shape);
-        var y = TensorPool.RentZeroed(av.Length);
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = predicate(av[i], bv[i]) ? 1 : 0;
-        }
-
+        var y = TensorPool.Rent(Shapes.Size(shape));
+        Comparisons.Run<TComparison>(Operand(a, shape), Operand(b, shape), y);
         return new Tensor(y, shape);
     }
 }
