@@ -76,6 +76,9 @@ internal static class FamilyHelpers
     /// <summary>True when no element of the 0/1 mask is 0.</summary>
     public static bool AllSet(Tensor mask) => mask.Data.AsSpan().IndexOf(0.0) < 0;
 
+    /// <summary>True when no element of the 0/1 mask is 1.</summary>
+    public static bool NoneSet(Tensor mask) => mask.Data.AsSpan().IndexOf(1.0) < 0;
+
     /// <summary>
     /// 1 where the value is finite, else 0 (no gradient): a density formula whose terms meet as ∞ - ∞ at ±∞
     /// (Gamma's (α - 1) log x - βx, Gumbel's z + e^{-z}) is masked to its limit -∞ there instead of NaN.

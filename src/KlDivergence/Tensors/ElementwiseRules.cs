@@ -83,14 +83,7 @@ internal static class ElementwiseRules
     public static readonly UnaryOp Expm1MinusX = new(
         "expm1_minus_x",
         static (x, y) => ScalarMath.Expm1MinusX(x, y),
-        static (x, y, gy, gx) =>
-        {
-            // d/dx (e^x - 1 - x) = e^x - 1
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = gy[i] * ScalarMath.Expm1(x[i]);
-            }
-        });
+        static (x, y, gy, gx) => LaneMap.Map<Expm1MinusXGradient>(gy, y, x, gx));
 
     public static readonly UnaryOp Softplus = new(
         "softplus",
@@ -327,5 +320,12 @@ internal static class ElementwiseRules
     {
         public static T Lanes<T>(T g, T y, T b)
             where T : struct, IWideLane<T> => (T.Negate(g) * y) / b;
+    }
+
+    /// <summary>d/dx (e^x - 1 - x) = e^x - 1.</summary>
+    private readonly struct Expm1MinusXGradient : IGradientLaneKernel
+    {
+        public static T Lanes<T>(T g, T y, T x)
+            where T : struct, IWideLane<T> => g * ScalarMath.Expm1Lanes(x);
     }
 }

@@ -31,14 +31,18 @@ internal static class GumbelKl
     public static Tensor GumbelGumbel(Gumbel p, Gumbel q)
     {
         var ratio = p.Scale / q.Scale;
+        var logGammaOnePlusRatio = (ratio + 1.0).LogGamma();
         var underflows = TensorOps.LessThan(ratio, 2.2250738585072014E-308);
-        var safeRatio = TensorOps.Where(underflows, 1.0, ratio);
-        var shapeTerm = TensorOps.Where(
-            underflows,
-            (ratio + 1.0).LogGamma() + ((ratio - 1.0) * FamilyHelpers.EulerGamma) - ScaleRatio.Log(p.Scale, q.Scale),
-            GammaFunctionDifferences.LogGammaExcess(Tensor.Scalar(1.0), safeRatio));
+
+        // No ratio underflows (the usual case): E(1, r) alone, which the select below would pick for every element.
+        var shapeTerm = FamilyHelpers.NoneSet(underflows)
+            ? GammaFunctionDifferences.LogGammaExcess(Tensor.Scalar(1.0), ratio)
+            : TensorOps.Where(
+                underflows,
+                logGammaOnePlusRatio + ((ratio - 1.0) * FamilyHelpers.EulerGamma) - ScaleRatio.Log(p.Scale, q.Scale),
+                GammaFunctionDifferences.LogGammaExcess(Tensor.Scalar(1.0), TensorOps.Where(underflows, 1.0, ratio)));
         var locationTerm = ((p.Loc * 0.5) - (q.Loc * 0.5)) / q.Scale * 2.0;
-        return shapeTerm + ((ratio + 1.0).LogGamma() - locationTerm).Expm1MinusX();
+        return shapeTerm + (logGammaOnePlusRatio - locationTerm).Expm1MinusX();
     }
 
     /// <summary>KL = -(log β + γ + 1) + normal cross-entropy with E X = μ + βγ, Var X = π²β²/6 (PyTorch _kl_gumbel_normal).</summary>
