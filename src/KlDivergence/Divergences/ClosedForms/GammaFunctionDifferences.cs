@@ -84,11 +84,7 @@ internal static class GammaFunctionDifferences
         public static T Lanes<T>(T a, T b, out uint good)
             where T : struct, IWideLane<T>
         {
-            var delta = b - a;
-            var (shifted, count) = Shifted<T, ExcessShift>(a, b, delta);
-            var big = a + count;
-            var bigB = b + count;
-            var t = delta / big;
+            var (shifted, big, bigB, t) = Shifted<T, ExcessShift>(a, b);
             var (g, h, _) = ScaleRatio.RelativeEntropyParts(t, bigB, big);
             var stirling = StirlingExcess(t, T.Create(1) / bigB, T.Create(1) / big);
 
@@ -130,11 +126,7 @@ internal static class GammaFunctionDifferences
         public static T Lanes<T>(T a, T b, out uint good)
             where T : struct, IWideLane<T>
         {
-            var delta = b - a;
-            var (shifted, count) = Shifted<T, DifferenceShift>(a, b, delta);
-            var big = a + count;
-            var bigB = b + count;
-            var t = delta / big;
+            var (shifted, big, bigB, t) = Shifted<T, DifferenceShift>(a, b);
             var (_, _, log) = ScaleRatio.RelativeEntropyParts(t, bigB, big);
             var v = T.Create(1) / bigB;
             var stirling = StirlingDifference(t, v, T.Create(1) / big);
@@ -162,14 +154,15 @@ internal static class GammaFunctionDifferences
     }
 
     /// <summary>
-    /// Σᵢ of a shift's term over the shifts i with min(a, b) + i &lt; 10, and their number, per lane: the shifts whose
-    /// recurrences carry log Γ and ψ from a and b to A = a + n and B = b + n.
+    /// Σᵢ of a shift's term over the shifts i with min(a, b) + i &lt; 10, per lane: the shifts whose recurrences carry
+    /// log Γ and ψ from a and b to A = a + n and B = b + n; and A, B and t = δ/A with δ = b - a as given.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static (T Sum, T Count) Shifted<T, TTerm>(T a, T b, T delta)
+    private static (T Sum, T Big, T BigB, T T) Shifted<T, TTerm>(T a, T b)
         where T : struct, IWideLane<T>
         where TTerm : IShiftTerm
     {
+        var delta = b - a;
         var one = T.Create(1);
         var zero = T.Create(0);
         var limit = T.Create(AsymptoticFrom);
@@ -189,7 +182,8 @@ internal static class GammaFunctionDifferences
             count += T.Select(active, one, zero);
         }
 
-        return (sum, count);
+        var big = a + count;
+        return (sum, big, b + count, delta / big);
     }
 
     /// <summary>What one shift adds, given x = a + i, y = b + i and δ = b - a.</summary>
