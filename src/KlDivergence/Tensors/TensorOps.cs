@@ -331,7 +331,7 @@ public static class TensorOps
             var gx = TensorPool.Rent(x.Length);
             if (inner == 1)
             {
-                // Contiguous rows: the differences first, then one vectorised Exp over all of them.
+                // Contiguous rows, on the workers: each row's differences, their exponentials, the scale, by vector kernels.
                 double[] xd = x.Data, gd = g.Data;
                 ElementwiseSplit.ForRows(outer, n, o =>
                 {
@@ -430,7 +430,10 @@ public static class TensorOps
         }
     }
 
-    /// <summary>The maximum over one axis (gradient to the first maximal entry), dropping it unless <paramref name="keepDims"/>.</summary>
+    /// <summary>
+    /// The maximum over one axis (gradient to the first maximal entry, +0 counting above -0, or to the first NaN), dropping
+    /// it unless <paramref name="keepDims"/>.
+    /// </summary>
     public static Tensor Max(this Tensor x, int axis, bool keepDims = false)
     {
         ArgumentNullException.ThrowIfNull(x);
