@@ -38,8 +38,6 @@ internal static class GammaFunctionDifferences
     /// <summary>Arguments are shifted up to at least this before the Stirling series are differenced.</summary>
     private const double AsymptoticFrom = 10;
 
-    private const double MinNormal = 2.2250738585072014E-308;
-
     /// <summary>The Stirling terms of E: cₖ·(m·C(m, j + 1) - C(m, j + 2)) at [k - 1][j], m = 2k - 1, k = 1..8.</summary>
     private static readonly double[][] ExcessPolynomials = [.. Enumerable.Range(0, 8).Select(k => Enumerable.Range(0, 2 * k + 1).Select(j => GammaFunctions.LogGammaStirling[k] * (((2 * k + 1) * Binomial(2 * k + 1, j + 1)) - Binomial(2 * k + 1, j + 2))).ToArray())];
 
