@@ -53,27 +53,29 @@ internal static class ElementwiseSplit
     /// elements each: on the calling thread for small inputs, else in groups of rows of about a block's worth of
     /// elements across the workers (each row's result depends only on that row).
     /// </summary>
-    public static void ForRows(int rows, int rowLength, Action<int> row)
-    {
-        long total = (long)rows * rowLength;
-        if (total < Threshold || rows < 2)
+    public static void ForRows(int rows, int rowLength, Action<int> row) =>
+        ForRowGroups(rows, rowLength, (first, end) =>
         {
-            for (int o = 0; o < rows; o++)
-            {
-                row(o);
-            }
-
-            return;
-        }
-
-        int perGroup = Math.Max(1, BlockSize / Math.Max(1, rowLength));
-        TensorParallelism.For(TensorParallelism.ChunkCount(rows, perGroup), c =>
-        {
-            int end = Math.Min(rows, (c + 1) * perGroup);
-            for (int o = c * perGroup; o < end; o++)
+            for (int o = first; o < end; o++)
             {
                 row(o);
             }
         });
+
+    /// <summary>
+    /// Runs <paramref name="group"/>(first, end) over consecutive groups of rows (as <see cref="ForRows"/> splits them),
+    /// so a kernel over many short rows can make one vector call per group instead of one per row.
+    /// </summary>
+    public static void ForRowGroups(int rows, int rowLength, Action<int, int> group)
+    {
+        long total = (long)rows * rowLength;
+        if (total < Threshold || rows < 2)
+        {
+            group(0, rows);
+            return;
+        }
+
+        int perGroup = Math.Max(1, BlockSize / Math.Max(1, rowLength));
+        TensorParallelism.For(TensorParallelism.ChunkCount(rows, perGroup), c => group(c * perGroup, Math.Min(rows, (c + 1) * perGroup)));
     }
 }

@@ -331,14 +331,30 @@ public static class TensorOps
             var gx = TensorPool.Rent(x.Length);
             if (inner == 1)
             {
-                // Contiguous rows, on the workers: each row's differences, their exponentials, the scale, by vector kernels.
+                // Contiguous rows in groups on the workers: the group's differences, one vector exponential over all of
+                // them, then the scales (one call per group, not per row: mixtures have many rows of two or three).
                 double[] xd = x.Data, gd = g.Data;
-                ElementwiseSplit.ForRows(outer, n, o =>
+                ElementwiseSplit.ForRowGroups(outer, n, (first, end) =>
                 {
-                    var row = gx.AsSpan(o * n, n);
-                    TensorPrimitives.Subtract(xd.AsSpan(o * n, n), double.IsNegativeInfinity(y[o]) ? 0 : y[o], row);
-                    TensorPrimitives.Exp(row, row);
-                    TensorPrimitives.Multiply(row, double.IsNegativeInfinity(y[o]) ? 0 : gd[o], row);
+                    for (int o = first; o < end; o++)
+                    {
+                        double lse = double.IsNegativeInfinity(y[o]) ? 0 : y[o];
+                        for (int k = o * n; k < (o + 1) * n; k++)
+                        {
+                            gx[k] = xd[k] - lse;
+                        }
+                    }
+
+                    var block = gx.AsSpan(first * n, (end - first) * n);
+                    TensorPrimitives.Exp(block, block);
+                    for (int o = first; o < end; o++)
+                    {
+                        double scale = double.IsNegativeInfinity(y[o]) ? 0 : gd[o];
+                        for (int k = o * n; k < (o + 1) * n; k++)
+                        {
+                            gx[k] *= scale;
+                        }
+                    }
                 });
 
                 return [new Tensor(gx, x.ShapeArray)];
@@ -443,12 +459,12 @@ public static class TensorOps
         var arg = new int[outer * inner];
         if (inner == 1 && n > 0)
         {
-            // Contiguous rows: the vector search for the first largest value (or the first NaN), as the loop below.
+            // Contiguous rows, on the workers.
             double[] xd = x.Data;
             ElementwiseSplit.ForRows(outer, n, o =>
             {
                 var row = xd.AsSpan(o * n, n);
-                arg[o] = TensorPrimitives.IndexOfMax(row);
+                arg[o] = IndexOfMax(row);
                 y[o] = row[arg[o]];
             });
         }
@@ -462,7 +478,7 @@ public static class TensorOps
                 for (int k = 0; k < n; k++)
                 {
                     double v = x.Data[(((o * n) + k) * inner) + i];
-                    if (v > best || double.IsNaN(v))
+                    if (v > best || double.IsNaN(v) || PositiveZeroOverNegative(v, best))
                     {
                         best = v;
                         bestK = k;
@@ -512,7 +528,7 @@ public static class TensorOps
 
         // The largest term contributes exactly 1: m + log1p(Σ_{k≠argmax} e^{x_k - m}), one exponential fewer. The first
         // largest value, or the first NaN.
-        int arg = TensorPrimitives.IndexOfMax(values);
+        int arg = IndexOfMax(values);
         double m = values[arg];
 
         if (double.IsInfinity(m) || double.IsNaN(m))
@@ -550,6 +566,34 @@ public static class TensorOps
 
         return m + ScalarMath.Log1p(s);
     }
+
+    /// <summary>
+    /// The index of the first largest value, +0 counting above -0, or of the first NaN: the vector search
+    /// (<see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>, which orders them so) from 16 values, a loop below
+    /// (where a call per short row cost more than the search).
+    /// </summary>
+    internal static int IndexOfMax(ReadOnlySpan<double> values)
+    {
+        if (values.Length >= 16)
+        {
+            return TensorPrimitives.IndexOfMax(values);
+        }
+
+        int arg = 0;
+        for (int k = 1; k < values.Length && !double.IsNaN(values[arg]); k++)
+        {
+            double v = values[k];
+            if (v > values[arg] || double.IsNaN(v) || PositiveZeroOverNegative(v, values[arg]))
+            {
+                arg = k;
+            }
+        }
+
+        return arg;
+    }
+
+    /// <summary>True when v is +0 and best is -0 (the one tie <see cref="IndexOfMax"/> breaks by sign).</summary>
+    private static bool PositiveZeroOverNegative(double v, double best) => v == 0 && best == 0 && double.IsNegative(best) && !double.IsNegative(v);
 
     /// <summary>Rows at least this long take <see cref="LogSumExpKernel"/>'s vector path.</summary>
     private const int VectorExpFrom = 16;

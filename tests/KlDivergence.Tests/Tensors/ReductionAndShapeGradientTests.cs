@@ -143,8 +143,9 @@ public class ReductionAndShapeGradientTests
     }
 
     /// <summary>
-    /// Max over a contiguous axis takes the vector search: the value and the gradient's place are the first largest
-    /// value of each row, or its first NaN, as an element loop finds them (rows of 1, 7 and 100, ties, -∞ rows).
+    /// Max over a contiguous axis (a vector search from 16 values, a loop below): the value and the gradient's place are
+    /// the first largest value of each row, +0 above -0, or its first NaN, as the element loop here finds them (rows of
+    /// 1, 7 and 100, ties, -∞ rows, a row whose largest values are -0 then +0).
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -165,6 +166,7 @@ public class ReductionAndShapeGradientTests
         {
             v[(3 * n) + k] = double.NegativeInfinity;
             v[(4 * n) + k] = 2.0;
+            v[(5 * n) + k] = k == 0 ? -0.0 : k == n - 1 ? 0.0 : -1.0;
         }
 
         var x = Tensor.FromArray(v, [rows, n], requiresGrad: true);
@@ -180,13 +182,14 @@ public class ReductionAndShapeGradientTests
                     break;
                 }
 
-                if (v[(r * n) + k] > v[(r * n) + arg] || double.IsNaN(v[(r * n) + k]))
+                double value = v[(r * n) + k], best = v[(r * n) + arg];
+                if (value > best || double.IsNaN(value) || (value == 0 && best == 0 && double.IsNegative(best) && !double.IsNegative(value)))
                 {
                     arg = k;
                 }
             }
 
-            max.Values[r].Should().Be(v[(r * n) + arg], $"row {r}");
+            BitConverter.DoubleToInt64Bits(max.Values[r]).Should().Be(BitConverter.DoubleToInt64Bits(v[(r * n) + arg]), $"row {r}");
             for (int k = 0; k < n; k++)
             {
                 x.Grad!.Values[(r * n) + k].Should().Be(k == arg ? 1 : 0, $"row {r}, column {k}");
