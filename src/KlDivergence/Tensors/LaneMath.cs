@@ -96,6 +96,12 @@ internal static class LaneMath
         return p;
     }
 
+    /// <summary>
+    /// 2⁵² + 1023: added to a whole k from -1022 to 1023, the sum's low bits hold the biased exponent k + 1023, which a
+    /// shift left by 52 moves into the exponent field (<see cref="IWideLane{TSelf}.PowerOfTwo"/>).
+    /// </summary>
+    internal const double PowerOfTwoBias = 4503599627371519.0;
+
     /// <summary>1/log 2 (fdlibm e_exp.c's invln2).</summary>
     private const double InverseLn2 = 1.44269504088896338700e+00;
 

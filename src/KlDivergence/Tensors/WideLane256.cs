@@ -44,10 +44,7 @@ internal readonly struct WideLane256(Vector256<double> value) : IWideLane<WideLa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane256 PowerOfTwo(WideLane256 k) =>
-        new(Vector256.ShiftLeft((k.Value + Vector256.Create(PowerOfTwoBias)).AsUInt64(), 52).AsDouble());
-
-    /// <summary>2⁵² + 1023: added to a whole k, its low bits hold the biased exponent k + 1023.</summary>
-    private const double PowerOfTwoBias = 4503599627371519.0;
+        new(Vector256.ShiftLeft((k.Value + Vector256.Create(LaneMath.PowerOfTwoBias)).AsUInt64(), 52).AsDouble());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLane256 Mantissa, WideLane256 Exponent, WideLane256 UnitExponent) SplitAtSqrtHalf(WideLane256 x)

@@ -44,10 +44,7 @@ internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane512 PowerOfTwo(WideLane512 k) =>
-        new(Vector512.ShiftLeft((k.Value + Vector512.Create(PowerOfTwoBias)).AsUInt64(), 52).AsDouble());
-
-    /// <summary>2⁵² + 1023: added to a whole k, its low bits hold the biased exponent k + 1023.</summary>
-    private const double PowerOfTwoBias = 4503599627371519.0;
+        new(Vector512.ShiftLeft((k.Value + Vector512.Create(LaneMath.PowerOfTwoBias)).AsUInt64(), 52).AsDouble());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLane512 Mantissa, WideLane512 Exponent, WideLane512 UnitExponent) SplitAtSqrtHalf(WideLane512 x)

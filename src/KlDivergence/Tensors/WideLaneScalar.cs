@@ -50,7 +50,7 @@ internal readonly struct WideLaneScalar(double value) : IWideLane<WideLaneScalar
     /// <summary>The bits of 2⁵² + 1023 + k shifted left by 52: the biased exponent k + 1023 lands in the exponent field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLaneScalar PowerOfTwo(WideLaneScalar k) =>
-        new(BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(k.Value + 4503599627371519.0) << 52));
+        new(BitConverter.UInt64BitsToDouble(BitConverter.DoubleToUInt64Bits(k.Value + LaneMath.PowerOfTwoBias) << 52));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (WideLaneScalar Mantissa, WideLaneScalar Exponent, WideLaneScalar UnitExponent) SplitAtSqrtHalf(WideLaneScalar x)
