@@ -75,4 +75,27 @@ public class WideUniformTests
 
     /// <summary>log(1 + x) = x - x²/2 + x³/3 - … for |x| ≤ 1e-6 (four terms reach below 1e-24 relative).</summary>
     private static double Log1pSeries(double x) => x - (x * x / 2) + (x * x * x / 3) - (x * x * x * x / 4);
+
+    /// <summary>
+    /// When every width is finite the log-width skips its overflow selects: a batch of finite widths alone gives the bits
+    /// and gradients it gives beside a width that overflows (which takes the selects).
+    /// </summary>
+    [Fact]
+    public void TheFiniteWidthFastPathGivesTheSelectedPathsBitsAndGradients()
+    {
+        double[] low = [-1.0, 0.25, -3.5, 2.0], high = [1.5, 0.75, 4.0, 9.0];
+        (double[] Value, double[] GradLow) Run(double[] lows, double[] highs)
+        {
+            var l = Tensor.FromArray(lows, [lows.Length], requiresGrad: true);
+            var entropy = new Uniform(l, Tensor.FromArray(highs, [highs.Length])).Entropy();
+            entropy.Sum().Backward();
+            return (entropy.ToArray(), l.Grad!.ToArray());
+        }
+
+        var alone = Run(low, high);
+        var beside = Run([.. low, -1e308], [.. high, 1e308]);
+        alone.Value.Should().Equal(beside.Value[..4]);
+        alone.GradLow.Should().Equal(beside.GradLow[..4]);
+        beside.Value[4].Should().BeApproximately(LogWidth, 1e-14 * LogWidth);
+    }
 }

@@ -217,6 +217,20 @@ internal static class GammaFunctionDifferences
         }
     }
 
+    /// <summary>Σₖ zᵏ Pₖ(t) over the rows Pₖ of a table (Horner's rule in z over Horner's rule in t).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T PolynomialRows<T>(double[][] rows, T t, T z)
+        where T : struct, IWideLane<T>
+    {
+        var sum = LaneMath.Horner(rows[^1], rows[^1].Length, t);
+        for (int k = rows.Length - 2; k >= 0; k--)
+        {
+            sum = (sum * z) + LaneMath.Horner(rows[k], rows[k].Length, t);
+        }
+
+        return sum;
+    }
+
     /// <summary>
     /// Σₖ cₖ [B^{-m} - A^{-m} + m t A^{-m}] (m = 2k - 1) given t, v = 1/B and w = 1/A: as t²·v·Σₖ v^{2k-2} cₖPₘ(t)
     /// for -½ ≤ t ≤ 1, directly beyond.
@@ -226,13 +240,7 @@ internal static class GammaFunctionDifferences
         where T : struct, IWideLane<T>
     {
         var v2 = v * v;
-        var sum = LaneMath.Horner(ExcessPolynomials[^1], ExcessPolynomials[^1].Length, t);
-        for (int k = ExcessPolynomials.Length - 2; k >= 0; k--)
-        {
-            sum = (sum * v2) + LaneMath.Horner(ExcessPolynomials[k], ExcessPolynomials[k].Length, t);
-        }
-
-        var value = t * t * v * sum;
+        var value = t * t * v * PolynomialRows(ExcessPolynomials, t, v2);
         var far = ScaleRatio.BeyondSeries(t);
         if (T.MaskBits(far) == 0)
         {
@@ -254,13 +262,7 @@ internal static class GammaFunctionDifferences
         where T : struct, IWideLane<T>
     {
         var v2 = v * v;
-        var sum = LaneMath.Horner(DifferencePolynomials[^1], DifferencePolynomials[^1].Length, t);
-        for (int k = DifferencePolynomials.Length - 2; k >= 0; k--)
-        {
-            sum = (sum * v2) + LaneMath.Horner(DifferencePolynomials[k], DifferencePolynomials[k].Length, t);
-        }
-
-        var value = t * v2 * sum;
+        var value = t * v2 * PolynomialRows(DifferencePolynomials, t, v2);
         var far = ScaleRatio.BeyondSeries(t);
         if (T.MaskBits(far) == 0)
         {

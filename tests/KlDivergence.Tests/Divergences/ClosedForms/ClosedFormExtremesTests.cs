@@ -1,5 +1,6 @@
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
+using KlDivergence.Tensors;
 
 namespace KlDivergence.Tests.Divergences.ClosedForms;
 
@@ -104,6 +105,28 @@ public class ClosedFormExtremesTests
 
         // r = 1e-600 (underflows): log(βq/βp) + γ(0 - 1) + e^{log Γ(1)} - 1 = 600 log 10 - γ.
         Value(new Gumbel(0, 1e-300), new Gumbel(0, 1e300)).Should().BeApproximately(-LogTiny - EulerGamma, 1e-14 * 1381);
+    }
+
+    /// <summary>
+    /// The Gumbel KL skips its underflow branch when no scale ratio underflows: pairs alone give the bits and gradients
+    /// they give in a batch beside a pair whose ratio underflows (which takes the selects).
+    /// </summary>
+    [Fact]
+    public void GumbelWithoutUnderflowGivesTheSelectedPathsBitsAndGradients()
+    {
+        double[] loc = [0.3, -1.0, 2.5], scale = [1.2, 0.4, 3.0];
+        (double[] Value, double[] GradScale) Run(double[] locs, double[] scales)
+        {
+            var s = Tensor.FromArray(scales, [scales.Length], requiresGrad: true);
+            var kl = Kl.Exact(new Gumbel(Tensor.FromArray(locs, [locs.Length]), s), new Gumbel(0.1, 0.9));
+            kl.Sum().Backward();
+            return (kl.ToArray(), s.Grad!.ToArray());
+        }
+
+        var alone = Run(loc, scale);
+        var beside = Run([.. loc, 0.0], [.. scale, 1e-310]);
+        alone.Value.Should().Equal(beside.Value[..3]);
+        alone.GradScale.Should().Equal(beside.GradScale[..3]);
     }
 
     [Fact]
