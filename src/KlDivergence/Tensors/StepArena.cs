@@ -38,7 +38,11 @@ internal sealed class StepArena
     /// <summary>Open arenas on all threads, so that a tensor built while none is open costs one read.</summary>
     private static int open;
 
-    /// <summary>How many wraps <see cref="WrappedElsewhere"/> has ever recorded (0: no lookup needed).</summary>
+    /// <summary>
+    /// Wraps <see cref="WrappedElsewhere"/> recorded less marks a rent removed: at least the marks it holds (0: no
+    /// lookup needed). Counted up before a mark is added and down after one is removed, so it never reads 0 while a
+    /// mark is held; marks the collector drops with their arrays are never counted down, which costs lookups only.
+    /// </summary>
     private static int wrapsElsewhere;
 
     [ThreadStatic]
@@ -103,13 +107,20 @@ internal sealed class StepArena
     /// <summary>Notes an array the pool hands out: a candidate when this thread has an open arena.</summary>
     public static void OnRent(double[] array)
     {
+        // A rented array holds no tensor yet, whatever wrapped it before it was returned: a mark from an earlier life
+        // (a wrap on another thread while some arena was open) is stale, and kept it would stop every later step from
+        // taking the array (so whether an intermediate expired depended on what other threads had done).
+        if (Volatile.Read(ref wrapsElsewhere) > 0 && WrappedElsewhere.Remove(array))
+        {
+            Interlocked.Decrement(ref wrapsElsewhere);
+        }
+
         var arena = current;
         if (arena is null)
         {
             return;
         }
 
-        // A rented array holds no tensor yet, whatever wrapped it before it was returned.
         CollectionsMarshal.GetValueRefOrAddDefault(arena.wraps, array, out _) = 0;
         for (var o = arena.outer; o is not null; o = o.outer)
         {
@@ -150,8 +161,8 @@ internal sealed class StepArena
         // Not rented by this thread's arenas: it can only matter to an arena open on another thread.
         if (Volatile.Read(ref open) > depth)
         {
-            WrappedElsewhere.AddOrUpdate(array, Marker);
             Interlocked.Increment(ref wrapsElsewhere);
+            WrappedElsewhere.AddOrUpdate(array, Marker);
         }
     }
 
