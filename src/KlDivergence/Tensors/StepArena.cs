@@ -26,23 +26,25 @@ namespace KlDivergence.Tensors;
 /// </remarks>
 internal sealed class StepArena
 {
-    /// <summary>Marks a wrap in <see cref="WrappedElsewhere"/>.</summary>
-    private static readonly object Marker = new();
+    /// <summary>
+    /// Arrays wrapped by a tensor on a thread whose own open arenas did not rent them, while some arena was open, each
+    /// with the <see cref="markClock"/> reading of its latest such wrap: never taken by a step that rented the array
+    /// before that wrap. Weak keys, so an array nobody holds leaves the table with its last reader.
+    /// </summary>
+    private static readonly ConditionalWeakTable<double[], StrongBox<long>> WrappedElsewhere = [];
 
     /// <summary>
-    /// Arrays wrapped by a tensor on a thread whose own open arenas did not rent them, while some arena was open: never
-    /// taken. Weak keys, so an array nobody holds leaves the table with its last reader.
+    /// Counts the wraps <see cref="WrappedElsewhere"/> records. A rent reads it, so a mark from an earlier life of a
+    /// pooled array (made before the pool had it back, so before the rent) reads no later than the rent, and a mark of
+    /// this life (made after the array was handed out) reads later: a stale mark never keeps a step from taking an
+    /// array, and what other threads did before the rent never decides whether an intermediate expires.
     /// </summary>
-    private static readonly ConditionalWeakTable<double[], object> WrappedElsewhere = [];
+    private static long markClock;
 
     /// <summary>Open arenas on all threads, so that a tensor built while none is open costs one read.</summary>
     private static int open;
 
-    /// <summary>
-    /// Wraps <see cref="WrappedElsewhere"/> recorded less marks a rent removed: at least the marks it holds (0: no
-    /// lookup needed). Counted up before a mark is added and down after one is removed, so it never reads 0 while a
-    /// mark is held; marks the collector drops with their arrays are never counted down, which costs lookups only.
-    /// </summary>
+    /// <summary>How many wraps <see cref="WrappedElsewhere"/> has ever recorded (0: no lookup needed).</summary>
     private static int wrapsElsewhere;
 
     [ThreadStatic]
@@ -59,7 +61,7 @@ internal sealed class StepArena
     private static Walk? graphWalk;
 
     /// <summary>Arrays this arena rented, each with how many tensors wrap it since (its thread's alone: no lock).</summary>
-    private readonly Dictionary<double[], int> wraps = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<double[], Rented> wraps = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The count given to an array an inner arena rented again: never 1, so the outer arena never takes it.</summary>
     private const int Foreign = int.MinValue / 2;
@@ -107,28 +109,21 @@ internal sealed class StepArena
     /// <summary>Notes an array the pool hands out: a candidate when this thread has an open arena.</summary>
     public static void OnRent(double[] array)
     {
-        // A rented array holds no tensor yet, whatever wrapped it before it was returned: a mark from an earlier life
-        // (a wrap on another thread while some arena was open) is stale, and kept it would stop every later step from
-        // taking the array (so whether an intermediate expired depended on what other threads had done).
-        if (Volatile.Read(ref wrapsElsewhere) > 0 && WrappedElsewhere.Remove(array))
-        {
-            Interlocked.Decrement(ref wrapsElsewhere);
-        }
-
         var arena = current;
         if (arena is null)
         {
             return;
         }
 
-        CollectionsMarshal.GetValueRefOrAddDefault(arena.wraps, array, out _) = 0;
+        // A rented array holds no tensor yet, whatever wrapped it before it was returned.
+        CollectionsMarshal.GetValueRefOrAddDefault(arena.wraps, array, out _) = new Rented(0, Volatile.Read(ref markClock));
         for (var o = arena.outer; o is not null; o = o.outer)
         {
             // An outer step's count is stale now: that step must not take the array.
-            ref int count = ref CollectionsMarshal.GetValueRefOrNullRef(o.wraps, array);
-            if (!Unsafe.IsNullRef(ref count))
+            ref var rented = ref CollectionsMarshal.GetValueRefOrNullRef(o.wraps, array);
+            if (!Unsafe.IsNullRef(ref rented))
             {
-                count = Foreign;
+                rented.Count = Foreign;
             }
         }
     }
@@ -150,10 +145,10 @@ internal sealed class StepArena
 
         for (var arena = current; arena is not null; arena = arena.outer)
         {
-            ref int count = ref CollectionsMarshal.GetValueRefOrNullRef(arena.wraps, array);
-            if (!Unsafe.IsNullRef(ref count))
+            ref var rented = ref CollectionsMarshal.GetValueRefOrNullRef(arena.wraps, array);
+            if (!Unsafe.IsNullRef(ref rented))
             {
-                count++;
+                rented.Count++;
                 return;
             }
         }
@@ -161,8 +156,8 @@ internal sealed class StepArena
         // Not rented by this thread's arenas: it can only matter to an arena open on another thread.
         if (Volatile.Read(ref open) > depth)
         {
+            WrappedElsewhere.AddOrUpdate(array, new StrongBox<long>(Interlocked.Increment(ref markClock)));
             Interlocked.Increment(ref wrapsElsewhere);
-            WrappedElsewhere.AddOrUpdate(array, Marker);
         }
     }
 
@@ -192,7 +187,7 @@ internal sealed class StepArena
                     continue;
                 }
 
-                if (wraps.TryGetValue(array, out int count) && count == 1 && !(checkElsewhere && WrappedElsewhere.TryGetValue(array, out _)))
+                if (wraps.TryGetValue(array, out var rented) && rented.Count == 1 && !(checkElsewhere && WrappedSince(array, rented.Clock)))
                 {
                     wraps.Remove(array);
                     t.Expire(step);
@@ -207,6 +202,10 @@ internal sealed class StepArena
         outer = null;
         spare = this;
     }
+
+    /// <summary>True when a thread other than the renting one wrapped <paramref name="array"/> after its rent (read <paramref name="rentClock"/>).</summary>
+    private static bool WrappedSince(double[] array, long rentClock) =>
+        WrappedElsewhere.TryGetValue(array, out var mark) && mark.Value > rentClock;
 
     /// <summary>The recorded (non-leaf) tensors of <paramref name="loss"/>'s graph, each once (in this thread's reused list).</summary>
     private static List<Tensor> Intermediates(Tensor loss)
@@ -233,6 +232,14 @@ internal sealed class StepArena
 
         walk.Seen.Clear();
         return walk.Found;
+    }
+
+    /// <summary>An array a step rented: how many tensors wrapped it since, and <see cref="markClock"/> at the rent.</summary>
+    private struct Rented(int count, long clock)
+    {
+        public int Count = count;
+
+        public readonly long Clock = clock;
     }
 
     /// <summary>The collections of a graph walk, kept per thread so a fit's steps do not allocate them afresh.</summary>
