@@ -66,6 +66,16 @@ public abstract class CustomOp
     /// </summary>
     internal virtual bool ReadsUniformInputOnce(int k) => false;
 
+    /// <summary>
+    /// The fewest output elements whose blocks run on several cores; below it every block runs on the calling thread.
+    /// The default, 16 blocks (65 536 elements), suits kernels of a few arithmetic operations per element, for which
+    /// waking workers (a couple of microseconds, a whole time slice on a busy machine) costs more than the work below
+    /// it. A kernel that spends nanoseconds per element (a division and a series, a special function) gains from the
+    /// cores on smaller outputs and may lower it, down to 2 × <see cref="BlockSize"/> (two blocks; lower splits nothing).
+    /// Splits never change a result: blocks depend on the shapes only.
+    /// </summary>
+    public virtual int ParallelThreshold => DefaultParallelThreshold;
+
     /// <summary>The op's name, as used in messages.</summary>
     public string Name { get; }
 
@@ -149,13 +159,13 @@ public abstract class CustomOp
     /// Below this many output elements the blocks run on the calling thread: waking workers costs more than the
     /// work, and on a busy machine a worker may wait a whole time slice to be scheduled.
     /// </summary>
-    private const int ParallelThreshold = 16 * BlockSize;
+    private const int DefaultParallelThreshold = 16 * BlockSize;
 
     /// <summary>Every block, on the calling thread for small outputs, else on up to the worker cap.</summary>
     private void RunAll(Layout layout, double[] y, double[]? g, double[]?[]? grads)
     {
         int blocks = TensorParallelism.ChunkCount(y.Length, layout.BlockLength);
-        if (y.Length < ParallelThreshold)
+        if (y.Length < ParallelThreshold || blocks < 2)
         {
             // One thread runs every block in turn: a single-valued input is filled once for all of them, and so is an
             // input the output repeats whole, since every block starts at a multiple of its period (the array of

@@ -43,7 +43,7 @@ public static class TensorParallelism
             return;
         }
 
-        Parallel.For(0, chunkCount, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
+        Parallel.For(0, chunkCount, Options(workers), body);
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ public static class TensorParallelism
         Parallel.For(
             0,
             chunkCount,
-            new ParallelOptions { MaxDegreeOfParallelism = workers },
+            Options(workers),
             newState,
             (c, _, state) =>
             {
@@ -81,6 +81,13 @@ public static class TensorParallelism
             },
             finish);
     }
+
+    /// <summary>
+    /// At most <paramref name="workers"/> workers from the thread pool, whatever scheduler the caller runs under: the
+    /// library's own splits are its business, and under a caller's scheduler that runs one task at a time (a test
+    /// runner's, an application's synchronisation context) every chunk ran on the calling thread.
+    /// </summary>
+    private static ParallelOptions Options(int workers) => new() { MaxDegreeOfParallelism = workers, TaskScheduler = TaskScheduler.Default };
 
     /// <summary>The number of chunks of at most <paramref name="chunkSize"/> elements that cover <paramref name="length"/>.</summary>
     internal static int ChunkCount(int length, int chunkSize) => length == 0 ? 0 : ((length - 1) / chunkSize) + 1;

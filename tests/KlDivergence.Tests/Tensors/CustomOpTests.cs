@@ -160,6 +160,59 @@ public class CustomOpTests
         }
     }
 
+    /// <summary>x + 1, noting the threads its forward blocks ran on, each block slowed so that a worker has time to take one.</summary>
+    private sealed class ThreadNoting(int? parallelThreshold) : CustomOp("thread noting", 1)
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<int, bool> Threads { get; } = new();
+
+        public override int ParallelThreshold => parallelThreshold ?? base.ParallelThreshold;
+
+        public override void Forward(in CustomOpBlock block, Span<double> output)
+        {
+            Threads[Environment.CurrentManagedThreadId] = true;
+            Thread.Sleep(2);
+            var x = block.Input(0);
+            for (int i = 0; i < output.Length; i++)
+            {
+                output[i] = x[i] + 1;
+            }
+        }
+
+        public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient) =>
+            outputGradient.CopyTo(block.Gradient(0));
+    }
+
+    [Fact]
+    public void AnOpThatLowersItsParallelThresholdRunsSmallOutputsOnTheCoresWithTheSameResult()
+    {
+        // Three blocks: under the default threshold (16 blocks) every block runs on the calling thread; an op that
+        // lowers it to two blocks hands some to a worker (each block sleeps, so a worker starts well before the caller
+        // is done), and its values are the element formula's whatever the worker count.
+        const int n = (2 * CustomOp.BlockSize) + 3;
+        var x = GradCheck.RandomValues(n, 3, -2, 2);
+        var input = Tensor.FromArray(x, [n]);
+        int caller = Environment.CurrentManagedThreadId;
+
+        var serial = new ThreadNoting(null);
+        Workers.With(2, () => serial.Apply(input));
+        serial.Threads.Keys.Should().Equal([caller]);
+
+        var parallel = new ThreadNoting(2 * CustomOp.BlockSize);
+        parallel.ParallelThreshold.Should().Be(2 * CustomOp.BlockSize);
+        serial.ParallelThreshold.Should().Be(16 * CustomOp.BlockSize);
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () => parallel.Apply(input)).ToArray().Should().Equal(x.Select(v => v + 1), $"{workers} workers");
+        }
+
+        for (int attempt = 0; attempt < 10 && parallel.Threads.Count < 2; attempt++)
+        {
+            Workers.With(2, () => parallel.Apply(input));
+        }
+
+        parallel.Threads.Count.Should().BeGreaterThan(1);
+    }
+
     [Fact]
     public void TheWorkerCapRejectsANonPositiveValueAndAWrongArityIsNamed()
     {

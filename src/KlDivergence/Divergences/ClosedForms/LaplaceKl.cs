@@ -36,6 +36,9 @@ internal static class LaplaceKl
     {
         public static readonly KlOp Instance = new();
 
+        /// <summary>Two blocks and up on the cores: an exponential and a logarithm per element, several nanoseconds each.</summary>
+        public override int ParallelThreshold => 2 * BlockSize;
+
         public override void Forward(in CustomOpBlock block, Span<double> output)
         {
             if (Vector512.IsHardwareAccelerated)

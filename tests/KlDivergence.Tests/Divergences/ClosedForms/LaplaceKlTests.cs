@@ -59,4 +59,38 @@ public class LaplaceKlTests
             scale.Grad!.Values[i].Should().Be(s.Grad!.ToScalar(), $"∂/∂b, pair {i}");
         }
     }
+
+    [Fact]
+    public void BatchesOnTheCoresAreBitIdenticalForOneTwoAndEightWorkersAndMatchEachPairAlone()
+    {
+        // Three blocks (the last one partial): the op runs them on the cores from two blocks up.
+        const int n = (2 * CustomOp.BlockSize) + 3;
+        double[] loc = [.. Enumerable.Range(0, n).Select(i => 2 * Math.Sin(i * 0.37))];
+        double[] scale = [.. Enumerable.Range(0, n).Select(i => Math.Exp(Math.Cos(i * 0.29)))];
+        var runs = Workers.Each(() =>
+        {
+            var l = Tensor.FromArray(loc, [n], requiresGrad: true);
+            var s = Tensor.FromArray(scale, [n], requiresGrad: true);
+            var kl = Kl.Exact(new Laplace(l, s), new Laplace(0.25, 1.5));
+            kl.Sum().Backward();
+            return (Value: kl.ToArray(), Loc: l.Grad!.ToArray(), Scale: s.Grad!.ToArray());
+        });
+        foreach (var run in runs.Skip(1))
+        {
+            run.Value.Should().Equal(runs[0].Value);
+            run.Loc.Should().Equal(runs[0].Loc);
+            run.Scale.Should().Equal(runs[0].Scale);
+        }
+
+        foreach (int i in new[] { 0, 4095, 4096, 8191, 8192, n - 1 })
+        {
+            var l = Tensor.Scalar(loc[i], requiresGrad: true);
+            var s = Tensor.Scalar(scale[i], requiresGrad: true);
+            var one = Kl.Exact(new Laplace(l, s), new Laplace(0.25, 1.5));
+            one.Backward();
+            runs[0].Value[i].Should().Be(one.ToScalar(), $"pair {i}");
+            runs[0].Loc[i].Should().Be(l.Grad!.ToScalar(), $"∂/∂μ, pair {i}");
+            runs[0].Scale[i].Should().Be(s.Grad!.ToScalar(), $"∂/∂b, pair {i}");
+        }
+    }
 }
