@@ -52,17 +52,20 @@ internal static class ElementwiseRules
     public static readonly UnaryOp Exp = new(
         "exp",
         static (x, y) => TensorPrimitives.Exp(x, y),
-        static (x, y, gy, gx) => TensorPrimitives.Multiply(gy, y, gx));
+        static (x, y, gy, gx) => TensorPrimitives.Multiply(gy, y, gx),
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Log = new(
         "log",
         static (x, y) => TensorPrimitives.Log(x, y),
-        static (x, y, gy, gx) => TensorPrimitives.Divide(gy, x, gx));
+        static (x, y, gy, gx) => TensorPrimitives.Divide(gy, x, gx),
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Log1p = new(
         "log1p",
         static (x, y) => ScalarMath.Log1p(x, y),
-        static (x, y, gy, gx) => LaneMap.Map<Log1pGradient>(gy, y, x, gx));
+        static (x, y, gy, gx) => LaneMap.Map<Log1pGradient>(gy, y, x, gx),
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Expm1 = new(
         "expm1",
@@ -78,12 +81,14 @@ internal static class ElementwiseRules
             // d/dx (e^x - 1) = y + 1
             TensorPrimitives.Add(y, 1.0, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
-        });
+        },
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Expm1MinusX = new(
         "expm1_minus_x",
         static (x, y) => ScalarMath.Expm1MinusX(x, y),
-        static (x, y, gy, gx) => LaneMap.Map<Expm1MinusXGradient>(gy, y, x, gx));
+        static (x, y, gy, gx) => LaneMap.Map<Expm1MinusXGradient>(gy, y, x, gx),
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Softplus = new(
         "softplus",
@@ -111,17 +116,20 @@ internal static class ElementwiseRules
             // d/dx softplus(x) = sigmoid(x)
             TensorPrimitives.Sigmoid(x, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
-        });
+        },
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Sigmoid = new(
         "sigmoid",
         static (x, y) => TensorPrimitives.Sigmoid(x, y),
-        static (x, y, gy, gx) => LaneMap.Map<SigmoidGradient>(gy, y, x, gx));
+        static (x, y, gy, gx) => LaneMap.Map<SigmoidGradient>(gy, y, x, gx),
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Tanh = new(
         "tanh",
         static (x, y) => TensorPrimitives.Tanh(x, y),
-        static (x, y, gy, gx) => LaneMap.Map<TanhGradient>(gy, y, x, gx));
+        static (x, y, gy, gx) => LaneMap.Map<TanhGradient>(gy, y, x, gx),
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly UnaryOp Abs = new(
         "abs",
@@ -141,7 +149,8 @@ internal static class ElementwiseRules
             // d/dx log Γ(x) = ψ(x)
             GammaFunctions.Digamma(x, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
-        });
+        },
+        ElementwiseSplit.SpecialFunctionThreshold);
 
     public static readonly UnaryOp Digamma = new(
         "digamma",
@@ -151,7 +160,8 @@ internal static class ElementwiseRules
             // d/dx ψ(x) = ψ₁(x)
             GammaFunctions.Trigamma(x, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
-        });
+        },
+        ElementwiseSplit.SpecialFunctionThreshold);
 
     public static readonly UnaryOp NormalCdf = new(
         "normal_cdf",
@@ -169,7 +179,8 @@ internal static class ElementwiseRules
             {
                 gx[i] = gy[i] * ScalarMath.InvSqrtTwoPi * Math.Exp(-0.5 * x[i] * x[i]);
             }
-        });
+        },
+        ElementwiseSplit.SpecialFunctionThreshold);
 
     public static readonly UnaryOp LogNormalCdf = new(
         "log_normal_cdf",
@@ -189,7 +200,8 @@ internal static class ElementwiseRules
                     : Math.Exp((-0.5 * x[i] * x[i]) - ScalarMath.LogSqrtTwoPi - y[i]);
                 gx[i] = gy[i] * ratio;
             }
-        });
+        },
+        ElementwiseSplit.SpecialFunctionThreshold);
 
     public static readonly UnaryOp Relu = new(
         "relu",
@@ -206,7 +218,8 @@ internal static class ElementwiseRules
                 y[i] = x[i] > 0 ? x[i] : ScalarMath.Expm1(x[i]);
             }
         },
-        static (x, y, gy, gx) => LaneMap.Map<EluGradient>(gy, y, x, gx));
+        static (x, y, gy, gx) => LaneMap.Map<EluGradient>(gy, y, x, gx),
+        ElementwiseSplit.TranscendentalThreshold);
 
     public static readonly BinaryOp Add = new(
         "add",

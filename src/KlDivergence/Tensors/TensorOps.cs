@@ -653,7 +653,7 @@ public static class TensorOps
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = TensorPool.Rent(x.Length);
-        if (ElementwiseSplit.Splits(y.Length))
+        if (y.Length >= op.SplitThreshold)
         {
             ElementwiseSplit.Run(y.Length, (s, m) => op.Forward(x.Data.AsSpan(s, m), y.AsSpan(s, m)));
         }
@@ -671,7 +671,7 @@ public static class TensorOps
         return Tensor.Record(result, [x], g =>
         {
             var gx = GradientPass.Rent(x.Length);
-            if (ElementwiseSplit.Splits(gx.Length))
+            if (gx.Length >= op.SplitThreshold)
             {
                 ElementwiseSplit.Run(gx.Length, (s, m) => op.Derivative(x.Data.AsSpan(s, m), y.AsSpan(s, m), g.Data.AsSpan(s, m), gx.AsSpan(s, m)));
             }

@@ -54,6 +54,62 @@ public class ElementwiseSplitTests
         }
     }
 
+    /// <summary>Every entry of the op table whose kernels split below the default threshold (they cost more per element).</summary>
+    public static TheoryData<string> CostlyUnaryOps
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var op in UnaryTable().Where(op => op.SplitThreshold < ElementwiseSplit.Threshold))
+            {
+                data.Add(op.Name);
+            }
+
+            return data;
+        }
+    }
+
+    private static IEnumerable<UnaryOp> UnaryTable() =>
+        typeof(ElementwiseRules).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(UnaryOp)).Select(f => (UnaryOp)f.GetValue(null)!);
+
+    [Fact]
+    public void TheTableLowersTheThresholdOfTheTranscendentalAndSpecialFunctionsOnly()
+    {
+        UnaryTable().Where(op => op.SplitThreshold == ElementwiseSplit.SpecialFunctionThreshold).Select(op => op.Name)
+            .Should().BeEquivalentTo("lgamma", "digamma", "normal_cdf", "log_normal_cdf");
+        UnaryTable().Where(op => op.SplitThreshold == ElementwiseSplit.TranscendentalThreshold).Select(op => op.Name)
+            .Should().BeEquivalentTo("exp", "log", "log1p", "expm1", "expm1_minus_x", "softplus", "sigmoid", "tanh", "elu");
+        ElementwiseSplit.SpecialFunctionThreshold.Should().Be(2 * CustomOp.BlockSize, "fewer than two blocks split nothing");
+    }
+
+    [Theory]
+    [MemberData(nameof(CostlyUnaryOps))]
+    public void CostlyOpsSplitFromTheirOwnThresholdWithTheBitsOfOneCall(string name)
+    {
+        // The smallest output the op splits, with a ragged last block: values and gradients are the bits of the
+        // kernel and its derivative run in one call over the whole input, for 1, 2 and 8 workers.
+        var op = UnaryTable().Single(o => o.Name == name);
+        int n = op.SplitThreshold + 3;
+        var xv = GradCheck.RandomValues(n, 21, 0.5, 3);
+        var gv = GradCheck.RandomValues(n, 22, -1, 1);
+        var y = new double[n];
+        var gx = new double[n];
+        op.Forward(xv, y);
+        op.Derivative(xv, y, gv, gx);
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () =>
+            {
+                var x = Tensor.FromArray(xv, [n], requiresGrad: true);
+                var result = TensorOps.Unary(op, x);
+                (result * Tensor.FromArray(gv, [n])).Sum().Backward();
+                result.ToArray().Should().Equal(y, $"{name} with {workers} workers");
+                x.Grad!.ToArray().Should().Equal(gx, $"the gradient of {name} with {workers} workers");
+            });
+        }
+    }
+
     [Fact]
     public void SplitValuesAndGradientsMatchFormulasPerElement()
     {
