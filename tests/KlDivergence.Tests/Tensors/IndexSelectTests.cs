@@ -85,11 +85,15 @@ public class IndexSelectTests
         x.Grad!.ToArray().Should().Equal(0, 0, 2);
     }
 
-    [Fact]
-    public void ALargeGatherSplitAcrossWorkersEqualsALoopForOneTwoAndEightWorkers()
+    [Theory]
+    [InlineData(3000)]
+    [InlineData(410)]
+    [InlineData(409)]
+    public void ALargeGatherSplitAcrossWorkersEqualsALoopForOneTwoAndEightWorkers(int picks)
     {
-        // 3000 rows of 40 (120 000 elements): above the size where rows are split across workers and prefetched.
-        const int rows = 5000, cols = 40, picks = 3000;
+        // Rows of 40: 3000 (120 000 elements, 12 chunks), 410 (16 400, just above the size where rows are split across
+        // workers: two chunks, the second short) and 409 (16 360, just below: one worker), each prefetched ahead.
+        const int rows = 5000, cols = 40;
         var source = GradCheck.RandomValues(rows * cols, 31);
         var x = Tensor.FromArray(source, [rows, cols]);
         var rng = new System.Random(32);
