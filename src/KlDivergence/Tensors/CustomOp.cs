@@ -68,9 +68,8 @@ public abstract class CustomOp
 
     /// <summary>
     /// The fewest output elements whose blocks run on several cores; below it every block runs on the calling thread.
-    /// The default, 16 blocks (65 536 elements), suits kernels of a few arithmetic operations per element, for which
-    /// waking workers (a couple of microseconds, a whole time slice on a busy machine) costs more than the work below
-    /// it. A kernel that spends nanoseconds per element (a division and a series, a special function) gains from the
+    /// The default, 8 blocks (32 768 elements), suits kernels of a few arithmetic operations per element, for which
+    /// waking workers (about a microsecond, a whole time slice on a busy machine) costs more than the work below it. A kernel that spends nanoseconds per element (a division and a series, a special function) gains from the
     /// cores on smaller outputs and may lower it, down to 2 × <see cref="BlockSize"/> (two blocks; lower splits nothing).
     /// Splits never change a result: blocks depend on the shapes only.
     /// </summary>
@@ -159,7 +158,7 @@ public abstract class CustomOp
     /// Below this many output elements the blocks run on the calling thread: waking workers costs more than the
     /// work, and on a busy machine a worker may wait a whole time slice to be scheduled.
     /// </summary>
-    private const int DefaultParallelThreshold = 16 * BlockSize;
+    private const int DefaultParallelThreshold = ElementwiseSplit.Threshold;
 
     /// <summary>Every block, on the calling thread for small outputs, else on up to the worker cap.</summary>
     private void RunAll(Layout layout, double[] y, double[]? g, double[]?[]? grads)

@@ -53,19 +53,19 @@ internal static class ElementwiseRules
         "exp",
         static (x, y) => TensorPrimitives.Exp(x, y),
         static (x, y, gy, gx) => TensorPrimitives.Multiply(gy, y, gx),
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Log = new(
         "log",
         static (x, y) => TensorPrimitives.Log(x, y),
         static (x, y, gy, gx) => TensorPrimitives.Divide(gy, x, gx),
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Log1p = new(
         "log1p",
         static (x, y) => ScalarMath.Log1p(x, y),
         static (x, y, gy, gx) => LaneMap.Map<Log1pGradient>(gy, y, x, gx),
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Expm1 = new(
         "expm1",
@@ -82,13 +82,13 @@ internal static class ElementwiseRules
             TensorPrimitives.Add(y, 1.0, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
         },
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Expm1MinusX = new(
         "expm1_minus_x",
         static (x, y) => ScalarMath.Expm1MinusX(x, y),
         static (x, y, gy, gx) => LaneMap.Map<Expm1MinusXGradient>(gy, y, x, gx),
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Softplus = new(
         "softplus",
@@ -117,19 +117,19 @@ internal static class ElementwiseRules
             TensorPrimitives.Sigmoid(x, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
         },
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Sigmoid = new(
         "sigmoid",
         static (x, y) => TensorPrimitives.Sigmoid(x, y),
         static (x, y, gy, gx) => LaneMap.Map<SigmoidGradient>(gy, y, x, gx),
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Tanh = new(
         "tanh",
         static (x, y) => TensorPrimitives.Tanh(x, y),
         static (x, y, gy, gx) => LaneMap.Map<TanhGradient>(gy, y, x, gx),
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Abs = new(
         "abs",
@@ -150,7 +150,7 @@ internal static class ElementwiseRules
             GammaFunctions.Digamma(x, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
         },
-        ElementwiseSplit.SpecialFunctionThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Digamma = new(
         "digamma",
@@ -161,7 +161,7 @@ internal static class ElementwiseRules
             GammaFunctions.Trigamma(x, gx);
             TensorPrimitives.Multiply(gx, gy, gx);
         },
-        ElementwiseSplit.SpecialFunctionThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp NormalCdf = new(
         "normal_cdf",
@@ -180,7 +180,7 @@ internal static class ElementwiseRules
                 gx[i] = gy[i] * ScalarMath.InvSqrtTwoPi * Math.Exp(-0.5 * x[i] * x[i]);
             }
         },
-        ElementwiseSplit.SpecialFunctionThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp LogNormalCdf = new(
         "log_normal_cdf",
@@ -201,7 +201,7 @@ internal static class ElementwiseRules
                 gx[i] = gy[i] * ratio;
             }
         },
-        ElementwiseSplit.SpecialFunctionThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly UnaryOp Relu = new(
         "relu",
@@ -219,7 +219,7 @@ internal static class ElementwiseRules
             }
         },
         static (x, y, gy, gx) => LaneMap.Map<EluGradient>(gy, y, x, gx),
-        ElementwiseSplit.TranscendentalThreshold);
+        ElementwiseSplit.CostlyThreshold);
 
     public static readonly BinaryOp Add = new(
         "add",

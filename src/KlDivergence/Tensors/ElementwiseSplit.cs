@@ -12,22 +12,18 @@ internal static class ElementwiseSplit
 
     /// <summary>
     /// Below this many elements a kernel runs in one call on the calling thread: waking a worker costs more than
-    /// the work it would take over (the custom ops' threshold, so every element-wise op splits alike).
+    /// the work it would take over (the custom ops' default threshold too, so every element-wise op splits alike).
+    /// Eight blocks: with the library's <see cref="WorkerPool"/> a product, sum or squared difference with its gradient
+    /// over 32 768 elements took 24-30 µs split against 32-34 µs not (session 13, interleaved runs on the 2-core VM).
     /// </summary>
-    public const int Threshold = 16 * BlockSize;
+    public const int Threshold = 8 * BlockSize;
 
     /// <summary>
-    /// The threshold of a kernel of about a nanosecond per element (an exponential, a logarithm, a hyperbolic tangent,
-    /// measured at 0.85-2 ns on the development machine): four blocks, where one core's share of the work is already
-    /// several times the couple of microseconds a worker costs to wake.
+    /// The threshold of a kernel of a nanosecond or more per element (an exponential, a logarithm, a hyperbolic tangent
+    /// at about 0.5-2 ns, log Γ 5 ns, ψ 3.7 ns, Φ 15 ns on the development machine): two blocks, the fewest that split.
+    /// e^x and tanh with their gradients over 8 192 elements took 8-9 and 10-12 µs split against 9-10 and 13-14 µs not.
     /// </summary>
-    public const int TranscendentalThreshold = 4 * BlockSize;
-
-    /// <summary>
-    /// The threshold of a kernel of several nanoseconds per element (log Γ 5 ns, ψ 3.7 ns, Φ 15 ns on the development
-    /// machine): two blocks, the fewest that split.
-    /// </summary>
-    public const int SpecialFunctionThreshold = 2 * BlockSize;
+    public const int CostlyThreshold = 2 * BlockSize;
 
     /// <summary>True when an output of <paramref name="length"/> elements is split into blocks.</summary>
     public static bool Splits(int length) => length >= Threshold;

@@ -27,8 +27,9 @@ public static class TensorParallelism
 
     /// <summary>
     /// Runs <paramref name="body"/> for chunk indices 0 .. <paramref name="chunkCount"/> - 1, on up to
-    /// <see cref="MaxDegreeOfParallelism"/> workers when there are at least two chunks; the body must write only
-    /// its own chunk's results.
+    /// <see cref="MaxDegreeOfParallelism"/> workers when there are at least two chunks (the library's
+    /// <see cref="WorkerPool"/>, or <see cref="Parallel"/> while another caller holds the pool); the body must write
+    /// only its own chunk's results.
     /// </summary>
     internal static void For(int chunkCount, Action<int> body)
     {
@@ -43,7 +44,10 @@ public static class TensorParallelism
             return;
         }
 
-        Parallel.For(0, chunkCount, Options(workers), body);
+        if (!WorkerPool.TryRun(chunkCount, workers, body))
+        {
+            Parallel.For(0, chunkCount, Options(workers), body);
+        }
     }
 
     /// <summary>
@@ -66,6 +70,11 @@ public static class TensorParallelism
             }
 
             finish(state);
+            return;
+        }
+
+        if (WorkerPool.TryRun(chunkCount, workers, null, () => newState()!, (c, state) => body(c, (TState)state), state => finish((TState)state)))
+        {
             return;
         }
 

@@ -185,7 +185,7 @@ public class CustomOpTests
     [Fact]
     public void AnOpThatLowersItsParallelThresholdRunsSmallOutputsOnTheCoresWithTheSameResult()
     {
-        // Three blocks: under the default threshold (16 blocks) every block runs on the calling thread; an op that
+        // Three blocks: under the default threshold (8 blocks) every block runs on the calling thread; an op that
         // lowers it to two blocks hands some to a worker (each block sleeps, so a worker starts well before the caller
         // is done), and its values are the element formula's whatever the worker count.
         const int n = (2 * CustomOp.BlockSize) + 3;
@@ -199,7 +199,7 @@ public class CustomOpTests
 
         var parallel = new ThreadNoting(2 * CustomOp.BlockSize);
         parallel.ParallelThreshold.Should().Be(2 * CustomOp.BlockSize);
-        serial.ParallelThreshold.Should().Be(16 * CustomOp.BlockSize);
+        serial.ParallelThreshold.Should().Be(8 * CustomOp.BlockSize);
         foreach (int workers in Workers.Counts)
         {
             Workers.With(workers, () => parallel.Apply(input)).ToArray().Should().Equal(x.Select(v => v + 1), $"{workers} workers");

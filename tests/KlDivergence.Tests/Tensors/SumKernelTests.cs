@@ -8,8 +8,8 @@ namespace KlDivergence.Tests.Tensors;
 /// </summary>
 public class SumKernelTests
 {
-    // Sixteen blocks and a ragged tail: the smallest runs that split, with a last block shorter than a vector.
-    private const int N = (16 * CustomOp.BlockSize) + 3;
+    // The default threshold's blocks and a ragged tail: the smallest runs that split, with a last block shorter than a vector.
+    private const int N = ElementwiseSplit.Threshold + 3;
 
     /// <summary>Σ x by Neumaier's compensated summation: an independent, nearly exact reference.</summary>
     private static double Compensated(IEnumerable<double> values)
