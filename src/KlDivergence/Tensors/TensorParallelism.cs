@@ -36,11 +36,7 @@ public static class TensorParallelism
         int workers = Math.Min(MaxDegreeOfParallelism, chunkCount);
         if (workers <= 1)
         {
-            for (int c = 0; c < chunkCount; c++)
-            {
-                body(c);
-            }
-
+            WorkerPool.RunInline(chunkCount, body, null, null, null);
             return;
         }
 

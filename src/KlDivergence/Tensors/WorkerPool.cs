@@ -87,8 +87,8 @@ internal static class WorkerPool
         }
     }
 
-    /// <summary>Every chunk on this thread, in order (the serial form of a job).</summary>
-    private static void RunInline(int chunkCount, Action<int>? body, Func<object>? newState, Action<int, object>? stateBody, Action<object>? finish)
+    /// <summary>Every chunk on this thread, in order (the serial form of a job; <see cref="TryRun"/>'s arguments).</summary>
+    internal static void RunInline(int chunkCount, Action<int>? body, Func<object>? newState, Action<int, object>? stateBody, Action<object>? finish)
     {
         if (body is not null)
         {
