@@ -210,7 +210,10 @@ public class CustomOpTests
             Workers.With(2, () => parallel.Apply(input));
         }
 
-        parallel.Threads.Count.Should().BeGreaterThan(1);
+        if (Environment.ProcessorCount > 1)
+        {
+            parallel.Threads.Count.Should().BeGreaterThan(1);
+        }
     }
 
     [Fact]

@@ -31,15 +31,30 @@ public class WorkerPoolTests
     [Fact]
     public void EveryChunkRunsOnceAndTheWorkersTakeSomeWhetherSpinningOrAsleep()
     {
-        var (runs, threads) = Split(8, 5);
-        runs.Should().OnlyContain(n => n == 1);
-        threads.Should().Be(Math.Min(2, Environment.ProcessorCount), "a chunk of 5 ms leaves a spinning or sleeping worker time to join");
+        // Chunks of 5 ms leave a spinning or sleeping worker time to join; on a busy machine a worker may still miss one
+        // job, so each case gets a few tries (a worker that never joins, or never wakes, fails all of them).
+        bool multicore = Environment.ProcessorCount > 1;
+        int UsedThreads()
+        {
+            int most = 0;
+            for (int attempt = 0; attempt < 5 && most < 2; attempt++)
+            {
+                var (runs, threads) = Split(8, 5);
+                runs.Should().OnlyContain(n => n == 1);
+                most = Math.Max(most, threads);
+            }
 
-        // Long past the workers' spin (50 µs): they sleep, and a new job must wake them.
-        Thread.Sleep(30);
-        (runs, threads) = Split(8, 5);
-        runs.Should().OnlyContain(n => n == 1);
-        threads.Should().Be(Math.Min(2, Environment.ProcessorCount));
+            return most;
+        }
+
+        if (multicore)
+        {
+            UsedThreads().Should().Be(2);
+
+            // Long past the workers' spin (50 µs): they sleep, and a new job must wake them.
+            Thread.Sleep(30);
+            UsedThreads().Should().Be(2);
+        }
 
         // Many short jobs back to back: no chunk lost or run twice when workers join late or not at all.
         for (int job = 0; job < 2000; job++)
