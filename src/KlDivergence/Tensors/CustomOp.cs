@@ -69,9 +69,10 @@ public abstract class CustomOp
     /// <summary>
     /// The fewest output elements whose blocks run on several cores; below it every block runs on the calling thread.
     /// The default, 8 blocks (32 768 elements), suits kernels of a few arithmetic operations per element, for which
-    /// waking workers (about a microsecond, a whole time slice on a busy machine) costs more than the work below it. A kernel that spends nanoseconds per element (a division and a series, a special function) gains from the
-    /// cores on smaller outputs and may lower it, down to 2 × <see cref="BlockSize"/> (two blocks; lower splits nothing).
-    /// Splits never change a result: blocks depend on the shapes only.
+    /// waking workers (about a microsecond, a whole time slice on a busy machine) costs more than the work below it.
+    /// A kernel that spends nanoseconds per element (a division and a series, a special function) gains from the
+    /// cores on smaller outputs and may lower it; an output of one block never splits, so values below
+    /// 2 × <see cref="BlockSize"/> act as that. Splits never change a result: blocks depend on the shapes only.
     /// </summary>
     public virtual int ParallelThreshold => DefaultParallelThreshold;
 

@@ -89,8 +89,8 @@ public static class TensorParallelism
 
     /// <summary>
     /// At most <paramref name="workers"/> workers from the thread pool, whatever scheduler the caller runs under: the
-    /// library's own splits are its business, and under a caller's scheduler that runs one task at a time (a test
-    /// runner's, an application's synchronisation context) every chunk ran on the calling thread.
+    /// library's own splits are its business, so a caller's scheduler (one that runs a task at a time, or a user
+    /// interface's) never queues or serialises them.
     /// </summary>
     private static ParallelOptions Options(int workers) => new() { MaxDegreeOfParallelism = workers, TaskScheduler = TaskScheduler.Default };
 
