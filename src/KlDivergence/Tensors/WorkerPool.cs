@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace KlDivergence.Tensors;
@@ -83,6 +84,8 @@ internal static class WorkerPool
         }
         finally
         {
+            // Not kept past its end: the job's delegates hold the op's arrays, which the collector should be free to find dead.
+            Volatile.Write(ref current, null);
             Volatile.Write(ref busy, 0);
         }
     }
@@ -240,15 +243,30 @@ internal static class WorkerPool
             while (true)
             {
                 seen = WaitForJob(seen);
-                var job = Volatile.Read(ref current)!;
-                Interlocked.Increment(ref job.Inside);
-                if (job.TakeSeat())
-                {
-                    job.Participate();
-                }
-
-                Interlocked.Decrement(ref job.Inside);
+                JoinCurrent();
             }
+        }
+
+        /// <summary>
+        /// Takes chunks of the current job if it has a seat left. A method of its own, so that no reference to the job
+        /// stays in the loop's frame while the worker waits for the next one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void JoinCurrent()
+        {
+            if (Volatile.Read(ref current) is not { } job)
+            {
+                // Over before this worker woke.
+                return;
+            }
+
+            Interlocked.Increment(ref job.Inside);
+            if (job.TakeSeat())
+            {
+                job.Participate();
+            }
+
+            Interlocked.Decrement(ref job.Inside);
         }
 
         /// <summary>Spins until the job number differs from <paramref name="seen"/>, sleeping after a while; returns the new number.</summary>

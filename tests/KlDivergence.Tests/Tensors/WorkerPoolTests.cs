@@ -146,4 +146,23 @@ public class WorkerPoolTests
         finished.Should().Be(states);
         states.Should().BeInRange(1, 2);
     }
+
+    [Fact]
+    public void AFinishedJobKeepsNothingItsChunksCaptured()
+    {
+        // The pool's job reference outliving the job kept its delegates, and with them the op's arrays, from the collector.
+        var alive = SplitOverACapturedObject();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        alive.IsAlive.Should().BeFalse();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference SplitOverACapturedObject()
+    {
+        var captured = new double[1000];
+        Workers.With(2, () => TensorParallelism.For(4, c => captured[c] = c));
+        return new WeakReference(captured);
+    }
 }
