@@ -48,25 +48,43 @@ internal static class RowArithmetic
         return true;
     }
 
+    /// <summary>
+    /// Every row, in groups of rows across the workers when the output is large (each row's elements depend on that row
+    /// alone, so any split gives the same bits); small outputs call the loop directly, without a delegate.
+    /// </summary>
     private static void Run<TOp>(in BroadcastView a, in BroadcastView b, int rows, int m, double[] y)
+        where TOp : IOperator
+    {
+        if (!ElementwiseSplit.Splits(y.Length) || rows < 2)
+        {
+            RowRange<TOp>(a, b, 0, rows, m, y);
+            return;
+        }
+
+        var (left, right) = (a, b);
+        ElementwiseSplit.ForRowGroups(rows, m, (first, end) => RowRange<TOp>(left, right, first, end, m, y));
+    }
+
+    /// <summary>Rows <paramref name="first"/> .. <paramref name="end"/> - 1 at the machine's vector width.</summary>
+    private static void RowRange<TOp>(in BroadcastView a, in BroadcastView b, int first, int end, int m, double[] y)
         where TOp : IOperator
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Rows<TOp, WideLane512>(a, b, rows, m, y);
+            Rows<TOp, WideLane512>(a, b, first, end, m, y);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Rows<TOp, WideLane256>(a, b, rows, m, y);
+            Rows<TOp, WideLane256>(a, b, first, end, m, y);
         }
         else
         {
-            Rows<TOp, WideLaneScalar>(a, b, rows, m, y);
+            Rows<TOp, WideLaneScalar>(a, b, first, end, m, y);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows<TOp, T>(in BroadcastView a, in BroadcastView b, int rows, int m, double[] y)
+    private static void Rows<TOp, T>(in BroadcastView a, in BroadcastView b, int first, int end, int m, double[] y)
         where TOp : IOperator
         where T : struct, IWideLane<T>
     {
@@ -75,7 +93,7 @@ internal static class RowArithmetic
         ref double yd = ref MemoryMarshal.GetArrayDataReference(y);
         int vectorEnd = m - (m % T.Count);
         bool aRow = a.ColumnStride == 1, bRow = b.ColumnStride == 1;
-        for (int r = 0; r < rows; r++)
+        for (int r = first; r < end; r++)
         {
             ref double ar = ref Unsafe.Add(ref ad, a.RowStart(r));
             ref double br = ref Unsafe.Add(ref bd, b.RowStart(r));

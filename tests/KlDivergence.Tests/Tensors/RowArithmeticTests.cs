@@ -39,6 +39,29 @@ public class RowArithmeticTests
         Check(a * b, a, b, static (x, y) => x * y);
     }
 
+    [Theory]
+    [InlineData(new[] { 1000, 1 }, new[] { 1, 100 })] // a column times a row: 100 000 elements, split in groups of rows
+    [InlineData(new[] { 2049, 17 }, new[] { 17 })] // a bias row, rows of a ragged length, 34 833 elements
+    [InlineData(new[] { 3, 700, 16 }, new[] { 700, 1 })] // a value per row, three outer slices
+    public void LargeOutputsSplitAcrossWorkersGiveEachElementsIeeeResult(int[] aShape, int[] bShape)
+    {
+        // Above the size where rows go to the workers in groups: every element is still its operands' IEEE result,
+        // for 1, 2 and 8 workers.
+        var a = Tensor.FromArray(GradCheck.RandomValues(Size(aShape), 13), aShape);
+        var b = Tensor.FromArray(GradCheck.RandomValues(Size(bShape), 14), bShape);
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () =>
+            {
+                var sum = a + b;
+                sum.Length.Should().BeGreaterThanOrEqualTo(ElementwiseSplit.Threshold);
+                Check(sum, a, b, static (x, y) => x + y);
+                Check(a - b, a, b, static (x, y) => x - y);
+                Check(a * b, a, b, static (x, y) => x * y);
+            });
+        }
+    }
+
     [Fact]
     public void GradientsOfBroadcastArithmeticMatchFiniteDifferences()
     {
