@@ -32,6 +32,21 @@ internal static class ElementwiseSplit
     public static void Run(int length, Action<int, int> body) => Run(length, BlockSize, body);
 
     /// <summary>
+    /// <paramref name="body"/>(0, length) in one call below <paramref name="threshold"/> elements, else over the blocks
+    /// as <see cref="Run(int, Action{int, int})"/> does (a kernel whose cost sets its own threshold).
+    /// </summary>
+    public static void RunFrom(int threshold, int length, Action<int, int> body)
+    {
+        if (length < threshold)
+        {
+            body(0, length);
+            return;
+        }
+
+        Run(length, BlockSize, body);
+    }
+
+    /// <summary>
     /// Elements per block for a kernel that costs a hundred nanoseconds or more per element (a scalar special-function
     /// difference, such as the Gamma-family closed forms' E(a, b)): smaller blocks, so a batch of a few thousand pairs
     /// already spreads over the cores.

@@ -103,8 +103,9 @@ public static class TensorOps
             return Unary(ElementwiseRules.Cube, x);
         }
 
+        // A general power costs several nanoseconds an element: split from the costly kernels' threshold.
         var y = TensorPool.Rent(x.Length);
-        TensorPrimitives.Pow(x.Data, exponent, y);
+        ElementwiseSplit.RunFrom(ElementwiseSplit.CostlyThreshold, y.Length, (s, m) => TensorPrimitives.Pow(x.Data.AsSpan(s, m), exponent, y.AsSpan(s, m)));
         var result = new Tensor(y, x.ShapeArray);
         if (!Tensor.Tracks(x))
         {
@@ -113,12 +114,17 @@ public static class TensorOps
 
         return Tensor.Record(result, [x], g =>
         {
-            var gx = TensorPool.RentZeroed(x.Length);
+            var gx = GradientPass.RentZeroed(x.Length);
             if (exponent != 0)
             {
-                TensorPrimitives.Pow(x.Data, exponent - 1, gx);
-                TensorPrimitives.Multiply(gx, exponent, gx);
-                TensorPrimitives.Multiply(gx, g.Data, gx);
+                // d/dx xᵖ = p xᵖ⁻¹
+                ElementwiseSplit.RunFrom(ElementwiseSplit.CostlyThreshold, gx.Length, (s, m) =>
+                {
+                    var gs = gx.AsSpan(s, m);
+                    TensorPrimitives.Pow(x.Data.AsSpan(s, m), exponent - 1, gs);
+                    TensorPrimitives.Multiply(gs, exponent, gs);
+                    TensorPrimitives.Multiply(gs, g.Data.AsSpan(s, m), gs);
+                });
             }
 
             return [new Tensor(gx, x.ShapeArray)];
@@ -928,23 +934,29 @@ public static class TensorOps
             return;
         }
 
+        // One value per row against a row (x / norms, a column to a power): each row's kernel call, in groups of rows
+        // across the workers when the output is large (rows are independent, so any split gives the same bits).
         if (av.ColumnStride == 0 && bv.ColumnStride == 1 && op.ForwardScalarLeft is not null)
         {
-            for (int r = 0; r < rows; r++)
+            ElementwiseSplit.ForRowGroups(rows, m, (first, end) =>
             {
-                op.ForwardScalarLeft(av.Data[av.RowStart(r)], bv.Data.AsSpan(bv.RowStart(r), m), y.AsSpan(r * m, m));
-            }
-
+                for (int r = first; r < end; r++)
+                {
+                    op.ForwardScalarLeft(av.Data[av.RowStart(r)], bv.Data.AsSpan(bv.RowStart(r), m), y.AsSpan(r * m, m));
+                }
+            });
             return;
         }
 
         if (bv.ColumnStride == 0 && av.ColumnStride == 1 && op.ForwardScalarRight is not null)
         {
-            for (int r = 0; r < rows; r++)
+            ElementwiseSplit.ForRowGroups(rows, m, (first, end) =>
             {
-                op.ForwardScalarRight(av.Data.AsSpan(av.RowStart(r), m), bv.Data[bv.RowStart(r)], y.AsSpan(r * m, m));
-            }
-
+                for (int r = first; r < end; r++)
+                {
+                    op.ForwardScalarRight(av.Data.AsSpan(av.RowStart(r), m), bv.Data[bv.RowStart(r)], y.AsSpan(r * m, m));
+                }
+            });
             return;
         }
 

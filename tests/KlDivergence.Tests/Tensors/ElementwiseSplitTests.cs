@@ -110,6 +110,33 @@ public class ElementwiseSplitTests
     }
 
     [Fact]
+    public void AGeneralPowerSplitsFromTheCostlyThresholdWithTheBitsOfOneCall()
+    {
+        // x^2.5 and its gradient 2.5·x^1.5·g over the smallest output that splits, with a ragged last block, against
+        // the same kernels run once over the whole input, for 1, 2 and 8 workers.
+        int n = ElementwiseSplit.CostlyThreshold + 3;
+        var xv = GradCheck.RandomValues(n, 23, 0.5, 3);
+        var gv = GradCheck.RandomValues(n, 24, -1, 1);
+        var y = new double[n];
+        var gx = new double[n];
+        System.Numerics.Tensors.TensorPrimitives.Pow(xv, 2.5, y);
+        System.Numerics.Tensors.TensorPrimitives.Pow(xv, 1.5, gx);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(gx, 2.5, gx);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(gx, gv, gx);
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () =>
+            {
+                var x = Tensor.FromArray(xv, [n], requiresGrad: true);
+                var result = x.Pow(2.5);
+                (result * Tensor.FromArray(gv, [n])).Sum().Backward();
+                result.ToArray().Should().Equal(y, $"{workers} workers");
+                x.Grad!.ToArray().Should().Equal(gx, $"the gradient with {workers} workers");
+            });
+        }
+    }
+
+    [Fact]
     public void SplitValuesAndGradientsMatchFormulasPerElement()
     {
         // y = exp(a) · b / c with c a scalar: ∂/∂a = g·y, ∂/∂b = g·exp(a)/c, ∂/∂c = -Σ g·y/c (g the projection weights).

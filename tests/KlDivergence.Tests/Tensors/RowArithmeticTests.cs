@@ -63,6 +63,32 @@ public class RowArithmeticTests
     }
 
     [Fact]
+    public void ALargeDivisionByAValuePerRowSplitsWithEachRowsOwnBits()
+    {
+        // [1000, 40] / [1000, 1] and [1000, 1] / [1000, 40] (40 000 elements, above the split size) go row by row through
+        // the division's one-value kernels, in groups of rows across the workers: each row is the bits of that row
+        // divided alone, for 1, 2 and 8 workers.
+        const int rows = 1000, m = 40;
+        var a = Tensor.FromArray(GradCheck.RandomValues(rows * m, 15), [rows, m]);
+        var c = Tensor.FromArray(GradCheck.RandomValues(rows, 16, 0.5, 2), [rows, 1]);
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () =>
+            {
+                var right = (a / c).ToArray();
+                var left = (c / a).ToArray();
+                foreach (int r in new[] { 0, 101, 102, 203, 204, 917, 918, rows - 1 }) // around groups of 4096 / 40 = 102 rows
+                {
+                    var row = a.Narrow(0, r, 1);
+                    var value = c.Narrow(0, r, 1);
+                    right.AsSpan(r * m, m).ToArray().Should().Equal((row / value).ToArray(), $"row {r} of a / c with {workers} workers");
+                    left.AsSpan(r * m, m).ToArray().Should().Equal((value / row).ToArray(), $"row {r} of c / a with {workers} workers");
+                }
+            });
+        }
+    }
+
+    [Fact]
     public void GradientsOfBroadcastArithmeticMatchFiniteDifferences()
     {
         var column = GradCheck.RandomValues(6, 21);
