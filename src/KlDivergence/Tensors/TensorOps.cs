@@ -614,7 +614,8 @@ public static class TensorOps
 
         if (shape.Length == 0 || Shapes.Size(shape) == 1)
         {
-            return new Tensor([TensorPrimitives.Sum<double>(g.Data)], shape);
+            // The same sum as g.Sum() (blocks across the workers when large), so a broadcast scalar's gradient is its bits.
+            return new Tensor([SumKernel.Run(g.Data, 0, g.Length)], shape);
         }
 
         // One pass of the strided broadcast iterator, adding each output element into the operand's layout.

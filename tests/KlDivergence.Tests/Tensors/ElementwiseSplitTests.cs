@@ -137,6 +137,36 @@ public class ElementwiseSplitTests
     }
 
     [Fact]
+    public void ABroadcastScalarsGradientIsTheSplitSumOfItsOutputGradient()
+    {
+        // ((x + s) · w).Sum(): ∂/∂s = Σ w, summed as w.Sum() sums a run this long (fixed blocks, in block order), so the
+        // same bits for 1, 2 and 8 workers; and within the worst-case bound of floating-point summation, (n - 1)·u·Σ|w|
+        // (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §4.2), of a compensated reference.
+        var wv = GradCheck.RandomValues(N, 25, -1, 2);
+        double reference = 0, compensation = 0;
+        foreach (double v in wv)
+        {
+            // Neumaier's summation, an independent near-exact reference.
+            double t = reference + v;
+            compensation += Math.Abs(reference) >= Math.Abs(v) ? (reference - t) + v : (v - t) + reference;
+            reference = t;
+        }
+
+        reference += compensation;
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () =>
+            {
+                var s = Tensor.Scalar(0.5, requiresGrad: true);
+                var w = Tensor.FromArray(wv, [N]);
+                ((Tensor.FromArray(GradCheck.RandomValues(N, 26), [N]) + s) * w).Sum().Backward();
+                s.Grad!.ToScalar().Should().Be(w.Sum().ToScalar(), $"{workers} workers");
+                s.Grad!.ToScalar().Should().BeApproximately(reference, (N - 1) * Math.Pow(2, -53) * wv.Sum(Math.Abs));
+            });
+        }
+    }
+
+    [Fact]
     public void SplitValuesAndGradientsMatchFormulasPerElement()
     {
         // y = exp(a) · b / c with c a scalar: ∂/∂a = g·y, ∂/∂b = g·exp(a)/c, ∂/∂c = -Σ g·y/c (g the projection weights).
