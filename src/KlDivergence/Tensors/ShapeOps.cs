@@ -205,6 +205,14 @@ public static class ShapeOps
             return;
         }
 
+        if (inner == 1 && m == 1)
+        {
+            // One entry of each row (a component's column of a [n, K] matrix, a concatenation's gradient split back):
+            // a strided copy, without the per-row loop set-up.
+            GatherColumn(x, n, indices[0], outer, y);
+            return;
+        }
+
         for (int o = 0; o < outer; o++)
         {
             if (inner == 1)
@@ -228,6 +236,22 @@ public static class ShapeOps
             {
                 Array.Copy(x, ((o * n) + indices[k]) * inner, y, ((o * m) + k) * inner, inner);
             }
+        }
+    }
+
+    /// <summary>y[o] = x[o·<paramref name="n"/> + <paramref name="index"/>] for o &lt; <paramref name="outer"/>.</summary>
+    private static void GatherColumn(double[] x, int n, int index, int outer, double[] y)
+    {
+        if (outer == 0)
+        {
+            return;
+        }
+
+        var source = x.AsSpan(index, ((outer - 1) * n) + 1);
+        var target = y.AsSpan(0, outer);
+        for (int o = 0; o < target.Length; o++)
+        {
+            target[o] = source[o * n];
         }
     }
 
@@ -313,16 +337,12 @@ public static class ShapeOps
         int[] shape = (int[])first.ShapeArray.Clone();
         shape[ax] = total;
         var (outer, _, inner) = Shapes.AroundAxis(shape, ax);
-        var y = TensorPool.RentZeroed(Shapes.Size(shape));
+        var y = TensorPool.Rent(Shapes.Size(shape)); // every element is written below: the pieces' lengths add up to total
         int offset = 0;
         foreach (var t in tensors)
         {
             int len = t.ShapeArray[ax];
-            for (int o = 0; o < outer; o++)
-            {
-                t.Data.AsSpan(o * len * inner, len * inner).CopyTo(y.AsSpan(((o * total) + offset) * inner, len * inner));
-            }
-
+            CopyPiece(t.Data, outer, len * inner, total * inner, offset * inner, y);
             offset += len;
         }
 
@@ -345,6 +365,34 @@ public static class ShapeOps
 
             return grads;
         });
+    }
+
+    /// <summary>
+    /// Copies <paramref name="outer"/> runs of <paramref name="run"/> values from <paramref name="source"/> (back to back)
+    /// into <paramref name="y"/> at <paramref name="offset"/> + o·<paramref name="stride"/>: a span copy per run when runs
+    /// are long, else an element loop (stacking columns made runs of one value, and a copy call per value cost more than
+    /// the value).
+    /// </summary>
+    private static void CopyPiece(double[] source, int outer, int run, int stride, int offset, double[] y)
+    {
+        if (run >= 16)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                source.AsSpan(o * run, run).CopyTo(y.AsSpan((o * stride) + offset, run));
+            }
+
+            return;
+        }
+
+        for (int o = 0; o < outer; o++)
+        {
+            int from = o * run, to = (o * stride) + offset;
+            for (int j = 0; j < run; j++)
+            {
+                y[to + j] = source[from + j];
+            }
+        }
     }
 
     /// <summary>Stacks tensors of one shape along a new axis.</summary>

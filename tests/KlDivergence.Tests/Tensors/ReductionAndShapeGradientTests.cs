@@ -131,6 +131,32 @@ public class ReductionAndShapeGradientTests
     }
 
     [Fact]
+    public void ConcatenatingShortAndLongRunsPlacesEveryValueAndSplitsTheGradientBack()
+    {
+        // Along the last axis of [5, 3], [5, 20] and [5, 1] (runs of 3, 20 and 1 values per row: the element loop and the
+        // span copy), every output element is its piece's value, worked by index here; the gradient of a projection
+        // gives each piece its own columns of the weights (the last piece's through a one-column gather).
+        int[] widths = [3, 20, 1];
+        var pieces = widths.Select((w, i) => Tensor.FromArray(GradCheck.RandomValues(5 * w, 40 + i), [5, w], requiresGrad: true)).ToArray();
+        var y = ShapeOps.Concat(1, pieces);
+        y.Shape.Should().Equal(5, 24);
+        var weights = GradCheck.RandomValues(5 * 24, 50);
+        (y * Tensor.FromArray(weights, [5, 24])).Sum().Backward();
+        for (int r = 0; r < 5; r++)
+        {
+            int column = 0;
+            for (int p = 0; p < pieces.Length; p++)
+            {
+                for (int j = 0; j < widths[p]; j++, column++)
+                {
+                    y.Values[(r * 24) + column].Should().Be(pieces[p].Values[(r * widths[p]) + j]);
+                    pieces[p].Grad!.Values[(r * widths[p]) + j].Should().Be(weights[(r * 24) + column]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void BadShapesAndIndicesAreReported()
     {
         var x = Tensor.Zeros(2, 3);
