@@ -183,8 +183,8 @@ public static class ShapeOps
     /// Measured on the 2-core development VM with random rows of 50 from a 40 MB source, best of six interleaved runs
     /// (session 13, with rows prefetched <see cref="PrefetchRows"/> ahead): 1000 rows (50 000 elements) took 31-37 µs on
     /// one worker and 25-27 µs on two, 2000 rows 65-80 µs against 48-50 µs, 500 rows 17-20 µs against 15 µs. (An earlier
-    /// measurement, with the library's splits queued on the caller's scheduler and 6 rows prefetched, had found two
-    /// workers slower at 1000 rows and set this at 65 536.)
+    /// measurement, with the splits run by Parallel.For and 6 rows prefetched, had found two workers slower at 1000 rows
+    /// and set this at 65 536.)
     /// </summary>
     private const int ParallelGather = 1 << 14;
 
