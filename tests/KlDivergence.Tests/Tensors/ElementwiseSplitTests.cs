@@ -96,13 +96,19 @@ public class ElementwiseSplitTests
         var gx = new double[n];
         op.Forward(xv, y);
         op.Derivative(xv, y, gv, gx);
+        SplitEqualsOneCall(x => TensorOps.Unary(op, x), xv, gv, y, gx, name);
+    }
+
+    /// <summary>f(x) and the gradient of Σ f(x)·g are <paramref name="y"/> and <paramref name="gx"/> bit for bit, for 1, 2 and 8 workers.</summary>
+    private static void SplitEqualsOneCall(Func<Tensor, Tensor> f, double[] xv, double[] gv, double[] y, double[] gx, string name)
+    {
         foreach (int workers in Workers.Counts)
         {
             Workers.With(workers, () =>
             {
-                var x = Tensor.FromArray(xv, [n], requiresGrad: true);
-                var result = TensorOps.Unary(op, x);
-                (result * Tensor.FromArray(gv, [n])).Sum().Backward();
+                var x = Tensor.FromArray(xv, [xv.Length], requiresGrad: true);
+                var result = f(x);
+                (result * Tensor.FromArray(gv, [gv.Length])).Sum().Backward();
                 result.ToArray().Should().Equal(y, $"{name} with {workers} workers");
                 x.Grad!.ToArray().Should().Equal(gx, $"the gradient of {name} with {workers} workers");
             });
@@ -123,17 +129,7 @@ public class ElementwiseSplitTests
         System.Numerics.Tensors.TensorPrimitives.Pow(xv, 1.5, gx);
         System.Numerics.Tensors.TensorPrimitives.Multiply(gx, 2.5, gx);
         System.Numerics.Tensors.TensorPrimitives.Multiply(gx, gv, gx);
-        foreach (int workers in Workers.Counts)
-        {
-            Workers.With(workers, () =>
-            {
-                var x = Tensor.FromArray(xv, [n], requiresGrad: true);
-                var result = x.Pow(2.5);
-                (result * Tensor.FromArray(gv, [n])).Sum().Backward();
-                result.ToArray().Should().Equal(y, $"{workers} workers");
-                x.Grad!.ToArray().Should().Equal(gx, $"the gradient with {workers} workers");
-            });
-        }
+        SplitEqualsOneCall(x => x.Pow(2.5), xv, gv, y, gx, "x^2.5");
     }
 
     [Fact]
@@ -143,16 +139,7 @@ public class ElementwiseSplitTests
         // same bits for 1, 2 and 8 workers; and within the worst-case bound of floating-point summation, (n - 1)·u·Σ|w|
         // (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §4.2), of a compensated reference.
         var wv = GradCheck.RandomValues(N, 25, -1, 2);
-        double reference = 0, compensation = 0;
-        foreach (double v in wv)
-        {
-            // Neumaier's summation, an independent near-exact reference.
-            double t = reference + v;
-            compensation += Math.Abs(reference) >= Math.Abs(v) ? (reference - t) + v : (v - t) + reference;
-            reference = t;
-        }
-
-        reference += compensation;
+        double reference = SumKernelTests.Compensated(wv);
         foreach (int workers in Workers.Counts)
         {
             Workers.With(workers, () =>

@@ -12,7 +12,7 @@ public class SumKernelTests
     private const int N = ElementwiseSplit.Threshold + 3;
 
     /// <summary>Σ x by Neumaier's compensated summation: an independent, nearly exact reference.</summary>
-    private static double Compensated(IEnumerable<double> values)
+    internal static double Compensated(IEnumerable<double> values)
     {
         double sum = 0, c = 0;
         foreach (double v in values)
