@@ -618,10 +618,44 @@ public static class TensorOps
             return new Tensor([SumKernel.Run(g.Data, 0, g.Length)], shape);
         }
 
+        if (LeadingAxesSummed(g.ShapeArray, shape) is int lead and > 0)
+        {
+            // Leading axes summed away ([n, d] to [d] or [1, d]: a bias's gradient): one axis sum, in blocks of slices
+            // across the workers when long (SumKernel.Axis).
+            var summed = TensorPool.Rent(Shapes.Size(shape));
+            SumKernel.Axis(g.Data, 1, Shapes.Size(g.ShapeArray.AsSpan(0, lead)), Shapes.Size(g.ShapeArray.AsSpan(lead)), summed);
+            return new Tensor(summed, shape);
+        }
+
         // One pass of the strided broadcast iterator, adding each output element into the operand's layout.
         var sum = TensorPool.RentZeroed(Shapes.Size(shape));
         new BroadcastIterator(sum, shape, g.ShapeArray).ScatterAdd(0, g.Data, sum);
         return new Tensor(sum, shape);
+    }
+
+    /// <summary>
+    /// How many leading axes of <paramref name="gradientShape"/> a broadcast operand of <paramref name="shape"/> lacks
+    /// (or has as 1) while matching every later axis: the axes its gradient sums away. 0 when the operand also
+    /// broadcasts along a later axis (the general iterator's case).
+    /// </summary>
+    private static int LeadingAxesSummed(int[] gradientShape, int[] shape)
+    {
+        int offset = gradientShape.Length - shape.Length;
+        int lead = gradientShape.Length;
+        while (lead > 0 && lead - 1 - offset >= 0 && shape[lead - 1 - offset] == gradientShape[lead - 1])
+        {
+            lead--;
+        }
+
+        for (int axis = 0; axis < lead; axis++)
+        {
+            if (axis - offset >= 0 && shape[axis - offset] != 1)
+            {
+                return 0;
+            }
+        }
+
+        return lead;
     }
 
     /// <summary>The values of <paramref name="x"/> broadcast to <paramref name="shape"/> (shared when no copy is needed).</summary>

@@ -47,6 +47,8 @@ public class SumKernelTests
     [InlineData(40, 2000, 1)]
     [InlineData(3, 7, 5000)]
     [InlineData(1, 30, 4099)]
+    [InlineData(1, 20000, 50)] // a tall matrix's column sums: blocks of 81 slices across the workers
+    [InlineData(2, 700, 60)] // two outer rows, each a long reduction of 68-slice blocks
     public void AxisSumsMatchCompensatedRowSumsAndAreBitIdenticalForOneTwoAndEightWorkers(int outer, int n, int inner)
     {
         var values = GradCheck.RandomValues(outer * n * inner, 22, -2, 2);
@@ -78,5 +80,31 @@ public class SumKernelTests
 
         runs.Should().AllSatisfy(r => r.Should().Equal(runs[0]));
         runs[0].Skip(1).Should().OnlyContain(g => g == 1.5, "∂(1.5 Σx)/∂xᵢ = 1.5");
+    }
+
+    [Theory]
+    [InlineData(new[] { 20000, 50 }, new[] { 50 })]
+    [InlineData(new[] { 20000, 50 }, new[] { 1, 50 })]
+    [InlineData(new[] { 40, 500, 6 }, new[] { 500, 6 })]
+    public void ABiasGradientIsTheAxisSumOfItsOutputGradient(int[] xShape, int[] biasShape)
+    {
+        // ((x + bias) · w).Sum(): ∂/∂bias = w summed over the leading axes, the same blocked axis sum as Sum(0) (so the
+        // same bits, for 1, 2 and 8 workers), and near a compensated reference.
+        int size = xShape.Aggregate(1, (a, b) => a * b);
+        int width = biasShape.Aggregate(1, (a, b) => a * b);
+        var wv = GradCheck.RandomValues(size, 31, -1, 2);
+        var expected = Tensor.FromArray(wv, [size / width, width]).Sum(0).ToArray();
+        var runs = Workers.Each(() =>
+        {
+            var bias = Tensor.FromArray(GradCheck.RandomValues(width, 32), biasShape, requiresGrad: true);
+            ((Tensor.FromArray(GradCheck.RandomValues(size, 33), xShape) + bias) * Tensor.FromArray(wv, xShape)).Sum().Backward();
+            return bias.Grad!.ToArray();
+        });
+        runs.Should().AllSatisfy(r => r.Should().Equal(expected));
+        for (int j = 0; j < width; j += 7)
+        {
+            var column = Enumerable.Range(0, size / width).Select(k => wv[(k * width) + j]).ToArray();
+            runs[0][j].Should().BeApproximately(Compensated(column), column.Length * Math.Pow(2, -53) * column.Sum(Math.Abs));
+        }
     }
 }
