@@ -214,6 +214,12 @@ internal static class Shapes
     {
         int size = Size(to);
         var result = TensorPool.RentZeroed(size);
+        if (size == 0)
+        {
+            // An empty target (a batch of none): nothing to copy, whatever the source holds.
+            return result;
+        }
+
         if (source.Length == 1)
         {
             result.AsSpan().Fill(source[0]);

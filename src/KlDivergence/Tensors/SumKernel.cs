@@ -6,8 +6,9 @@ namespace KlDivergence.Tensors;
 /// The sums behind <see cref="TensorOps.Sum(Tensor)"/> and <see cref="TensorOps.Sum(Tensor, int, bool)"/>, split
 /// across cores for large inputs. A run of fewer than <see cref="ElementwiseSplit.Threshold"/> values is summed in one
 /// vectorised pass; a longer run is defined as the sum, in block order, of its fixed blocks' sums (blocks of
-/// <see cref="ElementwiseSplit.BlockSize"/>), whichever worker computes each block. The definition does not depend on
-/// the number of workers, so neither do the bits.
+/// <see cref="ElementwiseSplit.BlockSize"/>), whichever worker computes each block. A sum over a first or middle axis
+/// adds its slices in order, and a long one (as many elements as a run that splits) is the in-order sum of fixed blocks
+/// of slices. The definitions do not depend on the number of workers, so neither do the bits.
 /// </summary>
 internal static class SumKernel
 {

@@ -618,7 +618,7 @@ public static class TensorOps
             return new Tensor([SumKernel.Run(g.Data, 0, g.Length)], shape);
         }
 
-        if (LeadingAxesSummed(g.ShapeArray, shape) is int lead and > 0)
+        if (LeadingAxesSummed(g.ShapeArray, shape) is int lead and > 0 && g.Length > 0)
         {
             // Leading axes summed away ([n, d] to [d] or [1, d]: a bias's gradient): one axis sum, in blocks of slices
             // across the workers when long (SumKernel.Axis).

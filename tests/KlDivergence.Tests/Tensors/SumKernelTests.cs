@@ -107,4 +107,16 @@ public class SumKernelTests
             runs[0][j].Should().BeApproximately(Compensated(column), column.Length * Math.Pow(2, -53) * column.Sum(Math.Abs));
         }
     }
+
+    [Fact]
+    public void ABiasBroadcastOverAnEmptyBatchGetsAZeroGradient()
+    {
+        // The forward broadcast of a [3] row to [0, 3] failed ("destination is too short") before; the gradient takes the
+        // general path (nothing to sum) and is zero.
+        var bias = Tensor.FromArray([1.0, 2.0, 3.0], [3], requiresGrad: true);
+        var sum = Tensor.Zeros(0, 3) + bias;
+        sum.Shape.Should().Equal(0, 3);
+        sum.Sum().Backward();
+        bias.Grad!.ToArray().Should().Equal(0, 0, 0);
+    }
 }
