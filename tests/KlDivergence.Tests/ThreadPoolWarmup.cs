@@ -3,11 +3,12 @@ using System.Runtime.CompilerServices;
 namespace KlDivergence.Tests;
 
 /// <summary>
-/// Gives the thread pool enough threads from the start for the library's splits to run on real workers under the test
-/// runner. The runner keeps the pool's few threads (as many as cores) busy with test classes, so a split's second
-/// chunk waited in the queue until the pool's starvation check added a thread (half a second or more) and the tests
-/// that hold results equal across worker counts ran every chunk on one thread. Measured here: a Parallel.For of three
-/// 30 ms iterations ran all three on the test's thread with one work item left pending.
+/// Gives the thread pool enough threads from the start for the library's fallback splits (<see cref="Parallel"/>, taken
+/// while another test holds the library's own workers) to run on real workers under the test runner. Measured here
+/// before: a Parallel.For of three 30 ms iterations ran all three on the test's thread with one work item left
+/// pending, the pool's few threads (as many as cores) apparently held by the runner's own work, until its starvation
+/// check added one (half a second or more); so the tests that hold results equal across worker counts could run every
+/// chunk on one thread.
 /// </summary>
 internal static class ThreadPoolWarmup
 {
