@@ -44,9 +44,6 @@ internal sealed class StepArena
     /// <summary>Open arenas on all threads, so that a tensor built while none is open costs one read.</summary>
     private static int open;
 
-    /// <summary>How many wraps <see cref="WrappedElsewhere"/> has ever recorded (0: no lookup needed).</summary>
-    private static int wrapsElsewhere;
-
     [ThreadStatic]
     private static StepArena? current;
 
@@ -157,7 +154,6 @@ internal sealed class StepArena
         if (Volatile.Read(ref open) > depth)
         {
             WrappedElsewhere.AddOrUpdate(array, new StrongBox<long>(Interlocked.Increment(ref markClock)));
-            Interlocked.Increment(ref wrapsElsewhere);
         }
     }
 
@@ -178,7 +174,8 @@ internal sealed class StepArena
         Interlocked.Decrement(ref open);
         if (loss is not null)
         {
-            bool checkElsewhere = Volatile.Read(ref wrapsElsewhere) > 0;
+            // No mark since an array's rent (the clock has not moved past the rent's reading): no lookup for it.
+            long clock = Volatile.Read(ref markClock);
             foreach (var t in Intermediates(loss))
             {
                 // Expired, or a lazy transpose never read (reading it here would lay it out for nothing).
@@ -187,7 +184,7 @@ internal sealed class StepArena
                     continue;
                 }
 
-                if (wraps.TryGetValue(array, out var rented) && rented.Count == 1 && !(checkElsewhere && WrappedSince(array, rented.Clock)))
+                if (wraps.TryGetValue(array, out var rented) && rented.Count == 1 && !(clock > rented.Clock && WrappedSince(array, rented.Clock)))
                 {
                     wraps.Remove(array);
                     t.Expire(step);
