@@ -5,7 +5,7 @@ namespace KlDivergence.Distributions;
 
 /// <summary>
 /// Differentiable special functions the CDFs of several families need, recorded on the tape through
-/// <see cref="Tensor.Record"/> (the generic custom-op hook, so the autodiff table itself is unchanged).
+/// <see cref="Tensor.Record(Tensor, Tensor[], Func{Tensor, Tensor?[]})"/> (the generic custom-op hook, so the autodiff table itself is unchanged).
 /// The regularised incomplete beta and gamma functions have exact derivatives in the integration limit (the
 /// integrand); their derivatives in the shape parameters have no closed form and are taken by central differences
 /// of MathNet.Numerics' evaluation (relative step 1e-5, error about 1e-9).

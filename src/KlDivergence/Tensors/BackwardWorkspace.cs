@@ -2,7 +2,7 @@ namespace KlDivergence.Tensors;
 
 /// <summary>
 /// The collections one <see cref="Tensor.Backward(Tensor)"/> pass works with (the topological order, the visited set,
-/// the search stack and the pending gradients), kept per thread and cleared after each pass, so a fit's steps do not
+/// the search stack and the pending gradients, as arrays or single values), kept per thread and cleared after each pass, so a fit's steps do not
 /// allocate and grow them afresh. A pass started while another runs on the same thread (a rule that differentiates)
 /// gets its own.
 /// </summary>
@@ -18,6 +18,9 @@ internal sealed class BackwardWorkspace
     public Stack<(Tensor Tensor, bool Expanded)> Stack { get; } = new();
 
     public Dictionary<Tensor, Tensor> Gradients { get; } = new(IdentityComparer.Instance);
+
+    /// <summary>Pending gradients that are one value at every element (see <see cref="GradNode.UniformFactors"/>).</summary>
+    public Dictionary<Tensor, double> UniformGradients { get; } = new(IdentityComparer.Instance);
 
     /// <summary>This thread's spare workspace (empty), or a new one when it is in use.</summary>
     public static BackwardWorkspace Take()
@@ -42,6 +45,7 @@ internal sealed class BackwardWorkspace
         Visited.Clear();
         Stack.Clear();
         Gradients.Clear();
+        UniformGradients.Clear();
         spare = this;
     }
 }

@@ -116,43 +116,70 @@ public abstract class CustomOp
         int n = Shapes.Size(shape);
         var y = TensorPool.Rent(n);
         var layout = new Layout(operands, shape, n);
-        RunAll(layout, y, null, null);
+        RunAll(layout, y, null, false, null);
         var result = new Tensor(y, shape);
         if (!tracks)
         {
             return result;
         }
 
-        return Tensor.Record(result, operands, g =>
-        {
-            var grads = new double[]?[operands.Length];
-            for (int k = 0; k < operands.Length; k++)
+        return Tensor.Record(
+            result,
+            operands,
+            g => Gradients(layout, y, g.Data, gradientIsUniform: false),
+            uniformFactors: null,
+            backwardUniform: c =>
             {
-                // An input of the output's shape gets its gradient in an array the gradient pass recycles; a broadcast
-                // one's output-sized gradient is scratch, summed to its shape below and handed back to the pool.
-                grads[k] = !operands[k].RequiresGrad ? null : layout.Direct[k] ? GradientPass.Rent(n) : TensorPool.Rent(n);
-            }
-
-            RunAll(layout, y, g.Data, grads);
-            var results = new Tensor?[operands.Length];
-            for (int k = 0; k < operands.Length; k++)
-            {
-                if (grads[k] is { } gk)
+                // The output gradient is c everywhere: every block reads the same short array of it (UniformGradient).
+                var g = ArrayPool<double>.Shared.Rent(Math.Min(n, layout.BlockLength));
+                try
                 {
-                    if (layout.Direct[k])
-                    {
-                        results[k] = new Tensor(gk, shape);
-                    }
-                    else
-                    {
-                        results[k] = new Tensor(layout.ReduceToOperand(k, gk), operands[k].ShapeArray);
-                        TensorPool.Return(gk);
-                    }
+                    g.AsSpan(0, Math.Min(n, layout.BlockLength)).Fill(c);
+                    return Gradients(layout, y, g, gradientIsUniform: true);
+                }
+                finally
+                {
+                    ArrayPool<double>.Shared.Return(g);
+                }
+            });
+    }
+
+    /// <summary>
+    /// The inputs' gradients for the output gradient <paramref name="g"/>: the whole array, or with
+    /// <paramref name="gradientIsUniform"/> one block's worth of a single value that every block reads.
+    /// </summary>
+    private Tensor?[] Gradients(Layout layout, double[] y, double[] g, bool gradientIsUniform)
+    {
+        var operands = layout.Operands;
+        var shape = layout.Shape;
+        int n = y.Length;
+        var grads = new double[]?[operands.Length];
+        for (int k = 0; k < operands.Length; k++)
+        {
+            // An input of the output's shape gets its gradient in an array the gradient pass recycles; a broadcast
+            // one's output-sized gradient is scratch, summed to its shape below and handed back to the pool.
+            grads[k] = !operands[k].RequiresGrad ? null : layout.Direct[k] ? GradientPass.Rent(n) : TensorPool.Rent(n);
+        }
+
+        RunAll(layout, y, g, gradientIsUniform, grads);
+        var results = new Tensor?[operands.Length];
+        for (int k = 0; k < operands.Length; k++)
+        {
+            if (grads[k] is { } gk)
+            {
+                if (layout.Direct[k])
+                {
+                    results[k] = new Tensor(gk, shape);
+                }
+                else
+                {
+                    results[k] = new Tensor(layout.ReduceToOperand(k, gk), operands[k].ShapeArray);
+                    TensorPool.Return(gk);
                 }
             }
+        }
 
-            return results;
-        });
+        return results;
     }
 
     /// <summary>
@@ -162,7 +189,7 @@ public abstract class CustomOp
     private const int DefaultParallelThreshold = ElementwiseSplit.Threshold;
 
     /// <summary>Every block, on the calling thread for small outputs, else on up to the worker cap.</summary>
-    private void RunAll(Layout layout, double[] y, double[]? g, double[]?[]? grads)
+    private void RunAll(Layout layout, double[] y, double[]? g, bool gradientIsUniform, double[]?[]? grads)
     {
         int blocks = TensorParallelism.ChunkCount(y.Length, layout.BlockLength);
         if (y.Length < ParallelThreshold || blocks < 2)
@@ -192,7 +219,7 @@ public abstract class CustomOp
 
                 for (int c = 0; c < blocks; c++)
                 {
-                    RunBlock(layout, c, y, g, grads, filled);
+                    RunBlock(layout, c, y, g, gradientIsUniform, grads, filled);
                 }
             }
             finally
@@ -209,14 +236,15 @@ public abstract class CustomOp
             return;
         }
 
-        TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, grads, null));
+        TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, gradientIsUniform, grads, null));
     }
 
     /// <summary>
     /// Runs the forward (no gradient buffers) or backward kernel over block <paramref name="c"/>; a single-valued
-    /// input is read from <paramref name="filled"/> when the caller filled it already.
+    /// input is read from <paramref name="filled"/> when the caller filled it already, and the output gradient from
+    /// the start of <paramref name="g"/> for every block when <paramref name="gradientIsUniform"/>.
     /// </summary>
-    private void RunBlock(Layout layout, int c, double[] y, double[]? g, double[]?[]? grads, double[]?[]? filled)
+    private void RunBlock(Layout layout, int c, double[] y, double[]? g, bool gradientIsUniform, double[]?[]? grads, double[]?[]? filled)
     {
         int start = c * layout.BlockLength;
         int length = Math.Min(layout.BlockLength, y.Length - start);
@@ -286,7 +314,7 @@ public abstract class CustomOp
             }
             else
             {
-                Backward(block, y.AsSpan(start, length), g.AsSpan(start, length));
+                Backward(block, y.AsSpan(start, length), g.AsSpan(gradientIsUniform ? 0 : start, length));
             }
         }
         finally

@@ -411,7 +411,7 @@ public static class ShapeOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g => [new Tensor(g.Data, x.ShapeArray)]);
+        return Tensor.Record(result, [x], g => [new Tensor(g.Data, x.ShapeArray)], GradNode.PassesOn, null);
     }
 
     internal static double[] TransposeData(double[] data, int[] shape, out int[] newShape)

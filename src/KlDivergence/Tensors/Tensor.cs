@@ -352,22 +352,47 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
         }
 
         var grads = workspace.Gradients;
+        var uniform = workspace.UniformGradients;
         grads[this] = gradient;
         using var scope = NoGrad();
 
-        // Gradient arrays the pass allocates come from the pool and go back once consumed (see GradientPass).
+        // Gradient arrays the pass allocates come from the pool and go back once consumed (see GradientPass). A
+        // pending gradient is an array or, below a sum, one value for every element (never both: see AddUniform).
         var pass = GradientPass.Begin();
         try
         {
             for (int i = order.Count - 1; i >= 0; i--)
             {
                 var t = order[i];
+                var node = t.Node;
+                if (uniform.Remove(t, out double c))
+                {
+                    if (node?.UniformFactors is { } factors)
+                    {
+                        for (int k = 0; k < factors.Length; k++)
+                        {
+                            AddUniform(node.Inputs[k], c * factors[k], grads, uniform, pass);
+                        }
+
+                        continue;
+                    }
+
+                    if (node?.BackwardUniform is { } ruleForUniform)
+                    {
+                        AddInputGradients(node, ruleForUniform(c), grads, uniform, pass);
+                        continue;
+                    }
+
+                    grads[t] = UniformGradient.Spread(t, c);
+                    pass.Hold(grads[t]);
+                }
+
                 if (!grads.Remove(t, out var g))
                 {
                     continue;
                 }
 
-                if (t.Node is null)
+                if (node is null)
                 {
                     if (t.Grad is null)
                     {
@@ -383,38 +408,30 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
                     continue;
                 }
 
-                var inputs = t.Node.Inputs;
-                if (t.Node.ScatterInto is { } scatter)
+                var inputs = node.Inputs;
+                if (g.Length == 1 && node.UniformFactors is { } scalarFactors)
+                {
+                    // A one-element gradient (a sum's, of a scalar) is one value everywhere already.
+                    for (int k = 0; k < scalarFactors.Length; k++)
+                    {
+                        AddUniform(inputs[k], g.Data[0] * scalarFactors[k], grads, uniform, pass);
+                    }
+
+                    pass.Release(g);
+                    continue;
+                }
+
+                if (node.ScatterInto is { } scatter)
                 {
                     // A gather: add straight into the source's pending gradient (dense once, whatever the number of gathers).
-                    grads.TryGetValue(inputs[0], out var pending);
-                    var target = pass.Exclusive(inputs[0], pending);
+                    var target = pass.Exclusive(inputs[0], PendingArray(inputs[0], grads, uniform, pass));
                     grads[inputs[0]] = target;
                     scatter(g, target.Data);
                     pass.Release(g);
                     continue;
                 }
 
-                var inputGrads = t.Node.Backward(g);
-                for (int k = 0; k < inputs.Length; k++)
-                {
-                    var gi = inputGrads[k];
-                    if (gi is null || !inputs[k].RequiresGrad)
-                    {
-                        continue;
-                    }
-
-                    if (grads.TryGetValue(inputs[k], out var existing))
-                    {
-                        grads[inputs[k]] = pass.Accumulate(existing, gi);
-                    }
-                    else
-                    {
-                        grads[inputs[k]] = gi;
-                        pass.Hold(gi);
-                    }
-                }
-
+                AddInputGradients(node, node.Backward(g), grads, uniform, pass);
                 pass.Release(g);
             }
         }
@@ -424,8 +441,77 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
         }
     }
 
+    /// <summary>Adds a rule's input gradients to the pending ones of <paramref name="node"/>'s inputs.</summary>
+    private static void AddInputGradients(GradNode node, Tensor?[] inputGrads, Dictionary<Tensor, Tensor> grads, Dictionary<Tensor, double> uniform, GradientPass pass)
+    {
+        var inputs = node.Inputs;
+        for (int k = 0; k < inputs.Length; k++)
+        {
+            var gi = inputGrads[k];
+            if (gi is null || !inputs[k].RequiresGrad)
+            {
+                continue;
+            }
+
+            if (PendingArray(inputs[k], grads, uniform, pass) is { } existing)
+            {
+                grads[inputs[k]] = pass.Accumulate(existing, gi);
+            }
+            else
+            {
+                grads[inputs[k]] = gi;
+                pass.Hold(gi);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the gradient <paramref name="value"/> at every element of <paramref name="input"/>: to its pending value,
+    /// or into its pending array, in the order the arrays would have been added (so the sums are the same bits).
+    /// </summary>
+    private static void AddUniform(Tensor input, double value, Dictionary<Tensor, Tensor> grads, Dictionary<Tensor, double> uniform, GradientPass pass)
+    {
+        if (!input.RequiresGrad)
+        {
+            return;
+        }
+
+        if (grads.TryGetValue(input, out var existing))
+        {
+            grads[input] = pass.Accumulate(existing, UniformGradient.Spread(input, value));
+        }
+        else if (uniform.TryGetValue(input, out double pending))
+        {
+            uniform[input] = pending + value;
+        }
+        else
+        {
+            uniform[input] = value;
+        }
+    }
+
+    /// <summary>The pending gradient of <paramref name="input"/> as an array (a pending single value written out), or null when it has none.</summary>
+    private static Tensor? PendingArray(Tensor input, Dictionary<Tensor, Tensor> grads, Dictionary<Tensor, double> uniform, GradientPass pass)
+    {
+        if (uniform.Remove(input, out double value))
+        {
+            var spread = UniformGradient.Spread(input, value);
+            pass.Hold(spread);
+            grads[input] = spread;
+            return spread;
+        }
+
+        return grads.TryGetValue(input, out var existing) ? existing : null;
+    }
+
     /// <summary>Records <paramref name="output"/> as produced from <paramref name="inputs"/> when any of them needs gradients.</summary>
-    internal static Tensor Record(Tensor output, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    internal static Tensor Record(Tensor output, Tensor[] inputs, Func<Tensor, Tensor?[]> backward) => Record(output, inputs, backward, null, null);
+
+    /// <summary>
+    /// <see cref="Record(Tensor, Tensor[], Func{Tensor, Tensor?[]})"/> with the rules for an output gradient that is one
+    /// value everywhere (<see cref="GradNode.UniformFactors"/>, <see cref="GradNode.BackwardUniform"/>).
+    /// </summary>
+    internal static Tensor Record(Tensor output, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, double[]? uniformFactors, Func<double, Tensor?[]>? backwardUniform)
     {
         // Inputs first: when none needs gradients (plain evaluation) the scope is never consulted.
         foreach (var input in inputs)
@@ -438,7 +524,7 @@ public sealed partial class Tensor : IRealArithmetic<Tensor>
                 }
 
                 output.RequiresGrad = true;
-                output.Node = new GradNode(inputs, backward);
+                output.Node = new GradNode(inputs, backward) { UniformFactors = uniformFactors, BackwardUniform = backwardUniform };
                 return output;
             }
         }

@@ -217,12 +217,9 @@ public static class TensorOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g =>
-        {
-            var gx = GradientPass.Rent(x.Length);
-            SumKernel.Fill(gx, g.Data[0]);
-            return [new Tensor(gx, x.ShapeArray)];
-        });
+        // The backward pass hands g, one value, to every element as that value (GradNode.UniformFactors); the rule
+        // writes it out only when called directly.
+        return Tensor.Record(result, [x], g => [UniformGradient.Spread(x, g.Data[0])], GradNode.PassesOn, null);
     }
 
     /// <summary>The sum over one axis (negative counts from the end), dropping it unless <paramref name="keepDims"/>.</summary>
@@ -263,7 +260,9 @@ public static class TensorOps
             }
 
             return [new Tensor(gx, x.ShapeArray)];
-        });
+        },
+        GradNode.PassesOn,
+        null);
     }
 
     /// <summary>The sum over several axes, dropping them unless <paramref name="keepDims"/>.</summary>
@@ -709,23 +708,25 @@ public static class TensorOps
             return result;
         }
 
-        return Tensor.Record(result, [x], g =>
-        {
-            var gx = GradientPass.Rent(x.Length);
-            if (gx.Length >= op.SplitThreshold)
+        return Tensor.Record(
+            result,
+            [x],
+            g =>
             {
-                ElementwiseSplit.Run(gx.Length, (s, m) => op.Derivative(x.Data.AsSpan(s, m), y.AsSpan(s, m), g.Data.AsSpan(s, m), gx.AsSpan(s, m)));
-            }
-            else
+                var gx = GradientPass.Rent(x.Length);
+                ElementwiseSplit.RunFrom(op.SplitThreshold, gx.Length, (s, m) => op.Derivative(x.Data.AsSpan(s, m), y.AsSpan(s, m), g.Data.AsSpan(s, m), gx.AsSpan(s, m)));
+                return [new Tensor(gx, x.ShapeArray)];
+            },
+            uniformFactors: null,
+            backwardUniform: c =>
             {
-                op.Derivative(x.Data, y, g.Data, gx);
-            }
-
-            return [new Tensor(gx, x.ShapeArray)];
-        });
+                var gx = GradientPass.Rent(x.Length);
+                UniformGradient.Run(gx.Length, c, op.SplitThreshold, (s, m, gy) => op.Derivative(x.Data.AsSpan(s, m), y.AsSpan(s, m), gy.AsSpan(0, m), gx.AsSpan(s, m)));
+                return [new Tensor(gx, x.ShapeArray)];
+            });
     }
 
-    private static Tensor Binary(BinaryOp op, Tensor a, Tensor b)
+    internal static Tensor Binary(BinaryOp op, Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -868,7 +869,43 @@ public static class TensorOps
             }
 
             return [ga, gb];
+        },
+        aFull && bFull ? UniformFactorsOf(op) : null,
+        aFull && bFull ? c => UniformRule(op, a, b, y, c, ta, tb) : null);
+    }
+
+    /// <summary>
+    /// The factors by which a sum or a difference of same-shaped tensors passes a uniform output gradient on
+    /// (see <see cref="GradNode.UniformFactors"/>); null for other operations.
+    /// </summary>
+    private static double[]? UniformFactorsOf(BinaryOp op) =>
+        ReferenceEquals(op, ElementwiseRules.Add) ? AddFactors : ReferenceEquals(op, ElementwiseRules.Subtract) ? SubtractFactors : null;
+
+    private static readonly double[] AddFactors = [1.0, 1.0];
+    private static readonly double[] SubtractFactors = [1.0, -1.0];
+
+    /// <summary>
+    /// The gradients of a same-shape binary op for an output gradient that is <paramref name="c"/> everywhere: its
+    /// derivative kernels over blocks that read c from one short array (see <see cref="UniformGradient"/>).
+    /// </summary>
+    private static Tensor?[] UniformRule(BinaryOp op, Tensor a, Tensor b, double[] y, double c, bool ta, bool tb)
+    {
+        var ga = ta ? GradientPass.Rent(y.Length) : null;
+        var gb = tb ? GradientPass.Rent(y.Length) : null;
+        UniformGradient.Run(y.Length, c, ElementwiseSplit.Threshold, (s, m, gy) =>
+        {
+            var g = gy.AsSpan(0, m);
+            if (ga is not null)
+            {
+                op.GradLeft(a.Data.AsSpan(s, m), b.Data.AsSpan(s, m), y.AsSpan(s, m), g, ga.AsSpan(s, m));
+            }
+
+            if (gb is not null)
+            {
+                op.GradRight(a.Data.AsSpan(s, m), b.Data.AsSpan(s, m), y.AsSpan(s, m), g, gb.AsSpan(s, m));
+            }
         });
+        return [ga is null ? null : new Tensor(ga, a.ShapeArray), gb is null ? null : new Tensor(gb, b.ShapeArray)];
     }
 
     /// <summary>
