@@ -99,7 +99,10 @@ public sealed class Parameter
     /// <summary>Replaces the leaf with a fresh one holding a copy of the buffer (called after the buffer changed).</summary>
     internal Tensor Publish()
     {
-        leaf = new Tensor((double[])buffer.Clone(), shape, requiresGrad: true);
+        // From the pool: a large fit's every step publishes a copy, and fresh memory costs its page faults each time.
+        var copy = TensorPool.Rent(buffer.Length);
+        buffer.AsSpan().CopyTo(copy);
+        leaf = new Tensor(copy, shape, requiresGrad: true);
         return leaf;
     }
 

@@ -1,4 +1,8 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+using KlDivergence.Tensors;
 
 namespace KlDivergence.Optimization;
 
@@ -81,39 +85,79 @@ public sealed class ScaleByAdam : IGradientTransformation
         }
 
         long t = s.Count + 1;
-        double correction1 = 1.0 - Math.Pow(Beta1, t);
-        double correction2 = 1.0 - Math.Pow(Beta2, t);
+        var constants = new Constants(Beta1, Beta2, Epsilon, 1.0 - Math.Pow(Beta1, t), 1.0 - Math.Pow(Beta2, t));
         for (int i = 0; i < updates.Count; i++)
         {
-            Span<double> g = updates[i];
-            Span<double> m = s.FirstMomentBuffers[i];
-            Span<double> v = s.SecondMomentBuffers[i];
+            double[] g = updates[i], m = s.FirstMomentBuffers[i], v = s.SecondMomentBuffers[i];
+            double[]? vMax = s.MaxSecondMomentBuffers?[i];
 
-            // m ← β₁ m + (1 − β₁) g
-            TensorPrimitives.Multiply(m, Beta1, m);
-            TensorPrimitives.MultiplyAdd(g, 1.0 - Beta1, m, m);
-
-            // v ← β₂ v + (1 − β₂) g²; g is no longer needed, so it holds g² (no scratch buffer).
-            TensorPrimitives.Multiply(v, Beta2, v);
-            TensorPrimitives.Multiply(g, g, g);
-            TensorPrimitives.MultiplyAdd(g, 1.0 - Beta2, v, v);
-
-            Span<double> denominatorSource = v;
-            if (s.MaxSecondMomentBuffers is not null)
+            // One pass over each buffer (the formulas above element by element), in blocks across the cores when large.
+            if (ElementwiseSplit.Splits(g.Length))
             {
-                Span<double> vMax = s.MaxSecondMomentBuffers[i];
-                TensorPrimitives.Max(vMax, v, vMax);
-                denominatorSource = vMax;
+                StepInBlocks(constants, g, m, v, vMax);
             }
-
-            // u = (m / (1 − β₁^t)) / (√(v / (1 − β₂^t)) + ε), built in g.
-            TensorPrimitives.Divide(denominatorSource, correction2, g);
-            TensorPrimitives.Sqrt(g, g);
-            TensorPrimitives.Add(g, Epsilon, g);
-            TensorPrimitives.Divide(m, g, g);
-            TensorPrimitives.Divide(g, correction1, g);
+            else
+            {
+                Step(constants, g, m, v, vMax);
+            }
         }
 
         s.Count = t;
     }
+
+    /// <summary>
+    /// <see cref="Step(in Constants, Span{double}, Span{double}, Span{double}, Span{double})"/> in blocks across the
+    /// cores (apart, so the closure is made only for a buffer that splits and a small fit's step allocates nothing).
+    /// </summary>
+    private static void StepInBlocks(Constants c, double[] g, double[] m, double[] v, double[]? vMax) =>
+        ElementwiseSplit.Run(g.Length, (start, length) =>
+            Step(c, g.AsSpan(start, length), m.AsSpan(start, length), v.AsSpan(start, length), vMax is null ? default : vMax.AsSpan(start, length)));
+
+    /// <summary>Algorithm 1 over a stretch of the buffers at the widest vector width, the last few elements one at a time.</summary>
+    private static void Step(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
+    {
+        int done = Vector512.IsHardwareAccelerated ? Step<WideLane512>(c, g, m, v, vMax)
+            : Vector256.IsHardwareAccelerated ? Step<WideLane256>(c, g, m, v, vMax)
+            : 0;
+        Step<WideLaneScalar>(c, g[done..], m[done..], v[done..], vMax.IsEmpty ? vMax : vMax[done..]);
+    }
+
+    /// <summary>
+    /// m, v (and v_max) updated in place and g replaced by u, T.Count elements at a time with the operations of the
+    /// formulas in their order (IEEE, no fused multiply-add: the bits of applying them buffer-wide, one at a time);
+    /// returns how many elements it did.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Step<T>(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
+        where T : struct, IWideLane<T>
+    {
+        T beta1 = T.Create(c.Beta1), keep1 = T.Create(1.0 - c.Beta1), beta2 = T.Create(c.Beta2), keep2 = T.Create(1.0 - c.Beta2);
+        T correction1 = T.Create(c.Correction1), correction2 = T.Create(c.Correction2), epsilon = T.Create(c.Epsilon);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        ref double mr = ref MemoryMarshal.GetReference(m);
+        ref double vr = ref MemoryMarshal.GetReference(v);
+        ref double xr = ref MemoryMarshal.GetReference(vMax);
+        bool ams = !vMax.IsEmpty;
+        int i = 0;
+        for (; i <= g.Length - T.Count; i += T.Count)
+        {
+            var gi = T.LoadUnsafe(ref gr, (nuint)i);
+            var mi = (gi * keep1) + (T.LoadUnsafe(ref mr, (nuint)i) * beta1);
+            var vi = (gi * gi * keep2) + (T.LoadUnsafe(ref vr, (nuint)i) * beta2);
+            mi.StoreUnsafe(ref mr, (nuint)i);
+            vi.StoreUnsafe(ref vr, (nuint)i);
+            if (ams)
+            {
+                vi = T.Max(T.LoadUnsafe(ref xr, (nuint)i), vi);
+                vi.StoreUnsafe(ref xr, (nuint)i);
+            }
+
+            (mi / (T.Sqrt(vi / correction2) + epsilon) / correction1).StoreUnsafe(ref gr, (nuint)i);
+        }
+
+        return i;
+    }
+
+    /// <summary>The step's numbers: the decays, ε, and the bias corrections 1 − β₁^t and 1 − β₂^t.</summary>
+    private readonly record struct Constants(double Beta1, double Beta2, double Epsilon, double Correction1, double Correction2);
 }

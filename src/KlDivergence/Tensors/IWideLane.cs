@@ -48,6 +48,12 @@ internal interface IWideLane<TSelf> : ILane<TSelf>
     /// </summary>
     static abstract (TSelf Mantissa, TSelf Exponent, TSelf UnitExponent) SplitAtSqrtHalf(TSelf x);
 
+    /// <summary>√x lane by lane, correctly rounded (IEEE), so every width gives the same bits.</summary>
+    static abstract TSelf Sqrt(TSelf x);
+
+    /// <summary>The larger of x and y lane by lane, as <see cref="Math.Max(double, double)"/>: NaN if either is NaN, +0 above -0.</summary>
+    static abstract TSelf Max(TSelf x, TSelf y);
+
     /// <summary>The lanes where x is a normal positive double and y is finite, one bit per lane (lane k at bit k).</summary>
     static abstract uint NormalAndFinite(TSelf x, TSelf y);
 }

@@ -43,6 +43,12 @@ internal readonly struct WideLane256(Vector256<double> value) : IWideLane<WideLa
     public static WideLane256 Floor(WideLane256 x) => new(Vector256.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane256 Sqrt(WideLane256 x) => new(Vector256.Sqrt(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane256 Max(WideLane256 x, WideLane256 y) => new(Vector256.Max(x.Value, y.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane256 PowerOfTwo(WideLane256 k) =>
         new(Vector256.ShiftLeft((k.Value + Vector256.Create(LaneMath.PowerOfTwoBias)).AsUInt64(), 52).AsDouble());
 

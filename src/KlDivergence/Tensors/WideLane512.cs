@@ -43,6 +43,12 @@ internal readonly struct WideLane512(Vector512<double> value) : IWideLane<WideLa
     public static WideLane512 Floor(WideLane512 x) => new(Vector512.Floor(x.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 Sqrt(WideLane512 x) => new(Vector512.Sqrt(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLane512 Max(WideLane512 x, WideLane512 y) => new(Vector512.Max(x.Value, y.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLane512 PowerOfTwo(WideLane512 k) =>
         new(Vector512.ShiftLeft((k.Value + Vector512.Create(LaneMath.PowerOfTwoBias)).AsUInt64(), 52).AsDouble());
 

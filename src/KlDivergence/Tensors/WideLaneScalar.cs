@@ -47,6 +47,12 @@ internal readonly struct WideLaneScalar(double value) : IWideLane<WideLaneScalar
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLaneScalar Floor(WideLaneScalar x) => new(Math.Floor(x.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLaneScalar Sqrt(WideLaneScalar x) => new(Math.Sqrt(x.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLaneScalar Max(WideLaneScalar x, WideLaneScalar y) => new(Math.Max(x.Value, y.Value));
+
     /// <summary>The bits of 2⁵² + 1023 + k shifted left by 52: the biased exponent k + 1023 lands in the exponent field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WideLaneScalar PowerOfTwo(WideLaneScalar k) =>

@@ -111,4 +111,86 @@ public class AdamTests
 
         ((ScaleByAdamState)state).Count.Should().Be(3);
     }
+
+    /// <summary>
+    /// The update applied buffer-wide, one operation at a time in the formulas' order (the rule as written in
+    /// <see cref="ScaleByAdam"/>'s documentation, with IEEE operations and no fused multiply-add).
+    /// </summary>
+    private static void BufferWideAdam(double[] g, double[] m, double[] v, double[]? vMax, long t)
+    {
+        double c1 = 1.0 - Math.Pow(B1, t), c2 = 1.0 - Math.Pow(B2, t);
+        for (int i = 0; i < g.Length; i++)
+        {
+            double mi = m[i] * B1;
+            mi = (g[i] * (1.0 - B1)) + mi;
+            double vi = v[i] * B2;
+            double g2 = g[i] * g[i];
+            vi = (g2 * (1.0 - B2)) + vi;
+            m[i] = mi;
+            v[i] = vi;
+            double source = vi;
+            if (vMax is not null)
+            {
+                vMax[i] = Math.Max(vMax[i], vi);
+                source = vMax[i];
+            }
+
+            double d = Math.Sqrt(source / c2) + Eps;
+            g[i] = mi / d / c1;
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ALargeBufferIsUpdatedInOnePassWithTheBitsOfTheRuleForOneTwoAndEightWorkers(bool amsgrad)
+    {
+        // A split buffer with a ragged tail, a short one, three steps (so m, v and the corrections all move), and a NaN
+        // and an infinity in the gradient, which must reach the update as the rule takes them.
+        int[] lengths = [KlDivergence.Tensors.ElementwiseSplit.Threshold + 5, 13];
+        var rule = new ScaleByAdam(B1, B2, Eps, amsgrad);
+        var gradients = lengths.Select((n, k) => Enumerable.Range(0, 3).Select(step => GradCheck.RandomValues(n, (10 * k) + step, -3, 3)).ToArray()).ToArray();
+        gradients[1][2][4] = double.NaN;
+        gradients[1][2][7] = double.PositiveInfinity;
+        var expectedM = lengths.Select(n => new double[n]).ToArray();
+        var expectedV = lengths.Select(n => new double[n]).ToArray();
+        var expectedMax = lengths.Select(n => new double[n]).ToArray();
+        var expectedU = new double[3][][];
+        for (int step = 0; step < 3; step++)
+        {
+            expectedU[step] = new double[lengths.Length][];
+            for (int k = 0; k < lengths.Length; k++)
+            {
+                expectedU[step][k] = (double[])gradients[k][step].Clone();
+                BufferWideAdam(expectedU[step][k], expectedM[k], expectedV[k], amsgrad ? expectedMax[k] : null, step + 1);
+            }
+        }
+
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () =>
+            {
+                var state = (ScaleByAdamState)rule.Init(lengths.Select(n => new double[n]).ToArray());
+                for (int step = 0; step < 3; step++)
+                {
+                    var updates = lengths.Select((_, k) => (double[])gradients[k][step].Clone()).ToArray();
+                    rule.Update(updates, state, lengths.Select(n => new double[n]).ToArray());
+                    for (int k = 0; k < lengths.Length; k++)
+                    {
+                        updates[k].Should().Equal(expectedU[step][k], $"u of buffer {k} at step {step + 1} with {workers} workers");
+                    }
+                }
+
+                for (int k = 0; k < lengths.Length; k++)
+                {
+                    state.FirstMoment[k].Should().Equal(expectedM[k], $"m of buffer {k} with {workers} workers");
+                    state.SecondMoment[k].Should().Equal(expectedV[k], $"v of buffer {k} with {workers} workers");
+                    if (amsgrad)
+                    {
+                        state.MaxSecondMoment[k].Should().Equal(expectedMax[k], $"v_max of buffer {k} with {workers} workers");
+                    }
+                }
+            });
+        }
+    }
 }
