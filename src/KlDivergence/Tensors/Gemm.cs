@@ -383,11 +383,11 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
-    /// Writes the 4 x 4 block whose rows are four values from each of r0 .. r3 transposed: dst[q Nr + i] = rᵢ[q] for
-    /// q, i in 0..3 (two unpacks and a lane swap per pair of rows).
+    /// Writes the 4 x 4 block whose rows are four values from each of r0 .. r3 transposed: dst[q·stride + i] = rᵢ[q]
+    /// for q, i in 0..3 (two unpacks and a lane swap per pair of rows). Needs AVX.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4(double* r0, double* r1, double* r2, double* r3, double* dst)
+    internal static void Transpose4(double* r0, double* r1, double* r2, double* r3, double* dst, int stride = Nr)
     {
         var a = Avx.LoadVector256(r0);
         var b = Avx.LoadVector256(r1);
@@ -397,10 +397,10 @@ internal static unsafe class Gemm
         var ab1 = Avx.UnpackHigh(a, b);  // a1 b1 a3 b3
         var cd0 = Avx.UnpackLow(c, d);   // c0 d0 c2 d2
         var cd1 = Avx.UnpackHigh(c, d);  // c1 d1 c3 d3
-        Avx.Store(dst, Avx.Permute2x128(ab0, cd0, 0x20));            // a0 b0 c0 d0
-        Avx.Store(dst + Nr, Avx.Permute2x128(ab1, cd1, 0x20));       // a1 b1 c1 d1
-        Avx.Store(dst + (2 * Nr), Avx.Permute2x128(ab0, cd0, 0x31)); // a2 b2 c2 d2
-        Avx.Store(dst + (3 * Nr), Avx.Permute2x128(ab1, cd1, 0x31)); // a3 b3 c3 d3
+        Avx.Store(dst, Avx.Permute2x128(ab0, cd0, 0x20));                  // a0 b0 c0 d0
+        Avx.Store(dst + stride, Avx.Permute2x128(ab1, cd1, 0x20));         // a1 b1 c1 d1
+        Avx.Store(dst + (2 * stride), Avx.Permute2x128(ab0, cd0, 0x31));   // a2 b2 c2 d2
+        Avx.Store(dst + (3 * stride), Avx.Permute2x128(ab1, cd1, 0x31));   // a3 b3 c3 d3
     }
 
     /// <summary>Packs op(B)[pc .. pc+kc, jc .. jc+nc] into panels of <see cref="Nr"/> columns, p-major inside a panel, zero-padded.</summary>

@@ -306,20 +306,17 @@ public static class TensorOps
         int ax = Shapes.Axis(axis, x.Rank);
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
         var y = TensorPool.RentZeroed(outer * inner);
-        if (inner == 1 && n <= 32 && outer >= 64)
+        if (inner == 1)
         {
-            // Many short rows (mixture components): column by column with vector kernels across rows.
-            LogSumExpShortRows(x.Data, y, outer, n);
-        }
-        else if (inner == 1)
-        {
-            // The reduced axis is contiguous: no gathering needed, rows across the workers.
-            double[] xd = x.Data;
-            ElementwiseSplit.ForRows(outer, n, o => y[o] = LogSumExpKernel(xd.AsSpan(o * n, n)));
+            LogSumExpRows(x.Data, y, outer, n);
         }
         else
         {
-            LogSumExpStrided(x.Data, y, outer, n, inner);
+            // Another axis than the last: the slices laid out as rows by a tiled transpose ([outer, inner, n]), then the
+            // same row kernels, so the result is the bits of the reduction over the last axis of the transposed tensor.
+            var rows = ShapeOps.TransposeData(x.Data, [outer, n, inner], out _);
+            LogSumExpRows(rows, y, outer * inner, n);
+            TensorPool.Return(rows);
         }
 
         int[] keptShape = (int[])x.ShapeArray.Clone();
@@ -365,21 +362,50 @@ public static class TensorOps
                 return [new Tensor(gx, x.ShapeArray)];
             }
 
-            for (int o = 0; o < outer; o++)
+            // Another axis: the same differences, exponentials and scales, over runs of `inner` values (one per slice),
+            // in groups of runs across the workers with one vector exponential per group.
+            var shift = TensorPool.Rent(y.Length);
+            var scales = TensorPool.Rent(y.Length);
+            for (int j = 0; j < y.Length; j++)
             {
-                for (int k = 0; k < n; k++)
-                {
-                    for (int i = 0; i < inner; i++)
-                    {
-                        int src = (((o * n) + k) * inner) + i;
-                        double lse = y[(o * inner) + i];
-                        gx[src] = double.IsNegativeInfinity(lse) ? 0 : g.Data[(o * inner) + i] * Math.Exp(x.Data[src] - lse);
-                    }
-                }
+                bool empty = double.IsNegativeInfinity(y[j]);
+                shift[j] = empty ? 0 : y[j];
+                scales[j] = empty ? 0 : g.Data[j];
             }
 
+            double[] xs = x.Data;
+            ElementwiseSplit.ForRowGroups(outer * n, inner, (first, end) =>
+            {
+                for (int r = first; r < end; r++)
+                {
+                    TensorPrimitives.Subtract(xs.AsSpan(r * inner, inner), shift.AsSpan(r / n * inner, inner), gx.AsSpan(r * inner, inner));
+                }
+
+                var block = gx.AsSpan(first * inner, (end - first) * inner);
+                TensorPrimitives.Exp(block, block);
+                for (int r = first; r < end; r++)
+                {
+                    var run = gx.AsSpan(r * inner, inner);
+                    TensorPrimitives.Multiply(run, scales.AsSpan(r / n * inner, inner), run);
+                }
+            });
+            TensorPool.Return(shift);
+            TensorPool.Return(scales);
             return [new Tensor(gx, x.ShapeArray)];
         });
+    }
+
+    /// <summary>log Σ exp over each of <paramref name="rows"/> contiguous rows of <paramref name="n"/> values of <paramref name="x"/>, into <paramref name="y"/>.</summary>
+    private static void LogSumExpRows(double[] x, double[] y, int rows, int n)
+    {
+        if (n <= 32 && rows >= 64)
+        {
+            // Many short rows (mixture components): column by column with vector kernels across rows.
+            LogSumExpShortRows(x, y, rows, n);
+            return;
+        }
+
+        ElementwiseSplit.ForRows(rows, n, o => y[o] = LogSumExpKernel(x.AsSpan(o * n, n)));
     }
 
     /// <summary>m + log Σₖ e^{xₖ - m} for many rows of n values, vectorised across rows (m the row maximum).</summary>
@@ -423,31 +449,6 @@ public static class TensorOps
             // An infinite or NaN maximum is the answer itself (all -∞ gives -∞, not NaN).
             double m = max[r];
             y[r] = double.IsFinite(m) ? m + sum[r] : m;
-        }
-    }
-
-    private static void LogSumExpStrided(double[] x, double[] y, int outer, int n, int inner)
-    {
-        double[] buffer = ArrayPool<double>.Shared.Rent(n);
-        try
-        {
-            for (int o = 0; o < outer; o++)
-            {
-                for (int i = 0; i < inner; i++)
-                {
-                    var slice = buffer.AsSpan(0, n);
-                    for (int k = 0; k < n; k++)
-                    {
-                        slice[k] = x[(((o * n) + k) * inner) + i];
-                    }
-
-                    y[(o * inner) + i] = LogSumExpKernel(slice);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(buffer);
         }
     }
 

@@ -10,6 +10,35 @@ namespace KlDivergence.Tests.Tensors;
 /// </summary>
 public class LazyTransposeTests
 {
+    [Theory]
+    [InlineData(1, 3, 5)]
+    [InlineData(3, 37, 70)]
+    [InlineData(2, 300, 129)]
+    [InlineData(1, 1000, 100)]
+    public void LaidOutTransposesAreTheDefinitionForOneTwoAndEightWorkers(int batch, int rows, int cols)
+    {
+        // Tiles with ragged edges in both directions (4 x 4 register blocks inside, single values at the edges), a
+        // batch, and sizes that split across the workers.
+        var x = GradCheck.RandomValues(batch * rows * cols, 5);
+        foreach (int workers in Workers.Counts)
+        {
+            var y = Workers.With(workers, () => ShapeOps.TransposeData(x, [batch, rows, cols], out _));
+            for (int b = 0; b < batch; b++)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    for (int j = 0; j < cols; j++)
+                    {
+                        if (y[(b * rows * cols) + (j * rows) + i] != x[(b * rows * cols) + (i * cols) + j])
+                        {
+                            Assert.Fail($"[{b}, {i}, {j}] with {workers} workers");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void ATransposeReadsAsTheDefinition()
     {
