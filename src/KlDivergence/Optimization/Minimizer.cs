@@ -240,7 +240,7 @@ public static class Minimizer
                 continue;
             }
 
-            grad.Values.CopyTo(updates[i]);
+            Buffers.CopyInto(grad.Data, updates[i]);
             if (!Buffers.IsFinite(updates[i]))
             {
                 return $"the gradient of '{names[i]}'";

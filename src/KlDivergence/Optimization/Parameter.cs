@@ -101,7 +101,7 @@ public sealed class Parameter
     {
         // From the pool: a large fit's every step publishes a copy, and fresh memory costs its page faults each time.
         var copy = TensorPool.Rent(buffer.Length);
-        buffer.AsSpan().CopyTo(copy);
+        Buffers.CopyInto(buffer, copy);
         leaf = new Tensor(copy, shape, requiresGrad: true);
         return leaf;
     }

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace KlDivergence.Optimization;
 
 /// <summary>
@@ -40,7 +38,7 @@ public sealed class ScaleByLearningRate : IGradientTransformation
         double rate = Schedule.LearningRate(s.Count);
         for (int i = 0; i < updates.Count; i++)
         {
-            TensorPrimitives.Multiply(updates[i], -rate, updates[i]);
+            Buffers.Scale(updates[i], -rate);
         }
 
         s.Count++;

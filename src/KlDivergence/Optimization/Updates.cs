@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace KlDivergence.Optimization;
 
 /// <summary>Applying a computed step to the parameters (kept separate from computing it, as in optax).</summary>
@@ -14,7 +12,7 @@ public static class Updates
         Guard.SameShape(updates, parameters, nameof(updates), nameof(parameters));
         for (int i = 0; i < parameters.Count; i++)
         {
-            TensorPrimitives.Add(parameters[i], updates[i], parameters[i]);
+            Buffers.AddInto(parameters[i], updates[i]);
         }
     }
 }
