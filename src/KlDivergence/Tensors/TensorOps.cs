@@ -463,7 +463,7 @@ public static class TensorOps
         var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
         var y = TensorPool.RentZeroed(outer * inner);
         var arg = new int[outer * inner];
-        if (inner == 1 && n > 0)
+        if (n > 0 && inner == 1)
         {
             // Contiguous rows, on the workers.
             double[] xd = x.Data;
@@ -474,30 +474,13 @@ public static class TensorOps
                 y[o] = row[arg[o]];
             });
         }
-
-        for (int o = 0; o < outer && (inner != 1 || n == 0); o++)
+        else if (n > 0)
         {
-            for (int i = 0; i < inner; i++)
-            {
-                double best = double.NegativeInfinity;
-                int bestK = 0;
-                for (int k = 0; k < n; k++)
-                {
-                    double v = x.Data[(((o * n) + k) * inner) + i];
-                    if (v > best || double.IsNaN(v) || PositiveZeroOverNegative(v, best))
-                    {
-                        best = v;
-                        bestK = k;
-                        if (double.IsNaN(v))
-                        {
-                            break;
-                        }
-                    }
-                }
-
-                y[(o * inner) + i] = best;
-                arg[(o * inner) + i] = bestK;
-            }
+            MaxDownColumns(x.Data, outer, n, inner, y, arg);
+        }
+        else
+        {
+            y.AsSpan().Fill(double.NegativeInfinity);
         }
 
         int[] keptShape = (int[])x.ShapeArray.Clone();
@@ -596,6 +579,78 @@ public static class TensorOps
         }
 
         return arg;
+    }
+
+    /// <summary>Columns per task of <see cref="MaxDownColumns(double[], int, int, int, double[], int[])"/>: a few cache lines of each row.</summary>
+    private const int MaxColumnChunk = 32;
+
+    /// <summary>
+    /// The maximum down each column of x as [outer, n, inner] (an axis other than the last), picked as
+    /// <see cref="IndexOfMax"/> picks it in a row: the first largest value, +0 above -0, or the first NaN. Rows of
+    /// inner values are read in turn, four columns at a time, so x is read once in its own order; chunks of columns
+    /// across the workers when large.
+    /// </summary>
+    private static void MaxDownColumns(double[] x, int outer, int n, int inner, double[] y, int[] arg)
+    {
+        int chunks = (inner + MaxColumnChunk - 1) / MaxColumnChunk;
+        if (x.Length >= ElementwiseSplit.Threshold && outer * chunks > 1)
+        {
+            TensorParallelism.For(outer * chunks, t => MaxDownColumns(x, t / chunks, n, inner, t % chunks * MaxColumnChunk, y, arg));
+            return;
+        }
+
+        for (int t = 0; t < outer * chunks; t++)
+        {
+            MaxDownColumns(x, t / chunks, n, inner, t % chunks * MaxColumnChunk, y, arg);
+        }
+    }
+
+    /// <summary>One chunk of <see cref="MaxDownColumns(double[], int, int, int, double[], int[])"/>: columns i0 .. i0 + 31 of slab o.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxDownColumns(double[] x, int o, int n, int inner, int i0, double[] y, int[] arg)
+    {
+        int width = Math.Min(MaxColumnChunk, inner - i0);
+        Span<double> best = stackalloc double[MaxColumnChunk];
+        Span<long> at = stackalloc long[MaxColumnChunk];
+        x.AsSpan((o * n * inner) + i0, width).CopyTo(best);
+        at.Clear();
+        for (int k = 1; k < n; k++)
+        {
+            var row = x.AsSpan((((o * n) + k) * inner) + i0, width);
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var index = Vector256.Create((long)k);
+                for (; i <= width - 4; i += 4)
+                {
+                    // The scalar rule below, lane by lane: nothing replaces a NaN (every comparison with it is false).
+                    var v = Vector256.Create(row.Slice(i, 4));
+                    var b = Vector256.Create(best.Slice(i, 4));
+                    var zeros = Vector256.Equals(v, Vector256<double>.Zero) & Vector256.Equals(b, Vector256<double>.Zero);
+                    var takes = Vector256.GreaterThan(v, b)
+                        | (Vector256.IsNaN(v) & ~Vector256.IsNaN(b))
+                        | (zeros & Vector256.IsNegative(b) & ~Vector256.IsNegative(v));
+                    Vector256.ConditionalSelect(takes, v, b).CopyTo(best.Slice(i, 4));
+                    Vector256.ConditionalSelect(takes.AsInt64(), index, Vector256.Create<long>(at.Slice(i, 4))).CopyTo(at.Slice(i, 4));
+                }
+            }
+
+            for (; i < width; i++)
+            {
+                double v = row[i], b = best[i];
+                if (!double.IsNaN(b) && (v > b || double.IsNaN(v) || PositiveZeroOverNegative(v, b)))
+                {
+                    best[i] = v;
+                    at[i] = k;
+                }
+            }
+        }
+
+        for (int i = 0; i < width; i++)
+        {
+            y[(o * inner) + i0 + i] = best[i];
+            arg[(o * inner) + i0 + i] = (int)at[i];
+        }
     }
 
     /// <summary>True when v is +0 and best is -0 (the one tie <see cref="IndexOfMax"/> breaks by sign).</summary>

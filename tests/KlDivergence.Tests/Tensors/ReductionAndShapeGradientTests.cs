@@ -253,16 +253,80 @@ public class ReductionAndShapeGradientTests
         ((Action)(() => Tensor.Vector(1, 2).Backward())).Should().Throw<InvalidOperationException>();
     }
 
+    [Fact]
+    public void MaxDownColumnsIsTheRowSearchOfTheTransposeForOneTwoAndEightWorkers()
+    {
+        // [2, 300, 70]: column chunks with ragged ends, split across the workers; ties (values rounded), NaNs, -0 then +0
+        // and an all -∞ column. The maximum over axis 1 must pick the entry the row search over the transpose picks.
+        int outer = 2, n = 300, inner = 70;
+        var v = new double[outer * n * inner];
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = Math.Round(6 * Math.Sin(0.7 * i));
+        }
+
+        v[(5 * inner) + 3] = double.NaN;
+        v[(200 * inner) + 3] = double.NaN;
+        for (int k = 0; k < n; k++)
+        {
+            v[(k * inner) + 10] = double.NegativeInfinity;
+            v[(k * inner) + 11] = k == 4 ? -0.0 : k == 9 ? 0.0 : -1.0;
+        }
+
+        var t = new double[v.Length];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                for (int i = 0; i < inner; i++)
+                {
+                    t[(((o * inner) + i) * n) + k] = v[(((o * n) + k) * inner) + i];
+                }
+            }
+        }
+
+        foreach (int workers in Workers.Counts)
+        {
+            Workers.With(workers, () =>
+            {
+                var x = Tensor.FromArray(v, [outer, n, inner], requiresGrad: true);
+                var xt = Tensor.FromArray(t, [outer, inner, n], requiresGrad: true);
+                var y = x.Max(1);
+                var yt = xt.Max(2);
+                y.Values.ToArray().Select(BitConverter.DoubleToInt64Bits).Should().Equal(yt.Values.ToArray().Select(BitConverter.DoubleToInt64Bits), $"values with {workers} workers");
+                y.Sum().Backward();
+                yt.Sum().Backward();
+                for (int o = 0; o < outer; o++)
+                {
+                    for (int k = 0; k < n; k++)
+                    {
+                        for (int i = 0; i < inner; i++)
+                        {
+                            if (x.Grad![o, k, i] != xt.Grad![o, i, k])
+                            {
+                                Assert.Fail($"∂/∂x[{o}, {k}, {i}] with {workers} workers");
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
     /// <summary>
     /// Max over a contiguous axis (a vector search from 16 values, a loop below): the value and the gradient's place are
     /// the first largest value of each row, +0 above -0, or its first NaN, as the element loop here finds them (rows of
-    /// 1, 7 and 100, ties, -∞ rows, a row whose largest values are -0 then +0).
+    /// 1, 7 and 100, ties, -∞ rows, a row whose largest values are -0 then +0); and the same over the first axis of the
+    /// transposed values (laid out as rows before the search).
     /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(100)]
-    public void MaxOverRowsIsTheFirstLargestValueOrTheFirstNaN(int n)
+    [InlineData(1, false)]
+    [InlineData(7, false)]
+    [InlineData(100, false)]
+    [InlineData(1, true)]
+    [InlineData(7, true)]
+    [InlineData(100, true)]
+    public void MaxOverRowsIsTheFirstLargestValueOrTheFirstNaN(int n, bool overFirstAxis)
     {
         const int rows = 6;
         var v = new double[rows * n];
@@ -280,8 +344,17 @@ public class ReductionAndShapeGradientTests
             v[(5 * n) + k] = k == 0 ? -0.0 : k == n - 1 ? 0.0 : -1.0;
         }
 
-        var x = Tensor.FromArray(v, [rows, n], requiresGrad: true);
-        var max = x.Max(1);
+        var transposed = new double[v.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                transposed[(k * rows) + r] = v[(r * n) + k];
+            }
+        }
+
+        var x = overFirstAxis ? Tensor.FromArray(transposed, [n, rows], requiresGrad: true) : Tensor.FromArray(v, [rows, n], requiresGrad: true);
+        var max = x.Max(overFirstAxis ? 0 : 1);
         max.Sum().Backward();
         for (int r = 0; r < rows; r++)
         {
@@ -303,7 +376,7 @@ public class ReductionAndShapeGradientTests
             BitConverter.DoubleToInt64Bits(max.Values[r]).Should().Be(BitConverter.DoubleToInt64Bits(v[(r * n) + arg]), $"row {r}");
             for (int k = 0; k < n; k++)
             {
-                x.Grad!.Values[(r * n) + k].Should().Be(k == arg ? 1 : 0, $"row {r}, column {k}");
+                x.Grad!.Values[overFirstAxis ? (k * rows) + r : (r * n) + k].Should().Be(k == arg ? 1 : 0, $"row {r}, column {k}");
             }
         }
     }
