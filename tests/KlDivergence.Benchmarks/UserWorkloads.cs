@@ -1,14 +1,17 @@
 using KlDivergence.Distributions;
 using KlDivergence.Divergences;
+using KlDivergence.Optimization;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Benchmarks;
 
 /// <summary>
-/// U1-U4: work written the way a user writes it, outside shared/BENCHMARKS.md, each with a PyTorch twin in
-/// reference/pytorch_workloads.py. They come from a sweep of common calls against PyTorch (issue 14: "the team also
+/// U1-U7: work written the way a user writes it, outside shared/BENCHMARKS.md, each with a PyTorch twin in
+/// reference/pytorch_workloads.py. They come from sweeps of common calls against PyTorch (issue 14: "the team also
 /// measures workloads you do not see"): a logistic-regression likelihood through <see cref="Bernoulli.FromLogits"/>
-/// and a matrix product with a transposed data matrix, and the Gamma, Beta and Dirichlet closed forms with gradients.
+/// and a matrix product with a transposed data matrix, the Gamma, Beta and Dirichlet closed forms with gradients
+/// (session 10); a fit of 10⁵ parameters by <see cref="Minimizer"/> with Adam, and LogSumExp and Max over the first
+/// axis with gradients (session 14).
 /// </summary>
 internal static class UserWorkloads
 {
@@ -20,6 +23,55 @@ internal static class UserWorkloads
         yield return U2();
         yield return U3();
         yield return U4();
+        yield return U5();
+        yield return U6();
+        yield return U7();
+    }
+
+    private const int Parameters = 100_000, Steps = 100, Columns = 100;
+
+    /// <summary>
+    /// U5: least squares over 10⁵ parameters, Σ (w - t)², minimised by <see cref="Minimizer"/> with Adam (lr 0.01) for
+    /// 100 steps, as a user writes a fit (the optimizer's state made afresh each call, as the twin's).
+    /// </summary>
+    private static Workload U5()
+    {
+        var start = Tensor.FromArray([.. Enumerable.Range(0, Parameters).Select(i => Math.Sin(i * 0.3))], [Parameters]);
+        var target = Tensor.FromArray([.. Enumerable.Range(0, Parameters).Select(i => Math.Cos(i * 0.3))], [Parameters]);
+        return new Workload(
+            "U5",
+            () =>
+            {
+                var w = new Parameter(start, name: "w");
+                var trace = Minimizer.Minimize(() => (w.Value - target).Square().Sum(), [w], new MinimizeOptions(Optimizers.Adam(0.01)) { MaxSteps = Steps });
+                return trace.Losses[^1];
+            },
+            null,
+            1,
+            double.NaN);
+    }
+
+    /// <summary>U6: Σ LogSumExp over the first axis of [1000, 100] (a mixture's columns, a softmax over rows), with the gradient.</summary>
+    private static Workload U6() => FirstAxis("U6", x => x.LogSumExp(0));
+
+    /// <summary>U7: Σ Max over the first axis of [1000, 100], with the gradient.</summary>
+    private static Workload U7() => FirstAxis("U7", x => x.Max(0));
+
+    private static Workload FirstAxis(string id, Func<Tensor, Tensor> reduce)
+    {
+        var x = Tensor.FromArray([.. Enumerable.Range(0, Batch * Columns).Select(i => 3 * Math.Sin(i * 0.37))], [Batch, Columns], requiresGrad: true);
+        return new Workload(
+            id,
+            () =>
+            {
+                x.ZeroGrad();
+                var total = reduce(x).Sum();
+                total.Backward();
+                return total.ToScalar() + x.Grad!.Values[0];
+            },
+            null,
+            1,
+            double.NaN);
     }
 
     /// <summary>Deterministic values in (0.5, 2): concentrations and rates.</summary>

@@ -105,7 +105,12 @@ internal static class Buffers
     }
 
     /// <summary>A deep copy of the buffers (null stays null).</summary>
-    public static double[][]? Copy(double[][]? buffers) => buffers?.Select(b => (double[])b.Clone()).ToArray();
+    public static double[][]? Copy(double[][]? buffers) => buffers?.Select(b =>
+    {
+        var copy = TensorPool.Rent(b.Length);
+        CopyInto(b, copy);
+        return copy;
+    }).ToArray();
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> buffer by buffer.</summary>
     public static void CopyInto(double[][]? source, double[][]? destination)

@@ -1,3 +1,5 @@
+using KlDivergence.Tensors;
+
 namespace KlDivergence.Optimization;
 
 /// <summary>Argument checks shared by the optimizers: hyperparameter ranges and buffer shapes.</summary>
@@ -44,7 +46,7 @@ internal static class Guard
         for (int i = 0; i < zeros.Length; i++)
         {
             double[] p = parameters[i] ?? throw new ArgumentNullException(paramName, $"{paramName}[{i}] is null.");
-            zeros[i] = new double[p.Length];
+            zeros[i] = TensorPool.RentZeroed(p.Length); // pooled: a large model's state is not fresh memory every fit
         }
 
         return zeros;

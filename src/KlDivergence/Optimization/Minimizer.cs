@@ -34,7 +34,7 @@ public static class Minimizer
         // The optimizer steps the parameters' private buffers; each step ends by publishing fresh leaf tensors,
         // so no tensor handed out before (a value, a detached copy, a posterior) is ever written.
         var values = parameters.Select(p => p.Buffer).ToArray();
-        var updates = values.Select(v => new double[v.Length]).ToArray();
+        var updates = values.Select(v => TensorPool.Rent(v.Length)).ToArray(); // written (gradient or zeros) before every use
         var state = options.Optimizer.Init(values);
         var checkpointable = state as ICheckpointableState;
         var saved = checkpointable is { CanCheckpoint: true } ? ((ICheckpointableState)checkpointable.Copy()) : null;

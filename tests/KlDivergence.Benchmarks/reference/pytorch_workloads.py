@@ -292,6 +292,38 @@ WORKLOADS += [("U1", u1, 1),
               ("U3", closed_form(lambda: D.kl_divergence(D.Beta(U_A, U_B), D.Beta(U_C, U_D)), [U_A, U_B]), 1),
               ("U4", closed_form(lambda: D.kl_divergence(D.Dirichlet(U_A), D.Dirichlet(U_C)), [U_A]), 1)]
 
+# U5-U7 (session 14): a fit of 10^5 parameters with Adam, LogSumExp and Max over the first axis with gradients.
+U5_START = torch.sin(torch.arange(100_000, dtype=torch.float64) * 0.3)
+U5_TARGET = torch.cos(torch.arange(100_000, dtype=torch.float64) * 0.3)
+
+
+def u5():
+    w = U5_START.clone().requires_grad_()
+    optimizer = torch.optim.Adam([w], lr=0.01)
+    for _ in range(100):
+        optimizer.zero_grad()
+        loss = (w - U5_TARGET).square().sum()
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+
+
+U6_X = (3 * torch.sin(torch.arange(U_BATCH * 100, dtype=torch.float64) * 0.37)).reshape(U_BATCH, 100).requires_grad_()
+
+
+def first_axis(reduce):
+    def body():
+        U6_X.grad = None
+        total = reduce(U6_X).sum()
+        total.backward()
+        return total.item() + U6_X.grad[0, 0].item()
+    return body
+
+
+WORKLOADS += [("U5", u5, 1),
+              ("U6", first_axis(lambda x: x.logsumexp(0)), 1),
+              ("U7", first_axis(lambda x: x.max(0).values), 1)]
+
 if __name__ == "__main__":
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     for name, body, units in WORKLOADS:
