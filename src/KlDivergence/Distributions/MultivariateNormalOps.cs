@@ -260,12 +260,28 @@ internal static class MultivariateNormalOps
         }
 
         Span<double> z = d <= StackLimit ? stackalloc double[d] : new double[d];
+        Span<Vector256<double>> z4 = d <= StackLimit ? stackalloc Vector256<double>[d] : new Vector256<double>[d];
         double constant = d * ScalarMath.LogSqrtTwoPi;
         int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
         for (int r = 0; r < layout.RowCount; r++)
         {
-            for (int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
+            int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y;
+            if (Vector256.IsHardwareAccelerated && sb == 0 && sc == 0)
+            {
+                // One loc and one L along the row: four points per step, each lane by the scalar loop's operations in
+                // its order (the same bits), so the triangular solve runs on vectors.
+                for (; j <= inner - 4; j += 4, a += 4 * sa, n += 4 * sy)
+                {
+                    var q = ForwardSubstitute4(d, x, a * d, sa * d, m, b * d, l, c * d * d, invDiag, c * d, z4);
+                    for (int p = 0; p < 4; p++)
+                    {
+                        y[n + (p * sy)] = (-0.5 * q.GetElement(p)) - halfLogDet[c] - constant;
+                    }
+                }
+            }
+
+            for (; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
             {
                 y[n] = (-0.5 * ForwardSubstitute(d, x, a * d, m, b * d, l, c * d * d, invDiag, c * d, z)) - halfLogDet[c] - constant;
             }
@@ -322,6 +338,32 @@ internal static class MultivariateNormalOps
         }
     }
 
+    /// <summary>
+    /// <see cref="ForwardSubstitute"/> for four points at once, x[xo + p·xStride ..] for p = 0..3, against one μ and L:
+    /// lane p of z and of the result is what the scalar method gives for point p (the same operations in the same order).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ForwardSubstitute4(
+        int d, double[] x, int xo, int xStride, double[] m, int mo, double[] l, int lo, double[] invDiag, int io, Span<Vector256<double>> z)
+    {
+        var q = Vector256<double>.Zero;
+        for (int i = 0; i < d; i++)
+        {
+            var s = Vector256.Create(x[xo + i], x[xo + xStride + i], x[xo + (2 * xStride) + i], x[xo + (3 * xStride) + i]) - Vector256.Create(m[mo + i]);
+            int row = lo + (i * d);
+            for (int j = 0; j < i; j++)
+            {
+                s -= Vector256.Create(l[row + j]) * z[j];
+            }
+
+            var zi = s * Vector256.Create(invDiag[io + i]);
+            z[i] = zi;
+            q += zi * zi;
+        }
+
+        return q;
+    }
+
     /// <summary>z = L⁻¹(x - μ) into <paramref name="z"/> (rows top-down), returning ‖z‖².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ForwardSubstitute(int d, double[] x, int xo, double[] m, int mo, double[] l, int lo, double[] invDiag, int io, Span<double> z)
@@ -356,11 +398,21 @@ internal static class MultivariateNormalOps
 
         Span<double> z = d <= StackLimit ? stackalloc double[d] : new double[d];
         Span<double> w = d <= StackLimit ? stackalloc double[d] : new double[d];
+        var four = Vector256.IsHardwareAccelerated ? new FourPoints(d) : null;
         int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
         for (int r = 0; r < layout.RowCount; r++)
         {
-            for (int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
+            int j = 0;
+            if (four is not null && sb == 0 && sc == 0)
+            {
+                for (; j <= inner - 4; j += 4)
+                {
+                    four.Backward(d, x, row.A + (j * sa), sa, m, row.B, l, row.C, invDiag, g, row.Y + (j * sy), sy, gx, xFull, gm, gl);
+                }
+            }
+
+            for (int a = row.A + (j * sa), b = row.B + (j * sb), c = row.C + (j * sc), n = row.Y + (j * sy); j < inner; j++, a += sa, b += sb, c += sc, n += sy)
             {
                 int xo = a * d, mo = b * d, lo = c * d * d, io = c * d;
                 double gn = g[n];
@@ -779,6 +831,76 @@ internal static class MultivariateNormalOps
         public int C;
         public int Y;
         public int[] Counter;
+    }
+
+    /// <summary>
+    /// The backward pass of the log-density for four points at once against one μ and L (scratch for one call of
+    /// <see cref="LogDensityBackward"/>): the triangular solves on vectors of four, lane p by the scalar loop's
+    /// operations for point p in their order; then each point's contributions to ∂/∂μ and ∂/∂L added in point order,
+    /// a row of L at a time (so every sum is the scalar loop's, bit for bit).
+    /// </summary>
+    private sealed class FourPoints(int d)
+    {
+        private readonly Vector256<double>[] z = new Vector256<double>[d];
+        private readonly Vector256<double>[] w = new Vector256<double>[d];
+
+        /// <summary>Each point's z (the lanes of <see cref="z"/> laid out by point), for the rows of ∂/∂L.</summary>
+        private readonly double[] zByPoint = new double[4 * d];
+
+        public void Backward(
+            int d, double[] x, int a, int sa, double[] m, int b, double[] l, int c, double[] invDiag, double[] g, int n, int sy,
+            double[]? gx, bool xFull, double[]? gm, double[]? gl)
+        {
+            int xo = a * d, mo = b * d, lo = c * d * d, io = c * d;
+            ForwardSubstitute4(d, x, xo, sa * d, m, mo, l, lo, invDiag, io, z);
+
+            // w = L⁻ᵀ z by back substitution (rows bottom-up, reading L by columns).
+            for (int i = d - 1; i >= 0; i--)
+            {
+                var s = z[i];
+                for (int k = i + 1; k < d; k++)
+                {
+                    s -= Vector256.Create(l[lo + (k * d) + i]) * w[k];
+                }
+
+                w[i] = s * Vector256.Create(invDiag[io + i]);
+            }
+
+            for (int p = 0; p < 4; p++)
+            {
+                double gn = g[n + (p * sy)];
+                int xp = xo + (p * sa * d);
+                for (int i = 0; gx is not null && i < d; i++)
+                {
+                    double wi = w[i].GetElement(p);
+                    gx[xp + i] = xFull ? -gn * wi : gx[xp + i] - (gn * wi);
+                }
+
+                for (int i = 0; gm is not null && i < d; i++)
+                {
+                    gm[mo + i] += gn * w[i].GetElement(p);
+                }
+
+                if (gl is null)
+                {
+                    continue;
+                }
+
+                var zp = zByPoint.AsSpan(p * d, d);
+                for (int i = 0; i < d; i++)
+                {
+                    zp[i] = z[i].GetElement(p);
+                }
+
+                for (int i = 0; i < d; i++)
+                {
+                    // gl[i, k] += (g w_i) z_k for k ≤ i (one vector multiply-add, unfused: the scalar loop's rounding), then the diagonal's -g/Lᵢᵢ.
+                    var glRow = gl.AsSpan(lo + (i * d), i + 1);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(zp[..(i + 1)], gn * w[i].GetElement(p), glRow, glRow);
+                    gl[lo + (i * d) + i] -= gn * invDiag[io + i];
+                }
+            }
+        }
     }
 
     /// <summary>
