@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace KlDivergence.Tensors;
@@ -605,52 +606,97 @@ public static class TensorOps
         }
     }
 
-    /// <summary>One chunk of <see cref="MaxDownColumns(double[], int, int, int, double[], int[])"/>: columns i0 .. i0 + 31 of slab o.</summary>
+    /// <summary>
+    /// One chunk of <see cref="MaxDownColumns(double[], int, int, int, double[], int[])"/>: columns i0 .. i0 + 31 of slab
+    /// o, eight at a time (a cache line of each row) with the running maxima and their rows in registers, the last
+    /// few one at a time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxDownColumns(double[] x, int o, int n, int inner, int i0, double[] y, int[] arg)
     {
         int width = Math.Min(MaxColumnChunk, inner - i0);
-        Span<double> best = stackalloc double[MaxColumnChunk];
-        Span<long> at = stackalloc long[MaxColumnChunk];
-        x.AsSpan((o * n * inner) + i0, width).CopyTo(best);
-        at.Clear();
-        for (int k = 1; k < n; k++)
+        int first = o * n * inner, result = (o * inner) + i0;
+        ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var row = x.AsSpan((((o * n) + k) * inner) + i0, width);
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated)
+            // Sixteen columns (four independent chains of compare and select, so the loop is not bound by one chain's
+            // latency), then four at a time.
+            for (; i <= width - 16; i += 16)
             {
-                var index = Vector256.Create((long)k);
-                for (; i <= width - 4; i += 4)
+                int column = first + i0 + i;
+                var b0 = Vector256.LoadUnsafe(ref xr, (nuint)column);
+                var b1 = Vector256.LoadUnsafe(ref xr, (nuint)column + 4);
+                var b2 = Vector256.LoadUnsafe(ref xr, (nuint)column + 8);
+                var b3 = Vector256.LoadUnsafe(ref xr, (nuint)column + 12);
+                Vector256<long> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int k = 1; k < n; k++)
                 {
-                    // The scalar rule below, lane by lane: nothing replaces a NaN (every comparison with it is false).
-                    var v = Vector256.Create(row.Slice(i, 4));
-                    var b = Vector256.Create(best.Slice(i, 4));
-                    var zeros = Vector256.Equals(v, Vector256<double>.Zero) & Vector256.Equals(b, Vector256<double>.Zero);
-                    var takes = Vector256.GreaterThan(v, b)
-                        | (Vector256.IsNaN(v) & ~Vector256.IsNaN(b))
-                        | (zeros & Vector256.IsNegative(b) & ~Vector256.IsNegative(v));
-                    Vector256.ConditionalSelect(takes, v, b).CopyTo(best.Slice(i, 4));
-                    Vector256.ConditionalSelect(takes.AsInt64(), index, Vector256.Create<long>(at.Slice(i, 4))).CopyTo(at.Slice(i, 4));
+                    var index = Vector256.Create((long)k);
+                    nuint at = (nuint)(column + (k * inner));
+                    (b0, a0) = TakeLarger(Vector256.LoadUnsafe(ref xr, at), b0, a0, index);
+                    (b1, a1) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 4), b1, a1, index);
+                    (b2, a2) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 8), b2, a2, index);
+                    (b3, a3) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 12), b3, a3, index);
                 }
+
+                Store(b0, a0, result + i);
+                Store(b1, a1, result + i + 4);
+                Store(b2, a2, result + i + 8);
+                Store(b3, a3, result + i + 12);
             }
 
-            for (; i < width; i++)
+            for (; i <= width - 4; i += 4)
             {
-                double v = row[i], b = best[i];
-                if (!double.IsNaN(b) && (v > b || double.IsNaN(v) || PositiveZeroOverNegative(v, b)))
+                int column = first + i0 + i;
+                var b0 = Vector256.LoadUnsafe(ref xr, (nuint)column);
+                Vector256<long> a0 = default;
+                for (int k = 1; k < n; k++)
                 {
-                    best[i] = v;
-                    at[i] = k;
+                    (b0, a0) = TakeLarger(Vector256.LoadUnsafe(ref xr, (nuint)(column + (k * inner))), b0, a0, Vector256.Create((long)k));
                 }
+
+                Store(b0, a0, result + i);
             }
         }
 
-        for (int i = 0; i < width; i++)
+        void Store(Vector256<double> best, Vector256<long> rows, int at)
         {
-            y[(o * inner) + i0 + i] = best[i];
-            arg[(o * inner) + i0 + i] = (int)at[i];
+            for (int p = 0; p < 4; p++)
+            {
+                (y[at + p], arg[at + p]) = (best.GetElement(p), (int)rows.GetElement(p));
+            }
         }
+
+        for (; i < width; i++)
+        {
+            int column = first + i0 + i, bestK = 0;
+            double best = x[column];
+            for (int k = 1; k < n && !double.IsNaN(best); k++)
+            {
+                double v = x[column + (k * inner)];
+                if (v > best || double.IsNaN(v) || PositiveZeroOverNegative(v, best))
+                {
+                    (best, bestK) = (v, k);
+                }
+            }
+
+            (y[result + i], arg[result + i]) = (best, bestK);
+        }
+    }
+
+    /// <summary>
+    /// The scalar rule of <see cref="IndexOfMax"/> lane by lane: v replaces best (and k its row) where v is larger, or
+    /// NaN, or +0 over -0; nothing replaces a NaN (every comparison with it is false).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Best, Vector256<long> Row) TakeLarger(Vector256<double> v, Vector256<double> best, Vector256<long> row, Vector256<long> k)
+    {
+        var zeros = Vector256.Equals(v, Vector256<double>.Zero) & Vector256.Equals(best, Vector256<double>.Zero);
+        var takes = Vector256.GreaterThan(v, best)
+            | (Vector256.IsNaN(v) & ~Vector256.IsNaN(best))
+            | (zeros & Vector256.IsNegative(best) & ~Vector256.IsNegative(v));
+        return (Vector256.ConditionalSelect(takes, v, best), Vector256.ConditionalSelect(takes.AsInt64(), k, row));
     }
 
     /// <summary>True when v is +0 and best is -0 (the one tie <see cref="IndexOfMax"/> breaks by sign).</summary>
