@@ -122,17 +122,7 @@ public class ReductionAndShapeGradientTests
 
         void Compare(double[] values, bool exact)
         {
-            var t = new double[values.Length];
-            for (int o = 0; o < outer; o++)
-            {
-                for (int k = 0; k < n; k++)
-                {
-                    for (int i = 0; i < inner; i++)
-                    {
-                        t[(((o * inner) + i) * n) + k] = values[(((o * n) + k) * inner) + i];
-                    }
-                }
-            }
+            var t = MiddleAxisLast(values, outer, n, inner);
 
             foreach (int workers in Workers.Counts)
             {
@@ -273,17 +263,7 @@ public class ReductionAndShapeGradientTests
             v[(k * inner) + 11] = k == 4 ? -0.0 : k == 9 ? 0.0 : -1.0;
         }
 
-        var t = new double[v.Length];
-        for (int o = 0; o < outer; o++)
-        {
-            for (int k = 0; k < n; k++)
-            {
-                for (int i = 0; i < inner; i++)
-                {
-                    t[(((o * inner) + i) * n) + k] = v[(((o * n) + k) * inner) + i];
-                }
-            }
-        }
+        var t = MiddleAxisLast(v, outer, n, inner);
 
         foreach (int workers in Workers.Counts)
         {
@@ -379,5 +359,23 @@ public class ReductionAndShapeGradientTests
                 x.Grad!.Values[overFirstAxis ? (k * rows) + r : (r * n) + k].Should().Be(k == arg ? 1 : 0, $"row {r}, column {k}");
             }
         }
+    }
+
+    /// <summary>Values of shape [outer, n, inner] laid out as [outer, inner, n] (index by index: the reference layout).</summary>
+    private static double[] MiddleAxisLast(double[] values, int outer, int n, int inner)
+    {
+        var t = new double[values.Length];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                for (int i = 0; i < inner; i++)
+                {
+                    t[(((o * inner) + i) * n) + k] = values[(((o * n) + k) * inner) + i];
+                }
+            }
+        }
+
+        return t;
     }
 }
