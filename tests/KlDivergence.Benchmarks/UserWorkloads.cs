@@ -6,12 +6,12 @@ using KlDivergence.Tensors;
 namespace KlDivergence.Benchmarks;
 
 /// <summary>
-/// U1-U7: work written the way a user writes it, outside shared/BENCHMARKS.md, each with a PyTorch twin in
+/// U1-U8: work written the way a user writes it, outside shared/BENCHMARKS.md, each with a PyTorch twin in
 /// reference/pytorch_workloads.py. They come from sweeps of common calls against PyTorch (issue 14: "the team also
 /// measures workloads you do not see"): a logistic-regression likelihood through <see cref="Bernoulli.FromLogits"/>
 /// and a matrix product with a transposed data matrix, the Gamma, Beta and Dirichlet closed forms with gradients
-/// (session 10); a fit of 10⁵ parameters by <see cref="Minimizer"/> with Adam, and LogSumExp and Max over the first
-/// axis with gradients (session 14).
+/// (session 10); a fit of 10⁵ parameters by <see cref="Minimizer"/> with Adam, LogSumExp and Max over the first axis
+/// with gradients, and a 100-dimensional normal's log-density at 1000 points with gradients (session 14).
 /// </summary>
 internal static class UserWorkloads
 {
@@ -26,6 +26,29 @@ internal static class UserWorkloads
         yield return U5();
         yield return U6();
         yield return U7();
+        yield return U8();
+    }
+
+    /// <summary>U8: Σ log N(xᵢ; μ, L Lᵀ) over 1000 points in 100 dimensions, gradients in μ and L.</summary>
+    private static Workload U8()
+    {
+        const int d = 100;
+        var x = Tensor.FromArray([.. Enumerable.Range(0, Batch * d).Select(i => Math.Sin(i * 0.71))], [Batch, d]);
+        var loc = Tensor.FromArray([.. Enumerable.Range(0, d).Select(i => 0.01 * i)], [d], requiresGrad: true);
+        var tril = Tensor.FromArray([.. Enumerable.Range(0, d * d).Select(i => i / d == i % d ? 1.5 : i / d > i % d ? 0.01 * Math.Cos(i) : 0.0)], [d, d], requiresGrad: true);
+        return new Workload(
+            "U8",
+            () =>
+            {
+                loc.ZeroGrad();
+                tril.ZeroGrad();
+                var total = MultivariateNormal.FromScaleTril(loc, tril).LogProb(x).Sum();
+                total.Backward();
+                return total.ToScalar() + loc.Grad!.Values[0];
+            },
+            null,
+            1,
+            double.NaN);
     }
 
     private const int Parameters = 100_000, Steps = 100, Columns = 100;

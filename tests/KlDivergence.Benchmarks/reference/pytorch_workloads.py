@@ -292,7 +292,8 @@ WORKLOADS += [("U1", u1, 1),
               ("U3", closed_form(lambda: D.kl_divergence(D.Beta(U_A, U_B), D.Beta(U_C, U_D)), [U_A, U_B]), 1),
               ("U4", closed_form(lambda: D.kl_divergence(D.Dirichlet(U_A), D.Dirichlet(U_C)), [U_A]), 1)]
 
-# U5-U7 (session 14): a fit of 10^5 parameters with Adam, LogSumExp and Max over the first axis with gradients.
+# U5-U8 (session 14): a fit of 10^5 parameters with Adam, LogSumExp and Max over the first axis with gradients, a
+# 100-dimensional normal's log-density at 1000 points with gradients.
 U5_START = torch.sin(torch.arange(100_000, dtype=torch.float64) * 0.3)
 U5_TARGET = torch.cos(torch.arange(100_000, dtype=torch.float64) * 0.3)
 
@@ -320,9 +321,27 @@ def first_axis(reduce):
     return body
 
 
+U8_D = 100
+U8_X = torch.sin(torch.arange(U_BATCH * U8_D, dtype=torch.float64) * 0.71).reshape(U_BATCH, U8_D)
+U8_LOC = (0.01 * torch.arange(U8_D, dtype=torch.float64)).requires_grad_()
+_u8_index = torch.arange(U8_D * U8_D)
+_u8_row, _u8_col = _u8_index // U8_D, _u8_index % U8_D
+U8_TRIL = torch.where(_u8_row == _u8_col, torch.tensor(1.5, dtype=torch.float64),
+                      torch.where(_u8_row > _u8_col, 0.01 * torch.cos(_u8_index.double()), torch.tensor(0.0, dtype=torch.float64))).reshape(U8_D, U8_D).requires_grad_()
+
+
+def u8():
+    U8_LOC.grad = None
+    U8_TRIL.grad = None
+    total = D.MultivariateNormal(U8_LOC, scale_tril=U8_TRIL).log_prob(U8_X).sum()
+    total.backward()
+    return total.item() + U8_LOC.grad[0].item()
+
+
 WORKLOADS += [("U5", u5, 1),
               ("U6", first_axis(lambda x: x.logsumexp(0)), 1),
-              ("U7", first_axis(lambda x: x.max(0).values), 1)]
+              ("U7", first_axis(lambda x: x.max(0).values), 1),
+              ("U8", u8, 1)]
 
 if __name__ == "__main__":
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
