@@ -50,6 +50,7 @@ public static class Minimizer
         bool converged = false;
         bool gradientSeen = false;
         double gradientNorm = double.NaN;
+        bool reportsProgress = options.Progress is not null || options.Callback is not null;
         for (int step = 0; step < options.MaxSteps; step++)
         {
             if (options.CancellationToken.IsCancellationRequested)
@@ -92,7 +93,8 @@ public static class Minimizer
 
                     gradientSeen = true;
                     failure = GatherGradients(leaves, names, updates);
-                    gradientNorm = failure is null ? ClipByGlobalNorm.GlobalNorm(updates) : double.NaN;
+                    // Only progress reports read the norm: a pass over every gradient skipped when nobody listens.
+                    gradientNorm = failure is null && reportsProgress ? ClipByGlobalNorm.GlobalNorm(updates) : double.NaN;
                 }
                 else if (failure is null)
                 {

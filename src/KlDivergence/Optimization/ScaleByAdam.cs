@@ -86,22 +86,19 @@ public sealed class ScaleByAdam : IGradientTransformation
 
         long t = s.Count + 1;
         var constants = new Constants(Beta1, Beta2, Epsilon, 1.0 - Math.Pow(Beta1, t), 1.0 - Math.Pow(Beta2, t));
+        bool finite = true;
         for (int i = 0; i < updates.Count; i++)
         {
             double[] g = updates[i], m = s.FirstMomentBuffers[i], v = s.SecondMomentBuffers[i];
             double[]? vMax = s.MaxSecondMomentBuffers?[i];
 
             // One pass over each buffer (the formulas above element by element), in blocks across the cores when large.
-            if (ElementwiseSplit.Splits(g.Length))
-            {
-                StepInBlocks(constants, g, m, v, vMax);
-            }
-            else
-            {
-                Step(constants, g, m, v, vMax);
-            }
+            finite &= ElementwiseSplit.Splits(g.Length) ? StepInBlocks(constants, g, m, v, vMax) : Step(constants, g, m, v, vMax);
         }
 
+        // The pass wrote every moment estimate and checked each as it went, so the minimize loop's check of the state
+        // after the step needs no second pass over it.
+        s.KnownFinite = finite;
         s.Count = t;
     }
 
@@ -109,26 +106,39 @@ public sealed class ScaleByAdam : IGradientTransformation
     /// <see cref="Step(in Constants, Span{double}, Span{double}, Span{double}, Span{double})"/> in blocks across the
     /// cores (apart, so the closure is made only for a buffer that splits and a small fit's step allocates nothing).
     /// </summary>
-    private static void StepInBlocks(Constants c, double[] g, double[] m, double[] v, double[]? vMax) =>
-        ElementwiseSplit.Run(g.Length, (start, length) =>
-            Step(c, g.AsSpan(start, length), m.AsSpan(start, length), v.AsSpan(start, length), vMax is null ? default : vMax.AsSpan(start, length)));
-
-    /// <summary>Algorithm 1 over a stretch of the buffers at the widest vector width, the last few elements one at a time.</summary>
-    private static void Step(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
+    private static bool StepInBlocks(Constants c, double[] g, double[] m, double[] v, double[]? vMax)
     {
-        int done = Vector512.IsHardwareAccelerated ? Step<WideLane512>(c, g, m, v, vMax)
+        int notFinite = 0;
+        ElementwiseSplit.Run(g.Length, (start, length) =>
+        {
+            if (!Step(c, g.AsSpan(start, length), m.AsSpan(start, length), v.AsSpan(start, length), vMax is null ? default : vMax.AsSpan(start, length)))
+            {
+                Volatile.Write(ref notFinite, 1);
+            }
+        });
+        return notFinite == 0;
+    }
+
+    /// <summary>
+    /// Algorithm 1 over a stretch of the buffers at the widest vector width, the last few elements one at a time; true
+    /// when every moment estimate it wrote is finite.
+    /// </summary>
+    private static bool Step(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
+    {
+        var (done, finite) = Vector512.IsHardwareAccelerated ? Step<WideLane512>(c, g, m, v, vMax)
             : Vector256.IsHardwareAccelerated ? Step<WideLane256>(c, g, m, v, vMax)
-            : 0;
-        Step<WideLaneScalar>(c, g[done..], m[done..], v[done..], vMax.IsEmpty ? vMax : vMax[done..]);
+            : (0, true);
+        return Step<WideLaneScalar>(c, g[done..], m[done..], v[done..], vMax.IsEmpty ? vMax : vMax[done..]).Finite && finite;
     }
 
     /// <summary>
     /// m, v (and v_max) updated in place and g replaced by u, T.Count elements at a time with the operations of the
     /// formulas in their order (IEEE, no fused multiply-add: the bits of applying them buffer-wide, one at a time);
-    /// returns how many elements it did.
+    /// returns how many elements it did and whether every m, v (and v_max) it wrote is finite (x - x is 0 for a finite
+    /// x and NaN otherwise, summed into one lane check).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Step<T>(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
+    private static (int Done, bool Finite) Step<T>(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
         where T : struct, IWideLane<T>
     {
         T beta1 = T.Create(c.Beta1), keep1 = T.Create(1.0 - c.Beta1), beta2 = T.Create(c.Beta2), keep2 = T.Create(1.0 - c.Beta2);
@@ -138,6 +148,7 @@ public sealed class ScaleByAdam : IGradientTransformation
         ref double vr = ref MemoryMarshal.GetReference(v);
         ref double xr = ref MemoryMarshal.GetReference(vMax);
         bool ams = !vMax.IsEmpty;
+        var check = T.Create(0);
         int i = 0;
         for (; i <= g.Length - T.Count; i += T.Count)
         {
@@ -153,9 +164,11 @@ public sealed class ScaleByAdam : IGradientTransformation
             }
 
             (mi / (T.Sqrt(vi / correction2) + epsilon) / correction1).StoreUnsafe(ref gr, (nuint)i);
+            check += (mi - mi) + (vi - vi);
         }
 
-        return i;
+        // Lanes that stayed 0 compare below 1; a NaN lane compares false.
+        return (i, T.MaskBits(T.LessThan(check, T.Create(1))) == (1u << T.Count) - 1);
     }
 
     /// <summary>The step's numbers: the decays, ε, and the bias corrections 1 − β₁^t and 1 − β₂^t.</summary>

@@ -28,12 +28,19 @@ public sealed class ScaleByAdamState : ICheckpointableState
 
     internal double[][]? MaxSecondMomentBuffers { get; }
 
+    /// <summary>
+    /// Whether every moment estimate is known to be finite: set by the update, which writes and checks them all, and
+    /// by <see cref="Reset"/>; copied with the values; null when not known (then a check reads them).
+    /// </summary>
+    internal bool? KnownFinite { get; set; }
+
     bool ICheckpointableState.CanCheckpoint => true;
 
     /// <inheritdoc/>
     public void Reset()
     {
         Count = 0;
+        KnownFinite = true;
         Buffers.Clear(FirstMomentBuffers);
         Buffers.Clear(SecondMomentBuffers);
         if (MaxSecondMomentBuffers is not null)
@@ -43,17 +50,18 @@ public sealed class ScaleByAdamState : ICheckpointableState
     }
 
     IOptimizerState ICheckpointableState.Copy() =>
-        new ScaleByAdamState(Buffers.Copy(FirstMomentBuffers)!, Buffers.Copy(SecondMomentBuffers)!, Buffers.Copy(MaxSecondMomentBuffers)) { Count = Count };
+        new ScaleByAdamState(Buffers.Copy(FirstMomentBuffers)!, Buffers.Copy(SecondMomentBuffers)!, Buffers.Copy(MaxSecondMomentBuffers)) { Count = Count, KnownFinite = KnownFinite };
 
     void ICheckpointableState.CopyFrom(IOptimizerState source)
     {
         var s = (ScaleByAdamState)source;
         Count = s.Count;
+        KnownFinite = s.KnownFinite;
         Buffers.CopyInto(s.FirstMomentBuffers, FirstMomentBuffers);
         Buffers.CopyInto(s.SecondMomentBuffers, SecondMomentBuffers);
         Buffers.CopyInto(s.MaxSecondMomentBuffers, MaxSecondMomentBuffers);
     }
 
     bool ICheckpointableState.IsFinite() =>
-        Buffers.IsFinite(FirstMomentBuffers) && Buffers.IsFinite(SecondMomentBuffers) && Buffers.IsFinite(MaxSecondMomentBuffers);
+        KnownFinite ?? (Buffers.IsFinite(FirstMomentBuffers) && Buffers.IsFinite(SecondMomentBuffers) && Buffers.IsFinite(MaxSecondMomentBuffers));
 }

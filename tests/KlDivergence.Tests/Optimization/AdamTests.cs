@@ -193,4 +193,41 @@ public class AdamTests
             });
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheStateKnowsWhetherItIsFiniteAsTheUpdateWritesIt(bool amsgrad)
+    {
+        // A gradient of 1e200 makes g² overflow, so v becomes +∞ in one element of a split buffer (and its tail); the
+        // state's own check must say so without reading the buffers again, and agree with reading them.
+        int n = KlDivergence.Tensors.ElementwiseSplit.Threshold + 3;
+        var rule = new ScaleByAdam(B1, B2, Eps, amsgrad);
+        foreach (int at in new[] { 7, n - 1 })
+        {
+            foreach (int workers in Workers.Counts)
+            {
+                Workers.With(workers, () =>
+                {
+                    var state = (ScaleByAdamState)rule.Init([new double[n], new double[5]]);
+                    var checkpointable = (ICheckpointableState)state;
+                    rule.Update([GradCheck.RandomValues(n, 3), GradCheck.RandomValues(5, 4)], state, [new double[n], new double[5]]);
+                    state.KnownFinite.Should().BeTrue();
+                    checkpointable.IsFinite().Should().BeTrue();
+
+                    var g = GradCheck.RandomValues(n, 5);
+                    g[at] = 1e200;
+                    rule.Update([g, GradCheck.RandomValues(5, 6)], state, [new double[n], new double[5]]);
+                    state.KnownFinite.Should().BeFalse($"v[{at}] overflowed with {workers} workers");
+                    double.IsPositiveInfinity(state.SecondMoment[0][at]).Should().BeTrue();
+                    checkpointable.IsFinite().Should().BeFalse();
+
+                    // Once copied back from a finite checkpoint, the flag travels with the values.
+                    var saved = (ICheckpointableState)rule.Init([new double[n], new double[5]]);
+                    checkpointable.CopyFrom(saved);
+                    checkpointable.IsFinite().Should().BeTrue();
+                });
+            }
+        }
+    }
 }
