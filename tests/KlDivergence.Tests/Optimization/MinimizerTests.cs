@@ -114,4 +114,44 @@ public class MinimizerTests
         s.ToArray().Should().Equal(new[] { 3.0, 4.0 }, (a, b) => Math.Abs(a - b) < 1e-12);
         ((Action)(() => s.Assign(Tensor.Vector(-1.0, 1.0)))).Should().Throw<ArgumentOutOfRangeException>();
     }
+
+    [Fact]
+    public void ALargeFitStepsAsTheRuleWrittenOutAndKeepsTwoSnapshotsByDefault()
+    {
+        // Σ (w - t)² over enough parameters that every pass of the step splits across the workers, three Adam steps
+        // (lr 0.01): the parameters must be the rule worked here element by element (the gradient 2(w - t) exactly,
+        // Adam as documented, then w + (-η)·u), the same for 1, 2 and 8 workers; by default the trace holds the values
+        // before the first step and at the end only.
+        int n = ElementwiseSplit.Threshold + 5;
+        var start = GradCheck.RandomValues(n, 91, -2, 2);
+        var target = GradCheck.RandomValues(n, 92, -2, 2);
+        const double Lr = 0.01, B1 = 0.9, B2 = 0.999, Eps = 1e-8;
+        var expected = (double[])start.Clone();
+        double[] m = new double[n], v = new double[n];
+        for (int t = 1; t <= 3; t++)
+        {
+            double c1 = 1.0 - Math.Pow(B1, t), c2 = 1.0 - Math.Pow(B2, t);
+            for (int i = 0; i < n; i++)
+            {
+                double g = 2 * (expected[i] - target[i]);
+                m[i] = (g * (1.0 - B1)) + (m[i] * B1);
+                v[i] = (g * g * (1.0 - B2)) + (v[i] * B2);
+                double u = m[i] / (Math.Sqrt(v[i] / c2) + Eps) / c1;
+                expected[i] += u * -Lr;
+            }
+        }
+
+        var targetTensor = Tensor.FromArray(target, [n]);
+        foreach (int workers in Workers.Counts)
+        {
+            var (values, snapshots) = Workers.With(workers, () =>
+            {
+                var w = new Parameter(Tensor.FromArray(start, [n]), name: "w");
+                var trace = Minimizer.Minimize(() => (w.Value - targetTensor).Square().Sum(), [w], new MinimizeOptions(Optimizers.Adam(Lr)) { MaxSteps = 3 });
+                return (w.ToArray(), trace.Snapshots.Count);
+            });
+            values.Should().Equal(expected, $"with {workers} workers");
+            snapshots.Should().Be(2);
+        }
+    }
 }
