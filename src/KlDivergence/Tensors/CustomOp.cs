@@ -128,20 +128,8 @@ public abstract class CustomOp
             operands,
             g => Gradients(layout, y, g.Data, gradientIsUniform: false),
             uniformFactors: null,
-            backwardUniform: c =>
-            {
-                // The output gradient is c everywhere: every block reads the same short array of it (UniformGradient).
-                var g = ArrayPool<double>.Shared.Rent(Math.Min(n, layout.BlockLength));
-                try
-                {
-                    g.AsSpan(0, Math.Min(n, layout.BlockLength)).Fill(c);
-                    return Gradients(layout, y, g, gradientIsUniform: true);
-                }
-                finally
-                {
-                    ArrayPool<double>.Shared.Return(g);
-                }
-            });
+            // The output gradient is c everywhere: every block reads the same short array of it.
+            backwardUniform: c => UniformGradient.WithBlock(Math.Min(n, layout.BlockLength), c, g => Gradients(layout, y, g, gradientIsUniform: true)));
     }
 
     /// <summary>

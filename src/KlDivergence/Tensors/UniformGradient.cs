@@ -20,23 +20,34 @@ internal static class UniformGradient
     /// length elements of g (at most <see cref="BlockLength"/>) all hold <paramref name="value"/>. Every element is
     /// computed by the same kernel as from the written-out array, so the results are the same bits.
     /// </summary>
-    public static void Run(int length, double value, int threshold, Action<int, int, double[]> body)
-    {
-        int blockLength = Math.Min(length, BlockLength);
-        var g = ArrayPool<double>.Shared.Rent(blockLength);
-        try
+    public static void Run(int length, double value, int threshold, Action<int, int, double[]> body) =>
+        WithBlock(Math.Min(length, BlockLength), value, g =>
         {
-            g.AsSpan(0, blockLength).Fill(value);
             if (length >= threshold)
             {
                 ElementwiseSplit.Run(length, (s, m) => body(s, m, g));
-                return;
+                return true;
             }
 
-            for (int s = 0; s < length; s += blockLength)
+            for (int s = 0; s < length; s += BlockLength)
             {
-                body(s, Math.Min(blockLength, length - s), g);
+                body(s, Math.Min(BlockLength, length - s), g);
             }
+
+            return true;
+        });
+
+    /// <summary>
+    /// <paramref name="body"/>'s result given a pooled array whose first <paramref name="length"/> elements all hold
+    /// <paramref name="value"/> (the one block every block of a rule reads); the array goes back to the pool after.
+    /// </summary>
+    public static T WithBlock<T>(int length, double value, Func<double[], T> body)
+    {
+        var g = ArrayPool<double>.Shared.Rent(length);
+        try
+        {
+            g.AsSpan(0, length).Fill(value);
+            return body(g);
         }
         finally
         {

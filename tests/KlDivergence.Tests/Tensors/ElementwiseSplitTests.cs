@@ -69,9 +69,7 @@ public class ElementwiseSplitTests
         }
     }
 
-    private static IEnumerable<UnaryOp> UnaryTable() =>
-        typeof(ElementwiseRules).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(UnaryOp)).Select(f => (UnaryOp)f.GetValue(null)!);
+    private static IEnumerable<UnaryOp> UnaryTable() => ElementwiseTable.Unary();
 
     [Fact]
     public void TheTableLowersTheThresholdOfTheTranscendentalAndSpecialFunctionsOnly()

@@ -13,44 +13,12 @@ public class UniformGradientTests
     /// <summary>The output gradient's value: not 1, so a rule that ignored it (or read 1 from somewhere) fails.</summary>
     private const double C = 0.37;
 
-    private static IEnumerable<UnaryOp> UnaryTable() =>
-        typeof(ElementwiseRules).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(UnaryOp)).Select(f => (UnaryOp)f.GetValue(null)!);
-
-    private static IEnumerable<BinaryOp> BinaryTable() =>
-        typeof(ElementwiseRules).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(BinaryOp)).Select(f => (BinaryOp)f.GetValue(null)!);
-
     /// <summary>One block, several blocks on one thread (below the split threshold), and a split with a ragged last block.</summary>
     private static int[] Lengths(int splitThreshold) => [100, (2 * UniformGradient.BlockLength) + 5, splitThreshold + 3];
 
-    public static TheoryData<string> UnaryOps
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (var op in UnaryTable())
-            {
-                data.Add(op.Name);
-            }
+    public static TheoryData<string> UnaryOps => ElementwiseTable.Names(ElementwiseTable.Unary().Select(op => op.Name));
 
-            return data;
-        }
-    }
-
-    public static TheoryData<string> BinaryOps
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (var op in BinaryTable())
-            {
-                data.Add(op.Name);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string> BinaryOps => ElementwiseTable.Names(ElementwiseTable.Binary().Select(op => op.Name));
 
     /// <summary>Arguments in every op's domain: positive where the op needs it, else of both signs.</summary>
     private static double[] Arguments(string op, int n, int seed) =>
@@ -62,7 +30,7 @@ public class UniformGradientTests
     [MemberData(nameof(UnaryOps))]
     public void AUnaryOpsGradientBelowASumIsItsDerivativeOfTheWrittenOutValueBitForBit(string name)
     {
-        var op = UnaryTable().Single(o => o.Name == name);
+        var op = ElementwiseTable.Unary().Single(o => o.Name == name);
         foreach (int n in Lengths(op.SplitThreshold))
         {
             var xv = Arguments(name, n, 31);
@@ -89,7 +57,7 @@ public class UniformGradientTests
     [MemberData(nameof(BinaryOps))]
     public void ABinaryOpsGradientsBelowASumAreItsDerivativesOfTheWrittenOutValueBitForBit(string name)
     {
-        var op = BinaryTable().Single(o => o.Name == name);
+        var op = ElementwiseTable.Binary().Single(o => o.Name == name);
         foreach (int n in Lengths(ElementwiseSplit.Threshold))
         {
             var av = GradCheck.RandomValues(n, 41, -3, 3);
