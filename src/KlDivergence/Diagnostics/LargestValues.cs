@@ -66,6 +66,80 @@ internal sealed class LargestValues
     }
 
     /// <summary>
+    /// Offers each value to <paramref name="largest"/> and its negation to <paramref name="smallest"/> (what
+    /// <see cref="Offer(ReadOnlySpan{double})"/> and <see cref="OfferNegated"/> would do, keeping the same values) in
+    /// one pass: where both are full and the processor has 512-bit vectors, each vector is read once and tested
+    /// against both thresholds, which halves the reads and the loop of the two calls (a Monte Carlo estimate offers
+    /// every term to both tails).
+    /// </summary>
+    public static void OfferToBoth(ReadOnlySpan<double> values, LargestValues largest, LargestValues smallest)
+    {
+        ArgumentNullException.ThrowIfNull(largest);
+        ArgumentNullException.ThrowIfNull(smallest);
+        int i = 0;
+        if (largest.full && smallest.full && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            while (true)
+            {
+                i = OfferBothWhileRoom(values, i, largest, smallest);
+                if (i > values.Length - 8)
+                {
+                    break;
+                }
+
+                // One of the two buffers is short of room for a whole vector's writes.
+                largest.CompactWhenShortOfRoom();
+                smallest.CompactWhenShortOfRoom();
+            }
+        }
+
+        largest.Offer(values[i..], 1.0);
+        smallest.Offer(values[i..], -1.0);
+    }
+
+    /// <summary>
+    /// <see cref="OfferWhileRoom"/> for both tails at once, from <paramref name="i"/> on, while each buffer has room for
+    /// a whole vector's writes: the values above <paramref name="largest"/>'s threshold packed into its buffer, the
+    /// negations of those below minus <paramref name="smallest"/>'s packed into its. Returns where it stopped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int OfferBothWhileRoom(ReadOnlySpan<double> values, int i, LargestValues largest, LargestValues smallest)
+    {
+        var minusOne = Vector512.Create(-1.0);
+        var upperBar = Vector512.Create(largest.threshold);
+        var lowerBar = Vector512.Create(smallest.threshold);
+        ref double upper = ref MemoryMarshal.GetArrayDataReference(largest.buffer);
+        ref double lower = ref MemoryMarshal.GetArrayDataReference(smallest.buffer);
+        ref double source = ref MemoryMarshal.GetReference(values);
+        int up = largest.count, down = smallest.count, end = values.Length - 8;
+        int upperRoom = largest.buffer.Length - Spare, lowerRoom = smallest.buffer.Length - Spare;
+        for (; i <= end && up <= upperRoom && down <= lowerRoom; i += 8)
+        {
+            var v = Vector512.LoadUnsafe(ref source, (nuint)i);
+            var negated = v * minusOne;
+            var above = Vector512.GreaterThan(v, upperBar);
+            var below = Vector512.GreaterThan(negated, lowerBar);
+            Avx512F.Compress(Vector512<double>.Zero, above, v).StoreUnsafe(ref upper, (nuint)up);
+            Avx512F.Compress(Vector512<double>.Zero, below, negated).StoreUnsafe(ref lower, (nuint)down);
+            up += BitOperations.PopCount(above.ExtractMostSignificantBits());
+            down += BitOperations.PopCount(below.ExtractMostSignificantBits());
+        }
+
+        largest.count = up;
+        smallest.count = down;
+        return i;
+    }
+
+    /// <summary>Compacts when the buffer has no room left for a whole vector's writes.</summary>
+    private void CompactWhenShortOfRoom()
+    {
+        if (count > buffer.Length - Spare)
+        {
+            Compact();
+        }
+    }
+
+    /// <summary>
     /// Offers the values <paramref name="share"/> holds (as it stores them: negated when it keeps the smallest), a
     /// collection of the same kind that took another part of the stream: its held values include its largest capacity
     /// values, so afterwards this one keeps the largest capacity values of both parts.
@@ -80,7 +154,18 @@ internal sealed class LargestValues
     {
         int i = 0;
 
-        // Until capacity values have been kept, every value that is not NaN is a candidate.
+        // Until capacity values have been kept, every value that is not NaN is a candidate: with 512-bit vectors they
+        // are packed into the buffer eight at a time until it is short of room, and the compaction then sets the
+        // threshold (a share's tails taken at the end of an estimate come this way, thousands of values at once).
+        if (!full && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            i = KeepWhileRoom(values, sign);
+            if (i <= values.Length - 8)
+            {
+                Compact();
+            }
+        }
+
         for (; i < values.Length && !full; i++)
         {
             double v = sign * values[i];
@@ -167,6 +252,30 @@ internal sealed class LargestValues
             var above = Vector512.GreaterThan(v, bar);
             Avx512F.Compress(Vector512<double>.Zero, above, v).StoreUnsafe(ref start, (nuint)n);
             n += BitOperations.PopCount(above.ExtractMostSignificantBits());
+        }
+
+        count = n;
+        return i;
+    }
+
+    /// <summary>
+    /// The first phase of <see cref="Offer(ReadOnlySpan{double}, double)"/> with 512-bit vectors: every value that is
+    /// not NaN (times <paramref name="sign"/>) packed into the buffer, eight at a time, while it has room for a whole
+    /// vector's writes; returns where it stopped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int KeepWhileRoom(ReadOnlySpan<double> values, double sign)
+    {
+        var signs = Vector512.Create(sign);
+        ref double start = ref MemoryMarshal.GetArrayDataReference(buffer);
+        ref double source = ref MemoryMarshal.GetReference(values);
+        int i = 0, n = count, room = buffer.Length - Spare, end = values.Length - 8;
+        for (; i <= end && n <= room; i += 8)
+        {
+            var v = Vector512.LoadUnsafe(ref source, (nuint)i) * signs;
+            var kept = Vector512.Equals(v, v);
+            Avx512F.Compress(Vector512<double>.Zero, kept, v).StoreUnsafe(ref start, (nuint)n);
+            n += BitOperations.PopCount(kept.ExtractMostSignificantBits());
         }
 
         count = n;

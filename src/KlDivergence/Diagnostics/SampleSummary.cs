@@ -58,8 +58,10 @@ internal sealed class SampleSummary
     /// </summary>
     public void OfferToTails(ReadOnlySpan<double> terms)
     {
-        upper?.Offer(terms);
-        lower?.OfferNegated(terms);
+        if (upper is not null && lower is not null)
+        {
+            LargestValues.OfferToBoth(terms, upper, lower);
+        }
     }
 
     /// <summary>
@@ -92,7 +94,6 @@ internal sealed class SampleSummary
     public void Add(ReadOnlySpan<double> terms)
     {
         moments.Add(terms);
-        upper?.Offer(terms);
-        lower?.OfferNegated(terms);
+        OfferToTails(terms);
     }
 }

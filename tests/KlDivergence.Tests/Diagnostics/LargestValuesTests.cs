@@ -68,6 +68,51 @@ public class LargestValuesTests
 
     [Theory]
     [MemberData(nameof(Inputs))]
+    public void OfferingToBothTailsAtOnceKeepsWhatAFullSortKeeps(string kind)
+    {
+        // The one-pass offer to both tails (the Monte Carlo estimate's) against a full sort, in chunks of uneven
+        // sizes, so the fill phase, the two-tailed vector filter, compactions of either buffer and the remainders run.
+        foreach (int capacity in new[] { 1, 6, 31, 301 })
+        {
+            foreach (int n in new[] { 0, 7, capacity, (3 * capacity) + 4, (3 * capacity) + 13, 20_011 })
+            {
+                var x = Make(kind, n, seed: (capacity * 104_729) + n);
+                var top = new LargestValues(capacity);
+                var bottom = new LargestValues(capacity);
+                for (int start = 0, chunk = 2; start < n; start += chunk, chunk = (chunk * 2) + 3)
+                {
+                    LargestValues.OfferToBoth(x.AsSpan(start, Math.Min(chunk, n - start)), top, bottom);
+                }
+
+                var sorted = x.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
+                int kept = Math.Min(capacity, sorted.Length);
+                top.ToSortedArray().Should().Equal(sorted.Skip(sorted.Length - kept), $"top of {kind}, capacity {capacity}, n {n}");
+                bottom.ToSortedArray().Should().Equal(sorted.Take(kept).Select(v => -v).OrderBy(v => v), $"bottom of {kind}, capacity {capacity}, n {n}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void TakingAShareKeepsWhatAFullSortOfBothPartsKeeps(string kind)
+    {
+        // A share's buffer (up to 3·capacity + 8 values) taken by an empty collection goes through the vector fill
+        // phase and then the filter; the result is the largest values of both parts.
+        foreach (int capacity in new[] { 1, 6, 31, 301 })
+        {
+            var x = Make(kind, 20_011, seed: capacity);
+            var share = new LargestValues(capacity);
+            var whole = new LargestValues(capacity);
+            share.Offer(x.AsSpan(0, 12_000));
+            whole.Offer(x.AsSpan(12_000));
+            whole.Take(share);
+            var sorted = x.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
+            whole.ToSortedArray().Should().Equal(sorted.Skip(sorted.Length - Math.Min(capacity, sorted.Length)), $"{kind}, capacity {capacity}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
     public void SelectLargestPutsTheKLargestFirst(string kind)
     {
         foreach (int n in new[] { 1, 2, 3, 10, 1000, 4097 })
