@@ -24,20 +24,26 @@ internal static class NormalMixtureLogDensity
         // 1/σₖ and the constant part of each term, once for the forward pass and the backward pass.
         var (inv, c) = Constants(logWeights.Data, scale.Data);
         var y = GC.AllocateUninitializedArray<double>(x.Length);
-        ForwardCore(x.Data, loc.Data, inv, c, y);
+        bool parameters = Tensor.Tracks(logWeights) || Tensor.Tracks(loc) || Tensor.Tracks(scale);
+
+        // Two components differentiated in x only (a fit's target): the forward pass keeps e = exp(min - max) of each
+        // value, which the backward pass needs too, so the gradient costs no exponential.
+        var exponentials = !parameters && Tensor.Tracks(x) && loc.Length == 2 && Vector256.IsHardwareAccelerated
+            ? GC.AllocateUninitializedArray<double>(x.Length - (x.Length % Vector256<double>.Count))
+            : null;
+        ForwardCore(x.Data, loc.Data, inv, c, y, exponentials);
         var result = new Tensor(y, x.ShapeArray);
-        if (!Tensor.Tracks(x) && !Tensor.Tracks(logWeights) && !Tensor.Tracks(loc) && !Tensor.Tracks(scale))
+        if (!Tensor.Tracks(x) && !parameters)
         {
             return result;
         }
 
         return Tensor.Record(result, [x, logWeights, loc, scale], g =>
         {
-            bool parameters = logWeights.RequiresGrad || loc.RequiresGrad || scale.RequiresGrad;
             var gx = x.RequiresGrad ? GradientPass.Rent(x.Length) : null;
             if (!parameters && gx is not null)
             {
-                GradientOfValue(x.Data, loc.Data, inv, c, y, g.Data, gx);
+                GradientOfValue(x.Data, loc.Data, inv, c, y, exponentials, g.Data, gx);
                 return [new Tensor(gx, x.ShapeArray), null, null, null];
             }
 
@@ -56,17 +62,20 @@ internal static class NormalMixtureLogDensity
     public static void Forward(ReadOnlySpan<double> x, ReadOnlySpan<double> logWeights, ReadOnlySpan<double> loc, ReadOnlySpan<double> scale, Span<double> y)
     {
         var (inv, c) = Constants(logWeights, scale);
-        ForwardCore(x, loc, inv, c, y);
+        ForwardCore(x, loc, inv, c, y, default);
     }
 
-    /// <summary>The forward pass given 1/σₖ and the constant parts cₖ.</summary>
+    /// <summary>
+    /// The forward pass given 1/σₖ and the constant parts cₖ; for two components, non-empty
+    /// <paramref name="exponentials"/> (one per value of the four-value groups) receives exp(min - max) of each value.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardCore(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, Span<double> y)
+    private static void ForwardCore(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, Span<double> y, Span<double> exponentials)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<double>.Count)
         {
-            i = loc.Length == 2 ? ForwardTwoVectorised(x, loc, inv, c, y) : ForwardVectorised(x, loc, inv, c, y);
+            i = loc.Length == 2 ? ForwardTwoVectorised(x, loc, inv, c, y, exponentials) : ForwardVectorised(x, loc, inv, c, y);
         }
 
         for (; i < x.Length; i++)
@@ -78,13 +87,13 @@ internal static class NormalMixtureLogDensity
     /// <summary>∂y/∂x times the upstream gradient: g · Σₖ rₖ (μₖ - x)/σₖ², with responsibilities rₖ = exp(aₖ - y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientOfValue(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, ReadOnlySpan<double> y, ReadOnlySpan<double> g, Span<double> gx)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, ReadOnlySpan<double> y, double[]? exponentials, ReadOnlySpan<double> g, Span<double> gx)
     {
         int k = loc.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && k == 2)
+        if (Vector256.IsHardwareAccelerated && k == 2 && exponentials is not null)
         {
-            i = GradientOfValueTwo(x, loc, inv, c, g, gx);
+            i = GradientOfValueTwo(x, loc, inv, c, exponentials, g, gx);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -127,22 +136,23 @@ internal static class NormalMixtureLogDensity
     }
 
     /// <summary>
-    /// <see cref="GradientOfValue"/> for two components with one exponential per value instead of two: with
-    /// e = exp(min - max) of the two terms, the responsibilities are 1/(1 + e) for the larger term and e/(1 + e) for
-    /// the other (exp(aₖ - y) with y = max + log(1 + e), as in <see cref="ForwardTwoVectorised"/>). Returns how many
-    /// values it did (a multiple of four); the scalar loop does the rest.
+    /// <see cref="GradientOfValue"/> for two components with no exponential: with e = exp(min - max) of the two terms,
+    /// kept by the forward pass (<paramref name="exponentials"/>), the responsibilities are 1/(1 + e) for the larger
+    /// term and e/(1 + e) for the other (exp(aₖ - y) with y = max + log(1 + e), as in
+    /// <see cref="ForwardTwoVectorised"/>). Returns how many values it did (a multiple of four); the scalar loop does
+    /// the rest.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int GradientOfValueTwo(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, ReadOnlySpan<double> g, Span<double> gx)
+        ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, ReadOnlySpan<double> exponentials, ReadOnlySpan<double> g, Span<double> gx)
     {
         var two = new TwoNormalTerms(loc, inv, c);
         var minusInfinity = Vector256.Create(double.NegativeInfinity);
         int i = 0;
-        for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+        for (; i <= exponentials.Length - Vector256<double>.Count; i += Vector256<double>.Count)
         {
-            var (z0, z1, a0, a1, max, gap) = two.Of(Vector256.Create(x.Slice(i, Vector256<double>.Count)));
-            var e = Vector256.Exp(gap);
+            var (z0, z1, a0, a1, max, _) = two.Of(Vector256.Create(x.Slice(i, Vector256<double>.Count)));
+            var e = Vector256.Create(exponentials.Slice(i, Vector256<double>.Count));
             var larger = Vector256<double>.One / (Vector256<double>.One + e);
             var first = Vector256.GreaterThanOrEqual(a0, a1);
             var r0 = Vector256.ConditionalSelect(first, larger, e * larger);
@@ -238,7 +248,7 @@ internal static class NormalMixtureLogDensity
     /// pass, and than a second pass testing every group).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ForwardTwoVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, Span<double> y)
+    private static int ForwardTwoVectorised(ReadOnlySpan<double> x, ReadOnlySpan<double> loc, ReadOnlySpan<double> inv, ReadOnlySpan<double> c, Span<double> y, Span<double> exponentials)
     {
         // The gap min - max comes clamped at -700 (common: a far component's term is often below -745).
         var two = new TwoNormalTerms(loc, inv, c);
@@ -253,11 +263,22 @@ internal static class NormalMixtureLogDensity
         {
             int length = Math.Min(Block, vectorised - start);
             int count = MaxAndGap(two, ref Unsafe.Add(ref xr, start), ref Unsafe.Add(ref yr, start), ref gr, length, pending);
+            bool keeps = !exponentials.IsEmpty;
+            ref double er = ref keeps ? ref exponentials[start] : ref gr;
+            if (keeps)
+            {
+                // Every group's exponential, for the backward pass; the pending groups below read theirs back.
+                for (int i = 0; i < length; i += Vector256<double>.Count)
+                {
+                    Vector256.Exp(Vector256.LoadUnsafe(ref gr, (nuint)i)).StoreUnsafe(ref er, (nuint)i);
+                }
+            }
+
             foreach (int i in pending[..count])
             {
                 // log(1 + e) = e to the last bit once e ≤ e^-37 (the next term, e²/2, is below half an ulp of e):
                 // the logarithm is skipped where all four lanes are that small.
-                var e = Vector256.Exp(Vector256.LoadUnsafe(ref gr, (nuint)i));
+                var e = keeps ? Vector256.LoadUnsafe(ref er, (nuint)i) : Vector256.Exp(Vector256.LoadUnsafe(ref gr, (nuint)i));
                 var needsLog = Vector256.GreaterThan(e, tiny);
                 var term = needsLog == Vector256<double>.Zero ? e : Vector256.ConditionalSelect(needsLog, Vector256.Log(Vector256<double>.One + e), e);
                 (Vector256.LoadUnsafe(ref yr, (nuint)(start + i)) + term).StoreUnsafe(ref yr, (nuint)(start + i));

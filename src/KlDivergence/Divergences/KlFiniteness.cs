@@ -32,13 +32,12 @@ internal static class KlFiniteness
 
         int[] batchShape = Shapes.Broadcast(p.BatchShapeArray, q.BatchShapeArray);
         int n = Shapes.Size(batchShape);
-        string pair = $"KL({p.FamilyName} ‖ {q.FamilyName}) = +∞";
         if (pt.Measure != qt.Measure && pt.Measure != ReferenceMeasure.Unknown && qt.Measure != ReferenceMeasure.Unknown)
         {
             string why = pt.Measure == ReferenceMeasure.Counting
                 ? $"{p.FamilyName} is discrete (atoms) and {q.FamilyName} continuous, so q gives p's atoms probability 0"
                 : $"{p.FamilyName} is continuous and {q.FamilyName} discrete, so p gives probability 1 to the complement of q's countable support";
-            return new KlVerdict(Filled(n, true), batchShape, $"{pair} by rule: p is not absolutely continuous with respect to q ({why}).");
+            return new KlVerdict(Filled(n, true), batchShape, $"{Pair(p, q)} by rule: p is not absolutely continuous with respect to q ({why}).");
         }
 
         if (p.EventShapeArray.Length != 0)
@@ -59,15 +58,15 @@ internal static class KlFiniteness
                     if (pl[i] < ql[i] || pu[i] > qu[i])
                     {
                         infinite[i] = true;
-                        first ??= $"{pair} by rule: p puts mass on [{F(pl[i])}, {F(pu[i])}] but q only on [{F(ql[i])}, {F(qu[i])}] (p is not absolutely continuous with respect to q).";
+                        first ??= $"{Pair(p, q)} by rule: p puts mass on [{F(pl[i])}, {F(pu[i])}] but q only on [{F(ql[i])}, {F(qu[i])}] (p is not absolutely continuous with respect to q).";
                     }
                 }
             }
 
             if (qt.IsDensityBounded)
             {
-                string? left = Tails(pt.Left, qt.Left, "left", batchShape, infinite, pair, p, q);
-                string? right = Tails(pt.Right, qt.Right, "right", batchShape, infinite, pair, p, q);
+                string? left = Tails(pt.Left, qt.Left, "left", batchShape, infinite, p, q);
+                string? right = Tails(pt.Right, qt.Right, "right", batchShape, infinite, p, q);
                 first ??= left ?? right;
             }
         }
@@ -83,7 +82,7 @@ internal static class KlFiniteness
     }
 
     /// <summary>Marks the elements where p's moment index on one side is at most q's decay exponent there; returns the first reason.</summary>
-    private static string? Tails(Tail? pSide, Tail? qSide, string side, int[] batchShape, bool[] infinite, string pair, Distribution p, Distribution q)
+    private static string? Tails(Tail? pSide, Tail? qSide, string side, int[] batchShape, bool[] infinite, Distribution p, Distribution q)
     {
         if (pSide is null || qSide is null)
         {
@@ -96,13 +95,16 @@ internal static class KlFiniteness
         {
             if (double.IsFinite(m[i]) && a[i] > 0 && m[i] <= a[i])
             {
-                reason ??= $"{pair} by rule: on the {side}, E|X|^r under {p.FamilyName} diverges for r ≥ {F(m[i])} ({pSide.Description}) while log q falls at least like -|x|^{F(a[i])} ({q.FamilyName}: {qSide.Description}), so E_p[-log q] = +∞ while p's entropy is finite.";
+                reason ??= $"{Pair(p, q)} by rule: on the {side}, E|X|^r under {p.FamilyName} diverges for r ≥ {F(m[i])} ({pSide.Description}) while log q falls at least like -|x|^{F(a[i])} ({q.FamilyName}: {qSide.Description}), so E_p[-log q] = +∞ while p's entropy is finite.";
                 infinite[i] = true;
             }
         }
 
         return reason;
     }
+
+    /// <summary>The head of every reason; made only when a rule decides, since the check runs at every estimate of a fit.</summary>
+    private static string Pair(Distribution p, Distribution q) => $"KL({p.FamilyName} ‖ {q.FamilyName}) = +∞";
 
     private static bool[] Filled(int n, bool value)
     {

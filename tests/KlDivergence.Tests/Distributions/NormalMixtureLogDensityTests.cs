@@ -100,6 +100,27 @@ public class NormalMixtureLogDensityTests
     }
 
     [Fact]
+    public void TwoComponentsGiveTheSameValuesWhetherOrNotTheForwardPassKeepsItsExponentials()
+    {
+        // Differentiated in x only, the two-component pass keeps exp(min - max) of every value for the backward pass;
+        // the values must be the bits of the untracked pass, near the components (log(1 + e) added), far from them
+        // (settled groups), at ±∞ and NaN, and in the scalar remainder.
+        var xs = GradCheck.RandomValues(1027, 7, -40, 40);
+        xs[5] = double.PositiveInfinity;
+        xs[9] = double.NaN;
+        xs[1026] = double.NegativeInfinity;
+        var logW = Tensor.Vector(Math.Log(0.3), Math.Log(0.7));
+        var mu = Tensor.Vector(-0.2, 1);
+        var sd = Tensor.Vector(0.1, 0.5);
+        var plain = NormalMixtureLogDensity.Apply(Tensor.FromArray(xs, [xs.Length]), logW, mu, sd).ToArray();
+        var tracked = NormalMixtureLogDensity.Apply(Tensor.FromArray(xs, [xs.Length], requiresGrad: true), logW, mu, sd).ToArray();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            BitConverter.DoubleToInt64Bits(tracked[i]).Should().Be(BitConverter.DoubleToInt64Bits(plain[i]), $"x = {xs[i]}");
+        }
+    }
+
+    [Fact]
     public void TheValueGradientIsZeroNotNaNWhereTheDensityVanishes()
     {
         var x = Tensor.Vector(double.PositiveInfinity, 0.5, 1, 2, 3).RequireGrad();
