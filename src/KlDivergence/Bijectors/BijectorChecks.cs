@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Globalization;
 using KlDivergence.Tensors;
 
@@ -25,6 +26,36 @@ internal static class BijectorChecks
                     $"{bijector}.Inverse needs {requirement}; got {paramName}[{i}] = {v.ToString("R", CultureInfo.InvariantCulture)} (flat index into shape {FormatShape(y)}).");
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="RequireAll"/> for y &gt; <paramref name="lower"/>: one vectorised pass (the minimum, which is NaN when
+    /// any entry is) decides that every entry passes, and only a failure walks the entries to name the first that fails.
+    /// An inverse checks every value of a log-density's input, so a delegate call per entry cost more than the density.
+    /// </summary>
+    public static void RequireAllAbove(Tensor y, double lower, string bijector, string requirement, string paramName = "y")
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        var values = y.Values;
+        if (values.Length == 0 || TensorPrimitives.Min(values) > lower)
+        {
+            return;
+        }
+
+        RequireAll(y, v => v > lower, bijector, requirement, paramName);
+    }
+
+    /// <summary><see cref="RequireAllAbove"/> for <paramref name="lower"/> &lt; y &lt; <paramref name="upper"/>.</summary>
+    public static void RequireAllInside(Tensor y, double lower, double upper, string bijector, string requirement, string paramName = "y")
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        var values = y.Values;
+        if (values.Length == 0 || (TensorPrimitives.Min(values) > lower && TensorPrimitives.Max(values) < upper))
+        {
+            return;
+        }
+
+        RequireAll(y, v => v > lower && v < upper, bijector, requirement, paramName);
     }
 
     /// <summary>

@@ -102,7 +102,7 @@ public sealed class CorrelationCholeskyBijector : Bijector
         var z = strict / remaining.Sqrt();
         int[] flatShape = [.. y.ShapeArray[..^2], d * d];
         var packed = z.Reshape(flatShape).IndexSelect(flatShape.Length - 1, PackedPositions(d));
-        BijectorChecks.RequireAll(packed, static v => v > -1 && v < 1, nameof(CorrelationCholeskyBijector), "partial correlations in (-1, 1) (rows of unit length, within tolerance)");
+        BijectorChecks.RequireAllInside(packed, -1, 1, nameof(CorrelationCholeskyBijector), "partial correlations in (-1, 1) (rows of unit length, within tolerance)");
         return (packed.Log1p() - (-packed).Log1p()) * 0.5;
     }
 

@@ -22,7 +22,7 @@ public sealed class ExpBijector : Bijector
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is not positive.</exception>
     public override Tensor Inverse(Tensor y)
     {
-        BijectorChecks.RequireAll(y, static v => v > 0, nameof(ExpBijector), "y > 0");
+        BijectorChecks.RequireAllAbove(y, 0, nameof(ExpBijector), "y > 0");
         return y.Log();
     }
 
@@ -37,7 +37,7 @@ public sealed class ExpBijector : Bijector
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is not positive.</exception>
     public override Tensor InverseLogDetJacobian(Tensor y)
     {
-        BijectorChecks.RequireAll(y, static v => v > 0, nameof(ExpBijector), "y > 0");
+        BijectorChecks.RequireAllAbove(y, 0, nameof(ExpBijector), "y > 0");
         return -y.Log();
     }
 }

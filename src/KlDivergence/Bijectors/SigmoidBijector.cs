@@ -24,7 +24,7 @@ public sealed class SigmoidBijector : Bijector
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is outside (0, 1).</exception>
     public override Tensor Inverse(Tensor y)
     {
-        BijectorChecks.RequireAll(y, static v => v > 0 && v < 1, nameof(SigmoidBijector), "0 < y < 1");
+        BijectorChecks.RequireAllInside(y, 0, 1, nameof(SigmoidBijector), "0 < y < 1");
         return y.Log() - (-y).Log1p();
     }
 
@@ -39,7 +39,7 @@ public sealed class SigmoidBijector : Bijector
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is outside (0, 1).</exception>
     public override Tensor InverseLogDetJacobian(Tensor y)
     {
-        BijectorChecks.RequireAll(y, static v => v > 0 && v < 1, nameof(SigmoidBijector), "0 < y < 1");
+        BijectorChecks.RequireAllInside(y, 0, 1, nameof(SigmoidBijector), "0 < y < 1");
         return -y.Log() - (-y).Log1p();
     }
 }

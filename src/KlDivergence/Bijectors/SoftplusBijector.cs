@@ -24,7 +24,7 @@ public sealed class SoftplusBijector : Bijector
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is not positive.</exception>
     public override Tensor Inverse(Tensor y)
     {
-        BijectorChecks.RequireAll(y, static v => v > 0, nameof(SoftplusBijector), "y > 0");
+        BijectorChecks.RequireAllAbove(y, 0, nameof(SoftplusBijector), "y > 0");
         return y + (-(-y).Expm1()).Log();
     }
 
@@ -39,7 +39,7 @@ public sealed class SoftplusBijector : Bijector
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is not positive.</exception>
     public override Tensor InverseLogDetJacobian(Tensor y)
     {
-        BijectorChecks.RequireAll(y, static v => v > 0, nameof(SoftplusBijector), "y > 0");
+        BijectorChecks.RequireAllAbove(y, 0, nameof(SoftplusBijector), "y > 0");
         return -(-(-y).Expm1()).Log();
     }
 }

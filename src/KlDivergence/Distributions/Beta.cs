@@ -58,7 +58,7 @@ public sealed class Beta : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterThan(value, 0.0) * TensorOps.LessThan(value, 1.0),
+            DensityInterval.Open(0.0, 1.0),
             0.5,
             x => ((Concentration1 - 1.0) * x.Log()) + ((Concentration0 - 1.0) * (-x).Log1p()) - LogBeta);
 

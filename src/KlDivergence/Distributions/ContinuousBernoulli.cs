@@ -83,7 +83,7 @@ public sealed class ContinuousBernoulli : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            FamilyHelpers.Between(value, 0.0, 1.0),
+            DensityInterval.Closed(0.0, 1.0),
             0.5,
             x => LogNormalizer + (x * Probs.Log()) + ((1.0 - x) * (-Probs).Log1p()));
 

@@ -37,7 +37,7 @@ public sealed class Exponential : Distribution
 
     /// <summary>log λ - λx for x ≥ 0, -∞ for x &lt; 0.</summary>
     public override Tensor LogProb(Tensor value) =>
-        FamilyHelpers.Masked(value, TensorOps.GreaterOrEqual(value, 0.0), 0.0, x => Rate.Log() - (Rate * x));
+        FamilyHelpers.Masked(value, DensityInterval.AtLeast(0.0), 0.0, x => Rate.Log() - (Rate * x));
 
     /// <summary>Differential entropy 1 - log λ.</summary>
     public override Tensor Entropy() => 1.0 - Rate.Log();

@@ -73,6 +73,23 @@ internal static class FamilyHelpers
         return TensorOps.Where(inside, formula(safe), double.NegativeInfinity);
     }
 
+    /// <summary>
+    /// <see cref="Masked(Tensor, Tensor, double, Func{Tensor, Tensor})"/> for a support given as bounds: when every value
+    /// is inside (two read-only passes) the formula runs on the values with no mask built, else as the mask overload.
+    /// </summary>
+    public static Tensor Masked(Tensor value, DensityInterval inside, double fill, Func<Tensor, Tensor> formula)
+    {
+        if (inside.ContainsAll(value.Values))
+        {
+            var direct = formula(value);
+            return direct.ShapeArray.AsSpan().SequenceEqual(Shapes.Broadcast(value.ShapeArray, direct.ShapeArray))
+                ? direct
+                : TensorOps.Where(inside.Mask(value), direct, double.NegativeInfinity);
+        }
+
+        return Masked(value, inside.Mask(value), fill, formula);
+    }
+
     /// <summary>True when no element of the 0/1 mask is 0.</summary>
     public static bool AllSet(Tensor mask) => mask.Data.AsSpan().IndexOf(0.0) < 0;
 

@@ -68,7 +68,7 @@ public sealed class FisherSnedecor : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterThan(value, 0.0),
+            DensityInterval.Above(0.0),
             1.0,
             x =>
             {

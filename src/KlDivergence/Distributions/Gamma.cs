@@ -46,7 +46,7 @@ public sealed class Gamma : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterThan(value, 0.0) * FamilyHelpers.Finite(value),
+            DensityInterval.AboveAndFinite(0.0),
             1.0,
             x => (Concentration * Rate.Log()) + ((Concentration - 1.0) * x.Log()) - (Rate * x) - Concentration.LogGamma());
 

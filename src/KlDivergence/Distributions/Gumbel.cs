@@ -39,7 +39,7 @@ public sealed class Gumbel : Distribution
 
     /// <summary>-(z + e^{-z}) - log β, z = (x - μ)/β.</summary>
     public override Tensor LogProb(Tensor value) =>
-        FamilyHelpers.Masked(value, FamilyHelpers.Finite(value), 0.0, x =>
+        FamilyHelpers.Masked(value, DensityInterval.Finite, 0.0, x =>
         {
             var z = (x - Loc) / Scale;
             return -(z + (-z).Exp()) - Scale.Log();

@@ -42,7 +42,7 @@ public sealed class HalfCauchy : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterOrEqual(value, 0.0),
+            DensityInterval.AtLeast(0.0),
             0.0,
             x => -(x / Scale).Square().Log1p() - Scale.Log() + (FamilyHelpers.Log2 - LogPi));
 

@@ -41,7 +41,7 @@ public sealed class HalfNormal : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterOrEqual(value, 0.0),
+            DensityInterval.AtLeast(0.0),
             0.0,
             x => ((x / Scale).Square() * -0.5) - Scale.Log() + HalfLogTwoOverPi);
 

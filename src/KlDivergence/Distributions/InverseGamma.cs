@@ -69,7 +69,7 @@ public sealed class InverseGamma : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterThan(value, 0.0),
+            DensityInterval.Above(0.0),
             1.0,
             x => (Concentration * Scale.Log()) - Concentration.LogGamma() - ((Concentration + 1.0) * x.Log()) - (Scale / x));
 

@@ -50,7 +50,7 @@ public sealed class Kumaraswamy : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterThan(value, 0.0) * TensorOps.LessThan(value, 1.0),
+            DensityInterval.Open(0.0, 1.0),
             0.5,
             x => Concentration1.Log() + Concentration0.Log() + ((Concentration1 - 1.0) * x.Log()) + ((Concentration0 - 1.0) * PowerComplementLog(x)));
 

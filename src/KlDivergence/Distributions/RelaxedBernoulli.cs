@@ -72,7 +72,7 @@ public sealed class RelaxedBernoulli : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            TensorOps.GreaterThan(value, 0.0) * TensorOps.LessThan(value, 1.0),
+            DensityInterval.Open(0.0, 1.0),
             0.5,
             y =>
             {

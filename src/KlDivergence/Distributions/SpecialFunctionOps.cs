@@ -36,27 +36,6 @@ internal static class SpecialFunctionOps
         });
     }
 
-    /// <summary>cos x, with d/dx = -sin x.</summary>
-    public static Tensor Cos(Tensor x)
-    {
-        var y = new double[x.Length];
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = Math.Cos(x.Data[i]);
-        }
-
-        return Tensor.Record(new Tensor(y, x.ShapeArray), [x], g =>
-        {
-            var gx = new double[x.Length];
-            for (int i = 0; i < gx.Length; i++)
-            {
-                gx[i] = -g.Data[i] * Math.Sin(x.Data[i]);
-            }
-
-            return [new Tensor(gx, x.ShapeArray)];
-        });
-    }
-
     /// <summary>log I₀(κ) (I₀ the modified Bessel function of the first kind), with d/dκ = I₁(κ)/I₀(κ).</summary>
     public static Tensor LogBesselI0(Tensor kappa)
     {

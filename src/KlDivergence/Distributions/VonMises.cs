@@ -48,9 +48,9 @@ public sealed class VonMises : Distribution
     public override Tensor LogProb(Tensor value) =>
         FamilyHelpers.Masked(
             value,
-            FamilyHelpers.Between(value, -Math.PI, Math.PI),
+            DensityInterval.Closed(-Math.PI, Math.PI),
             0.0,
-            x => (Concentration * SpecialFunctionOps.Cos(x - Loc)) - LogTwoPi - SpecialFunctionOps.LogBesselI0(Concentration));
+            x => (Concentration * (x - Loc).Cos()) - LogTwoPi - SpecialFunctionOps.LogBesselI0(Concentration));
 
     /// <summary>Differential entropy log(2π I₀(κ)) - κ I₁(κ)/I₀(κ).</summary>
     public override Tensor Entropy() =>

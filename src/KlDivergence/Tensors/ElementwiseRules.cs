@@ -131,6 +131,18 @@ internal static class ElementwiseRules
         static (x, y, gy, gx) => LaneMap.Map<TanhGradient>(gy, y, x, gx),
         ElementwiseSplit.CostlyThreshold);
 
+    public static readonly UnaryOp Sin = new(
+        "sin",
+        static (x, y) => Trigonometric.Sin(x, y),
+        static (x, y, gy, gx) => Trigonometric.Derivative(x, gy, gx, sine: true),
+        ElementwiseSplit.CostlyThreshold);
+
+    public static readonly UnaryOp Cos = new(
+        "cos",
+        static (x, y) => Trigonometric.Cos(x, y),
+        static (x, y, gy, gx) => Trigonometric.Derivative(x, gy, gx, sine: false),
+        ElementwiseSplit.CostlyThreshold);
+
     public static readonly UnaryOp Abs = new(
         "abs",
         static (x, y) => TensorPrimitives.Abs(x, y),

@@ -64,6 +64,12 @@ public static class TensorOps
     /// <summary>Element-wise hyperbolic tangent.</summary>
     public static Tensor Tanh(this Tensor x) => Unary(ElementwiseRules.Tanh, x);
 
+    /// <summary>Element-wise sine (x in radians), within an ulp of <see cref="Math.Sin(double)"/>.</summary>
+    public static Tensor Sin(this Tensor x) => Unary(ElementwiseRules.Sin, x);
+
+    /// <summary>Element-wise cosine (x in radians), within an ulp of <see cref="Math.Cos(double)"/>.</summary>
+    public static Tensor Cos(this Tensor x) => Unary(ElementwiseRules.Cos, x);
+
     /// <summary>Element-wise |x| (gradient 0 at 0).</summary>
     public static Tensor Abs(this Tensor x) => Unary(ElementwiseRules.Abs, x);
 

@@ -234,6 +234,29 @@ public class ElementwiseBijectorTests
         act2.Should().Throw<ArgumentOutOfRangeException>();
     }
 
+    [Theory]
+    [InlineData("Exp", double.NaN)]
+    [InlineData("Exp", 0.0)]
+    [InlineData("Softplus", -0.0)]
+    [InlineData("Sigmoid", double.NaN)]
+    [InlineData("Sigmoid", 1.0)]
+    [InlineData("Sigmoid", double.NegativeInfinity)]
+    public void ALongInputWithOneValueOutsideThrowsNamingThatEntry(string name, double bad)
+    {
+        // The check first scans the whole input with vector minimum and maximum; one bad entry among a hundred, at the
+        // start, in the middle and in the scalar remainder, must still be found and named.
+        var b = Create(name);
+        foreach (int at in new[] { 0, 37, 98 })
+        {
+            var y = Enumerable.Range(0, 99).Select(i => 0.1 + (0.8 * i / 99.0)).ToArray();
+            y[at] = bad;
+            var act = () => b.Inverse(y);
+            act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().Contain($"y[{at}] = {bad.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+            var act2 = () => b.InverseLogDetJacobian(y);
+            act2.Should().Throw<ArgumentOutOfRangeException>();
+        }
+    }
+
     [Fact]
     public void ChainAppliesPartsInOrderAndSumsLogDets()
     {

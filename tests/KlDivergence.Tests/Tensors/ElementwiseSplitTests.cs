@@ -75,7 +75,7 @@ public class ElementwiseSplitTests
     public void TheTableLowersTheThresholdOfTheTranscendentalAndSpecialFunctionsOnly()
     {
         UnaryTable().Where(op => op.SplitThreshold == ElementwiseSplit.CostlyThreshold).Select(op => op.Name).Should().BeEquivalentTo(
-            "exp", "log", "log1p", "expm1", "expm1_minus_x", "softplus", "sigmoid", "tanh", "elu", "lgamma", "digamma", "normal_cdf", "log_normal_cdf");
+            "exp", "log", "log1p", "expm1", "expm1_minus_x", "softplus", "sigmoid", "tanh", "sin", "cos", "elu", "lgamma", "digamma", "normal_cdf", "log_normal_cdf");
         UnaryTable().Where(op => op.SplitThreshold != ElementwiseSplit.CostlyThreshold).Should().OnlyContain(op => op.SplitThreshold == ElementwiseSplit.Threshold);
         ElementwiseSplit.CostlyThreshold.Should().Be(2 * CustomOp.BlockSize, "fewer than two blocks split nothing");
     }

@@ -15,5 +15,5 @@ internal static class VonMisesKl
     /// </summary>
     public static Tensor VonMisesVonMises(VonMises p, VonMises q) =>
         SpecialFunctionOps.LogBesselI0(q.Concentration) - SpecialFunctionOps.LogBesselI0(p.Concentration)
-        + (p.MeanResultantLength * (p.Concentration - (q.Concentration * SpecialFunctionOps.Cos(p.Loc - q.Loc))));
+        + (p.MeanResultantLength * (p.Concentration - (q.Concentration * (p.Loc - q.Loc).Cos())));
 }
