@@ -49,6 +49,13 @@ public abstract class Bijector
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is outside the constrained set.</exception>
     public virtual Tensor InverseLogDetJacobian(Tensor y) => -ForwardLogDetJacobian(Inverse(y));
 
+    /// <summary>
+    /// <see cref="Inverse"/> and <see cref="InverseLogDetJacobian"/> at the same y, with the same values and bits: a
+    /// bijector whose log-determinant follows from x overrides this to compute the inverse once (a transformed
+    /// distribution's log-density needs both).
+    /// </summary>
+    internal virtual (Tensor X, Tensor InverseLogDet) InverseWithLogDet(Tensor y) => (Inverse(y), InverseLogDetJacobian(y));
+
     /// <summary>The shape of f(x) for an input of shape <paramref name="unconstrainedShape"/> (the same shape unless overridden).</summary>
     /// <param name="unconstrainedShape">The input shape.</param>
     public virtual int[] ForwardShape(int[] unconstrainedShape)

@@ -33,6 +33,13 @@ public sealed class ExpBijector : Bijector
         return x;
     }
 
+    /// <summary>x = log y and -x, the bits of <see cref="InverseLogDetJacobian"/>, with one logarithm and one check.</summary>
+    internal override (Tensor X, Tensor InverseLogDet) InverseWithLogDet(Tensor y)
+    {
+        var x = Inverse(y);
+        return (x, -x);
+    }
+
     /// <summary>log |dx/dy| = -log y.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An entry of <paramref name="y"/> is not positive.</exception>
     public override Tensor InverseLogDetJacobian(Tensor y)

@@ -44,7 +44,7 @@ public sealed class Cauchy : Distribution
     public override MassLocations GetMassLocations() => MassLocations.Single(Loc.BroadcastTo(BatchShapeArray), Scale.BroadcastTo(BatchShapeArray));
 
     /// <summary>-log π - log γ - log(1 + z²), z = (x - x₀)/γ.</summary>
-    public override Tensor LogProb(Tensor value) => -((value - Loc) / Scale).Square().Log1p() - Scale.Log() - LogPi;
+    public override Tensor LogProb(Tensor value) => -(Scale.Log() + LogPi) - ((value - Loc) / Scale).Square().Log1p();
 
     /// <summary>Differential entropy log(4πγ).</summary>
     public override Tensor Entropy() => (Scale.Log() + (LogPi + (2 * FamilyHelpers.Log2))).BroadcastTo(BatchShapeArray);

@@ -100,29 +100,53 @@ public class TransformedDistribution : Distribution
         ArgumentNullException.ThrowIfNull(value);
 
         // Outside f's range the density is 0: evaluate at a safe interior point (f(0)) and mask, so nothing throws or turns NaN.
-        Tensor inside, interior;
+        Tensor? inside = null;
+        Tensor interior;
+        bool allInside;
+        var range = Support;
         using (Tensor.NoGrad())
         {
-            var range = Support;
-            inside = TensorOps.GreaterThan(value, range.Lower) * TensorOps.LessThan(value, range.Upper);
             interior = Bijector.Forward(Tensor.Scalar(0.0));
+            if (range.Lower.Rank == 0 && range.Upper.Rank == 0)
+            {
+                // Scalar bounds (the usual case): two read-only scans decide, and the mask is built only if needed.
+                allInside = new DensityInterval(range.Lower.ToScalar(), true, range.Upper.ToScalar(), true).ContainsAll(value.Values);
+            }
+            else
+            {
+                inside = InsideMask(value, range);
+                allInside = FamilyHelpers.AllSet(inside) && inside.ShapeArray.AsSpan().SequenceEqual(value.ShapeArray);
+            }
         }
 
         // Every value inside the range (the usual case): the values themselves, with no select and its backward pass.
-        bool allInside = FamilyHelpers.AllSet(inside) && inside.ShapeArray.AsSpan().SequenceEqual(value.ShapeArray);
-        var safe = allInside ? value : TensorOps.Where(inside, value, interior);
-        var jacobian = Bijector.InverseLogDetJacobian(safe);
-        var baseLogProb = BaseDistribution.LogProb(Bijector.Inverse(safe));
+        if (!allInside)
+        {
+            inside ??= InsideMask(value, range);
+        }
+
+        var safe = allInside ? value : TensorOps.Where(inside!, value, interior);
+        var (x, jacobian) = Bijector.InverseWithLogDet(safe);
+        var baseLogProb = BaseDistribution.LogProb(x);
         int eventRank = EventShapeArray.Length;
         var logProb = eventRank == 0 ? baseLogProb + jacobian : baseLogProb + jacobian.Sum([.. Enumerable.Range(jacobian.Rank - eventRank, eventRank)]);
-        int[] validShape = inside.ShapeArray[..^eventRank];
+        int[] validShape = (inside ?? value).ShapeArray[..^eventRank];
         if (allInside && logProb.ShapeArray.AsSpan().SequenceEqual(Shapes.Broadcast(validShape, logProb.ShapeArray)))
         {
             return logProb;
         }
 
+        inside ??= InsideMask(value, range);
+
         var valid = eventRank == 0 ? inside : TensorOps.EqualTo(inside.Sum([.. Enumerable.Range(inside.Rank - eventRank, eventRank)]), Shapes.Size(EventShapeArray));
         return TensorOps.Where(valid, logProb, double.NegativeInfinity);
+    }
+
+    /// <summary>1 strictly inside the range's bounds, else 0 (no gradient).</summary>
+    private static Tensor InsideMask(Tensor value, Support range)
+    {
+        using var scope = Tensor.NoGrad();
+        return TensorOps.GreaterThan(value, range.Lower) * TensorOps.LessThan(value, range.Upper);
     }
 
     /// <summary>

@@ -106,7 +106,7 @@ public sealed class Uniform : Distribution
     {
         var u = StandardNoise.Uniform(random, SampleShape(count));
         var width = High - Low;
-        var direct = Low + (width * u);
+        var direct = LocationScale.Apply(u, Low, width);
         var overflows = 1.0 - FamilyHelpers.Finite(width.Detach().BroadcastTo(BatchShapeArray));
         if (overflows.Values.IndexOfAnyExcept(0.0) < 0)
         {
