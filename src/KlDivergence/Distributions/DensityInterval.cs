@@ -43,6 +43,12 @@ internal readonly record struct DensityInterval(double Lower, bool LowerOpen, do
             return false;
         }
 
+        // No NaN is left (the minimum would have been NaN), so a closed +∞ bound holds every value: no second scan.
+        if (!UpperOpen && double.IsPositiveInfinity(Upper))
+        {
+            return true;
+        }
+
         double max = TensorPrimitives.Max(values);
         return UpperOpen ? max < Upper : max <= Upper;
     }

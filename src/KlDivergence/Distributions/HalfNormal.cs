@@ -43,7 +43,7 @@ public sealed class HalfNormal : Distribution
             value,
             DensityInterval.AtLeast(0.0),
             0.0,
-            x => ((x / Scale).Square() * -0.5) - Scale.Log() + HalfLogTwoOverPi);
+            x => (HalfLogTwoOverPi - Scale.Log()) - ((x / Scale).Square() * 0.5));
 
     /// <summary>Differential entropy ½ log(πσ²/2) + ½.</summary>
     public override Tensor Entropy() => Scale.Log() + (0.5 - HalfLogTwoOverPi);
