@@ -20,12 +20,12 @@ public sealed class Categorical : Distribution
     {
     }
 
-    private Categorical((Tensor LogProbs, Tensor Probs) parameters)
-        : base(parameters.Probs.ShapeArray[..^1], [])
+    private Categorical((Tensor LogProbs, Tensor? Probs) parameters)
+        : base(parameters.LogProbs.ShapeArray[..^1], [])
     {
         Logits = parameters.LogProbs;
-        Probs = parameters.Probs;
-        CategoryCount = Probs.ShapeArray[^1];
+        probs = parameters.Probs;
+        CategoryCount = Logits.ShapeArray[^1];
     }
 
     /// <summary>
@@ -37,14 +37,38 @@ public sealed class Categorical : Distribution
     public static Categorical FromLogits(Tensor logits)
     {
         var logProbs = ProbabilityChecks.NormalizedLogits(logits, nameof(Categorical), nameof(logits));
-        return new Categorical((logProbs, logProbs.Exp()));
+        return new Categorical((logProbs, null));
     }
 
     /// <summary>Normalised log-probabilities log pₖ (so that logsumexp over the last axis is 0), shape [...BatchShape, K].</summary>
     public Tensor Logits { get; }
 
-    /// <summary>Probabilities pₖ, shape [...BatchShape, K].</summary>
-    public Tensor Probs { get; }
+    /// <summary>
+    /// Probabilities pₖ, shape [...BatchShape, K]. From logits they are exp(log pₖ), made at the first read (a
+    /// log-density, the common use of a classifier's categorical, never needs them) and kept when gradients are being
+    /// recorded then; a read under <see cref="Tensor.NoGrad"/> is not kept, so a later differentiable read still
+    /// records its dependence on the logits.
+    /// </summary>
+    public Tensor Probs
+    {
+        get
+        {
+            if (probs is not null)
+            {
+                return probs;
+            }
+
+            var made = Logits.Exp();
+            if (NoGradScope.IsGradEnabled || !Logits.RequiresGrad)
+            {
+                probs = made;
+            }
+
+            return made;
+        }
+    }
+
+    private Tensor? probs;
 
     /// <summary>The number of categories K.</summary>
     public int CategoryCount { get; }
@@ -91,21 +115,38 @@ public sealed class Categorical : Distribution
         int[] shape = Shapes.Broadcast(value.ShapeArray, BatchShapeArray);
         double[] v = Shapes.BroadcastData(value.Data, value.ShapeArray, shape);
         int k = CategoryCount;
-        var oneHot = new double[v.Length * k];
-        var valid = new double[v.Length];
+
+        // A gather of log pₖ at each value's category (its gradient a scatter back): it moves one number per value,
+        // where a one-hot selection and a row sum went over all K. A value that is not a category picks category 0
+        // and is then masked to -∞.
+        var flat = new int[v.Length];
+        double[]? valid = null;
         for (int i = 0; i < v.Length; i++)
         {
             double x = v[i];
-            if (x >= 0 && x <= k - 1 && Math.Floor(x) == x)
+            bool isCategory = x >= 0 && x <= k - 1 && Math.Floor(x) == x;
+            flat[i] = (i * k) + (isCategory ? (int)x : 0);
+            if (!isCategory)
             {
-                oneHot[(i * k) + (int)x] = 1;
+                valid ??= CategoriesSoFar(i);
+            }
+            else if (valid is not null)
+            {
                 valid[i] = 1;
             }
         }
 
-        // Gather by selection, not multiplication, so that -∞ log-probabilities elsewhere cannot make 0 · -∞ = NaN.
-        var picked = TensorOps.Where(new Tensor(oneHot, [.. shape, k]), Logits, 0.0).Sum(-1);
-        return TensorOps.Where(new Tensor(valid, shape), picked, double.NegativeInfinity);
+        int[] logitsShape = [.. shape, k];
+        var logits = Logits.ShapeArray.AsSpan().SequenceEqual(logitsShape) ? Logits : Logits.BroadcastTo(logitsShape);
+        var picked = logits.Reshape([v.Length * k]).IndexSelect(0, flat).Reshape(shape);
+        return valid is null ? picked : TensorOps.Where(new Tensor(valid, shape), picked, double.NegativeInfinity);
+
+        double[] CategoriesSoFar(int first)
+        {
+            var marks = new double[v.Length];
+            marks.AsSpan(0, first).Fill(1);
+            return marks;
+        }
     }
 
     /// <summary>Shannon entropy H = -Σₖ pₖ log pₖ in nats, with 0 log 0 = 0 (Cover and Thomas 2006, eq. 2.1).</summary>

@@ -56,17 +56,24 @@ internal static class ProbabilityChecks
     {
         ArgumentNullException.ThrowIfNull(logits, paramName);
         RequireCategories(logits, family, paramName);
-        foreach (double v in logits.Values)
+        var values = logits.Values;
+
+        // One vector scan each for the usual case (the maximum is NaN when any entry is, and +∞ only when one is; a row
+        // can be all -∞ only when the minimum is); the entries are walked only to name a bad one.
+        if (!values.IsEmpty && !(System.Numerics.Tensors.TensorPrimitives.Max(values) < double.PositiveInfinity))
         {
-            if (double.IsNaN(v) || double.IsPositiveInfinity(v))
+            foreach (double v in values)
             {
-                throw ParameterChecks.Invalid(family, paramName, "must not be NaN or +infinity", v);
+                if (double.IsNaN(v) || double.IsPositiveInfinity(v))
+                {
+                    throw ParameterChecks.Invalid(family, paramName, "must not be NaN or +infinity", v);
+                }
             }
         }
 
         int k = logits.ShapeArray[^1];
-        var values = logits.Values;
-        for (int row = 0; row < logits.Length / k; row++)
+        int rows = !values.IsEmpty && double.IsNegativeInfinity(System.Numerics.Tensors.TensorPrimitives.Min(values)) ? logits.Length / k : 0;
+        for (int row = 0; row < rows; row++)
         {
             bool any = false;
             foreach (double v in values.Slice(row * k, k))

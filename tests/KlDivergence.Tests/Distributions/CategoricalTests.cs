@@ -158,4 +158,97 @@ public class CategoricalTests
         var scalar = () => new Categorical(Tensor.Scalar(1.0));
         scalar.Should().Throw<ArgumentException>().Where(e => e.ParamName == "probs");
     }
+
+    [Fact]
+    public void LogProbGathersTheValuesCategoryAcrossABatchAndBroadcastValuesAndMasksTheRest()
+    {
+        // Batch [3] of K = 4 against values [2, 3]: each value picks log p of its own row; a value that is not a
+        // category (first, in the middle, last) is -∞ and the others keep their log-probabilities.
+        double[,] p = { { 0.1, 0.2, 0.3, 0.4 }, { 0.25, 0.25, 0.25, 0.25 }, { 0.7, 0.1, 0.1, 0.1 } };
+        var c = new Categorical(Tensor.FromArray([.. p.Cast<double>()], [3, 4]));
+        double[] values = [-1, 3, 0, 2, 1.5, 5];
+        var lp = c.LogProb(Tensor.FromArray(values, [2, 3])).ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            bool category = v >= 0 && v <= 3 && Math.Floor(v) == v;
+            if (category)
+            {
+                lp[i].Should().BeApproximately(Math.Log(p[i % 3, (int)v]), 1e-15, $"value {i}");
+            }
+            else
+            {
+                lp[i].Should().Be(double.NegativeInfinity, $"value {i}");
+            }
+        }
+
+        // Unbatched logits against many values, all categories: no mask, the gather alone.
+        var one = Categorical.FromLogits(Tensor.Vector(0.5, -1.0, 2.0));
+        double z = Math.Log(Math.Exp(0.5) + Math.Exp(-1.0) + Math.Exp(2.0));
+        one.LogProb(Tensor.Vector(2, 0, 1, 2)).ToArray().Should().Equal([2.0 - z, 0.5 - z, -1.0 - z, 2.0 - z], (a, b) => Math.Abs(a - b) < 1e-15);
+    }
+
+    [Fact]
+    public void TheLogProbGradientIsTheUpstreamGradientAtEachPickedLogitThroughTheNormalisation()
+    {
+        // d/dℓⱼ Σᵢ gᵢ log softmax(ℓ)_{vᵢ} = Σᵢ gᵢ (1[vᵢ = j] - pⱼ) for one row of logits, worked here by hand.
+        double[] l = [0.3, -0.8, 1.1];
+        double[] values = [2, 0, 2, 1, 7];
+        double[] g = [0.5, -1.0, 2.0, 0.25, 3.0];
+        var logits = Tensor.FromArray(l, [3], requiresGrad: true);
+        var lp = Categorical.FromLogits(logits).LogProb(Tensor.FromArray(values, [5]));
+        TensorOps.Where(TensorOps.EqualTo(lp, double.NegativeInfinity), 0.0, lp * Tensor.FromArray(g, [5])).Sum().Backward();
+        double norm = l.Sum(Math.Exp);
+        for (int j = 0; j < 3; j++)
+        {
+            double expected = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                expected += g[i] * ((values[i] == j ? 1 : 0) - (Math.Exp(l[j]) / norm));
+            }
+
+            logits.Grad!.Values[j].Should().BeApproximately(expected, 1e-14, $"logit {j}");
+        }
+    }
+
+    [Fact]
+    public void ABadLogitAmongManyIsNamed()
+    {
+        var many = Enumerable.Range(0, 203).Select(i => Math.Sin(i)).ToArray();
+        many[117] = double.PositiveInfinity;
+        var act = () => Categorical.FromLogits(Tensor.FromArray(many, [29, 7]));
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Categorical: logits must not be NaN or +infinity, got Infinity*");
+        many[117] = double.NegativeInfinity;
+        for (int j = 0; j < 7; j++)
+        {
+            many[(20 * 7) + j] = double.NegativeInfinity;
+        }
+
+        var row = () => Categorical.FromLogits(Tensor.FromArray(many, [29, 7]));
+        row.Should().Throw<ArgumentException>().WithMessage("*row 20 is all -infinity*");
+    }
+
+    [Fact]
+    public void ProbabilitiesReadFirstWithoutGradientsStillCarryTheirGradientLater()
+    {
+        // From logits the probabilities are made at the first read; one made under NoGrad must not be the one a later
+        // differentiable read gets. d/dℓⱼ Σₖ wₖ pₖ = pⱼ (wⱼ - Σₖ wₖ pₖ).
+        double[] l = [0.3, -0.8, 1.1];
+        double[] w = [2.0, -1.0, 0.5];
+        var logits = Tensor.FromArray(l, [3], requiresGrad: true);
+        var c = Categorical.FromLogits(logits);
+        using (Tensor.NoGrad())
+        {
+            c.Probs.ToArray().Sum().Should().BeApproximately(1, 1e-15);
+        }
+
+        (c.Probs * Tensor.FromArray(w, [3])).Sum().Backward();
+        double norm = l.Sum(Math.Exp);
+        double[] p = [.. l.Select(v => Math.Exp(v) / norm)];
+        double mean = p.Zip(w, (a, b) => a * b).Sum();
+        for (int j = 0; j < 3; j++)
+        {
+            logits.Grad!.Values[j].Should().BeApproximately(p[j] * (w[j] - mean), 1e-15, $"logit {j}");
+        }
+    }
 }
