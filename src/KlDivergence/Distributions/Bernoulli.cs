@@ -60,23 +60,27 @@ public sealed class Bernoulli : Distribution
     /// <summary>log p at 1, log(1 - p) at 0, -∞ elsewhere.</summary>
     public override Tensor LogProb(Tensor value)
     {
-        var inside = FamilyHelpers.WholeNumberMask(value, 1.0);
         if (Binary.GivenLogits is { } logits)
         {
             // From logits, one softplus per element: -softplus(s·l) with s = 1 - 2y (-1 at y = 1, +1 at y = 0), instead
             // of both log p and log(1 - p) over the whole batch and a selection between them. s is data: no gradient.
-            // Outside {0, 1} s is 0, so s·l stays finite and the masked-out elements pass back a zero gradient, not NaN.
+            // Outside {0, 1} s is 0, so s·l stays finite and the masked-out elements pass back a zero gradient, not NaN;
+            // the mask is built only when such a value is there.
             var sign = new double[value.Length];
-            ReadOnlySpan<double> y = value.Data, inSupport = inside.Data;
+            ReadOnlySpan<double> y = value.Data;
+            bool allInside = true;
             for (int i = 0; i < sign.Length; i++)
             {
-                sign[i] = inSupport[i] != 0 ? 1 - (2 * y[i]) : 0;
+                double v = y[i];
+                sign[i] = v == 0 ? 1 : v == 1 ? -1 : 0;
+                allInside &= v == 0 || v == 1;
             }
 
             var logP = BinaryProbabilities.LogProbability(logits, new Tensor(sign, value.ShapeArray));
-            return inside.Values.Contains(0.0) ? TensorOps.Where(inside, logP, double.NegativeInfinity) : logP;
+            return allInside ? logP : TensorOps.Where(FamilyHelpers.WholeNumberMask(value, 1.0), logP, double.NegativeInfinity);
         }
 
+        var inside = FamilyHelpers.WholeNumberMask(value, 1.0);
         var one = TensorOps.EqualTo(value, 1.0);
         return TensorOps.Where(inside, TensorOps.Where(one, Binary.LogOne, Binary.LogZero), double.NegativeInfinity);
     }

@@ -52,8 +52,71 @@ internal sealed class BinaryProbabilities
     /// <summary>
     /// log P(outcome) = -softplus(s·l) from logits l, with s = -1 for the outcome 1 and +1 for 0 (element-wise, broadcast):
     /// the one statement of the logit form of log p and log(1 - p). s·l is exact (s = ±1), so it rounds as -softplus(∓l).
+    /// One op (<see cref="LogProbabilityOp"/>): the element-wise table's product, softplus and negation run per cached
+    /// block with nothing written out between them, where the three recorded ops wrote two intermediates of the
+    /// batch's size and read them back in the backward pass (a logistic likelihood's whole cost).
     /// </summary>
-    public static Tensor LogProbability(Tensor logits, Tensor sign) => -(logits * sign).Softplus();
+    public static Tensor LogProbability(Tensor logits, Tensor sign) => LogProbabilityOp.Instance.Apply(logits, sign);
+
+    /// <summary>Inputs (l, s); s is data and gets no gradient.</summary>
+    private sealed class LogProbabilityOp() : CustomOp("binary log-probability", 2)
+    {
+        /// <summary>Values per stack block.</summary>
+        private const int Chunk = 512;
+
+        public static readonly LogProbabilityOp Instance = new();
+
+        /// <summary>An exponential and a logarithm per element: split as the table's softplus is.</summary>
+        public override int ParallelThreshold => ElementwiseSplit.CostlyThreshold;
+
+        /// <summary>-softplus(l·s): the table's multiply, softplus and negate, in that order, so the same bits.</summary>
+        public override void Forward(in CustomOpBlock block, Span<double> output)
+        {
+            ReadOnlySpan<double> l = block.Input(0), s = block.Input(1);
+            Span<double> product = stackalloc double[Chunk];
+            for (int start = 0; start < block.Length; start += Chunk)
+            {
+                int length = Math.Min(Chunk, block.Length - start);
+                var t = product[..length];
+                var y = output.Slice(start, length);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(l.Slice(start, length), s.Slice(start, length), t);
+                ElementwiseRules.Softplus.Forward(t, y);
+                System.Numerics.Tensors.TensorPrimitives.Negate(y, y);
+            }
+        }
+
+        /// <summary>
+        /// ∂/∂l = σ(l·s)·(-g)·s: the negation's rule (-g), the softplus rule with it (σ(l·s)·(-g)), then the product's
+        /// rule (times s), in the order the three recorded ops applied them.
+        /// </summary>
+        public override void Backward(in CustomOpBlock block, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGradient)
+        {
+            if (!block.NeedsGradient(0))
+            {
+                return;
+            }
+
+            ReadOnlySpan<double> l = block.Input(0), s = block.Input(1);
+            var gl = block.Gradient(0);
+            Span<double> work = stackalloc double[4 * Chunk];
+            for (int start = 0; start < block.Length; start += Chunk)
+            {
+                int length = Math.Min(Chunk, block.Length - start);
+                var t = work[..length];
+                var softplus = work.Slice(Chunk, length);
+                var negated = work.Slice(2 * Chunk, length);
+                var softplusGradient = work.Slice(3 * Chunk, length);
+                var ls = s.Slice(start, length);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(l.Slice(start, length), ls, t);
+
+                // The softplus values are the output negated (exact), for a rule that reads them.
+                System.Numerics.Tensors.TensorPrimitives.Negate(output.Slice(start, length), softplus);
+                System.Numerics.Tensors.TensorPrimitives.Negate(outputGradient.Slice(start, length), negated);
+                ElementwiseRules.Softplus.Derivative(t, softplus, negated, softplusGradient);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(softplusGradient, ls, gl.Slice(start, length));
+            }
+        }
+    }
 
     /// <summary>
     /// A tensor of the logit form, computed from <see cref="GivenLogits"/> on first read: a Bernoulli likelihood reads

@@ -210,4 +210,52 @@ public class BinaryLogitsTests
         FamilyChecks.Rejects(() => _ = Bernoulli.FromLogits(double.NaN), "Bernoulli: logits must be finite, got NaN");
         FamilyChecks.Rejects(() => _ = Binomial.FromLogits(3, double.PositiveInfinity), "Binomial: logits must be finite, got Infinity");
     }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void TheFusedLogProbabilityIsTheBitsOfTheThreeOpsItReplaces(bool scalarSign, bool weighted)
+    {
+        // -softplus(l·s) as one op against -(l * s).Softplus() recorded op by op: values and the gradient in l, for a
+        // length over several blocks with a ragged end, for 1, 2 and 8 workers, under a uniform upstream gradient (a
+        // sum) and a weighted one. The logits stay within ±40: beyond exp's range TensorPrimitives takes another path
+        // for the whole vector holding such a value, and which neighbours share that vector follows the arrays'
+        // alignment, so bits there are not comparable between any two calls (the extremes are checked by value below).
+        const int n = (3 * CustomOp.BlockSize) + 517;
+        var lv = GradCheck.RandomValues(n, 3, -40, 40);
+        var sv = scalarSign ? [-1.0] : GradCheck.RandomValues(n, 4, -1, 1).Select(v => v < 0 ? -1.0 : 1.0).ToArray();
+        var wv = GradCheck.RandomValues(n, 5, -2, 2);
+        var sign = scalarSign ? Tensor.Scalar(-1.0) : Tensor.FromArray(sv, [n]);
+        (double[] Values, double[] Gradient) Run(Func<Tensor, Tensor> f)
+        {
+            var l = Tensor.FromArray(lv, [n], requiresGrad: true);
+            var y = f(l);
+            (weighted ? (y * Tensor.FromArray(wv, [n])).Sum() : y.Sum()).Backward();
+            return (y.ToArray(), l.Grad!.ToArray());
+        }
+
+        var reference = Run(l => -(l * sign).Softplus());
+        foreach (int workers in Workers.Counts)
+        {
+            var fused = Workers.With(workers, () => Run(l => BinaryProbabilities.LogProbability(l, sign)));
+            fused.Values.Should().Equal(reference.Values, $"values with {workers} workers");
+            fused.Gradient.Should().Equal(reference.Gradient, $"gradient with {workers} workers");
+        }
+    }
+
+    [Fact]
+    public void TheFusedLogProbabilityIsExactAtExtremeLogits()
+    {
+        // -softplus(l·s) = -(l·s) far above 0 and 0 (to the last bit, e^-800) far below; its gradient -σ(l·s)·s.
+        var l = Tensor.FromArray([800, -800, 800, -800, 1e-3, 0], [6], requiresGrad: true);
+        var s = Tensor.FromArray([1, 1, -1, -1, 1, -1], [6]);
+        var y = BinaryProbabilities.LogProbability(l, s);
+        y.Sum().Backward();
+        double[] values = [-800, 0, 0, -800, -Math.Log(1 + Math.Exp(1e-3)), -Math.Log(2)];
+        double[] gradients = [-1, 0, 0, 1, -1 / (1 + Math.Exp(-1e-3)), 0.5];
+        y.ToArray().Should().Equal(values, (a, b) => Math.Abs(a - b) <= 1e-15);
+        l.Grad!.ToArray().Should().Equal(gradients, (a, b) => Math.Abs(a - b) <= 1e-15);
+    }
 }
