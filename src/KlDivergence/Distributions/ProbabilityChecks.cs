@@ -87,7 +87,7 @@ internal static class ProbabilityChecks
             }
         }
 
-        return logits - logits.LogSumExp(-1, keepDims: true);
+        return logits.LogSoftmax(-1);
     }
 
     /// <summary>log p with log 0 = -∞ and a zero (not NaN) gradient at p = 0.</summary>

@@ -303,6 +303,78 @@ public static class TensorOps
     }
 
     /// <summary>
+    /// log softmax along <paramref name="axis"/>: xₖ - log Σⱼ e^{xⱼ} (the log-probabilities of a classifier's logits).
+    /// Along the last axis it is one op: the row's log-sum-exp by <see cref="LogSumExp"/>'s kernel, subtracted in place,
+    /// and the backward pass gₖ - e^{yₖ} Σⱼ gⱼ in one sweep, the values and gradient of x - x.LogSumExp(axis, true)
+    /// without its [.., 1] intermediate, broadcast subtraction and their backward passes. Other axes take that composite.
+    /// A slice that is all -∞ gives NaN, as the composite does.
+    /// </summary>
+    public static Tensor LogSoftmax(this Tensor x, int axis = -1)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int ax = Shapes.Axis(axis, x.Rank);
+        var (outer, n, inner) = Shapes.AroundAxis(x.ShapeArray, ax);
+        if (inner != 1 || n == 0)
+        {
+            return x - x.LogSumExp(ax, keepDims: true);
+        }
+
+        var lse = TensorPool.Rent(outer);
+        LogSumExpRows(x.Data, lse, outer, n);
+        var y = TensorPool.Rent(x.Length);
+        double[] xd = x.Data;
+        ElementwiseSplit.ForRowGroups(outer, n, (first, end) =>
+        {
+            for (int o = first; o < end; o++)
+            {
+                TensorPrimitives.Subtract(xd.AsSpan(o * n, n), lse[o], y.AsSpan(o * n, n));
+            }
+        });
+
+        var result = new Tensor(y, x.ShapeArray);
+        if (!Tensor.Tracks(x))
+        {
+            TensorPool.Return(lse);
+            return result;
+        }
+
+        return Tensor.Record(result, [x], g => [new Tensor(LogSoftmaxGradient(xd, lse, g.Data, outer, n), x.ShapeArray)]);
+    }
+
+    /// <summary>
+    /// gₖ + e^{xₖ - lse}·(-Σⱼ gⱼ) per row (0 in place of the exponential term where the row is all -∞): the composite's two
+    /// contributions, the broadcast subtraction's g and the log-sum-exp's softmax times its gradient, in the order and
+    /// grouping its backward passes used (row sums by the sum kernel, exponentials over groups of rows).
+    /// </summary>
+    private static double[] LogSoftmaxGradient(double[] x, double[] lse, double[] g, int outer, int n)
+    {
+        var sums = TensorPool.Rent(outer);
+        SumKernel.Axis(g, outer, n, 1, sums);
+        var gx = GradientPass.Rent(x.Length);
+        ElementwiseSplit.ForRowGroups(outer, n, (first, end) =>
+        {
+            for (int o = first; o < end; o++)
+            {
+                double shift = double.IsNegativeInfinity(lse[o]) ? 0 : lse[o];
+                TensorPrimitives.Subtract(x.AsSpan(o * n, n), shift, gx.AsSpan(o * n, n));
+            }
+
+            var block = gx.AsSpan(first * n, (end - first) * n);
+            TensorPrimitives.Exp(block, block);
+            for (int o = first; o < end; o++)
+            {
+                double scale = double.IsNegativeInfinity(lse[o]) ? 0 : -sums[o];
+                var row = gx.AsSpan(o * n, n);
+                TensorPrimitives.Multiply(row, scale, row);
+                TensorPrimitives.Add(g.AsSpan(o * n, n), row, row);
+            }
+        });
+
+        TensorPool.Return(sums);
+        return gx;
+    }
+
+    /// <summary>
     /// log Σ exp(x) over one axis, computed as m + log Σ exp(x - m) with m the maximum, so it neither
     /// overflows nor underflows; entries of -∞ contribute nothing, and a slice that is all -∞ gives -∞
     /// with a zero (not NaN) gradient.
