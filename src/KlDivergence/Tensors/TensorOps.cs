@@ -325,9 +325,14 @@ public static class TensorOps
         double[] xd = x.Data;
         ElementwiseSplit.ForRowGroups(outer, n, (first, end) =>
         {
+            // Element loops: rows are often a handful of classes, where a library call per row costs more than the row.
             for (int o = first; o < end; o++)
             {
-                TensorPrimitives.Subtract(xd.AsSpan(o * n, n), lse[o], y.AsSpan(o * n, n));
+                double shift = lse[o];
+                for (int k = o * n; k < (o + 1) * n; k++)
+                {
+                    y[k] = xd[k] - shift;
+                }
             }
         });
 
@@ -356,7 +361,10 @@ public static class TensorOps
             for (int o = first; o < end; o++)
             {
                 double shift = double.IsNegativeInfinity(lse[o]) ? 0 : lse[o];
-                TensorPrimitives.Subtract(x.AsSpan(o * n, n), shift, gx.AsSpan(o * n, n));
+                for (int k = o * n; k < (o + 1) * n; k++)
+                {
+                    gx[k] = x[k] - shift;
+                }
             }
 
             var block = gx.AsSpan(first * n, (end - first) * n);
@@ -364,9 +372,10 @@ public static class TensorOps
             for (int o = first; o < end; o++)
             {
                 double scale = double.IsNegativeInfinity(lse[o]) ? 0 : -sums[o];
-                var row = gx.AsSpan(o * n, n);
-                TensorPrimitives.Multiply(row, scale, row);
-                TensorPrimitives.Add(g.AsSpan(o * n, n), row, row);
+                for (int k = o * n; k < (o + 1) * n; k++)
+                {
+                    gx[k] = g[k] + (gx[k] * scale);
+                }
             }
         });
 
