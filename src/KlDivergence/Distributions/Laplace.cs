@@ -57,7 +57,7 @@ public sealed class Laplace : Distribution
     protected override Tensor SampleCore(int count, RandomStream random)
     {
         int[] shape = SampleShape(count);
-        var eps = new double[Shapes.Size(shape)];
+        var eps = TensorPool.Rent(Shapes.Size(shape));
         random.FillOpenUniform(eps);
 
         // Block by block through the stack, so each block stays in cache: u - ½, then log(1 - 2|u|) by the vectorised

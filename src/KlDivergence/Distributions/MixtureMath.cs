@@ -58,8 +58,8 @@ internal static class MixtureMath
         }
 
         int rows = componentLogProb.Length / k;
-        var responsibilities = GC.AllocateUninitializedArray<double>(componentLogProb.Length);
-        var y = GC.AllocateUninitializedArray<double>(rows);
+        var responsibilities = TensorPool.Rent(componentLogProb.Length);
+        var y = TensorPool.Rent(rows);
         WeightedLogSumExpForward(componentLogProb.Data, logWeights.Data, k, responsibilities, y);
         var result = new Tensor(y, componentLogProb.ShapeArray[..^1]);
         if (!Tensor.Tracks(componentLogProb) && !Tensor.Tracks(logWeights))
@@ -69,7 +69,7 @@ internal static class MixtureMath
 
         return Tensor.Record(result, [componentLogProb, logWeights], g =>
         {
-            double[]? ga = componentLogProb.RequiresGrad ? GC.AllocateUninitializedArray<double>(responsibilities.Length) : null;
+            double[]? ga = componentLogProb.RequiresGrad ? GradientPass.Rent(responsibilities.Length) : null;
             double[]? gw = logWeights.RequiresGrad ? new double[k] : null;
             WeightedLogSumExpBackward(g.Data, responsibilities, k, ga, gw);
             return [

@@ -95,7 +95,7 @@ public sealed class Normal : Distribution
         if (IsUnbatched && !Tensor.Tracks(Loc) && !Tensor.Tracks(Scale))
         {
             // No graph to record: scale and shift the noise in place instead of allocating two more tensors.
-            var data = GC.AllocateUninitializedArray<double>(count);
+            var data = TensorPool.Rent(count);
             SampleInPlace(random, data);
             return new Tensor(data, [count]);
         }
@@ -115,9 +115,9 @@ public sealed class Normal : Distribution
     /// </summary>
     private Tensor TrackedSample(int count, RandomStream random)
     {
-        var noise = GC.AllocateUninitializedArray<double>(count);
+        var noise = TensorPool.Rent(count);
         random.FillStandardNormal(noise);
-        var data = GC.AllocateUninitializedArray<double>(count);
+        var data = TensorPool.Rent(count);
         ShiftInto(noise, data);
         Tensor loc = Loc, scale = Scale;
         return Tensor.Record(new Tensor(data, [count]), [loc, scale], g => [

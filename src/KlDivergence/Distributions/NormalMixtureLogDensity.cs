@@ -23,13 +23,13 @@ internal static class NormalMixtureLogDensity
     {
         // 1/σₖ and the constant part of each term, once for the forward pass and the backward pass.
         var (inv, c) = Constants(logWeights.Data, scale.Data);
-        var y = GC.AllocateUninitializedArray<double>(x.Length);
+        var y = TensorPool.Rent(x.Length);
         bool parameters = Tensor.Tracks(logWeights) || Tensor.Tracks(loc) || Tensor.Tracks(scale);
 
         // Two components differentiated in x only (a fit's target): the forward pass keeps e = exp(min - max) of each
         // value, which the backward pass needs too, so the gradient costs no exponential.
         var exponentials = !parameters && Tensor.Tracks(x) && loc.Length == 2 && Vector256.IsHardwareAccelerated
-            ? GC.AllocateUninitializedArray<double>(x.Length - (x.Length % Vector256<double>.Count))
+            ? TensorPool.Rent(x.Length - (x.Length % Vector256<double>.Count))
             : null;
         ForwardCore(x.Data, loc.Data, inv, c, y, exponentials);
         var result = new Tensor(y, x.ShapeArray);

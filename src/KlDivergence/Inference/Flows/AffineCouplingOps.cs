@@ -20,9 +20,9 @@ internal static class AffineCouplingOps
 
         // exp over all of h in one vectorised call (the shift columns' values are not used): the same kernel and
         // the same contiguous layout as the composition's Exp of the log-scales.
-        var e = GC.AllocateUninitializedArray<double>(hd.Length);
+        var e = TensorPool.Rent(hd.Length);
         ElementwiseRules.Exp.Forward(hd, e);
-        var y = GC.AllocateUninitializedArray<double>(n * d);
+        var y = TensorPool.Rent(n * d);
         for (int i = 0; i < n; i++)
         {
             int row = i * d, hRow = 2 * row;
@@ -73,7 +73,7 @@ internal static class AffineCouplingOps
     {
         int d = transformed.Length, n = h.ShapeArray[0];
         double[] hd = h.Data;
-        var logDet = GC.AllocateUninitializedArray<double>(n);
+        var logDet = TensorPool.Rent(n);
         for (int i = 0; i < n; i++)
         {
             double sum = 0;
