@@ -185,7 +185,7 @@ public sealed class Categorical : Distribution
             }
         }
 
-        var result = new double[count * rows];
+        var result = TensorPool.Rent(count * rows);
         for (int n = 0; n < count; n++)
         {
             for (int r = 0; r < rows; r++)

@@ -221,6 +221,40 @@ public class RandomStreamTests
     }
 
     [Fact]
+    public void NextCategorical_IsTheFirstIndexWhoseCumulativeWeightExceedsTheScaledUniform()
+    {
+        // Against a linear scan over the same uniform (a twin stream with the same seed), for lengths 1 to 70 with
+        // zero-weight categories at the start, in the middle, in runs and at the end.
+        var weights = new System.Random(3);
+        for (int length = 1; length <= 70; length++)
+        {
+            var cumulative = new double[length];
+            double sum = 0;
+            for (int j = 0; j < length; j++)
+            {
+                bool zero = j == 0 || j % 5 == 2 || (j > 10 && j < 14) || (length > 3 && j == length - 1);
+                sum += zero ? 0 : weights.NextDouble();
+                cumulative[j] = sum;
+            }
+
+            if (sum == 0)
+            {
+                continue;
+            }
+
+            var stream = new RandomStream((ulong)length);
+            var twin = new RandomStream((ulong)length);
+            for (int draw = 0; draw < 2000; draw++)
+            {
+                int picked = stream.NextCategorical(cumulative);
+                double target = twin.NextDouble() * sum;
+                int expected = Array.FindIndex(cumulative, c => c > target);
+                picked.Should().Be(expected, $"length {length}, draw {draw}");
+            }
+        }
+    }
+
+    [Fact]
     public void Split_GivesStreamDifferentFromParent()
     {
         var parent = new RandomStream(4UL);
