@@ -199,7 +199,7 @@ public sealed class RandomStream
         }
 
         // First index whose cumulative weight exceeds u·total (zero-weight categories are never hit), by a binary search
-        // whose step is a conditional move, not a branch: which half holds the draw is a coin toss, and a mispredicted
+        // whose step is arithmetic, not a branch: which half holds the draw is a coin toss, and a mispredicted
         // branch per halving cost more than the rest of the draw. The answer stays in [first, first + length).
         double target = NextDouble() * total;
         ref double start = ref MemoryMarshal.GetReference(cumulativeProbabilities);
@@ -207,7 +207,9 @@ public sealed class RandomStream
         while (length > 1)
         {
             int half = length >> 1;
-            first = Unsafe.Add(ref start, first + half - 1) <= target ? first + half : first;
+            // The comparison as a byte (a setcc), then a mask: the JIT turns a floating-point ternary into a branch.
+            bool right = Unsafe.Add(ref start, first + half - 1) <= target;
+            first += half & -Unsafe.As<bool, byte>(ref right);
             length -= half;
         }
 
