@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Constraints;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
@@ -54,23 +55,50 @@ public sealed class Dirichlet : Distribution
         ArgumentNullException.ThrowIfNull(value);
 
         // Off the simplex the density is 0: evaluate at the centre and mask, so nothing turns NaN.
-        Tensor onSimplex;
+        Tensor? onSimplex = null;
+        bool inside;
         using (Tensor.NoGrad())
         {
-            var nonNegative = TensorOps.EqualTo(TensorOps.LessThan(value, 0.0).Sum(-1), 0.0);
-            var sumsToOne = TensorOps.LessThan((value.Sum(-1) - 1.0).Abs(), SimplexTolerance);
-            onSimplex = nonNegative * sumsToOne;
+            var sums = value.Sum(-1);
+
+            // Every entry positive (the minimum is NaN if one is NaN) and every row summing to one (the usual case):
+            // then the masks below select nothing, and the formula on the values themselves is what they would give.
+            inside = value.Length > 0 && TensorPrimitives.Min(value.Values) > 0 && RowsSumToOne(sums.Values);
+            if (!inside)
+            {
+                var nonNegative = TensorOps.EqualTo(TensorOps.LessThan(value, 0.0).Sum(-1), 0.0);
+                onSimplex = nonNegative * TensorOps.LessThan((sums - 1.0).Abs(), SimplexTolerance);
+            }
+        }
+
+        var logNormalizer = Total().Squeeze(-1).LogGamma() - Concentration.LogGamma().Sum(-1);
+        var weights = Concentration - 1.0;
+        if (inside)
+        {
+            return (weights * value.Log()).Sum(-1) + logNormalizer;
         }
 
         int k = EventShapeArray[0];
-        var safe = TensorOps.Where(onSimplex.Unsqueeze(-1), value, 1.0 / k);
-        var logNormalizer = Total().Squeeze(-1).LogGamma() - Concentration.LogGamma().Sum(-1);
+        var safe = TensorOps.Where(onSimplex!.Unsqueeze(-1), value, 1.0 / k);
 
         // (αₖ - 1) log xₖ with 0 · log 0 = 0 where αₖ = 1 and xₖ = 0.
-        var weights = Concentration - 1.0;
         var zero = TensorOps.EqualTo(safe, 0.0) * TensorOps.EqualTo(weights, 0.0);
         var terms = TensorOps.Where(zero, 0.0, weights * TensorOps.Where(zero, 1.0, safe).Log());
-        return TensorOps.Where(onSimplex, terms.Sum(-1) + logNormalizer, double.NegativeInfinity);
+        return TensorOps.Where(onSimplex!, terms.Sum(-1) + logNormalizer, double.NegativeInfinity);
+    }
+
+    /// <summary>Whether every row sum is within <see cref="SimplexTolerance"/> of one (the mask's test, NaN failing).</summary>
+    private static bool RowsSumToOne(ReadOnlySpan<double> sums)
+    {
+        foreach (double sum in sums)
+        {
+            if (!(Math.Abs(sum - 1.0) < SimplexTolerance))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>H = log B(α) + (α₀ - K) ψ(α₀) - Σₖ (αₖ - 1) ψ(αₖ), log B(α) = Σₖ log Γ(αₖ) - log Γ(α₀).</summary>

@@ -64,4 +64,33 @@ public class DirichletTests
         ((Func<Dirichlet>)(() => new Dirichlet(Tensor.Vector(1, -2)))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("Dirichlet: concentration must be positive*-2*");
         ((Func<Dirichlet>)(() => new Dirichlet(Tensor.Vector(1)))).Should().Throw<ArgumentException>().WithMessage("*at least 2*");
     }
+
+    [Fact]
+    public void ABatchOnTheSimplexAndOneWithRowsOffItOrOnItsEdgeGiveTheFormulaAndMinusInfinity()
+    {
+        // log p(x) = log Γ(Σα) - Σ log Γ(αₖ) + Σ (αₖ - 1) log xₖ, worked here; off the simplex -∞; xₖ = 0 with αₖ = 1
+        // contributes 0 (0 · log 0).
+        double[] alpha = [1.0, 2.5, 0.7];
+        double LogDensity(double[] x) =>
+            MathNet.Numerics.SpecialFunctions.GammaLn(alpha.Sum()) - alpha.Sum(MathNet.Numerics.SpecialFunctions.GammaLn)
+            + Enumerable.Range(0, 3).Sum(k => x[k] == 0 && alpha[k] == 1 ? 0 : (alpha[k] - 1) * Math.Log(x[k]));
+        double[][] inside = [[0.2, 0.3, 0.5], [0.6, 0.1, 0.3], [0.05, 0.9, 0.05]];
+        var d = new Dirichlet(Tensor.Vector(alpha));
+        var lp = d.LogProb(Tensor.FromArray([.. inside.SelectMany(r => r)], [3, 3])).ToArray();
+        for (int i = 0; i < 3; i++)
+        {
+            lp[i].Should().BeApproximately(LogDensity(inside[i]), 1e-13, $"row {i}");
+        }
+
+        double[][] mixed = [[0.2, 0.3, 0.5], [0.6, 0.1, 0.4], [0.0, 0.4, 0.6], [-0.1, 0.5, 0.6]];
+        var mixedLp = d.LogProb(Tensor.FromArray([.. mixed.SelectMany(r => r)], [4, 3])).ToArray();
+        mixedLp[0].Should().BeApproximately(LogDensity(mixed[0]), 1e-13);
+        mixedLp[1].Should().Be(double.NegativeInfinity);
+        mixedLp[2].Should().BeApproximately(LogDensity(mixed[2]), 1e-13);
+        mixedLp[3].Should().Be(double.NegativeInfinity);
+
+        // The gradient in α on the simplex (at a zero entry with αₖ = 1 the density is not differentiable in αₖ).
+        var onSimplex = Tensor.FromArray([.. inside.SelectMany(r => r)], [3, 3]);
+        GradCheck.Check(t => new Dirichlet(t[0]).LogProb(onSimplex).Sum(), [alpha], [[3]]);
+    }
 }
