@@ -177,13 +177,7 @@ internal static class ElementwiseRules
 
     public static readonly UnaryOp NormalCdf = new(
         "normal_cdf",
-        static (x, y) =>
-        {
-            for (int i = 0; i < y.Length; i++)
-            {
-                y[i] = ScalarMath.NormalCdf(x[i]);
-            }
-        },
+        static (x, y) => ErrorFunction.NormalCdf(x, y),
         static (x, y, gy, gx) =>
         {
             // d/dx Φ(x) = φ(x)

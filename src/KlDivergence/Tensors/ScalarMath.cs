@@ -180,8 +180,8 @@ internal static class ScalarMath
         }
     }
 
-    /// <summary>Standard normal CDF, Φ(x) = ½ erfc(-x/√2).</summary>
-    public static double NormalCdf(double x) => 0.5 * SpecialFunctions.Erfc(-x * SqrtHalf);
+    /// <summary>Standard normal CDF, Φ(x) = ½ erfc(-x/√2) (<see cref="ErrorFunction"/>).</summary>
+    public static double NormalCdf(double x) => ErrorFunction.NormalCdf(x);
 
     /// <summary>
     /// log Φ(x), accurate in both tails: log1p(-Φ(-x)) for large x, the erfc form in the middle, and for
@@ -196,12 +196,12 @@ internal static class ScalarMath
 
         if (x > 5)
         {
-            return Log1p(-0.5 * SpecialFunctions.Erfc(x * SqrtHalf));
+            return Log1p(-0.5 * ErrorFunction.Erfc(x * SqrtHalf));
         }
 
         if (x > -35)
         {
-            return Math.Log(0.5 * SpecialFunctions.Erfc(-x * SqrtHalf));
+            return Math.Log(0.5 * ErrorFunction.Erfc(-x * SqrtHalf));
         }
 
         if (double.IsNegativeInfinity(x))
