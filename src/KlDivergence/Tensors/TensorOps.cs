@@ -347,6 +347,35 @@ public static class TensorOps
     }
 
     /// <summary>
+    /// gx = e^{x - lse}·(sign · scale) row by row for rows first .. end - 1 of n values (0 where a row is all -∞, its
+    /// log-sum-exp -∞): the softmax times each row's gradient, the one statement of <see cref="LogSumExp"/>'s backward
+    /// rule, which <see cref="LogSoftmax"/>'s adds to. The group's differences, one vector exponential over all of them,
+    /// then the scales (one call per group, not per row: mixtures and classifiers have many short rows).
+    /// </summary>
+    private static void SoftmaxTimesRows(double[] x, double[] lse, double[] scale, double sign, int n, int first, int end, double[] gx)
+    {
+        for (int o = first; o < end; o++)
+        {
+            double shift = double.IsNegativeInfinity(lse[o]) ? 0 : lse[o];
+            for (int k = o * n; k < (o + 1) * n; k++)
+            {
+                gx[k] = x[k] - shift;
+            }
+        }
+
+        var block = gx.AsSpan(first * n, (end - first) * n);
+        TensorPrimitives.Exp(block, block);
+        for (int o = first; o < end; o++)
+        {
+            double factor = double.IsNegativeInfinity(lse[o]) ? 0 : sign * scale[o];
+            for (int k = o * n; k < (o + 1) * n; k++)
+            {
+                gx[k] *= factor;
+            }
+        }
+    }
+
+    /// <summary>
     /// gₖ + e^{xₖ - lse}·(-Σⱼ gⱼ) per row (0 in place of the exponential term where the row is all -∞): the composite's two
     /// contributions, the broadcast subtraction's g and the log-sum-exp's softmax times its gradient, in the order and
     /// grouping its backward passes used (row sums by the sum kernel, exponentials over groups of rows).
@@ -358,24 +387,10 @@ public static class TensorOps
         var gx = GradientPass.Rent(x.Length);
         ElementwiseSplit.ForRowGroups(outer, n, (first, end) =>
         {
-            for (int o = first; o < end; o++)
+            SoftmaxTimesRows(x, lse, sums, -1.0, n, first, end, gx);
+            for (int k = first * n; k < end * n; k++)
             {
-                double shift = double.IsNegativeInfinity(lse[o]) ? 0 : lse[o];
-                for (int k = o * n; k < (o + 1) * n; k++)
-                {
-                    gx[k] = x[k] - shift;
-                }
-            }
-
-            var block = gx.AsSpan(first * n, (end - first) * n);
-            TensorPrimitives.Exp(block, block);
-            for (int o = first; o < end; o++)
-            {
-                double scale = double.IsNegativeInfinity(lse[o]) ? 0 : -sums[o];
-                for (int k = o * n; k < (o + 1) * n; k++)
-                {
-                    gx[k] = g[k] + (gx[k] * scale);
-                }
+                gx[k] = g[k] + gx[k];
             }
         });
 
@@ -424,28 +439,7 @@ public static class TensorOps
                 // Contiguous rows in groups on the workers: the group's differences, one vector exponential over all of
                 // them, then the scales (one call per group, not per row: mixtures have many rows of two or three).
                 double[] xd = x.Data, gd = g.Data;
-                ElementwiseSplit.ForRowGroups(outer, n, (first, end) =>
-                {
-                    for (int o = first; o < end; o++)
-                    {
-                        double lse = double.IsNegativeInfinity(y[o]) ? 0 : y[o];
-                        for (int k = o * n; k < (o + 1) * n; k++)
-                        {
-                            gx[k] = xd[k] - lse;
-                        }
-                    }
-
-                    var block = gx.AsSpan(first * n, (end - first) * n);
-                    TensorPrimitives.Exp(block, block);
-                    for (int o = first; o < end; o++)
-                    {
-                        double scale = double.IsNegativeInfinity(y[o]) ? 0 : gd[o];
-                        for (int k = o * n; k < (o + 1) * n; k++)
-                        {
-                            gx[k] *= scale;
-                        }
-                    }
-                });
+                ElementwiseSplit.ForRowGroups(outer, n, (first, end) => SoftmaxTimesRows(xd, y, gd, 1.0, n, first, end, gx));
 
                 return [new Tensor(gx, x.ShapeArray)];
             }
