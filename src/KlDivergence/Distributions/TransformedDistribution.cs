@@ -103,9 +103,10 @@ public class TransformedDistribution : Distribution
         Tensor? inside = null;
         Tensor interior;
         bool allInside;
-        var range = Support;
+        Support range;
         using (Tensor.NoGrad())
         {
+            range = Support;
             interior = Bijector.Forward(Tensor.Scalar(0.0));
             if (range.Lower.Rank == 0 && range.Upper.Rank == 0)
             {

@@ -218,6 +218,9 @@ public class CategoricalTests
         many[117] = double.PositiveInfinity;
         var act = () => Categorical.FromLogits(Tensor.FromArray(many, [29, 7]));
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Categorical: logits must not be NaN or +infinity, got Infinity*");
+        many[117] = double.NaN;
+        var nan = () => Categorical.FromLogits(Tensor.FromArray(many, [29, 7]));
+        nan.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Categorical: logits must not be NaN or +infinity, got NaN*");
         many[117] = double.NegativeInfinity;
         for (int j = 0; j < 7; j++)
         {
