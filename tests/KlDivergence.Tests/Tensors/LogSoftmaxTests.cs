@@ -72,4 +72,19 @@ public class LogSoftmaxTests
         x.Grad.Values[0].Should().BeApproximately(1 - (2 * p0), 1e-15);
         x.Grad.Values[2].Should().BeApproximately(1 - (2 * p2), 1e-15);
     }
+
+    [Fact]
+    public void AnEmptyBatchGivesAnEmptyResultAndAScalarIsRejectedAsLogSumExpRejectsIt()
+    {
+        var empty = Tensor.FromArray([], [0, 4], requiresGrad: true);
+        var y = empty.LogSoftmax();
+        y.ShapeArray.Should().Equal(0, 4);
+        y.Sum().Backward();
+        empty.Grad!.Length.Should().Be(0);
+
+        var scalar = () => Tensor.Scalar(1.0).LogSoftmax();
+        var reference = () => Tensor.Scalar(1.0).LogSumExp(-1);
+        reference.Should().Throw<ArgumentException>();
+        scalar.Should().Throw<ArgumentException>();
+    }
 }
