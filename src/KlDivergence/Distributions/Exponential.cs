@@ -35,9 +35,12 @@ public sealed class Exponential : Distribution
     /// <summary>1/λ².</summary>
     public override Tensor Variance => Rate.Square().Reciprocal();
 
-    /// <summary>log λ - λx for x ≥ 0, -∞ for x &lt; 0.</summary>
+    /// <summary>
+    /// log λ - λx for x ≥ 0, -∞ for x &lt; 0: log λ + (-λ)x as one fused shift (the sampler's μ + σε), the bits of the
+    /// product and difference it replaces ((-λ)x = -(λx) and a + (-b) = a - b exactly) in one pass over the values.
+    /// </summary>
     public override Tensor LogProb(Tensor value) =>
-        FamilyHelpers.Masked(value, DensityInterval.AtLeast(0.0), 0.0, x => Rate.Log() - (Rate * x));
+        FamilyHelpers.Masked(value, DensityInterval.AtLeast(0.0), 0.0, x => LocationScale.Apply(x, Rate.Log(), -Rate));
 
     /// <summary>Differential entropy 1 - log λ.</summary>
     public override Tensor Entropy() => 1.0 - Rate.Log();
