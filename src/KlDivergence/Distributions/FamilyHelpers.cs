@@ -152,6 +152,23 @@ internal static class FamilyHelpers
         return new Tensor(whole, value.ShapeArray) * TensorOps.GreaterOrEqual(upper, value);
     }
 
+    /// <summary>
+    /// Whether every value is a whole number ≥ 0 (finite): where <see cref="WholeNumberMask"/> with an infinite upper
+    /// bound would be all ones, found without building it.
+    /// </summary>
+    public static bool AllCounts(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values)
+        {
+            if (!(v >= 0 && double.IsFinite(v) && v == Math.Floor(v)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>x log x with 0 log 0 = 0 (value and gradient finite at 0).</summary>
     public static Tensor XLogX(Tensor x)
     {

@@ -35,6 +35,12 @@ public sealed class Geometric : Distribution
     /// <summary>k log(1 - p) + log p for whole k ≥ 0 (0 log 0 = 0 when p = 1), else -∞.</summary>
     public override Tensor LogProb(Tensor value)
     {
+        // Every value a count (the usual case): the formula on the values, the bits the two selections would give.
+        if (FamilyHelpers.AllCounts(value.Values))
+        {
+            return FamilyHelpers.XLogY(value, 1.0 - Probs) + Probs.Log();
+        }
+
         var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
         var k = TensorOps.Where(inside, value, 0.0);
         return TensorOps.Where(inside, FamilyHelpers.XLogY(k, 1.0 - Probs) + Probs.Log(), double.NegativeInfinity);

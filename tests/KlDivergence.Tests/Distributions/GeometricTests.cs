@@ -33,4 +33,19 @@ public class GeometricTests
     [Fact]
     public void InvalidParametersAreRejectedWithFamilyParameterAndValue() =>
         FamilyChecks.Rejects(() => _ = new Geometric(0.0), "Geometric: probs must be in (0, 1], got 0");
+
+    [Fact]
+    public void CountsGiveTheFormulaAndABatchWithANonCountMasksOnlyIt()
+    {
+        // log P(k) = k log(1 - p) + log p, worked here, on counts alone (no mask built) and beside values that are not
+        // counts (-1, 2.5, ∞, NaN: -∞ there, the formula elsewhere).
+        var d = new Geometric(0.3);
+        double[] counts = [0, 1, 2, 7, 40];
+        d.LogProb(Tensor.Vector(counts)).ToArray().Should().Equal(
+            counts.Select(k => (k * Math.Log(0.7)) + Math.Log(0.3)).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14 * (1 + Math.Abs(b)));
+        var mixed = d.LogProb(Tensor.Vector(3, -1, 2.5, double.PositiveInfinity, double.NaN, 0)).ToArray();
+        mixed[0].Should().BeApproximately((3 * Math.Log(0.7)) + Math.Log(0.3), 1e-14);
+        mixed[1..5].Should().AllSatisfy(v => v.Should().Be(double.NegativeInfinity));
+        mixed[5].Should().BeApproximately(Math.Log(0.3), 1e-15);
+    }
 }
