@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Globalization;
 using KlDivergence.Tensors;
 
@@ -29,15 +28,15 @@ internal static class BijectorChecks
     }
 
     /// <summary>
-    /// <see cref="RequireAll"/> for y &gt; <paramref name="lower"/>: one vectorised pass (the minimum, which is NaN when
-    /// any entry is) decides that every entry passes, and only a failure walks the entries to name the first that fails.
+    /// <see cref="RequireAll"/> for y &gt; <paramref name="lower"/>: a vector scan (<see cref="Comparisons.AllWithin"/>)
+    /// decides that every entry passes, and only a failure walks the entries to name the first that fails.
     /// An inverse checks every value of a log-density's input, so a delegate call per entry cost more than the density.
     /// </summary>
     public static void RequireAllAbove(Tensor y, double lower, string bijector, string requirement, string paramName = "y")
     {
         ArgumentNullException.ThrowIfNull(y);
         var values = y.Values;
-        if (values.Length == 0 || TensorPrimitives.Min(values) > lower)
+        if (Comparisons.AllWithin(values, lower, true, double.PositiveInfinity, false))
         {
             return;
         }
@@ -50,7 +49,7 @@ internal static class BijectorChecks
     {
         ArgumentNullException.ThrowIfNull(y);
         var values = y.Values;
-        if (values.Length == 0 || (TensorPrimitives.Min(values) > lower && TensorPrimitives.Max(values) < upper))
+        if (Comparisons.AllWithin(values, lower, true, upper, true))
         {
             return;
         }

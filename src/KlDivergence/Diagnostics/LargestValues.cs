@@ -98,7 +98,7 @@ internal sealed class LargestValues
     }
 
     /// <summary>
-    /// <see cref="OfferWhileRoom"/> for both tails at once, from <paramref name="i"/> on, while each buffer has room for
+    /// <see cref="PackWhileRoom{TFilter}"/> for both tails at once, from <paramref name="i"/> on, while each buffer has room for
     /// a whole vector's writes: the values above <paramref name="largest"/>'s threshold packed into its buffer, the
     /// negations of those below minus <paramref name="smallest"/>'s packed into its. Returns where it stopped.
     /// </summary>
@@ -159,7 +159,7 @@ internal sealed class LargestValues
         // threshold (a share's tails taken at the end of an estimate come this way, thousands of values at once).
         if (!full && Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
-            i = KeepWhileRoom(values, sign);
+            i = PackWhileRoom<NotNaN>(values, 0, sign);
             if (i <= values.Length - 8)
             {
                 Compact();
@@ -185,7 +185,7 @@ internal sealed class LargestValues
         {
             while (true)
             {
-                i = OfferWhileRoom(values, i, sign);
+                i = PackWhileRoom<AboveBar>(values, i, sign);
                 if (i > values.Length - 8)
                 {
                     break;
@@ -234,12 +234,15 @@ internal sealed class LargestValues
     }
 
     /// <summary>
-    /// The 512-bit filter of <see cref="Offer(ReadOnlySpan{double}, double)"/> from <paramref name="i"/> on, while the
-    /// buffer has room for a whole vector's writes; returns where it stopped. No call inside, and the count in a local,
-    /// so the loop runs in registers (with the compaction inside it, the count went through memory every vector).
+    /// The 512-bit pass of <see cref="Offer(ReadOnlySpan{double}, double)"/> from <paramref name="i"/> on, while the
+    /// buffer has room for a whole vector's writes: each vector of values (times <paramref name="sign"/>) has the lanes
+    /// <typeparamref name="TFilter"/> keeps packed (vcompresspd) to the end of the buffer; returns where it stopped. No
+    /// call inside, and the count in a local, so the loop runs in registers (with the compaction inside it, the count
+    /// went through memory every vector). The filter is a type, so each use is compiled with its own comparison.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int OfferWhileRoom(ReadOnlySpan<double> values, int i, double sign)
+    private int PackWhileRoom<TFilter>(ReadOnlySpan<double> values, int i, double sign)
+        where TFilter : struct, IPackFilter
     {
         var signs = Vector512.Create(sign);
         var bar = Vector512.Create(threshold);
@@ -249,37 +252,31 @@ internal sealed class LargestValues
         for (; i <= end && n <= room; i += 8)
         {
             var v = Vector512.LoadUnsafe(ref source, (nuint)i) * signs;
-            var above = Vector512.GreaterThan(v, bar);
-            Avx512F.Compress(Vector512<double>.Zero, above, v).StoreUnsafe(ref start, (nuint)n);
-            n += BitOperations.PopCount(above.ExtractMostSignificantBits());
-        }
-
-        count = n;
-        return i;
-    }
-
-    /// <summary>
-    /// The first phase of <see cref="Offer(ReadOnlySpan{double}, double)"/> with 512-bit vectors: every value that is
-    /// not NaN (times <paramref name="sign"/>) packed into the buffer, eight at a time, while it has room for a whole
-    /// vector's writes; returns where it stopped.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int KeepWhileRoom(ReadOnlySpan<double> values, double sign)
-    {
-        var signs = Vector512.Create(sign);
-        ref double start = ref MemoryMarshal.GetArrayDataReference(buffer);
-        ref double source = ref MemoryMarshal.GetReference(values);
-        int i = 0, n = count, room = buffer.Length - Spare, end = values.Length - 8;
-        for (; i <= end && n <= room; i += 8)
-        {
-            var v = Vector512.LoadUnsafe(ref source, (nuint)i) * signs;
-            var kept = Vector512.Equals(v, v);
+            var kept = TFilter.Kept(v, bar);
             Avx512F.Compress(Vector512<double>.Zero, kept, v).StoreUnsafe(ref start, (nuint)n);
             n += BitOperations.PopCount(kept.ExtractMostSignificantBits());
         }
 
         count = n;
         return i;
+    }
+
+    /// <summary>Which lanes <see cref="PackWhileRoom{TFilter}"/> keeps.</summary>
+    private interface IPackFilter
+    {
+        static abstract Vector512<double> Kept(Vector512<double> values, Vector512<double> bar);
+    }
+
+    /// <summary>Once full: the lanes above the threshold.</summary>
+    private readonly struct AboveBar : IPackFilter
+    {
+        public static Vector512<double> Kept(Vector512<double> values, Vector512<double> bar) => Vector512.GreaterThan(values, bar);
+    }
+
+    /// <summary>Until full: every lane that is not NaN (-∞ included).</summary>
+    private readonly struct NotNaN : IPackFilter
+    {
+        public static Vector512<double> Kept(Vector512<double> values, Vector512<double> bar) => Vector512.Equals(values, values);
     }
 
     private void Append(double v)

@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Tensors;
 
 namespace KlDivergence.Distributions;
@@ -30,28 +29,7 @@ internal readonly record struct DensityInterval(double Lower, bool LowerOpen, do
     public static DensityInterval Finite => new(double.NegativeInfinity, true, double.PositiveInfinity, true);
 
     /// <summary>Whether every value lies inside (false when one is NaN), without writing anything.</summary>
-    public bool ContainsAll(ReadOnlySpan<double> values)
-    {
-        if (values.IsEmpty)
-        {
-            return true;
-        }
-
-        double min = TensorPrimitives.Min(values);
-        if (!(LowerOpen ? min > Lower : min >= Lower))
-        {
-            return false;
-        }
-
-        // No NaN is left (the minimum would have been NaN), so a closed +∞ bound holds every value: no second scan.
-        if (!UpperOpen && double.IsPositiveInfinity(Upper))
-        {
-            return true;
-        }
-
-        double max = TensorPrimitives.Max(values);
-        return UpperOpen ? max < Upper : max <= Upper;
-    }
+    public bool ContainsAll(ReadOnlySpan<double> values) => Comparisons.AllWithin(values, Lower, LowerOpen, Upper, UpperOpen);
 
     /// <summary>1 where the value is inside, else 0 (no gradient), by the comparison ops.</summary>
     public Tensor Mask(Tensor value)

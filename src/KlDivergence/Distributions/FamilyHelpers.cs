@@ -145,8 +145,7 @@ internal static class FamilyHelpers
         var whole = new double[value.Length];
         for (int i = 0; i < whole.Length; i++)
         {
-            double v = value.Data[i];
-            whole[i] = v >= 0 && double.IsFinite(v) && v == Math.Floor(v) ? 1 : 0;
+            whole[i] = IsCount(value.Data[i]) ? 1 : 0;
         }
 
         return new Tensor(whole, value.ShapeArray) * TensorOps.GreaterOrEqual(upper, value);
@@ -160,7 +159,7 @@ internal static class FamilyHelpers
     {
         foreach (double v in values)
         {
-            if (!(v >= 0 && double.IsFinite(v) && v == Math.Floor(v)))
+            if (!IsCount(v))
             {
                 return false;
             }
@@ -168,6 +167,9 @@ internal static class FamilyHelpers
 
         return true;
     }
+
+    /// <summary>A whole number ≥ 0, finite (NaN is not).</summary>
+    private static bool IsCount(double v) => v >= 0 && double.IsFinite(v) && v == Math.Floor(v);
 
     /// <summary>x log x with 0 log 0 = 0 (value and gradient finite at 0).</summary>
     public static Tensor XLogX(Tensor x)

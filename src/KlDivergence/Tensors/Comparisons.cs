@@ -10,6 +10,34 @@ namespace KlDivergence.Tensors;
 /// </summary>
 internal static class Comparisons
 {
+    /// <summary>
+    /// Whether every value lies within the bounds, each open or closed (false when a value is NaN), writing nothing: a
+    /// vector minimum (NaN when any value is), and a maximum unless the upper bound is a closed +∞. The usual case of a
+    /// support or domain check, decided without a 0/1 tensor or a call per element.
+    /// </summary>
+    public static bool AllWithin(ReadOnlySpan<double> values, double lower, bool lowerOpen, double upper, bool upperOpen)
+    {
+        if (values.IsEmpty)
+        {
+            return true;
+        }
+
+        double min = System.Numerics.Tensors.TensorPrimitives.Min(values);
+        if (!(lowerOpen ? min > lower : min >= lower))
+        {
+            return false;
+        }
+
+        // No NaN is left (the minimum would have been NaN), so a closed +∞ bound holds every value.
+        if (!upperOpen && double.IsPositiveInfinity(upper))
+        {
+            return true;
+        }
+
+        double max = System.Numerics.Tensors.TensorPrimitives.Max(values);
+        return upperOpen ? max < upper : max <= upper;
+    }
+
     /// <summary>A comparison in vector lanes and on one pair.</summary>
     public interface IComparison
     {

@@ -36,6 +36,18 @@ public class LargestValuesTests
         };
     }
 
+    /// <summary>
+    /// The reference: sort the stream (NaN dropped) and take its ends; <paramref name="top"/> must hold the largest
+    /// capacity values and <paramref name="bottom"/> (when given) the smallest, negated.
+    /// </summary>
+    private static void ShouldKeepTheEnds(LargestValues top, LargestValues? bottom, double[] x, int capacity, string because)
+    {
+        var sorted = x.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
+        int kept = Math.Min(capacity, sorted.Length);
+        top.ToSortedArray().Should().Equal(sorted.Skip(sorted.Length - kept), $"top of {because}");
+        bottom?.ToSortedArray().Should().Equal(sorted.Take(kept).Select(v => -v).OrderBy(v => v), $"bottom of {because}");
+    }
+
     [Theory]
     [MemberData(nameof(Inputs))]
     public void KeepsTheSameTopAndBottomAsAFullSort(string kind)
@@ -56,12 +68,8 @@ public class LargestValuesTests
                     bottom.OfferNegated(part);
                 }
 
-                // Reference: sort everything (NaN dropped) and take the ends.
-                var sorted = x.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
-                int kept = Math.Min(capacity, sorted.Length);
-                top.ToSortedArray().Should().Equal(sorted.Skip(sorted.Length - kept), $"top of {kind}, capacity {capacity}, n {n}");
-                bottom.ToSortedArray().Should().Equal(sorted.Take(kept).Select(v => -v).OrderBy(v => v), $"bottom of {kind}, capacity {capacity}, n {n}");
-                top.Count.Should().Be(kept);
+                ShouldKeepTheEnds(top, bottom, x, capacity, $"{kind}, capacity {capacity}, n {n}");
+                top.Count.Should().Be(Math.Min(capacity, x.Count(v => !double.IsNaN(v))));
             }
         }
     }
@@ -84,10 +92,7 @@ public class LargestValuesTests
                     LargestValues.OfferToBoth(x.AsSpan(start, Math.Min(chunk, n - start)), top, bottom);
                 }
 
-                var sorted = x.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
-                int kept = Math.Min(capacity, sorted.Length);
-                top.ToSortedArray().Should().Equal(sorted.Skip(sorted.Length - kept), $"top of {kind}, capacity {capacity}, n {n}");
-                bottom.ToSortedArray().Should().Equal(sorted.Take(kept).Select(v => -v).OrderBy(v => v), $"bottom of {kind}, capacity {capacity}, n {n}");
+                ShouldKeepTheEnds(top, bottom, x, capacity, $"{kind}, capacity {capacity}, n {n}");
             }
         }
     }
@@ -106,8 +111,7 @@ public class LargestValuesTests
             share.Offer(x.AsSpan(0, 12_000));
             whole.Offer(x.AsSpan(12_000));
             whole.Take(share);
-            var sorted = x.Where(v => !double.IsNaN(v)).OrderBy(v => v).ToArray();
-            whole.ToSortedArray().Should().Equal(sorted.Skip(sorted.Length - Math.Min(capacity, sorted.Length)), $"{kind}, capacity {capacity}");
+            ShouldKeepTheEnds(whole, null, x, capacity, $"{kind}, capacity {capacity}");
         }
     }
 
