@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace KlDivergence.Diagnostics;
 
@@ -134,9 +135,10 @@ internal struct RunningMoments
         {
             var acc = Vector<double>.Zero;
             var center = new Vector<double>(m);
+            ref double start = ref MemoryMarshal.GetReference(values);
             for (; i <= values.Length - Vector<double>.Count; i += Vector<double>.Count)
             {
-                var d = new Vector<double>(values.Slice(i, Vector<double>.Count)) - center;
+                var d = Vector.LoadUnsafe(ref start, (nuint)i) - center;
                 acc += d * d;
             }
 

@@ -181,11 +181,8 @@ public sealed class Normal : Distribution
     private bool IsUnbatched => Loc.Length == 1 && Scale.Length == 1 && BatchShapeArray.Length == 0;
 
     /// <summary>μ + σ ε into the span (the same roundings as the tensor expression: σ ε, then + μ).</summary>
-    private void SampleInPlace(RandomStream random, Span<double> destination)
-    {
-        random.FillStandardNormal(destination);
-        ShiftInto(destination, destination);
-    }
+    private void SampleInPlace(RandomStream random, Span<double> destination) =>
+        random.FillNormal(destination, new ShiftedDraw(Loc.Data[0], Scale.Data[0]));
 
     /// <summary>destination = μ + σ·noise element by element (unbatched; the spans may be the same).</summary>
     private void ShiftInto(ReadOnlySpan<double> noise, Span<double> destination) =>

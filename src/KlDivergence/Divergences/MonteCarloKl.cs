@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Diagnostics;
@@ -252,17 +253,25 @@ internal static class MonteCarloKl
     /// </summary>
     private static void Terms(ReadOnlySpan<double> logP, ReadOnlySpan<double> logQ, Span<double> terms)
     {
-        int i = 0;
-        var minusInfinity = Vector256.Create(double.NegativeInfinity);
-        for (; i <= logP.Length - 4; i += 4)
+        int i = 0, n = logP.Length;
+        if (logQ.Length < n || terms.Length < n)
         {
-            var lp = Vector256.Create(logP.Slice(i, 4));
-            var lq = Vector256.Create(logQ.Slice(i, 4));
-            var neither = Vector256.Equals(lp, minusInfinity) & Vector256.Equals(lq, minusInfinity);
-            Vector256.AndNot(lp - lq, neither).CopyTo(terms.Slice(i, 4));
+            throw new ArgumentException($"Term spans: log p {n}, log q {logQ.Length}, terms {terms.Length}.");
         }
 
-        for (; i < logP.Length; i++)
+        var minusInfinity = Vector256.Create(double.NegativeInfinity);
+        ref double p = ref MemoryMarshal.GetReference(logP);
+        ref double q = ref MemoryMarshal.GetReference(logQ);
+        ref double t = ref MemoryMarshal.GetReference(terms);
+        for (; i <= n - 4; i += 4)
+        {
+            var lp = Vector256.LoadUnsafe(ref p, (nuint)i);
+            var lq = Vector256.LoadUnsafe(ref q, (nuint)i);
+            var neither = Vector256.Equals(lp, minusInfinity) & Vector256.Equals(lq, minusInfinity);
+            Vector256.AndNot(lp - lq, neither).StoreUnsafe(ref t, (nuint)i);
+        }
+
+        for (; i < n; i++)
         {
             terms[i] = double.IsNegativeInfinity(logP[i]) && double.IsNegativeInfinity(logQ[i]) ? 0 : logP[i] - logQ[i];
         }

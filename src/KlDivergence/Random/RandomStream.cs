@@ -239,18 +239,27 @@ public sealed class RandomStream
     /// <see cref="NextStandardNormal"/> calls would give, at a few nanoseconds each.
     /// </summary>
     /// <param name="destination">The span to fill.</param>
+    public void FillStandardNormal(Span<double> destination) => FillNormal(destination, default(UnchangedDraw));
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with <paramref name="map"/> applied to the draws
+    /// <see cref="FillStandardNormal"/> gives: a family's location and scale applied while each draw is still in a
+    /// register, instead of in a second pass over the span (the draw loop waits on the generator's state, so the
+    /// map's arithmetic costs nothing there).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void FillStandardNormal(Span<double> destination)
+    internal void FillNormal<TMap>(Span<double> destination, TMap map)
+        where TMap : struct, IDrawMap
     {
         int i = 0;
         while (i < destination.Length)
         {
             // The call-free core loop runs until a draw misses its layer's core (about 1.2 % of draws);
             // keeping the rare slow path out of that loop keeps the whole state in registers.
-            i = FillNormalCores(destination, i, out ulong bits);
+            i = FillNormalCores(destination, i, map, out ulong bits);
             if (i < destination.Length)
             {
-                destination[i++] = NormalSlowPath(bits);
+                destination[i++] = map.Apply(NormalSlowPath(bits));
             }
         }
     }
@@ -432,13 +441,15 @@ public sealed class RandomStream
     /// layer's core, returning its index (or the length) and its bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int FillNormalCores(Span<double> destination, int start, out ulong missedBits)
+    private int FillNormalCores<TMap>(Span<double> destination, int start, TMap map, out ulong missedBits)
+        where TMap : struct, IDrawMap
     {
         // Tables first: their class-initialisation check is a possible call, and state loaded before it
         // would be homed on the stack for the whole loop.
         ref ulong k = ref MemoryMarshal.GetArrayDataReference(ZigguratTables.K);
         ref double w = ref MemoryMarshal.GetArrayDataReference(ZigguratTables.W);
         ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        TMap local = map;
         ref double dst = ref MemoryMarshal.GetReference(destination);
         int n = destination.Length;
         int i = start;
@@ -463,7 +474,7 @@ public sealed class RandomStream
             }
 
             // u < 2⁵³, so the signed conversion is exact and cheaper than the unsigned one.
-            Unsafe.Add(ref dst, i) = (long)u * Unsafe.Add(ref w, index);
+            Unsafe.Add(ref dst, i) = local.Apply((long)u * Unsafe.Add(ref w, index));
         }
 
         _s0 = s0;

@@ -61,6 +61,22 @@ public class RandomStreamTests
     }
 
     [Fact]
+    public void FillNormal_AppliesTheMapToEachOfTheSuccessiveNormals()
+    {
+        var a = new RandomStream(7UL);
+        var b = new RandomStream(7UL);
+        var filled = new double[20_000];
+        a.FillNormal(filled, new CubePlusOne());
+        for (int i = 0; i < filled.Length; i++)
+        {
+            double z = b.NextStandardNormal();
+            filled[i].Should().Be((z * z * z) + 1);
+        }
+
+        a.NextUInt64().Should().Be(b.NextUInt64(), "the map consumes nothing from the stream");
+    }
+
+    [Fact]
     public void FillUniform_EqualsSuccessiveNextDouble()
     {
         var a = new RandomStream(5UL);
@@ -291,5 +307,11 @@ public class RandomStreamTests
         }
 
         return d;
+    }
+
+    /// <summary>z³ + 1: a map no draw leaves unchanged, so a draw written without it is caught.</summary>
+    private readonly struct CubePlusOne : IDrawMap
+    {
+        public double Apply(double draw) => (draw * draw * draw) + 1;
     }
 }
