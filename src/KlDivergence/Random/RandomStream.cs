@@ -515,11 +515,12 @@ public sealed class RandomStream
                 return WithSign(ZigguratTables.TailStart + x, bits);
             }
 
-            // Wedge: z is beyond layer i's core; accept under the curve between f(xᵢ) and f(xᵢ₊₁).
+            // Wedge: z is beyond layer i's core; accept under the curve between f(xᵢ) and f(xᵢ₊₁). The chord decides
+            // most points, the exponential only those near the curve: the same verdicts, without most exponentials.
             double z = (long)u * ZigguratTables.W[layer];
-            double fLow = ZigguratTables.F[layer];
-            double height = fLow + NextDouble() * (ZigguratTables.F[layer + 1] - fLow);
-            if (height < Math.Exp(-0.5 * z * z))
+            double uniform = NextDouble();
+            int verdict = ZigguratTables.Squeeze(layer, u, uniform);
+            if (verdict > 0 || (verdict == 0 && ZigguratTables.UnderCurve(layer, z, uniform)))
             {
                 return WithSign(z, bits);
             }

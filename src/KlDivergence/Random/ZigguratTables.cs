@@ -42,6 +42,22 @@ internal static class ZigguratTables
     /// <summary>F[i] = f(xᵢ) for i = 0..256 (F[256] = 1, the peak); F[0] is unused.</summary>
     public static readonly double[] F = new double[LayerCount + 1];
 
+    /// <summary>
+    /// How far rounding in <see cref="Squeeze"/>'s inputs and in the wedge test can move a point, in the wedge's
+    /// normalised units: those errors are below 1e-11 (the F spread of a layer is at least 1.4e-3), so the squeeze
+    /// decides only points at least this far from the curve, where the exponential's test decides the same way.
+    /// </summary>
+    private const double SqueezeMargin = 1e-9;
+
+    /// <summary>Per layer, 1/(1 - xᵢ₊₁/xᵢ): the chord's height t = (1 - q)/(1 - xᵢ₊₁/xᵢ) at a point q xᵢ of the wedge.</summary>
+    private static readonly double[] ChordScale = new double[LayerCount];
+
+    /// <summary>Per layer, how far below the chord the curve can dip (convex layers), plus the margin.</summary>
+    private static readonly double[] BelowChord = new double[LayerCount];
+
+    /// <summary>Per layer, how far above the chord the curve can rise (concave layers), plus the margin.</summary>
+    private static readonly double[] AboveChord = new double[LayerCount];
+
 #pragma warning disable CA1810 // The three tables come from one recurrence; a static constructor keeps it in one place.
     static ZigguratTables()
 #pragma warning restore CA1810
@@ -66,5 +82,82 @@ internal static class ZigguratTables
 
         F[0] = fr;
         F[LayerCount] = 1.0;
+        for (int i = 1; i < LayerCount; i++)
+        {
+            ChordScale[i] = 1.0 / (1.0 - (x[i + 1] / x[i]));
+            if (x[i + 1] < 1.0 && x[i] > 1.0)
+            {
+                // The inflection point x = 1 is inside: no one-sided bound, every point goes to the exponential.
+                BelowChord[i] = AboveChord[i] = 2.0;
+                continue;
+            }
+
+            // Convex beyond x = 1 (the curve below the chord), concave inside it (above): one side is the chord itself.
+            double gap = LargestGapToChord(x[i + 1], x[i], F[i + 1], F[i], convex: x[i + 1] >= 1.0);
+            BelowChord[i] = (x[i + 1] >= 1.0 ? gap : 0) + SqueezeMargin;
+            AboveChord[i] = (x[i + 1] >= 1.0 ? 0 : gap) + SqueezeMargin;
+        }
+    }
+
+    /// <summary>
+    /// The wedge test's verdict without the exponential, when the chord decides it (McFarland 2016, "A modified ziggurat
+    /// algorithm for generating exponentially and normally distributed pseudorandom numbers", J. Stat. Comput. Simul.
+    /// 86(7)): in layer i's wedge, scaled to the unit square, the point at fraction q = u 2⁻⁵³ of the width and height
+    /// <paramref name="uniform"/> lies under the curve if it lies under the chord by more than the curve's largest dip
+    /// below it, and above the curve if it lies above the chord by more than the curve's largest rise above it.
+    /// </summary>
+    /// <returns>1 under the curve, -1 above it, 0 when only the exponential can tell (<see cref="UnderCurve"/>).</returns>
+    public static int Squeeze(int layer, ulong u, double uniform)
+    {
+        double chord = ChordScale[layer] * (1.0 - ((long)u * TwoPowMinus53));
+        if (uniform < chord - BelowChord[layer])
+        {
+            return 1;
+        }
+
+        return uniform >= chord + AboveChord[layer] ? -1 : 0;
+    }
+
+    /// <summary>The wedge test itself: is f(xᵢ) + uniform·(f(xᵢ₊₁) - f(xᵢ)) below exp(-z²/2)?</summary>
+    public static bool UnderCurve(int layer, double z, double uniform)
+    {
+        double fLow = F[layer];
+        double height = fLow + (uniform * (F[layer + 1] - fLow));
+        return height < Math.Exp(-0.5 * z * z);
+    }
+
+    /// <summary>
+    /// The largest distance between the chord and the curve over a wedge [low, high] whose curvature has one sign:
+    /// the distance is then unimodal in the position, and a golden-section search finds its peak.
+    /// </summary>
+    private static double LargestGapToChord(double low, double high, double fLow, double fHigh, bool convex)
+    {
+        // Distance at fraction s of the width, in units of the wedge's height (fLow is f at low, the larger value).
+        double Gap(double s)
+        {
+            double t = low + (s * (high - low));
+            double curve = (Math.Exp(-0.5 * t * t) - fHigh) / (fLow - fHigh);
+            double chord = 1 - s;
+            return convex ? chord - curve : curve - chord;
+        }
+
+        double a = 0, b = 1, ratio = (Math.Sqrt(5) - 1) / 2;
+        double c = b - (ratio * (b - a)), d = a + (ratio * (b - a));
+        for (int k = 0; k < 80; k++)
+        {
+            if (Gap(c) > Gap(d))
+            {
+                b = d;
+            }
+            else
+            {
+                a = c;
+            }
+
+            c = b - (ratio * (b - a));
+            d = a + (ratio * (b - a));
+        }
+
+        return Math.Max(0, Gap((a + b) / 2));
     }
 }
