@@ -689,8 +689,9 @@ public static class TensorOps
 
     /// <summary>
     /// One chunk of <see cref="MaxDownColumns(double[], int, int, int, double[], int[])"/>: columns i0 .. i0 + 31 of slab
-    /// o, eight at a time (a cache line of each row) with the running maxima and their rows in registers, the last
-    /// few one at a time.
+    /// o, sixteen then four at a time with the running maxima and their rows in registers. The vector loop takes only
+    /// strictly larger values (a compare and two selects) and notes NaNs; a column that saw a NaN or ends at a zero,
+    /// where the first NaN or +0 over -0 decides, is walked again by <see cref="MaxDownColumn"/>, the rule itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxDownColumns(double[] x, int o, int n, int inner, int i0, double[] y, int[] arg)
@@ -701,8 +702,7 @@ public static class TensorOps
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            // Sixteen columns (four independent chains of compare and select, so the loop is not bound by one chain's
-            // latency), then four at a time.
+            // Four independent chains of compare and select, so the loop is not bound by one chain's latency.
             for (; i <= width - 16; i += 16)
             {
                 int column = first + i0 + i;
@@ -711,20 +711,21 @@ public static class TensorOps
                 var b2 = Vector256.LoadUnsafe(ref xr, (nuint)column + 8);
                 var b3 = Vector256.LoadUnsafe(ref xr, (nuint)column + 12);
                 Vector256<long> a0 = default, a1 = default, a2 = default, a3 = default;
+                Vector256<double> n0 = IsNaN(b0), n1 = IsNaN(b1), n2 = IsNaN(b2), n3 = IsNaN(b3);
                 for (int k = 1; k < n; k++)
                 {
                     var index = Vector256.Create((long)k);
                     nuint at = (nuint)(column + (k * inner));
-                    (b0, a0) = TakeLarger(Vector256.LoadUnsafe(ref xr, at), b0, a0, index);
-                    (b1, a1) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 4), b1, a1, index);
-                    (b2, a2) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 8), b2, a2, index);
-                    (b3, a3) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 12), b3, a3, index);
+                    (b0, a0, n0) = TakeLarger(Vector256.LoadUnsafe(ref xr, at), b0, a0, n0, index);
+                    (b1, a1, n1) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 4), b1, a1, n1, index);
+                    (b2, a2, n2) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 8), b2, a2, n2, index);
+                    (b3, a3, n3) = TakeLarger(Vector256.LoadUnsafe(ref xr, at + 12), b3, a3, n3, index);
                 }
 
-                Store(b0, a0, result + i);
-                Store(b1, a1, result + i + 4);
-                Store(b2, a2, result + i + 8);
-                Store(b3, a3, result + i + 12);
+                Store(b0, a0, n0, i);
+                Store(b1, a1, n1, i + 4);
+                Store(b2, a2, n2, i + 8);
+                Store(b3, a3, n3, i + 12);
             }
 
             for (; i <= width - 4; i += 4)
@@ -732,52 +733,68 @@ public static class TensorOps
                 int column = first + i0 + i;
                 var b0 = Vector256.LoadUnsafe(ref xr, (nuint)column);
                 Vector256<long> a0 = default;
+                var n0 = IsNaN(b0);
                 for (int k = 1; k < n; k++)
                 {
-                    (b0, a0) = TakeLarger(Vector256.LoadUnsafe(ref xr, (nuint)(column + (k * inner))), b0, a0, Vector256.Create((long)k));
+                    (b0, a0, n0) = TakeLarger(Vector256.LoadUnsafe(ref xr, (nuint)(column + (k * inner))), b0, a0, n0, Vector256.Create((long)k));
                 }
 
-                Store(b0, a0, result + i);
+                Store(b0, a0, n0, i);
             }
         }
 
-        void Store(Vector256<double> best, Vector256<long> rows, int at)
+        void Store(Vector256<double> best, Vector256<long> rows, Vector256<double> sawNaN, int at)
         {
+            // Lanes the strict comparison may have got wrong: a NaN seen, or a zero maximum (-0 then +0 ties).
+            uint recheck = (sawNaN | Vector256.Equals(best, Vector256<double>.Zero)).ExtractMostSignificantBits();
             for (int p = 0; p < 4; p++)
             {
-                (y[at + p], arg[at + p]) = (best.GetElement(p), (int)rows.GetElement(p));
+                (y[result + at + p], arg[result + at + p]) = (recheck & (1u << p)) == 0
+                    ? (best.GetElement(p), (int)rows.GetElement(p))
+                    : MaxDownColumn(x, first + i0 + at + p, n, inner);
             }
         }
 
         for (; i < width; i++)
         {
-            int column = first + i0 + i, bestK = 0;
-            double best = x[column];
-            for (int k = 1; k < n && !double.IsNaN(best); k++)
-            {
-                double v = x[column + (k * inner)];
-                if (v > best || double.IsNaN(v) || PositiveZeroOverNegative(v, best))
-                {
-                    (best, bestK) = (v, k);
-                }
-            }
-
-            (y[result + i], arg[result + i]) = (best, bestK);
+            (y[result + i], arg[result + i]) = MaxDownColumn(x, first + i0 + i, n, inner);
         }
     }
 
     /// <summary>
-    /// The scalar rule of <see cref="IndexOfMax"/> lane by lane: v replaces best (and k its row) where v is larger, or
-    /// NaN, or +0 over -0; nothing replaces a NaN (every comparison with it is false).
+    /// The maximum of one column (n values <paramref name="inner"/> apart from <paramref name="column"/>) and its row by
+    /// <see cref="IndexOfMax"/>'s rule: the first largest value, +0 above -0, or the first NaN.
+    /// </summary>
+    private static (double Max, int Row) MaxDownColumn(double[] x, int column, int n, int inner)
+    {
+        int bestK = 0;
+        double best = x[column];
+        for (int k = 1; k < n && !double.IsNaN(best); k++)
+        {
+            double v = x[column + (k * inner)];
+            if (v > best || double.IsNaN(v) || PositiveZeroOverNegative(v, best))
+            {
+                (best, bestK) = (v, k);
+            }
+        }
+
+        return (best, bestK);
+    }
+
+    /// <summary>The lanes of v that are NaN, as a mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> IsNaN(Vector256<double> v) => ~Vector256.Equals(v, v);
+
+    /// <summary>
+    /// v replaces best (and k its row) where v is strictly larger, and NaN lanes are noted; the ties and NaNs that
+    /// <see cref="IndexOfMax"/>'s rule decides otherwise are left to the caller's recheck.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Best, Vector256<long> Row) TakeLarger(Vector256<double> v, Vector256<double> best, Vector256<long> row, Vector256<long> k)
+    private static (Vector256<double> Best, Vector256<long> Row, Vector256<double> SawNaN) TakeLarger(
+        Vector256<double> v, Vector256<double> best, Vector256<long> row, Vector256<double> sawNaN, Vector256<long> k)
     {
-        var zeros = Vector256.Equals(v, Vector256<double>.Zero) & Vector256.Equals(best, Vector256<double>.Zero);
-        var takes = Vector256.GreaterThan(v, best)
-            | (Vector256.IsNaN(v) & ~Vector256.IsNaN(best))
-            | (zeros & Vector256.IsNegative(best) & ~Vector256.IsNegative(v));
-        return (Vector256.ConditionalSelect(takes, v, best), Vector256.ConditionalSelect(takes.AsInt64(), k, row));
+        var takes = Vector256.GreaterThan(v, best);
+        return (Vector256.ConditionalSelect(takes, v, best), Vector256.ConditionalSelect(takes.AsInt64(), k, row), sawNaN | IsNaN(v));
     }
 
     /// <summary>True when v is +0 and best is -0 (the one tie <see cref="IndexOfMax"/> breaks by sign).</summary>
