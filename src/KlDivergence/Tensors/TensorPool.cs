@@ -107,6 +107,12 @@ internal static class TensorPool
         }
     }
 
+    /// <summary>Whether the first-touch cost of fresh large memory has been measured (it sizes <see cref="ReclaimBudgetBytes"/>).</summary>
+    internal static bool FreshMemoryCostMeasured => faultTicksPerMiB > 0;
+
+    /// <summary>Forgets the measured first-touch cost, for tests.</summary>
+    internal static void ForgetFreshMemoryCostForTests() => faultTicksPerMiB = 0;
+
     /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents.</summary>
     public static double[] Rent(int length)
     {
@@ -154,6 +160,13 @@ internal static class TensorPool
         var fresh = new double[length];
         if (length >= LargeLength)
         {
+            if (faultTicksPerMiB == 0)
+            {
+                // The reclaim budget needs the cost of fresh memory; a process that only ever asks for zeroed large
+                // arrays (leaf gradients) would otherwise never measure it and collect at the smallest budget forever.
+                TouchMeasured(fresh);
+            }
+
             Lend(fresh);
         }
 
