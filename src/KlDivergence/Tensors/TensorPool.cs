@@ -257,7 +257,7 @@ internal static class TensorPool
             return null;
         }
 
-        Reclaim();
+        Reclaim(length);
         if (Pop(length) is { } reclaimed)
         {
             Lend(reclaimed);
@@ -282,6 +282,15 @@ internal static class TensorPool
         return null;
     }
 
+    /// <summary>Whether an array of <paramref name="length"/> elements is in the pool.</summary>
+    private static bool Holds(int length)
+    {
+        lock (Buckets)
+        {
+            return Buckets.TryGetValue(length, out var bucket) && bucket.Count > 0;
+        }
+    }
+
     /// <summary>Bytes of large arrays handed out since the last full collection (ours or anyone's).</summary>
     private static long LargeBytesSinceCollection()
     {
@@ -293,11 +302,12 @@ internal static class TensorPool
     }
 
     /// <summary>
-    /// A blocking full collection, then a wait (at most <see cref="FinalizerWaitLimit"/>) for the leases' finalizers,
-    /// which put the dead large arrays back.
+    /// A blocking full collection, then a wait (at most <see cref="FinalizerWaitLimit"/>) until the leases' finalizers,
+    /// which put the dead large arrays back, have brought back one of <paramref name="length"/> elements (the others
+    /// follow while the caller works).
     /// Only one thread does it at a time; the pool's lock is not held, since the finalizers take it.
     /// </summary>
-    private static void Reclaim()
+    private static void Reclaim(int length)
     {
         if (Interlocked.Exchange(ref reclaiming, 1) == 1)
         {
@@ -309,9 +319,15 @@ internal static class TensorPool
             long start = Stopwatch.GetTimestamp();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
 
-            // Waited for on another thread with a time limit: the caller may hold a lock some other finalizer needs,
-            // and a plain wait would then never end. Past the limit this rent allocates afresh.
-            Task.Run(GC.WaitForPendingFinalizers).Wait(FinalizerWaitLimit);
+            // Polled with a time limit, not waited for: the caller may hold a lock some other finalizer needs, and a
+            // plain wait would then never end. Waiting for every finalizer (through a thread-pool hop) cost more than
+            // the collection on the 2-core VM. Past the limit this rent allocates afresh.
+            long deadline = start + (long)(FinalizerWaitLimit.TotalSeconds * Stopwatch.Frequency);
+            while (!Holds(length) && Stopwatch.GetTimestamp() < deadline)
+            {
+                Thread.Yield();
+            }
+
             long ticks = Stopwatch.GetTimestamp() - start;
             collectionTicks = collectionTicks == 0 ? ticks : (collectionTicks + ticks) / 2;
             lock (Buckets)
