@@ -117,15 +117,20 @@ public sealed class Categorical : Distribution
         int k = CategoryCount;
 
         // A gather of log pₖ at each value's category (its gradient a scatter back): it moves one number per value,
-        // where a one-hot selection and a row sum went over all K. A value that is not a category picks category 0
+        // where a one-hot selection and a row sum went over all K. It reads the logits where they are: each value's
+        // row is its batch position's row of the logits, so a value batch wider than the logits' (10⁵ values of one
+        // distribution) never copies the logits out to [values, K]. A value that is not a category picks category 0
         // and is then masked to -∞.
+        int rows = Shapes.Size(BatchShapeArray);
+        double[]? rowOf = rows == v.Length || rows == 1 ? null : Shapes.BroadcastData(RowNumbers(rows), BatchShapeArray, shape);
         var flat = new int[v.Length];
         double[]? valid = null;
         for (int i = 0; i < v.Length; i++)
         {
             double x = v[i];
             bool isCategory = x >= 0 && x <= k - 1 && Math.Floor(x) == x;
-            flat[i] = (i * k) + (isCategory ? (int)x : 0);
+            int row = rows == 1 ? 0 : rowOf is null ? i : (int)rowOf[i];
+            flat[i] = (row * k) + (isCategory ? (int)x : 0);
             if (!isCategory)
             {
                 valid ??= CategoriesSoFar(i);
@@ -136,10 +141,19 @@ public sealed class Categorical : Distribution
             }
         }
 
-        int[] logitsShape = [.. shape, k];
-        var logits = Logits.ShapeArray.AsSpan().SequenceEqual(logitsShape) ? Logits : Logits.BroadcastTo(logitsShape);
-        var picked = logits.Reshape([v.Length * k]).IndexSelect(0, flat).Reshape(shape);
+        var picked = Logits.Reshape([rows * k]).IndexSelect(0, flat).Reshape(shape);
         return valid is null ? picked : TensorOps.Where(new Tensor(valid, shape), picked, double.NegativeInfinity);
+
+        static double[] RowNumbers(int count)
+        {
+            var numbers = new double[count];
+            for (int r = 0; r < count; r++)
+            {
+                numbers[r] = r;
+            }
+
+            return numbers;
+        }
 
         double[] CategoriesSoFar(int first)
         {

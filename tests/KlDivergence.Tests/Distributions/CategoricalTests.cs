@@ -186,6 +186,11 @@ public class CategoricalTests
         var one = Categorical.FromLogits(Tensor.Vector(0.5, -1.0, 2.0));
         double z = Math.Log(Math.Exp(0.5) + Math.Exp(-1.0) + Math.Exp(2.0));
         one.LogProb(Tensor.Vector(2, 0, 1, 2)).ToArray().Should().Equal([2.0 - z, 0.5 - z, -1.0 - z, 2.0 - z], (a, b) => Math.Abs(a - b) < 1e-15);
+
+        // Batch [2, 1] against values [3]: the result is [2, 3], and element (r, j) reads row r of the logits.
+        var column = new Categorical(Tensor.FromArray([0.1, 0.9, 0.6, 0.4], [2, 1, 2]));
+        column.LogProb(Tensor.Vector(1, 0, 1)).ToArray().Should().Equal(
+            [Math.Log(0.9), Math.Log(0.1), Math.Log(0.9), Math.Log(0.4), Math.Log(0.6), Math.Log(0.4)], (a, b) => Math.Abs(a - b) < 1e-15);
     }
 
     [Fact]
