@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -44,7 +45,7 @@ public sealed class Cauchy : Distribution
     public override MassLocations GetMassLocations() => MassLocations.Single(Loc.BroadcastTo(BatchShapeArray), Scale.BroadcastTo(BatchShapeArray));
 
     /// <summary>-log π - log γ - log(1 + z²), z = (x - x₀)/γ.</summary>
-    public override Tensor LogProb(Tensor value) => -(Scale.Log() + LogPi) - ((value - Loc) / Scale).Square().Log1p();
+    public override Tensor LogProb(Tensor value) => LogDensity.Of(value, Loc, Scale);
 
     /// <summary>Differential entropy log(4πγ).</summary>
     public override Tensor Entropy() => (Scale.Log() + (LogPi + (2 * FamilyHelpers.Log2))).BroadcastTo(BatchShapeArray);
@@ -64,5 +65,38 @@ public sealed class Cauchy : Distribution
         }
 
         return LocationScale.Apply(new Tensor(eps, shape), Loc, Scale);
+    }
+
+    /// <summary>The log-density as one op (see <see cref="StandardizedLogDensity{TShape}"/>).</summary>
+    private static readonly StandardizedLogDensity<StandardShape> LogDensity = new("cauchy log-density");
+
+    /// <summary>
+    /// The standard Cauchy: f(z) = -log π - log(1 + z²), f'(z) = -2z/(1 + z²) = -2/(z + 1/z), z f'(z) = -2/(1 + 1/z²);
+    /// the last two forms reach their limits (0 and -2) at z = ±∞, where the first forms give ∞/∞.
+    /// </summary>
+    private readonly struct StandardShape : IStandardShape
+    {
+        public static void LogDensity(ReadOnlySpan<double> z, Span<double> result)
+        {
+            TensorPrimitives.Multiply(z, z, result);
+            ScalarMath.Log1p(result, result);
+            TensorPrimitives.Add(result, LogPi, result);
+            TensorPrimitives.Negate(result, result);
+        }
+
+        public static void Slope(ReadOnlySpan<double> z, Span<double> result)
+        {
+            TensorPrimitives.Reciprocal(z, result);
+            TensorPrimitives.Add(result, z, result);
+            TensorPrimitives.Divide(-2.0, result, result);
+        }
+
+        public static void ScoreTimesSlope(ReadOnlySpan<double> z, Span<double> result)
+        {
+            TensorPrimitives.Multiply(z, z, result);
+            TensorPrimitives.Reciprocal(result, result);
+            TensorPrimitives.Add(result, 1.0, result);
+            TensorPrimitives.Divide(-2.0, result, result);
+        }
     }
 }

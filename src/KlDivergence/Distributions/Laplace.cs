@@ -37,7 +37,7 @@ public sealed class Laplace : Distribution
     public override Tensor Variance => (Scale.Square() * 2.0).BroadcastTo(BatchShapeArray);
 
     /// <summary>-|x - μ|/b - log 2b.</summary>
-    public override Tensor LogProb(Tensor value) => -(Scale * 2.0).Log() - ((value - Loc).Abs() / Scale);
+    public override Tensor LogProb(Tensor value) => LogDensity.Of(value, Loc, Scale);
 
     /// <summary>Differential entropy 1 + log 2b.</summary>
     public override Tensor Entropy() => ((Scale * 2.0).Log() + 1.0).BroadcastTo(BatchShapeArray);
@@ -77,5 +77,44 @@ public sealed class Laplace : Distribution
         }
 
         return LocationScale.Apply(new Tensor(eps, shape), Loc, Scale);
+    }
+
+    /// <summary>The log-density as one op (see <see cref="StandardizedLogDensity{TShape}"/>).</summary>
+    private static readonly StandardizedLogDensity<StandardShape> LogDensity = new("laplace log-density");
+
+    /// <summary>The standard Laplace: f(z) = -|z| - log 2, f'(z) = -sign z (0 at 0, as the gradient of |z| is here), z f'(z) = -|z|.</summary>
+    private readonly struct StandardShape : IStandardShape
+    {
+        public static void LogDensity(ReadOnlySpan<double> z, Span<double> result)
+        {
+            TensorPrimitives.Abs(z, result);
+            TensorPrimitives.Add(result, FamilyHelpers.Log2, result);
+            TensorPrimitives.Negate(result, result);
+        }
+
+        public static void Slope(ReadOnlySpan<double> z, Span<double> result)
+        {
+            int i = 0;
+            var one = System.Numerics.Vector<double>.One;
+            var zero = System.Numerics.Vector<double>.Zero;
+            for (; i <= z.Length - System.Numerics.Vector<double>.Count; i += System.Numerics.Vector<double>.Count)
+            {
+                var x = new System.Numerics.Vector<double>(z[i..]);
+                var sign = System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(x, zero), -one, System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThan(x, zero), one, zero));
+                sign.CopyTo(result[i..]);
+            }
+
+            for (; i < z.Length; i++)
+            {
+                double x = z[i];
+                result[i] = x > 0 ? -1.0 : x < 0 ? 1.0 : 0.0;
+            }
+        }
+
+        public static void ScoreTimesSlope(ReadOnlySpan<double> z, Span<double> result)
+        {
+            TensorPrimitives.Abs(z, result);
+            TensorPrimitives.Negate(result, result);
+        }
     }
 }
