@@ -76,8 +76,11 @@ public sealed class Binomial : Distribution
     /// </summary>
     public override Tensor LogProb(Tensor value)
     {
-        var inside = FamilyHelpers.WholeNumberMask(value, TotalCount);
-        var k = TensorOps.Where(inside, value, 0.0);
+        // Every value a count no larger than the smallest n (the usual case): no mask to build and no selects.
+        bool allInside = value.Length > 0 && TotalCount.Length > 0 && FamilyHelpers.AllCounts(value.Values)
+            && System.Numerics.Tensors.TensorPrimitives.Max(value.Values) <= System.Numerics.Tensors.TensorPrimitives.Min(TotalCount.Values);
+        var inside = allInside ? null : FamilyHelpers.WholeNumberMask(value, TotalCount);
+        var k = inside is null ? value : TensorOps.Where(inside, value, 0.0);
         var logChoose = (TotalCount + 1.0).LogGamma() - (k + 1.0).LogGamma() - (TotalCount - k + 1.0).LogGamma();
         var logP = logChoose + FamilyHelpers.XTimesY(k, Binary.LogOne) + FamilyHelpers.XTimesY(TotalCount - k, Binary.LogZero);
         if (!(System.Numerics.Tensors.TensorPrimitives.Max(TotalCount.Values) < SaddlePointPmf.UsedFrom))
@@ -85,7 +88,8 @@ public sealed class Binomial : Distribution
             // Only where some count reaches the saddle-point range: below it the sum is the value, with no extra pass.
             logP = StraightThrough.Of(logP, SaddlePointLogProb(k, logP));
         }
-        return TensorOps.Where(inside, logP, double.NegativeInfinity);
+
+        return inside is null ? logP : TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
 
     /// <summary>

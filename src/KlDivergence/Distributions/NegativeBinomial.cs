@@ -50,8 +50,9 @@ public sealed class NegativeBinomial : Distribution
     /// </summary>
     public override Tensor LogProb(Tensor value)
     {
-        var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
-        var k = TensorOps.Where(inside, value, 0.0);
+        // Every value a count (the usual case): no mask to build and no selects, the sum at the values themselves.
+        var inside = FamilyHelpers.AllCounts(value.Values) ? null : FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
+        var k = inside is null ? value : TensorOps.Where(inside, value, 0.0);
         var logP = (k + TotalCount).LogGamma() - TotalCount.LogGamma() - (k + 1.0).LogGamma() + (TotalCount * (-Probs).Log1p()) + (k * Probs.Log());
         if (!(System.Numerics.Tensors.TensorPrimitives.Max(k.Values) + System.Numerics.Tensors.TensorPrimitives.Max(TotalCount.Values) < SaddlePointPmf.UsedFrom))
         {
@@ -59,7 +60,7 @@ public sealed class NegativeBinomial : Distribution
             logP = StraightThrough.Of(logP, SaddlePointLogProb(k, logP));
         }
 
-        return TensorOps.Where(inside, logP, double.NegativeInfinity);
+        return inside is null ? logP : TensorOps.Where(inside, logP, double.NegativeInfinity);
     }
 
     /// <summary>

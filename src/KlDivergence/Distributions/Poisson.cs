@@ -36,8 +36,9 @@ public sealed class Poisson : Distribution
     /// </summary>
     public override Tensor LogProb(Tensor value)
     {
-        var inside = FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
-        var k = TensorOps.Where(inside, value, 0.0);
+        // Every value a count (the usual case): no mask to build and no selects, the sum at the values themselves.
+        var inside = FamilyHelpers.AllCounts(value.Values) ? null : FamilyHelpers.WholeNumberMask(value, double.PositiveInfinity);
+        var k = inside is null ? value : TensorOps.Where(inside, value, 0.0);
         var sum = (k * Rate.Log()) - Rate - (k + 1.0).LogGamma();
         if (!(System.Numerics.Tensors.TensorPrimitives.Max(k.Values) < SaddlePointPmf.UsedFrom && System.Numerics.Tensors.TensorPrimitives.Max(Rate.Values) < SaddlePointPmf.UsedFrom))
         {
@@ -45,7 +46,7 @@ public sealed class Poisson : Distribution
             sum = StraightThrough.Of(sum, SaddlePointLogProb(k, sum));
         }
 
-        return TensorOps.Where(inside, sum, double.NegativeInfinity);
+        return inside is null ? sum : TensorOps.Where(inside, sum, double.NegativeInfinity);
     }
 
     /// <summary>

@@ -65,6 +65,16 @@ public class BinomialTests
     }
 
     [Fact]
+    public void ACountAboveOneRowsTotalIsMinusInfinityThereAndExactInTheOthers()
+    {
+        // n = [2, 5] against k = [4, 4]: every value is a count and below the largest n, but not the smallest.
+        var binomial = new Binomial(Tensor.Vector(2, 5), Tensor.Vector(0.3, 0.3));
+        var lp = binomial.LogProb(Tensor.Vector(4, 4)).ToArray();
+        lp[0].Should().Be(double.NegativeInfinity);
+        lp[1].Should().BeApproximately(MathNet.Numerics.Distributions.Binomial.PMFLn(0.3, 5, 4), 1e-13);
+    }
+
+    [Fact]
     public void InvalidParametersAreRejectedWithFamilyParameterAndValue() =>
         FamilyChecks.Rejects(() => _ = new Binomial(2.5, 0.5), "Binomial: totalCount must be a non-negative whole number, got 2.5");
 }
