@@ -68,10 +68,14 @@ public class BinomialTests
     public void ACountAboveOneRowsTotalIsMinusInfinityThereAndExactInTheOthers()
     {
         // n = [2, 5] against k = [4, 4]: every value is a count and below the largest n, but not the smallest.
-        var binomial = new Binomial(Tensor.Vector(2, 5), Tensor.Vector(0.3, 0.3));
-        var lp = binomial.LogProb(Tensor.Vector(4, 4)).ToArray();
+        // The -∞ is a constant: it pulls on no parameter (the unmasked sum, -∞ only through log Γ's pole, would).
+        var probs = Tensor.FromArray([0.3, 0.3], [2], requiresGrad: true);
+        var logProb = new Binomial(Tensor.Vector(2, 5), probs).LogProb(Tensor.Vector(4, 4));
+        var lp = logProb.ToArray();
         lp[0].Should().Be(double.NegativeInfinity);
         lp[1].Should().BeApproximately(MathNet.Numerics.Distributions.Binomial.PMFLn(0.3, 5, 4), 1e-13);
+        logProb.Select(0, 0).Backward();
+        probs.Grad!.Values.ToArray().Should().Equal(0.0, 0.0);
     }
 
     [Fact]
