@@ -23,29 +23,43 @@ internal static class GammaRatios
     public static void Draw(ReadOnlySpan<double> concentrations, Span<double> point, RandomStream random)
     {
         int k = concentrations.Length;
-        double max = double.NegativeInfinity;
-        for (int j = 0; j < k; j++)
+        double sum = 0;
+        if (System.Numerics.Tensors.TensorPrimitives.Min(concentrations) >= 1)
         {
-            point[j] = random.NextLogGamma(concentrations[j]);
-            max = Math.Max(max, point[j]);
-        }
-
-        if (double.IsNegativeInfinity(max))
-        {
-            int vertex = Vertex(concentrations, random);
+            // Every αₖ ≥ 1: a Gamma(α ≥ 1) draw is d·v with d ≥ 2/3 and v accepted only well above 0 (Marsaglia &
+            // Tsang's test rejects as d log v → −∞), so no draw underflows and the plain ratio needs no logarithms. The
+            // same draws as the log-space path (NextLogGamma is the logarithm of NextGamma there), to rounding.
             for (int j = 0; j < k; j++)
             {
-                point[j] = j == vertex ? 1.0 : double.Epsilon;
+                point[j] = random.NextGamma(concentrations[j]);
+                sum += point[j];
+            }
+        }
+        else
+        {
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < k; j++)
+            {
+                point[j] = random.NextLogGamma(concentrations[j]);
+                max = Math.Max(max, point[j]);
             }
 
-            return;
-        }
+            if (double.IsNegativeInfinity(max))
+            {
+                int vertex = Vertex(concentrations, random);
+                for (int j = 0; j < k; j++)
+                {
+                    point[j] = j == vertex ? 1.0 : double.Epsilon;
+                }
 
-        double sum = 0;
-        for (int j = 0; j < k; j++)
-        {
-            point[j] = Math.Exp(point[j] - max);
-            sum += point[j];
+                return;
+            }
+
+            for (int j = 0; j < k; j++)
+            {
+                point[j] = Math.Exp(point[j] - max);
+                sum += point[j];
+            }
         }
 
         for (int j = 0; j < k; j++)

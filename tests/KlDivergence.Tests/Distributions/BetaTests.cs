@@ -23,6 +23,24 @@ public class BetaTests
     [Theory]
     [InlineData(2.0, 3.0)]
     [InlineData(0.7, 1.8)]
+    [InlineData(1.0, 0.3)]
+    public void EachDrawIsTheRatioOfTheStreamsTwoGammaDraws(double a, double b)
+    {
+        // X = G₁/(G₁ + G₂) with G₁ ~ Gamma(a), G₂ ~ Gamma(b) taken in turn from the stream: worked here from the
+        // stream's own Gamma draws (in logs where a concentration is below 1, whose draws may underflow).
+        var draws = new Beta(Tensor.Scalar(a), Tensor.Scalar(b)).Sample(200, new RandomStream(77)).ToArray();
+        var stream = new RandomStream(77);
+        foreach (double x in draws)
+        {
+            double logG1 = stream.NextLogGamma(a), logG2 = stream.NextLogGamma(b);
+            double expected = 1 / (1 + Math.Exp(logG2 - logG1));
+            x.Should().BeApproximately(expected, 1e-14 * Math.Max(expected, 1e-300));
+        }
+    }
+
+    [Theory]
+    [InlineData(2.0, 3.0)]
+    [InlineData(0.7, 1.8)]
     [InlineData(5.5, 1.5)]
     public void SampleMomentsAreWithinFiveStandardErrors(double a0, double a1) => FamilyChecks.SampleMomentsMatch(Build(a0, a1), 20240601UL);
 
