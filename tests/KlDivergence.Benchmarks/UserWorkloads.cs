@@ -11,7 +11,9 @@ namespace KlDivergence.Benchmarks;
 /// measures workloads you do not see"): a logistic-regression likelihood through <see cref="Bernoulli.FromLogits"/>
 /// and a matrix product with a transposed data matrix, the Gamma, Beta and Dirichlet closed forms with gradients
 /// (session 10); a fit of 10⁵ parameters by <see cref="Minimizer"/> with Adam, LogSumExp and Max over the first axis
-/// with gradients, and a 100-dimensional normal's log-density at 1000 points with gradients (session 14).
+/// with gradients, and a 100-dimensional normal's log-density at 1000 points with gradients (session 14); a
+/// Categorical's, a Laplace's and a Poisson's log-probabilities over 10⁵ values with gradients, and 10⁵ Beta draws
+/// (session 17, from a sweep of each family's common calls).
 /// </summary>
 internal static class UserWorkloads
 {
@@ -27,6 +29,79 @@ internal static class UserWorkloads
         yield return U6();
         yield return U7();
         yield return U8();
+        yield return U9();
+        yield return U10();
+        yield return U11();
+        yield return U12();
+    }
+
+    private const int Values = 100_000;
+
+    /// <summary>U9: Σ log Categorical(x; softmax(ℓ)) over 10⁵ category indices of 20 logits, gradient in ℓ.</summary>
+    private static Workload U9()
+    {
+        var logits = Tensor.FromArray([.. Enumerable.Range(0, 20).Select(i => Math.Cos(i))], [20], requiresGrad: true);
+        var x = Tensor.FromArray([.. Enumerable.Range(0, Values).Select(i => (double)((i * 7) % 20))], [Values]);
+        return new Workload(
+            "U9",
+            () =>
+            {
+                logits.ZeroGrad();
+                var total = Categorical.FromLogits(logits).LogProb(x).Sum();
+                total.Backward();
+                return total.ToScalar() + logits.Grad!.Values[0];
+            },
+            null,
+            1,
+            double.NaN);
+    }
+
+    /// <summary>U10: Σ log Laplace(x; μ, b) over [100, 1000] values with μ and b of [1000] (broadcast over rows), gradients in μ and b.</summary>
+    private static Workload U10()
+    {
+        var loc = Tensor.FromArray([.. Enumerable.Range(0, Batch).Select(i => 0.01 * i)], [Batch], requiresGrad: true);
+        var scale = Tensor.FromArray([.. Enumerable.Range(0, Batch).Select(i => 1 + (0.001 * i))], [Batch], requiresGrad: true);
+        var x = Tensor.FromArray([.. Enumerable.Range(0, Values).Select(i => 3 * Math.Sin(i * 0.37))], [Values / Batch, Batch]);
+        return new Workload(
+            "U10",
+            () =>
+            {
+                loc.ZeroGrad();
+                scale.ZeroGrad();
+                var total = new Laplace(loc, scale).LogProb(x).Sum();
+                total.Backward();
+                return total.ToScalar() + loc.Grad!.Values[0] + scale.Grad!.Values[0];
+            },
+            null,
+            1,
+            double.NaN);
+    }
+
+    /// <summary>U11: 10⁵ draws of Beta(2, 3).</summary>
+    private static Workload U11()
+    {
+        var beta = new Beta(Tensor.Scalar(2.0), Tensor.Scalar(3.0));
+        ulong seed = 0;
+        return new Workload("U11", () => beta.Sample(Values, new KlDivergence.Random.RandomStream(++seed)).Values[0], null, 1, double.NaN);
+    }
+
+    /// <summary>U12: Σ log Poisson(kᵢ; λᵢ) over 10⁵ counts, each with its own rate, gradient in λ.</summary>
+    private static Workload U12()
+    {
+        var rate = Tensor.FromArray([.. Enumerable.Range(0, Values).Select(i => 0.5 + (i % 11))], [Values], requiresGrad: true);
+        var k = Tensor.FromArray([.. Enumerable.Range(0, Values).Select(i => (double)(i % 13))], [Values]);
+        return new Workload(
+            "U12",
+            () =>
+            {
+                rate.ZeroGrad();
+                var total = new Poisson(rate).LogProb(k).Sum();
+                total.Backward();
+                return total.ToScalar() + rate.Grad!.Values[0];
+            },
+            null,
+            1,
+            double.NaN);
     }
 
     /// <summary>U8: Σ log N(xᵢ; μ, L Lᵀ) over 1000 points in 100 dimensions, gradients in μ and L.</summary>

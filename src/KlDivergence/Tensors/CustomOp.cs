@@ -180,51 +180,54 @@ public abstract class CustomOp
     private void RunAll(Layout layout, double[] y, double[]? g, bool gradientIsUniform, double[]?[]? grads)
     {
         int blocks = TensorParallelism.ChunkCount(y.Length, layout.BlockLength);
-        if (y.Length < ParallelThreshold || blocks < 2)
-        {
-            // One thread runs every block in turn: a single-valued input is filled once for all of them, and so is an
-            // input the output repeats whole, since every block starts at a multiple of its period (the array of
-            // filled inputs only made when one needs it: most ops read their single values once).
-            double[]?[]? filled = null;
-            try
-            {
-                for (int k = 0; k < Arity; k++)
-                {
-                    int length = Math.Min(layout.BlockLength, y.Length);
-                    if (!layout.Direct[k] && layout.Operands[k].Length == 1 && !ReadsUniformInputOnce(k))
-                    {
-                        filled ??= new double[]?[Arity];
-                        filled[k] = ArrayPool<double>.Shared.Rent(length);
-                        filled[k].AsSpan(0, length).Fill(layout.Operands[k].Data[0]);
-                    }
-                    else if (layout.Repeated(k) && blocks > 1)
-                    {
-                        filled ??= new double[]?[Arity];
-                        filled[k] = ArrayPool<double>.Shared.Rent(length);
-                        layout.Iterators[k].Gather(0, filled[k].AsSpan(0, length));
-                    }
-                }
+        bool serial = y.Length < ParallelThreshold || blocks < 2;
 
+        // A single-valued input is filled once for all the blocks, and so is an input the output repeats whole, since
+        // every block starts at a multiple of its period; the blocks only read them, so workers share them too (a
+        // gather per block copied three times the output for a log-density with a row of μ, σ and log σ). The array
+        // of filled inputs is only made when one needs it: most ops read their single values once.
+        double[]?[]? filled = null;
+        try
+        {
+            for (int k = 0; k < Arity; k++)
+            {
+                int length = Math.Min(layout.BlockLength, y.Length);
+                if (!layout.Direct[k] && layout.Operands[k].Length == 1 && !ReadsUniformInputOnce(k))
+                {
+                    filled ??= new double[]?[Arity];
+                    filled[k] = ArrayPool<double>.Shared.Rent(length);
+                    filled[k].AsSpan(0, length).Fill(layout.Operands[k].Data[0]);
+                }
+                else if (layout.Repeated(k) && blocks > 1)
+                {
+                    filled ??= new double[]?[Arity];
+                    filled[k] = ArrayPool<double>.Shared.Rent(length);
+                    layout.Iterators[k].Gather(0, filled[k].AsSpan(0, length));
+                }
+            }
+
+            if (serial)
+            {
                 for (int c = 0; c < blocks; c++)
                 {
                     RunBlock(layout, c, y, g, gradientIsUniform, grads, filled);
                 }
             }
-            finally
+            else
             {
-                foreach (var buffer in filled ?? [])
+                TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, gradientIsUniform, grads, filled));
+            }
+        }
+        finally
+        {
+            foreach (var buffer in filled ?? [])
+            {
+                if (buffer is not null)
                 {
-                    if (buffer is not null)
-                    {
-                        ArrayPool<double>.Shared.Return(buffer);
-                    }
+                    ArrayPool<double>.Shared.Return(buffer);
                 }
             }
-
-            return;
         }
-
-        TensorParallelism.For(blocks, c => RunBlock(layout, c, y, g, gradientIsUniform, grads, null));
     }
 
     /// <summary>

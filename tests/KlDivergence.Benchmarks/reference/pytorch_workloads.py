@@ -343,6 +343,46 @@ WORKLOADS += [("U5", u5, 1),
               ("U7", first_axis(lambda x: x.max(0).values), 1),
               ("U8", u8, 1)]
 
+# U9-U12 (session 17): a Categorical's, a Laplace's and a Poisson's log-probabilities over 10^5 values with gradients,
+# and 10^5 Beta draws.
+U9_LOGITS = torch.cos(torch.arange(20, dtype=torch.float64)).requires_grad_()
+U9_X = ((torch.arange(100_000) * 7) % 20).double()
+U10_LOC = (0.01 * torch.arange(1000, dtype=torch.float64)).requires_grad_()
+U10_SCALE = (1 + 0.001 * torch.arange(1000, dtype=torch.float64)).requires_grad_()
+U10_X = (3 * torch.sin(torch.arange(100_000, dtype=torch.float64) * 0.37)).reshape(100, 1000)
+U11_BETA = D.Beta(torch.tensor(2.0, dtype=torch.float64), torch.tensor(3.0, dtype=torch.float64))
+U12_RATE = (0.5 + (torch.arange(100_000) % 11)).double().requires_grad_()
+U12_K = (torch.arange(100_000) % 13).double()
+
+
+def u9():
+    U9_LOGITS.grad = None
+    total = D.Categorical(logits=U9_LOGITS).log_prob(U9_X).sum()
+    total.backward()
+    return total.item() + U9_LOGITS.grad[0].item()
+
+
+def u10():
+    U10_LOC.grad = None
+    U10_SCALE.grad = None
+    total = D.Laplace(U10_LOC, U10_SCALE).log_prob(U10_X).sum()
+    total.backward()
+    return total.item() + U10_LOC.grad[0].item() + U10_SCALE.grad[0].item()
+
+
+def u11():
+    return U11_BETA.sample((100_000,))[0].item()
+
+
+def u12():
+    U12_RATE.grad = None
+    total = D.Poisson(U12_RATE).log_prob(U12_K).sum()
+    total.backward()
+    return total.item() + U12_RATE.grad[0].item()
+
+
+WORKLOADS += [("U9", u9, 1), ("U10", u10, 1), ("U11", u11, 1), ("U12", u12, 1)]
+
 if __name__ == "__main__":
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     for name, body, units in WORKLOADS:

@@ -94,7 +94,7 @@ public class CustomOpTests
 
     [Theory]
     [InlineData(60, 100, false)]   // a [100] row over 60 rows: blocks of 40 whole rows, the row gathered once
-    [InlineData(700, 100, false)]  // over 700 rows: past the parallel size, each worker's blocks gather their own
+    [InlineData(700, 100, false)]  // over 700 rows: past the parallel size, the row gathered once and read by every worker
     [InlineData(30, 4097, false)]  // a row longer than a block: ordinary blocks
     [InlineData(60, 100, true)]    // the row and a column stretched the other way: ordinary blocks
     public void ARowRepeatedOverManyBlocksIsReadAtEveryElementForwardAndBackward(int rows, int cols, bool withColumn)
