@@ -122,7 +122,7 @@ public sealed class Categorical : Distribution
         // distribution) never copies the logits out to [values, K]. A value that is not a category picks category 0
         // and is then masked to -∞.
         int rows = Shapes.Size(BatchShapeArray);
-        double[]? rowOf = rows == v.Length || rows == 1 ? null : Shapes.BroadcastData(RowNumbers(rows), BatchShapeArray, shape);
+        double[]? rowOf = rows == v.Length || rows == 1 ? null : Shapes.BroadcastData(Numbers(rows), BatchShapeArray, shape);
         var flat = new int[v.Length];
         double[]? valid = null;
         for (int i = 0; i < v.Length; i++)
@@ -143,17 +143,6 @@ public sealed class Categorical : Distribution
 
         var picked = Logits.Reshape([rows * k]).IndexSelect(0, flat).Reshape(shape);
         return valid is null ? picked : TensorOps.Where(new Tensor(valid, shape), picked, double.NegativeInfinity);
-
-        static double[] RowNumbers(int count)
-        {
-            var numbers = new double[count];
-            for (int r = 0; r < count; r++)
-            {
-                numbers[r] = r;
-            }
-
-            return numbers;
-        }
 
         double[] CategoriesSoFar(int first)
         {
@@ -217,14 +206,18 @@ public sealed class Categorical : Distribution
         return (ProbabilityChecks.SafeLog(p), p);
     }
 
-    private Tensor Indices()
+    /// <summary>The categories 0, 1, ..., K - 1.</summary>
+    private Tensor Indices() => Numbers(CategoryCount);
+
+    /// <summary>0, 1, ..., <paramref name="count"/> - 1.</summary>
+    private static double[] Numbers(int count)
     {
-        var k = new double[CategoryCount];
-        for (int i = 0; i < k.Length; i++)
+        var numbers = new double[count];
+        for (int i = 0; i < count; i++)
         {
-            k[i] = i;
+            numbers[i] = i;
         }
 
-        return k;
+        return numbers;
     }
 }
