@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using KlDivergence.Random;
 using KlDivergence.Tensors;
 
@@ -39,11 +40,7 @@ public sealed class Gumbel : Distribution
 
     /// <summary>-(z + e^{-z}) - log β, z = (x - μ)/β.</summary>
     public override Tensor LogProb(Tensor value) =>
-        FamilyHelpers.Masked(value, DensityInterval.Finite, 0.0, x =>
-        {
-            var z = (x - Loc) / Scale;
-            return -(z + (-z).Exp()) - Scale.Log();
-        });
+        FamilyHelpers.Masked(value, DensityInterval.Finite, 0.0, x => LogDensity.Of(x, Loc, Scale));
 
     /// <summary>Differential entropy log β + γ + 1.</summary>
     public override Tensor Entropy() => (Scale.Log() + (FamilyHelpers.EulerGamma + 1)).BroadcastTo(BatchShapeArray);
@@ -54,4 +51,39 @@ public sealed class Gumbel : Distribution
     /// <summary>Reparameterised: μ - β log(-log U).</summary>
     protected override Tensor SampleCore(int count, RandomStream random) =>
         Loc - (Scale * (-StandardNoise.Uniform(random, SampleShape(count)).Log()).Log());
+
+    /// <summary>The log-density as one op (see <see cref="StandardizedLogDensity{TShape}"/>); ±∞ values are masked before it.</summary>
+    private static readonly StandardizedLogDensity<StandardShape> LogDensity = new("gumbel log-density");
+
+    /// <summary>The standard Gumbel: f(z) = -(z + e^{-z}), f'(z) = e^{-z} - 1, z f'(z) = z (e^{-z} - 1).</summary>
+    private readonly struct StandardShape : IStandardShape
+    {
+        public static void LogDensity(ReadOnlySpan<double> z, Span<double> result)
+        {
+            // -(z + e^{-z}) = -e^{-z} - z: written over z only after the last read of it.
+            Span<double> scratch = stackalloc double[Math.Min(z.Length, 512)];
+            for (int start = 0; start < z.Length; start += scratch.Length)
+            {
+                int n = Math.Min(scratch.Length, z.Length - start);
+                var piece = scratch[..n];
+                TensorPrimitives.Negate(z.Slice(start, n), piece);
+                TensorPrimitives.Exp(piece, piece);
+                TensorPrimitives.Add(piece, z.Slice(start, n), piece);
+                TensorPrimitives.Negate(piece, result.Slice(start, n));
+            }
+        }
+
+        public static void Slope(ReadOnlySpan<double> z, Span<double> result)
+        {
+            TensorPrimitives.Negate(z, result);
+            TensorPrimitives.Exp(result, result);
+            TensorPrimitives.Subtract(result, 1.0, result);
+        }
+
+        public static void ScoreTimesSlope(ReadOnlySpan<double> z, Span<double> result)
+        {
+            Slope(z, result);
+            TensorPrimitives.Multiply(result, z, result);
+        }
+    }
 }
