@@ -33,4 +33,22 @@ public sealed class ChainState : ICheckpointableState
     }
 
     bool ICheckpointableState.IsFinite() => InnerStates.All(s => ((ICheckpointableState)s).IsFinite());
+
+    void ICheckpointableState.SaveInto(IOptimizerState saved)
+    {
+        var s = (ChainState)saved;
+        for (int i = 0; i < InnerStates.Length; i++)
+        {
+            ((ICheckpointableState)InnerStates[i]).SaveInto(s.InnerStates[i]);
+        }
+    }
+
+    void ICheckpointableState.RestoreFrom(IOptimizerState saved)
+    {
+        var s = (ChainState)saved;
+        for (int i = 0; i < InnerStates.Length; i++)
+        {
+            ((ICheckpointableState)InnerStates[i]).RestoreFrom(s.InnerStates[i]);
+        }
+    }
 }

@@ -18,4 +18,15 @@ internal interface ICheckpointableState : IOptimizerState
 
     /// <summary>True when every number the state holds is finite.</summary>
     bool IsFinite();
+
+    /// <summary>
+    /// Saves this state into <paramref name="saved"/> (a state of the same kind and shape) just before an update, for
+    /// <see cref="RestoreFrom"/> after a failed one: a copy, unless the state's update can read its old values from
+    /// <paramref name="saved"/> and write fresh buffers (then the two swap buffers and nothing is copied). The next
+    /// call on this state must be that update.
+    /// </summary>
+    void SaveInto(IOptimizerState saved) => ((ICheckpointableState)saved).CopyFrom(this);
+
+    /// <summary>Puts back the state <see cref="SaveInto"/> saved in <paramref name="saved"/>, after the update it preceded failed.</summary>
+    void RestoreFrom(IOptimizerState saved) => CopyFrom(saved);
 }

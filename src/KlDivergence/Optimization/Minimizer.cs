@@ -108,7 +108,11 @@ public static class Minimizer
 
             if (failure is null)
             {
-                saved?.CopyFrom(state);
+                if (saved is not null)
+                {
+                    checkpointable!.SaveInto(saved);
+                }
+
                 options.Optimizer.Update(updates, state, values);
                 failure = !AllFinite(updates) ? "the optimizer's update"
                     : saved is not null && !checkpointable!.IsFinite() ? "the optimizer's state (a moment estimate overflowed)"
@@ -116,7 +120,7 @@ public static class Minimizer
                 if (failure is not null && saved is not null)
                 {
                     // Undo the update's effect on the moment estimates and step counts, so one spike cannot freeze the run.
-                    checkpointable!.CopyFrom(saved);
+                    checkpointable!.RestoreFrom(saved);
                 }
             }
 

@@ -87,13 +87,20 @@ public sealed class ScaleByAdam : IGradientTransformation
         long t = s.Count + 1;
         var constants = new Constants(Beta1, Beta2, Epsilon, 1.0 - Math.Pow(Beta1, t), 1.0 - Math.Pow(Beta2, t));
         bool finite = true;
+
+        // The moments are read from the state saved just before (which holds them after a swap of buffers) or else
+        // from this state, and written into this state's buffers.
+        var from = s.ReadFrom ?? s;
+        s.ReadFrom = null;
         for (int i = 0; i < updates.Count; i++)
         {
-            double[] g = updates[i], m = s.FirstMomentBuffers[i], v = s.SecondMomentBuffers[i];
-            double[]? vMax = s.MaxSecondMomentBuffers?[i];
+            var buffers = new Moments(
+                from.FirstMomentBuffers[i], from.SecondMomentBuffers[i], from.MaxSecondMomentBuffers?[i],
+                s.FirstMomentBuffers[i], s.SecondMomentBuffers[i], s.MaxSecondMomentBuffers?[i]);
+            double[] g = updates[i];
 
             // One pass over each buffer (the formulas above element by element), in blocks across the cores when large.
-            finite &= ElementwiseSplit.Splits(g.Length) ? StepInBlocks(constants, g, m, v, vMax) : Step(constants, g, m, v, vMax);
+            finite &= ElementwiseSplit.Splits(g.Length) ? StepInBlocks(constants, g, buffers) : Step(constants, g, buffers, 0, g.Length);
         }
 
         // The pass wrote every moment estimate and checked each as it went, so the minimize loop's check of the state
@@ -103,15 +110,15 @@ public sealed class ScaleByAdam : IGradientTransformation
     }
 
     /// <summary>
-    /// <see cref="Step(in Constants, Span{double}, Span{double}, Span{double}, Span{double})"/> in blocks across the
-    /// cores (apart, so the closure is made only for a buffer that splits and a small fit's step allocates nothing).
+    /// <see cref="Step(in Constants, double[], in Moments, int, int)"/> in blocks across the cores (apart, so the
+    /// closure is made only for a buffer that splits and a small fit's step allocates nothing).
     /// </summary>
-    private static bool StepInBlocks(Constants c, double[] g, double[] m, double[] v, double[]? vMax)
+    private static bool StepInBlocks(Constants c, double[] g, Moments buffers)
     {
         int notFinite = 0;
         ElementwiseSplit.Run(g.Length, (start, length) =>
         {
-            if (!Step(c, g.AsSpan(start, length), m.AsSpan(start, length), v.AsSpan(start, length), vMax is null ? default : vMax.AsSpan(start, length)))
+            if (!Step(c, g, buffers, start, length))
             {
                 Volatile.Write(ref notFinite, 1);
             }
@@ -120,47 +127,61 @@ public sealed class ScaleByAdam : IGradientTransformation
     }
 
     /// <summary>
-    /// Algorithm 1 over a stretch of the buffers at the widest vector width, the last few elements one at a time; true
-    /// when every moment estimate it wrote is finite.
+    /// Algorithm 1 over elements [start, start + length) of the buffers at the widest vector width, the last few
+    /// elements one at a time; true when every moment estimate it wrote is finite.
     /// </summary>
-    private static bool Step(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
+    private static bool Step(in Constants c, double[] g, in Moments buffers, int start, int length)
     {
-        var (done, finite) = Vector512.IsHardwareAccelerated ? Step<WideLane512>(c, g, m, v, vMax)
-            : Vector256.IsHardwareAccelerated ? Step<WideLane256>(c, g, m, v, vMax)
-            : (0, true);
-        return Step<WideLaneScalar>(c, g[done..], m[done..], v[done..], vMax.IsEmpty ? vMax : vMax[done..]).Finite && finite;
+        var stretch = buffers.Slice(start, length);
+        var gs = g.AsSpan(start, length);
+        int done = 0;
+        bool finite = true;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            (done, finite) = Step<WideLane512>(c, gs, stretch);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            (done, finite) = Step<WideLane256>(c, gs, stretch);
+        }
+
+        return Step<WideLaneScalar>(c, gs[done..], stretch.Slice(done)).Finite && finite;
     }
 
     /// <summary>
-    /// m, v (and v_max) updated in place and g replaced by u, T.Count elements at a time with the operations of the
+    /// m, v (and v_max) read from the buffers' sources and written to their destinations (the same arrays when the
+    /// state was not saved by swapping) and g replaced by u, T.Count elements at a time with the operations of the
     /// formulas in their order (IEEE, no fused multiply-add: the bits of applying them buffer-wide, one at a time);
     /// returns how many elements it did and whether every m, v (and v_max) it wrote is finite (x - x is 0 for a finite
     /// x and NaN otherwise, summed into one lane check).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (int Done, bool Finite) Step<T>(in Constants c, Span<double> g, Span<double> m, Span<double> v, Span<double> vMax)
+    private static (int Done, bool Finite) Step<T>(in Constants c, Span<double> g, in MomentSpans buffers)
         where T : struct, IWideLane<T>
     {
         T beta1 = T.Create(c.Beta1), keep1 = T.Create(1.0 - c.Beta1), beta2 = T.Create(c.Beta2), keep2 = T.Create(1.0 - c.Beta2);
         T correction1 = T.Create(c.Correction1), correction2 = T.Create(c.Correction2), epsilon = T.Create(c.Epsilon);
         ref double gr = ref MemoryMarshal.GetReference(g);
-        ref double mr = ref MemoryMarshal.GetReference(m);
-        ref double vr = ref MemoryMarshal.GetReference(v);
-        ref double xr = ref MemoryMarshal.GetReference(vMax);
-        bool ams = !vMax.IsEmpty;
+        ref double mIn = ref MemoryMarshal.GetReference(buffers.FirstIn);
+        ref double vIn = ref MemoryMarshal.GetReference(buffers.SecondIn);
+        ref double xIn = ref MemoryMarshal.GetReference(buffers.MaxIn);
+        ref double mOut = ref MemoryMarshal.GetReference(buffers.FirstOut);
+        ref double vOut = ref MemoryMarshal.GetReference(buffers.SecondOut);
+        ref double xOut = ref MemoryMarshal.GetReference(buffers.MaxOut);
+        bool ams = !buffers.MaxOut.IsEmpty;
         var check = T.Create(0);
         int i = 0;
         for (; i <= g.Length - T.Count; i += T.Count)
         {
             var gi = T.LoadUnsafe(ref gr, (nuint)i);
-            var mi = (gi * keep1) + (T.LoadUnsafe(ref mr, (nuint)i) * beta1);
-            var vi = (gi * gi * keep2) + (T.LoadUnsafe(ref vr, (nuint)i) * beta2);
-            mi.StoreUnsafe(ref mr, (nuint)i);
-            vi.StoreUnsafe(ref vr, (nuint)i);
+            var mi = (gi * keep1) + (T.LoadUnsafe(ref mIn, (nuint)i) * beta1);
+            var vi = (gi * gi * keep2) + (T.LoadUnsafe(ref vIn, (nuint)i) * beta2);
+            mi.StoreUnsafe(ref mOut, (nuint)i);
+            vi.StoreUnsafe(ref vOut, (nuint)i);
             if (ams)
             {
-                vi = T.Max(T.LoadUnsafe(ref xr, (nuint)i), vi);
-                vi.StoreUnsafe(ref xr, (nuint)i);
+                vi = T.Max(T.LoadUnsafe(ref xIn, (nuint)i), vi);
+                vi.StoreUnsafe(ref xOut, (nuint)i);
             }
 
             (mi / (T.Sqrt(vi / correction2) + epsilon) / correction1).StoreUnsafe(ref gr, (nuint)i);
@@ -169,6 +190,34 @@ public sealed class ScaleByAdam : IGradientTransformation
 
         // Lanes that stayed 0 compare below 1; a NaN lane compares false.
         return (i, T.MaskBits(T.LessThan(check, T.Create(1))) == (1u << T.Count) - 1);
+    }
+
+    /// <summary>One parameter's moment buffers: where the step reads them and where it writes them (v_max null without AMSGrad).</summary>
+    private readonly record struct Moments(double[] FirstIn, double[] SecondIn, double[]? MaxIn, double[] FirstOut, double[] SecondOut, double[]? MaxOut)
+    {
+        public MomentSpans Slice(int start, int length) => new(
+            FirstIn.AsSpan(start, length), SecondIn.AsSpan(start, length), MaxIn is null ? default : MaxIn.AsSpan(start, length),
+            FirstOut.AsSpan(start, length), SecondOut.AsSpan(start, length), MaxOut is null ? default : MaxOut.AsSpan(start, length));
+    }
+
+    /// <summary>A stretch of <see cref="Moments"/>.</summary>
+    private readonly ref struct MomentSpans(Span<double> firstIn, Span<double> secondIn, Span<double> maxIn, Span<double> firstOut, Span<double> secondOut, Span<double> maxOut)
+    {
+        public Span<double> FirstIn { get; } = firstIn;
+
+        public Span<double> SecondIn { get; } = secondIn;
+
+        public Span<double> MaxIn { get; } = maxIn;
+
+        public Span<double> FirstOut { get; } = firstOut;
+
+        public Span<double> SecondOut { get; } = secondOut;
+
+        public Span<double> MaxOut { get; } = maxOut;
+
+        public MomentSpans Slice(int start) => new(
+            FirstIn[start..], SecondIn[start..], MaxIn.IsEmpty ? MaxIn : MaxIn[start..],
+            FirstOut[start..], SecondOut[start..], MaxOut.IsEmpty ? MaxOut : MaxOut[start..]);
     }
 
     /// <summary>The step's numbers: the decays, ε, and the bias corrections 1 − β₁^t and 1 − β₂^t.</summary>

@@ -64,4 +64,53 @@ public sealed class ScaleByAdamState : ICheckpointableState
 
     bool ICheckpointableState.IsFinite() =>
         KnownFinite ?? (Buffers.IsFinite(FirstMomentBuffers) && Buffers.IsFinite(SecondMomentBuffers) && Buffers.IsFinite(MaxSecondMomentBuffers));
+
+    /// <summary>
+    /// Set by <see cref="ICheckpointableState.SaveInto"/>: the state holding this one's moments, which the next update
+    /// reads before writing its results into this one's buffers (and then clears); null otherwise.
+    /// </summary>
+    internal ScaleByAdamState? ReadFrom { get; set; }
+
+    /// <summary>
+    /// Swaps buffers with <paramref name="saved"/> instead of copying: saved now holds the moments, this state the
+    /// buffers the update overwrites whole (every element of m, v and v_max), reading the moments from saved. A full
+    /// copy of m and v before every step cost a tenth of a 10⁵-parameter Adam fit.
+    /// </summary>
+    void ICheckpointableState.SaveInto(IOptimizerState saved)
+    {
+        var s = (ScaleByAdamState)saved;
+        SwapBuffers(s);
+        s.Count = Count;
+        s.KnownFinite = KnownFinite;
+        ReadFrom = s;
+    }
+
+    /// <summary>After a failed update the saved buffers hold the moments from before it: swapped back, nothing copied.</summary>
+    void ICheckpointableState.RestoreFrom(IOptimizerState saved)
+    {
+        var s = (ScaleByAdamState)saved;
+        SwapBuffers(s);
+        Count = s.Count;
+        KnownFinite = s.KnownFinite;
+        ReadFrom = null;
+    }
+
+    /// <summary>Exchanges every moment buffer with <paramref name="other"/>'s.</summary>
+    private void SwapBuffers(ScaleByAdamState other)
+    {
+        SwapEach(FirstMomentBuffers, other.FirstMomentBuffers);
+        SwapEach(SecondMomentBuffers, other.SecondMomentBuffers);
+        if (MaxSecondMomentBuffers is not null)
+        {
+            SwapEach(MaxSecondMomentBuffers, other.MaxSecondMomentBuffers!);
+        }
+
+        static void SwapEach(double[][] a, double[][] b)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                (a[i], b[i]) = (b[i], a[i]);
+            }
+        }
+    }
 }
