@@ -99,6 +99,48 @@ public class NormalMixtureLogDensityTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ComponentCounts))]
+    public void ParameterGradientsMatchTheResponsibilityFormulasOverTheVectorAndScalarPaths(int k)
+    {
+        // With rᵢₖ the responsibilities and zᵢₖ = (xᵢ - μₖ)/σₖ, Σᵢ gᵢ yᵢ has ∂/∂log wₖ = Σᵢ gᵢ rᵢₖ, ∂/∂μₖ = Σᵢ gᵢ rᵢₖ zᵢₖ/σₖ,
+        // ∂/∂σₖ = Σᵢ gᵢ rᵢₖ (zᵢₖ² - 1)/σₖ and ∂/∂xᵢ = -gᵢ Σₖ rᵢₖ zᵢₖ/σₖ, worked here value by value; 1027 values (four
+        // at a time, then a scalar tail), |x| up to 30, with gradients in x and every parameter at once.
+        var (w, mu, sd) = RandomMixture(k, 60);
+        var xs = GradCheck.RandomValues(1027, 100 + k, -30, 30);
+        var upstream = GradCheck.RandomValues(1027, 110 + k, -2, 2);
+        var x = Tensor.FromArray(xs, [xs.Length], requiresGrad: true);
+        var logW = Tensor.FromArray([.. w.Select(v => Math.Log(v))], [k], requiresGrad: true);
+        var loc = Tensor.FromArray(mu, [k], requiresGrad: true);
+        var scale = Tensor.FromArray(sd, [k], requiresGrad: true);
+        (NormalMixtureLogDensity.Apply(x, logW, loc, scale) * Tensor.FromArray(upstream, [upstream.Length])).Sum().Backward();
+        double[] gw = new double[k], gm = new double[k], gs = new double[k];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            var logs = Enumerable.Range(0, k).Select(j => Math.Log(w[j]) - Math.Log(sd[j]) - (0.5 * Math.Pow((xs[i] - mu[j]) / sd[j], 2))).ToArray();
+            double max = logs.Max();
+            double norm = logs.Sum(l => Math.Exp(l - max));
+            double gx = 0;
+            for (int j = 0; j < k; j++)
+            {
+                double r = upstream[i] * Math.Exp(logs[j] - max) / norm, z = (xs[i] - mu[j]) / sd[j];
+                gw[j] += r;
+                gm[j] += r * z / sd[j];
+                gs[j] += r * ((z * z) - 1) / sd[j];
+                gx -= r * z / sd[j];
+            }
+
+            x.Grad!.Values[i].Should().BeApproximately(gx, 1e-12 * Math.Max(1, Math.Abs(gx)), $"x = {xs[i]}");
+        }
+
+        for (int j = 0; j < k; j++)
+        {
+            logW.Grad!.Values[j].Should().BeApproximately(gw[j], 1e-11 * Math.Max(1, Math.Abs(gw[j])), $"log w{j}");
+            loc.Grad!.Values[j].Should().BeApproximately(gm[j], 1e-11 * Math.Max(1, Math.Abs(gm[j])), $"loc {j}");
+            scale.Grad!.Values[j].Should().BeApproximately(gs[j], 1e-11 * Math.Max(1, Math.Abs(gs[j])), $"scale {j}");
+        }
+    }
+
     [Fact]
     public void TwoComponentsGiveTheSameValuesWhetherOrNotTheForwardPassKeepsItsExponentials()
     {
