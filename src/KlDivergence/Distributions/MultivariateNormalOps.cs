@@ -645,8 +645,28 @@ internal static class MultivariateNormalOps
 
         int inner = layout.Inner, sa = layout.InnerA, sb = layout.InnerB, sc = layout.InnerC, sy = layout.InnerY;
         var row = layout.Start();
+        double[]? transposed = null;
+        int transposedFactor = -1;
         for (int r = 0; r < layout.RowCount; r++)
         {
+            if (sb == 0 && sc == 0 && sa == 1 && sy == 1 && inner >= d && Vector256.IsHardwareAccelerated)
+            {
+                // One μ and L along the row (a distribution's draws): Lᵀ once, then the draws by vector lanes, when L
+                // is lower triangular (a scale factor always is; the op itself takes any matrix).
+                if (transposedFactor != row.C)
+                {
+                    transposed ??= new double[d * d];
+                    transposedFactor = TransposeLower(l.AsSpan(row.C * d * d, d * d), d, transposed) ? row.C : -2;
+                }
+
+                if (transposedFactor == row.C)
+                {
+                    AffineForwardShared(d, m.AsSpan(row.B * d, d), transposed!, e.AsSpan(row.A * d, inner * d), y.AsSpan(row.Y * d, inner * d));
+                    layout.NextRow(ref row);
+                    continue;
+                }
+            }
+
             for (int j = 0, a = row.A, b = row.B, c = row.C, n = row.Y; j < inner; j++, a += sa, b += sb, c += sc, n += sy)
             {
                 int eo = a * d, mo = b * d, lo = c * d * d, yo = n * d;
@@ -664,6 +684,68 @@ internal static class MultivariateNormalOps
             }
 
             layout.NextRow(ref row);
+        }
+    }
+
+    /// <summary>Writes Lᵀ into <paramref name="transposed"/>; false (and Lᵀ unfinished) when L has a nonzero above its diagonal.</summary>
+    private static bool TransposeLower(ReadOnlySpan<double> l, int d, double[] transposed)
+    {
+        for (int i = 0; i < d; i++)
+        {
+            for (int k = 0; k < d; k++)
+            {
+                double v = l[(i * d) + k];
+                if (k > i && v != 0)
+                {
+                    return false;
+                }
+
+                transposed[(k * d) + i] = v;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// y = μ + L ε for consecutive draws with one μ and one lower-triangular L (given as <paramref name="transposed"/>
+    /// = Lᵀ): for each draw, column k of Lᵀ times εₖ is added to the running sums of rows k and below, four rows at a time,
+    /// k in increasing order from 0, then μ. Each yᵢ gets exactly the general loop's sum (0 + Σₖ Lᵢₖεₖ in k order, a
+    /// product and an add each, then μᵢ +): the only terms it leaves out or adds are the zeros above the diagonal, which
+    /// leave a sum that starts at +0 unchanged, so the bits are the same. d²/2 vector products per draw instead of d²
+    /// scalar ones (1000 draws at d = 50: 0.8 ms of a 1.3 ms rsample and backward went to the scalar loop).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AffineForwardShared(int d, ReadOnlySpan<double> m, double[] transposed, ReadOnlySpan<double> e, Span<double> y)
+    {
+        int width = Vector256<double>.Count;
+        ref double lt = ref transposed[0];
+        for (int draw = 0; draw < e.Length; draw += d)
+        {
+            var sums = y.Slice(draw, d);
+            sums.Clear();
+            ref double acc = ref sums[0];
+            for (int k = 0; k < d; k++)
+            {
+                double ek = e[draw + k];
+                var ev = Vector256.Create(ek);
+                int column = k * d;
+                int i = k - (k % width);
+                for (; i <= d - width; i += width)
+                {
+                    (Vector256.LoadUnsafe(ref acc, (nuint)i) + (Vector256.LoadUnsafe(ref lt, (nuint)(column + i)) * ev)).StoreUnsafe(ref acc, (nuint)i);
+                }
+
+                for (; i < d; i++)
+                {
+                    Unsafe.Add(ref acc, i) += Unsafe.Add(ref lt, column + i) * ek;
+                }
+            }
+
+            for (int i = 0; i < d; i++)
+            {
+                sums[i] = m[i] + sums[i];
+            }
         }
     }
 

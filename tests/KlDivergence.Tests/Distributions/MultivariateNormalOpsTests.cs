@@ -20,7 +20,41 @@ public class MultivariateNormalOpsTests
         { [6, 1], [1], [1, 1], [6] },
         { [4, 5], [5], [5, 5], [4] },
         { [2, 5], [3, 1, 5], [5, 5], [3, 2] },
+        { [50, 7], [7], [7, 7], [50] },                   // one μ and L over many draws (by vector lanes when L is lower)
     };
+
+    [Theory]
+    [InlineData(new[] { 50, 7 }, new[] { 7, 7 })]          // one μ and L over many draws: vector lanes and a scalar tail
+    [InlineData(new[] { 2, 40, 9 }, new[] { 2, 1, 9, 9 })]  // two factors, each over a row of draws
+    [InlineData(new[] { 30, 12 }, new[] { 12, 12 })]        // d a multiple of the lane count
+    public void AffineOverManyDrawsOfOneLowerFactorIsTheOrderedSumBitForBit(int[] noiseShape, int[] lShape)
+    {
+        // yᵢ = μᵢ + (0 + Σₖ Lᵢₖ εₖ), the sum taken over k = 0, 1, ..., d - 1 in order, a product and an add each:
+        // the draws' loop written here, against the op's vector path (each factor lower triangular).
+        int d = lShape[^1];
+        var (e, loc, l) = Inputs(noiseShape, [d], lShape, seed: 55);
+        var lower = Tensor.FromArray(l, lShape).Tril();
+        var y = MultivariateNormalOps.Affine(Tensor.FromArray(loc, [d]), lower, Tensor.FromArray(e, noiseShape)).Values.ToArray();
+        var lv = lower.Values.ToArray();
+        int factors = lv.Length / (d * d), draws = e.Length / d / factors;
+        for (int f = 0; f < factors; f++)
+        {
+            for (int n = 0; n < draws; n++)
+            {
+                int at = ((f * draws) + n) * d;
+                for (int i = 0; i < d; i++)
+                {
+                    double s = 0;
+                    for (int k = 0; k < d; k++)
+                    {
+                        s += lv[(f * d * d) + (i * d) + k] * e[at + k];
+                    }
+
+                    y[at + i].Should().Be(loc[i] + s, $"factor {f}, draw {n}, row {i}");
+                }
+            }
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
